@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/solodestination/api/internal/app"
+	"github.com/solodestination/api/internal/platform/config"
+)
+
+// run is main without the process globals, so tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	if err := cfg.FillDevelopmentSecrets(); err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+
+	switch cmd {
+	case "migrate":
+		a, err := app.Open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		return a.Close()
+	case "seed":
+		if cfg.IsProduction() {
+			return errors.New("demo seeding is refused when APP_ENV=production: demo accounts have published passwords")
+		}
+		cfg.SeedDemo = true
+		a, err := app.Open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return a.Seed(ctx)
+	case "serve":
+		return serve(ctx, cfg, log, stdout)
+	default:
+		return fmt.Errorf("unknown command %q (want serve, migrate or seed)", cmd)
+	}
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	start := time.Now()
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if cfg.SeedDemo {
+		if err := a.Seed(ctx); err != nil {
+			return err
+		}
+	}
+	draining := &atomic.Bool{}
+	handler, err := a.Handler(draining)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr:              cfg.HTTPAddr,
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second, // uploads of up to 10 MiB on slow mobile links
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	base := baseURL(ln.Addr())
+	log.Info("listening", "addr", ln.Addr().String(), "database", string(a.DB.Dialect), "env", cfg.AppEnv,
+		"startup", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "Solo Destination API on %s\nSwagger UI: %s/swagger/index.html\n", base, base)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Fail readiness first so load balancers stop sending new requests, then
+	// let in-flight requests finish.
+	draining.Store(true)
+	log.Info("shutting down; draining in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	l := slog.New(h)
+	slog.SetDefault(l)
+	return l
+}
+
+func baseURL(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "::" || host == "0.0.0.0" || strings.HasPrefix(host, "[") {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

@@ -1,0 +1,80 @@
+// Package app wires the services of the API from a Config: the database,
+// migrations, demo seeding, and the HTTP handler. cmd/api and the tests build
+// the same thing through it.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/solodestination/api/internal/demo"
+	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/config"
+	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/server"
+	"github.com/solodestination/api/pkg/cursor"
+)
+
+// App is a running set of services over one database.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *database.DB
+	Identity *identity.Service
+	Cursor   cursor.Codec
+}
+
+// Open connects to the configured database, migrates it and builds the services.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	db, err := database.Open(ctx, database.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, log); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a, err := New(ctx, cfg, log, db, identity.DefaultPasswordParams)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// New builds the services over an already migrated db; tests pass cheap
+// password parameters.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.DB, pw identity.PasswordParams) (*App, error) {
+	ids, err := identity.NewService(db, identity.Options{JWTSecret: cfg.JWTSecret, PasswordParams: pw})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, DB: db, Identity: ids, Cursor: cursor.New(cfg.JWTSecret)}
+	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Info("administrator created", "email", cfg.AdminEmail)
+	}
+	return a, nil
+}
+
+// Seed loads the demo content into an empty database (idempotent).
+func (a *App) Seed(ctx context.Context) error {
+	return demo.Seed(ctx, a.DB, a.Log,
+		demo.Seeder{Name: "identity", Run: a.Identity.SeedDemo},
+	)
+}
+
+// Handler returns the HTTP handler of the API.
+func (a *App) Handler(draining *atomic.Bool) (*gin.Engine, error) {
+	return server.New(server.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Identity: a.Identity,
+		Cursor: a.Cursor, Draining: draining})
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

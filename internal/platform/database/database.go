@@ -1,0 +1,132 @@
+// Package database opens the service's database — PostgreSQL in production,
+// the embedded pure-Go SQLite by default — and applies the migrations.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the SQL flavour behind a DB.
+type Dialect string
+
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// DB is the GORM handle plus what callers need to know about the engine.
+type DB struct {
+	*gorm.DB
+	Dialect Dialect
+	SQL     *sql.DB
+}
+
+// Options say which database to open.
+type Options struct {
+	URL      string // postgres://…; empty selects SQLite in DataDir
+	DataDir  string
+	Logger   *slog.Logger
+	MaxConns int // pool size; 0 picks a default per engine
+}
+
+// SQLiteFile is the file name of the embedded database inside DATA_DIR.
+const SQLiteFile = "solo.db"
+
+// Open connects to the configured database. It does not migrate.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	gcfg := &gorm.Config{
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+		Logger: logger.NewSlogLogger(o.Logger, logger.Config{
+			SlowThreshold:             500 * time.Millisecond,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+			ParameterizedQueries:      true, // never write citizens' data into logs
+		}),
+	}
+	var (
+		d   = &DB{}
+		err error
+	)
+	if o.URL != "" {
+		d.Dialect = Postgres
+		d.DB, err = gorm.Open(postgres.Open(o.URL), gcfg)
+	} else {
+		d.Dialect = SQLite
+		if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		d.DB, err = gorm.Open(sqlite.Open(SQLiteDSN(filepath.Join(o.DataDir, SQLiteFile))), gcfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", d.Dialect, err)
+	}
+	if d.SQL, err = d.DB.DB(); err != nil {
+		return nil, err
+	}
+	max := o.MaxConns
+	if max == 0 {
+		max = 20
+		if d.Dialect == SQLite {
+			// WAL allows many readers; writers queue on busy_timeout.
+			max = 8
+		}
+	}
+	d.SQL.SetMaxOpenConns(max)
+	d.SQL.SetMaxIdleConns(max)
+	d.SQL.SetConnMaxIdleTime(5 * time.Minute)
+
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := d.SQL.PingContext(pingCtx); err != nil {
+		d.SQL.Close()
+		return nil, fmt.Errorf("reach %s database: %w", d.Dialect, err)
+	}
+	return d, nil
+}
+
+// SQLiteDSN returns the connection string for an SQLite file with the pragmas
+// the service relies on: WAL for concurrent readers, a busy timeout instead of
+// instant "database is locked", foreign keys, and BEGIN IMMEDIATE so write
+// transactions take the write lock up front rather than failing on upgrade.
+func SQLiteDSN(path string) string {
+	return "file:" + path +
+		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(15000)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// Close releases the pool.
+func (d *DB) Close() error { return d.SQL.Close() }
+
+// Ping checks that the database answers, for readiness probes.
+func (d *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return d.SQL.PingContext(ctx)
+}
+
+// InTx runs fn in one transaction bound to ctx; an error or panic rolls back.
+func (d *DB) InTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return d.DB.WithContext(ctx).Transaction(fn)
+}
+
+// IsNotFound reports whether err means no row matched.
+func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// IsDuplicate reports whether err is a unique-constraint violation.
+func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }

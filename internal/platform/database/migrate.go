@@ -1,0 +1,62 @@
+package database
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
+var migrationFiles embed.FS
+
+// MigrationLockID is the PostgreSQL advisory lock that serialises migrations,
+// so replicas starting together migrate once and the others wait.
+const MigrationLockID int64 = 0x50_4c_4f_53 // "SOLO"
+
+// Migrate applies every pending migration. On PostgreSQL it holds a session
+// advisory lock for the duration, so concurrent starts are safe.
+func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
+	return d.migrate(ctx, log, MigrationLockID)
+}
+
+func (d *DB) migrate(ctx context.Context, log *slog.Logger, lockID int64) error {
+	dir, err := fs.Sub(migrationFiles, "migrations/"+string(d.Dialect))
+	if err != nil {
+		return err
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	dialect := goose.DialectSQLite3
+	if d.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID), lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, d.SQL, dir, opts...)
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range results {
+		if log != nil {
+			log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
+		}
+	}
+	return nil
+}
+
+// MigrateWithLockID is Migrate with a caller-chosen advisory lock, so tests
+// that each own a schema do not queue behind one another.
+func (d *DB) MigrateWithLockID(ctx context.Context, log *slog.Logger, lockID int64) error {
+	return d.migrate(ctx, log, lockID)
+}

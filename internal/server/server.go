@@ -1,0 +1,101 @@
+// Package server is the HTTP composition root: it builds the gin engine with
+// the platform middleware and mounts every domain's routes (routes.go).
+//
+//	@title						Solo Destination API
+//	@version					1.0.0
+//	@description				Backend of a city super-app for Surakarta (Solo), Indonesia: tourism catalog, tourist transport with seat booking, local tax payment and permits.
+//	@description				Errors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=`.
+//	@license.name				MIT
+//	@BasePath					/
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				Access token from POST /api/v1/auth/login, sent as "Bearer <token>".
+package server
+
+import (
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/gin-contrib/cors"
+	"github.com/gin-contrib/gzip"
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/config"
+	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/pkg/cursor"
+)
+
+// Deps is everything the HTTP layer needs, built once by the caller.
+type Deps struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *database.DB
+	Identity *identity.Service
+	Cursor   cursor.Codec
+	// Draining is set during graceful shutdown so /readyz takes the instance
+	// out of load balancing before the listener closes.
+	Draining *atomic.Bool
+}
+
+// New returns the fully wired HTTP handler.
+func New(d Deps) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	// Only listed proxies may set the client address through X-Forwarded-For;
+	// by default gin would trust everyone.
+	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+		return nil, err
+	}
+	if d.Draining == nil {
+		d.Draining = &atomic.Bool{}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(d.DB.SQL, string(d.DB.Dialect)),
+	)
+	metrics := web.NewMetrics(reg)
+
+	r.Use(
+		web.RequestContext(d.Log),
+		metrics.Middleware(),
+		web.AccessLog(),
+		web.Recover(),
+		web.SecureHeaders(d.Config.IsProduction()),
+		corsMiddleware(d.Config.CORSOrigins),
+		gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/metrics"})),
+		web.LimitBody(),
+	)
+	r.NoRoute(web.NoRoute)
+	r.NoMethod(web.NoMethod)
+
+	addRoutes(r, d, reg)
+	return r, nil
+}
+
+func corsMiddleware(origins []string) gin.HandlerFunc {
+	cfg := cors.Config{
+		AllowMethods:  []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
+		AllowHeaders:  []string{"Authorization", "Content-Type", "Accept-Language", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
+		ExposeHeaders: []string{"X-Request-ID", "ETag", "Retry-After", "Content-Language", "Location"},
+		MaxAge:        12 * 60 * 60,
+	}
+	switch {
+	case len(origins) == 0:
+		return func(c *gin.Context) { c.Next() } // no browser origin is allowed
+	case len(origins) == 1 && origins[0] == "*":
+		cfg.AllowAllOrigins = true
+	default:
+		cfg.AllowOrigins = origins
+	}
+	return cors.New(cfg)
+}
