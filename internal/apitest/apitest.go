@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/solodestination/api/internal/app"
@@ -32,6 +33,7 @@ type API struct {
 	App     *app.App
 	DB      testdb.DB
 	Handler http.Handler
+	Engine  *gin.Engine
 	// Draining is the server's shutdown flag.
 	Draining *atomic.Bool
 }
@@ -64,7 +66,7 @@ func New(t testing.TB, opts ...Option) *API {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &API{T: t, App: a, DB: db, Handler: h, Draining: draining}
+	return &API{T: t, App: a, DB: db, Handler: h, Engine: h, Draining: draining}
 }
 
 type testWriter struct{ t testing.TB }
@@ -111,6 +113,9 @@ func (a *API) Do(r Req) *Response {
 	switch {
 	case r.RawBody != nil:
 		body = bytes.NewReader(r.RawBody)
+		if ct == "" {
+			ct = "application/json"
+		}
 	case r.Body != nil:
 		b, err := json.Marshal(r.Body)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/web"
 )
 
 // Options configure the identity service.
@@ -18,6 +19,7 @@ type Options struct {
 	JWTSecret      []byte
 	PasswordParams PasswordParams
 	Now            func() time.Time // nil means time.Now
+	Log            *slog.Logger
 }
 
 // Service implements accounts, login sessions and user administration.
@@ -27,6 +29,7 @@ type Service struct {
 	tokens  tokenSigner
 	limiter *loginLimiter
 	now     func() time.Time
+	log     *slog.Logger
 }
 
 // NewService wires the identity service.
@@ -41,9 +44,12 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
 	now := func() time.Time { return o.Now().UTC() }
 	return &Service{db: db, hash: h, tokens: tokenSigner{key: o.JWTSecret, now: now},
-		limiter: newLoginLimiter(), now: now}, nil
+		limiter: newLoginLimiter(), now: now, log: o.Log}, nil
 }
 
 func (s *Service) store() store { return store{db: s.db.DB} }
@@ -149,7 +155,7 @@ func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 		return Session{}, err
 	}
 	if reused {
-		slog.WarnContext(ctx, "refresh token reused; login revoked")
+		s.log.WarnContext(ctx, "refresh token reused; login revoked", "request_id", web.RequestID(ctx))
 		return Session{}, errInvalidRefresh
 	}
 	return out, nil

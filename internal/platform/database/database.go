@@ -52,12 +52,12 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	gcfg := &gorm.Config{
 		TranslateError: true,
 		NowFunc:        func() time.Time { return time.Now().UTC() },
-		Logger: logger.NewSlogLogger(o.Logger, logger.Config{
+		Logger: expectedErrorsQuiet{logger.NewSlogLogger(o.Logger, logger.Config{
 			SlowThreshold:             500 * time.Millisecond,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true, // never write citizens' data into logs
-		}),
+		})},
 	}
 	var (
 		d   = &DB{}
@@ -130,3 +130,18 @@ func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) 
 
 // IsDuplicate reports whether err is a unique-constraint violation.
 func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+
+// expectedErrorsQuiet keeps unique-constraint violations out of the error
+// log: services turn them into 409 answers, so they are not faults.
+type expectedErrorsQuiet struct{ logger.Interface }
+
+func (l expectedErrorsQuiet) LogMode(level logger.LogLevel) logger.Interface {
+	return expectedErrorsQuiet{l.Interface.LogMode(level)}
+}
+
+func (l expectedErrorsQuiet) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		err = nil
+	}
+	l.Interface.Trace(ctx, begin, fc, err)
+}
