@@ -31,6 +31,17 @@ func (d *DB) migrate(ctx context.Context, log *slog.Logger, lockID int64) error 
 	}
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	dialect := goose.DialectSQLite3
+	if d.Dialect == SQLite {
+		var file string
+		if err := d.SQL.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file); err != nil {
+			return err
+		}
+		unlock, err := lockSQLiteMigrations(file)
+		if err != nil {
+			return fmt.Errorf("lock migrations: %w", err)
+		}
+		defer unlock()
+	}
 	if d.Dialect == Postgres {
 		dialect = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID), lock.WithLockTimeout(1, 300))

@@ -116,6 +116,48 @@ func copyFile(from, to string) error {
 	return dst.Close()
 }
 
+// Unmigrated creates an empty database for t and returns a function that
+// opens a new, independent connection pool to it each time it is called, as
+// separate processes would. Nothing is migrated.
+func Unmigrated(t testing.TB) func() *database.DB {
+	t.Helper()
+	ctx := context.Background()
+	opts := database.Options{DataDir: t.TempDir(), MaxConns: 4}
+	if raw := os.Getenv(EnvURL); raw != "" {
+		admin, err := database.Open(ctx, database.Options{URL: raw, MaxConns: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		schema := "t_" + randomHex(8)
+		if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() })
+		if opts.URL, err = withSearchPath(raw, schema); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() *database.DB {
+		db, err := database.Open(ctx, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+}
+
+func withSearchPath(rawURL, schema string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set("search_path", schema+",public")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
 var (
 	extOnce sync.Once
 	extErr  error
@@ -145,14 +187,11 @@ func newPostgres(t testing.TB, rawURL string) (*database.DB, error) {
 		}
 	})
 
-	u, err := url.Parse(rawURL)
+	dsn, err := withSearchPath(rawURL, schema)
 	if err != nil {
 		return nil, err
 	}
-	q := u.Query()
-	q.Set("search_path", schema+",public")
-	u.RawQuery = q.Encode()
-	db, err := database.Open(ctx, database.Options{URL: u.String(), MaxConns: 8})
+	db, err := database.Open(ctx, database.Options{URL: dsn, MaxConns: 8})
 	if err != nil {
 		return nil, err
 	}
