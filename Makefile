@@ -1,0 +1,25 @@
+SWAG := github.com/swaggo/swag/cmd/swag@v1.16.6
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+
+.PHONY: run test test-postgres docs ci bench
+
+run:
+	go run ./cmd/api
+
+test:
+	go test ./...
+
+test-postgres:
+	TEST_DATABASE_URL='$(PG_TEST_URL)' go test ./...
+
+# Regenerate the Swagger 2 spec from the handler annotations, then OpenAPI 3.
+docs:
+	go run $(SWAG) init -g internal/server/server.go --parseInternal -o docs --outputTypes go,json,yaml
+	go run ./cmd/oas3
+
+ci:
+	bash .ci/run
+
+# Catalog load benchmark on the local PostgreSQL; writes docs/benchmarks.md.
+bench:
+	bash bench/run.sh
