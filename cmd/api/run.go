@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -68,6 +69,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 			return err
 		}
 	}
+	// Start-up hashing (the dummy password hash, demo accounts) leaves tens of
+	// MiB of garbage; hand it back before idling.
+	debug.FreeOSMemory()
 	draining := &atomic.Bool{}
 	handler, err := a.Handler(draining)
 	if err != nil {
