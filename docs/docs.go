@@ -276,6 +276,298 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/attractions/{id}/images": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "listing images"
+                ],
+                "summary": "Add a photo to a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Caption, at most 200 characters",
+                        "name": "caption",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/StoredImage"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed multipart body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no listing of this kind with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "image over 5 MiB (code payload_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "file missing or empty, caption too long",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/attractions/{id}/images/{imageId}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Deletes the image record and then its file; its URL stops working.",
+                "tags": [
+                    "listing images"
+                ],
+                "summary": "Remove a photo from a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Image ID",
+                        "name": "imageId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such listing, or no such image of this listing",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/attractions/{id}/reviews": {
+            "get": {
+                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Reviews of a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReviewList"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Review a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The review",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateReviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Review"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON or a rating that is not an integer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "you already reviewed this listing (code conflict)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "body is not JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "rating outside 1..5 or text over 2000 characters",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/auth/login": {
             "post": {
                 "description": "Returns a 15-minute access token and a refresh token. A wrong email and a wrong password give the same 401. After 10 failures for one account, or 30 from one address, within 15 minutes: 429 with Retry-After.",
@@ -496,6 +788,590 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/culinary/{id}/images": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "listing images"
+                ],
+                "summary": "Add a photo to a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Caption, at most 200 characters",
+                        "name": "caption",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/StoredImage"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed multipart body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no listing of this kind with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "image over 5 MiB (code payload_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "file missing or empty, caption too long",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/culinary/{id}/images/{imageId}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Deletes the image record and then its file; its URL stops working.",
+                "tags": [
+                    "listing images"
+                ],
+                "summary": "Remove a photo from a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Image ID",
+                        "name": "imageId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such listing, or no such image of this listing",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/culinary/{id}/reviews": {
+            "get": {
+                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Reviews of a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReviewList"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Review a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The review",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateReviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Review"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON or a rating that is not an integer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "you already reviewed this listing (code conflict)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "body is not JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "rating outside 1..5 or text over 2000 characters",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}/images": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "listing images"
+                ],
+                "summary": "Add a photo to a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Caption, at most 200 characters",
+                        "name": "caption",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/StoredImage"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed multipart body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no listing of this kind with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "image over 5 MiB (code payload_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "file missing or empty, caption too long",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}/images/{imageId}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Deletes the image record and then its file; its URL stops working.",
+                "tags": [
+                    "listing images"
+                ],
+                "summary": "Remove a photo from a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Image ID",
+                        "name": "imageId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such listing, or no such image of this listing",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}/reviews": {
+            "get": {
+                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Reviews of a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReviewList"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Review a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The review",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateReviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Review"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON or a rating that is not an integer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "you already reviewed this listing (code conflict)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "body is not JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "rating outside 1..5 or text over 2000 characters",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/me": {
             "get": {
                 "security": [
@@ -580,6 +1456,653 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/me/favorites": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Your favourite listings, most recently added first. Listings that are no longer published are left out (and come back if republished). Names are in the language of ` + "`" + `?lang=` + "`" + ` or ` + "`" + `Accept-Language` + "`" + ` (default Indonesian), as ` + "`" + `Content-Language` + "`" + ` says.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "favorites"
+                ],
+                "summary": "Your favourites",
+                "parameters": [
+                    {
+                        "enum": [
+                            "id",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "Language of names",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Used when lang is absent, e.g. en-US,en;q=0.9",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/FavoriteList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/favorites/attractions/{id}": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first ` + "`" + `added_at` + "`" + `. ` + "`" + `id` + "`" + ` is the listing's UUID or slug.",
+                "tags": [
+                    "favorites"
+                ],
+                "summary": "Add a favourite",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing of this kind with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.",
+                "tags": [
+                    "favorites"
+                ],
+                "summary": "Remove a favourite",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/favorites/culinary/{id}": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first ` + "`" + `added_at` + "`" + `. ` + "`" + `id` + "`" + ` is the listing's UUID or slug.",
+                "tags": [
+                    "favorites"
+                ],
+                "summary": "Add a favourite",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing of this kind with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.",
+                "tags": [
+                    "favorites"
+                ],
+                "summary": "Remove a favourite",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/favorites/events/{id}": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first ` + "`" + `added_at` + "`" + `. ` + "`" + `id` + "`" + ` is the listing's UUID or slug.",
+                "tags": [
+                    "favorites"
+                ],
+                "summary": "Add a favourite",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing of this kind with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.",
+                "tags": [
+                    "favorites"
+                ],
+                "summary": "Remove a favourite",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/itineraries": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Your itineraries, newest first, each with its items.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "itineraries"
+                ],
+                "summary": "Your itineraries",
+                "parameters": [
+                    {
+                        "enum": [
+                            "id",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "Language of listing names",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ItineraryList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A personal trip plan: a name, an optional start date and up to 100 items in visiting order. Each item names a published listing by kind and UUID or slug; one that does not resolve is a 422 under its path, e.g. ` + "`" + `items[2].id` + "`" + `. Items come back with ` + "`" + `position` + "`" + ` (their index, from 0) and the listing's ` + "`" + `slug` + "`" + ` and ` + "`" + `name` + "`" + ` (in the language of ` + "`" + `?lang=` + "`" + ` or ` + "`" + `Accept-Language` + "`" + `).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "itineraries"
+                ],
+                "summary": "Create an itinerary",
+                "parameters": [
+                    {
+                        "enum": [
+                            "id",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "Language of listing names",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "description": "The plan",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateItineraryRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Itinerary"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON or an unknown item kind",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "body is not JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation failed, or an item's listing is unknown or unpublished",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/itineraries/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "itineraries"
+                ],
+                "summary": "One of your itineraries",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Itinerary ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "Language of listing names",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Itinerary"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such itinerary of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "tags": [
+                    "itineraries"
+                ],
+                "summary": "Delete an itinerary",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Itinerary ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such itinerary of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Replaces what the body contains: ` + "`" + `name` + "`" + `, ` + "`" + `start_date` + "`" + ` (null clears it) and/or ` + "`" + `items` + "`" + ` (the whole list, in the new order). Absent fields stay as they are.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "itineraries"
+                ],
+                "summary": "Change an itinerary",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Itinerary ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "Language of listing names",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "description": "What to replace",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateItineraryRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Itinerary"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON or an unknown item kind",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such itinerary of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "body is not JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation failed, or an item's listing is unknown or unpublished",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reviews/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The author deletes their own review (they may then write a new one). Tourism staff and admins hide someone else's review instead: it stays on record but leaves the public list. Either way the listing's rating no longer counts it. Hiding an already hidden review is a no-op. Both answer 204.",
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Delete or hide a review",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Review ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "neither the author nor tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such review, or it was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "produces": [
@@ -594,6 +2117,52 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Health"
+                        }
+                    }
+                }
+            }
+        },
+        "/media/{key}": {
+            "get": {
+                "description": "Serves an uploaded file (listing images) by its storage key, as found in the ` + "`" + `url` + "`" + ` of an image. Keys are content-unique, so responses are cacheable for a year (` + "`" + `Cache-Control: public, max-age=31536000, immutable` + "`" + `). Supports ` + "`" + `Range` + "`" + ` and ` + "`" + `If-None-Match` + "`" + `. Directories are never listed.",
+                "produces": [
+                    "image/jpeg",
+                    "image/png",
+                    "image/webp"
+                ],
+                "tags": [
+                    "platform"
+                ],
+                "summary": "A stored file",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Storage key, e.g. listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp",
+                        "name": "key",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "206": {
+                        "description": "the requested range",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified (If-None-Match matched)"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     }
                 }
@@ -700,6 +2269,93 @@ const docTemplate = `{
                 }
             }
         },
+        "CreateItineraryRequest": {
+            "type": "object",
+            "required": [
+                "name"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/ItineraryItemInput"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "Akhir pekan di Solo"
+                },
+                "start_date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-08-15"
+                }
+            }
+        },
+        "CreateReviewRequest": {
+            "type": "object",
+            "required": [
+                "rating"
+            ],
+            "properties": {
+                "rating": {
+                    "type": "integer",
+                    "maximum": 5,
+                    "minimum": 1,
+                    "example": 5
+                },
+                "text": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Keraton yang megah, pemandunya ramah."
+                }
+            }
+        },
+        "Favorite": {
+            "type": "object",
+            "properties": {
+                "added_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "attractions",
+                        "culinary",
+                        "events"
+                    ],
+                    "example": "attractions"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Keraton Kasunanan Surakarta"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "keraton-kasunanan-surakarta"
+                }
+            }
+        },
+        "FavoriteList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Favorite"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
         "FieldError": {
             "type": "object",
             "properties": {
@@ -719,6 +2375,128 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "Itinerary": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-aaaa-7bbb-8ccc-1b2c3d4e5f60"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ItineraryItem"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Akhir pekan di Solo"
+                },
+                "start_date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-08-15"
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "ItineraryItem": {
+            "type": "object",
+            "properties": {
+                "available": {
+                    "description": "false once the listing is no longer published",
+                    "type": "boolean",
+                    "example": true
+                },
+                "day": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "attractions",
+                        "culinary",
+                        "events"
+                    ],
+                    "example": "attractions"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Keraton Kasunanan Surakarta"
+                },
+                "note": {
+                    "type": "string",
+                    "example": "Datang pagi, sebelum ramai."
+                },
+                "position": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "keraton-kasunanan-surakarta"
+                }
+            }
+        },
+        "ItineraryItemInput": {
+            "type": "object",
+            "required": [
+                "day",
+                "id",
+                "kind"
+            ],
+            "properties": {
+                "day": {
+                    "type": "integer",
+                    "maximum": 365,
+                    "minimum": 1,
+                    "example": 1
+                },
+                "id": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "keraton-kasunanan-surakarta"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "attractions",
+                        "culinary",
+                        "events"
+                    ],
+                    "example": "attractions"
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "Datang pagi, sebelum ramai."
+                }
+            }
+        },
+        "ItineraryList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Itinerary"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
                 }
             }
         },
@@ -841,6 +2619,103 @@ const docTemplate = `{
                 }
             }
         },
+        "Review": {
+            "type": "object",
+            "properties": {
+                "author": {
+                    "$ref": "#/definitions/ReviewAuthor"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
+                },
+                "listing_id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "rating": {
+                    "type": "integer",
+                    "maximum": 5,
+                    "minimum": 1,
+                    "example": 5
+                },
+                "text": {
+                    "type": "string",
+                    "example": "Keraton yang megah, pemandunya ramah."
+                }
+            }
+        },
+        "ReviewAuthor": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Sari Wulandari"
+                }
+            }
+        },
+        "ReviewList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Review"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "StoredImage": {
+            "type": "object",
+            "properties": {
+                "caption": {
+                    "type": "string",
+                    "example": "Gerbang utama keraton"
+                },
+                "content_type": {
+                    "type": "string",
+                    "enum": [
+                        "image/jpeg",
+                        "image/png",
+                        "image/webp"
+                    ],
+                    "example": "image/webp"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b3-1111-7222-8333-444455556666"
+                },
+                "listing_id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "position": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "size_bytes": {
+                    "type": "integer",
+                    "example": 183422
+                },
+                "url": {
+                    "type": "string",
+                    "example": "/media/listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp"
+                }
+            }
+        },
         "TokenPair": {
             "type": "object",
             "properties": {
@@ -862,6 +2737,29 @@ const docTemplate = `{
                 },
                 "user": {
                     "$ref": "#/definitions/User"
+                }
+            }
+        },
+        "UpdateItineraryRequest": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/ItineraryItemInput"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "Akhir pekan panjang di Solo"
+                },
+                "start_date": {
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
+                    "example": "2026-08-16"
                 }
             }
         },

@@ -6,14 +6,19 @@ package app
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
 	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/solodestination/api/internal/catalog/image"
+	"github.com/solodestination/api/internal/catalog/plan"
+	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/demo"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/server"
 	"github.com/solodestination/api/pkg/cursor"
 )
@@ -25,6 +30,10 @@ type App struct {
 	DB       *database.DB
 	Identity *identity.Service
 	Cursor   cursor.Codec
+	Media    storage.Storage // public files, served at /media
+	Reviews  *review.Service
+	Plans    *plan.Service
+	Images   *image.Service
 }
 
 // Open connects to the configured database, migrates it and builds the services.
@@ -53,6 +62,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, DB: db, Identity: ids, Cursor: cursor.New(cfg.JWTSecret)}
+	media, err := storage.NewDisk(filepath.Join(cfg.DataDir, "media"))
+	if err != nil {
+		return nil, err
+	}
+	a.Media = media
+	a.Reviews = review.NewService(db)
+	a.Plans = plan.NewService(db)
+	a.Images = image.NewService(db, media, log)
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return nil, err
@@ -73,7 +90,8 @@ func (a *App) Seed(ctx context.Context) error {
 // Handler returns the HTTP handler of the API.
 func (a *App) Handler(draining *atomic.Bool) (*gin.Engine, error) {
 	return server.New(server.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Identity: a.Identity,
-		Cursor: a.Cursor, Draining: draining})
+		Cursor: a.Cursor, Draining: draining,
+		Media: a.Media, Reviews: a.Reviews, Plans: a.Plans, Images: a.Images})
 }
 
 // Close releases the database.

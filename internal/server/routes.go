@@ -8,7 +8,12 @@ import (
 	ginSwagger "github.com/swaggo/gin-swagger"
 
 	"github.com/solodestination/api/internal/audit"
+	"github.com/solodestination/api/internal/catalog/image"
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/catalog/plan"
+	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 
 	_ "github.com/solodestination/api/docs" // registers the generated spec
@@ -20,6 +25,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	r.GET("/readyz", web.Handle(readyz(d)))
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
 	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+	r.GET(storage.URLPrefix+"*key", web.Handle(storage.Serve(d.Media)))
 
 	auth := identity.NewAuth(d.Identity)
 	v1 := r.Group("/api/v1", auth.Optional())
@@ -32,6 +38,26 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	user := v1.Group("", auth.RequireUser())
 	user.GET("/me", web.Handle(identity.GetMe(d.Identity)))
 	user.PATCH("/me", web.Handle(identity.PatchMe(d.Identity)))
+
+	// Reviews and images hang off each kind's own path (never a :kind
+	// wildcard), so they sit beside the catalog's /<kind>/:id routes.
+	tourism := v1.Group("", auth.RequireStaff(identity.DeptTourism))
+	for _, k := range kind.All {
+		p := "/" + k.Plural()
+		v1.GET(p+"/:id/reviews", web.Handle(review.List(d.Reviews, d.Cursor, k)))
+		user.POST(p+"/:id/reviews", web.Handle(review.Create(d.Reviews, k)))
+		tourism.POST(p+"/:id/images", web.Handle(image.Create(d.Images, k)))
+		tourism.DELETE(p+"/:id/images/:imageId", web.Handle(image.Delete(d.Images, k)))
+		user.PUT("/me/favorites"+p+"/:id", web.Handle(plan.PutFavorite(d.Plans, k)))
+		user.DELETE("/me/favorites"+p+"/:id", web.Handle(plan.DeleteFavorite(d.Plans, k)))
+	}
+	user.DELETE("/reviews/:id", web.Handle(review.Delete(d.Reviews)))
+	user.GET("/me/favorites", web.Handle(plan.ListFavorites(d.Plans, d.Cursor)))
+	user.POST("/me/itineraries", web.Handle(plan.CreateItinerary(d.Plans)))
+	user.GET("/me/itineraries", web.Handle(plan.ListItineraries(d.Plans, d.Cursor)))
+	user.GET("/me/itineraries/:id", web.Handle(plan.GetItinerary(d.Plans)))
+	user.PATCH("/me/itineraries/:id", web.Handle(plan.PatchItinerary(d.Plans)))
+	user.DELETE("/me/itineraries/:id", web.Handle(plan.DeleteItinerary(d.Plans)))
 
 	admin := v1.Group("/admin", auth.RequireAdmin())
 	admin.GET("/users", web.Handle(identity.ListUsers(d.Identity, d.Cursor)))

@@ -23,9 +23,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/solodestination/api/internal/catalog/image"
+	"github.com/solodestination/api/internal/catalog/plan"
+	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/pkg/cursor"
 )
@@ -37,6 +41,10 @@ type Deps struct {
 	DB       *database.DB
 	Identity *identity.Service
 	Cursor   cursor.Codec
+	Media    storage.Storage
+	Reviews  *review.Service
+	Plans    *plan.Service
+	Images   *image.Service
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.
 	Draining *atomic.Bool
@@ -72,7 +80,7 @@ func New(d Deps) (*gin.Engine, error) {
 		web.Recover(),
 		web.SecureHeaders(d.Config.IsProduction()),
 		corsMiddleware(d.Config.CORSOrigins),
-		gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/metrics"})),
+		gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/metrics", storage.URLPrefix})),
 		web.LimitBody(),
 	)
 	r.NoRoute(web.NoRoute)

@@ -1,0 +1,139 @@
+package image
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/solodestination/api/internal/audit"
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/storage"
+)
+
+// Service is the listing image use cases. Files and rows cannot share a
+// transaction, so the order is chosen to leave at worst an unreferenced file,
+// never a row without its file.
+type Service struct {
+	db    *database.DB
+	files storage.Storage
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// NewService returns the image service storing files in files.
+func NewService(db *database.DB, files storage.Storage, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{db: db, files: files, log: log, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Upload is an image as sent.
+type Upload struct {
+	Data    []byte
+	Caption string
+}
+
+func mayManage(who identity.Actor) error {
+	if who.Anonymous() {
+		return apperr.Unauthorized("Log in as tourism staff to manage listing images.")
+	}
+	if !who.IsStaffOf(identity.DeptTourism) {
+		return apperr.Denied("Only tourism staff and admins manage listing images.")
+	}
+	return nil
+}
+
+// Add stores an image of a listing (any status) and records it. The file is
+// written first; if the row cannot be written the file is removed again.
+func (s *Service) Add(ctx context.Context, who identity.Actor, k kind.Kind, ref string, up Upload) (Image, error) {
+	if err := mayManage(who); err != nil {
+		return Image{}, err
+	}
+	if utf8.RuneCountInString(up.Caption) > MaxCaptionLen {
+		return Image{}, apperr.FieldInvalid("caption", fmt.Sprintf("must be at most %d characters", MaxCaptionLen))
+	}
+	switch {
+	case len(up.Data) == 0:
+		return Image{}, apperr.FieldInvalid("file", "is empty")
+	case len(up.Data) > MaxBytes:
+		return Image{}, tooLarge()
+	}
+	ct, ext, err := detect(up.Data)
+	if err != nil {
+		return Image{}, err
+	}
+	listingID, err := store{s.db.DB}.listing(ctx, k, ref)
+	if err != nil {
+		return Image{}, err
+	}
+	id := uuid.Must(uuid.NewV7())
+	row := imageRow{ID: id, ListingID: listingID, StorageKey: fmt.Sprintf("listings/%s/%s.%s", listingID, id, ext),
+		Caption: up.Caption, ContentType: ct, SizeBytes: int64(len(up.Data)), CreatedAt: s.now()}
+	if err := s.files.Put(ctx, row.StorageKey, bytes.NewReader(up.Data), ct); err != nil {
+		return Image{}, fmt.Errorf("store image file: %w", err)
+	}
+	err = s.db.InTx(ctx, func(tx *gorm.DB) error {
+		if err := (store{tx}).insert(ctx, &row); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "listing_image.create", "listing_image", id.String(), map[string]any{
+			"listing_id": listingID, "kind": k, "key": row.StorageKey, "content_type": ct, "size_bytes": row.SizeBytes})
+	})
+	if err != nil {
+		// The request may be gone; the cleanup must still run.
+		if derr := s.files.Delete(context.WithoutCancel(ctx), row.StorageKey); derr != nil {
+			s.log.Error("orphaned image file", "key", row.StorageKey, "err", derr)
+		}
+		return Image{}, fmt.Errorf("add image to %s: %w", listingID, err)
+	}
+	return row.toDomain(), nil
+}
+
+// Remove deletes an image of a listing: the row (audited) first, then the
+// file. A file that cannot be deleted is only logged: it is unreachable from
+// the catalog, and the row, which is what clients see, is gone.
+func (s *Service) Remove(ctx context.Context, who identity.Actor, k kind.Kind, ref string, id uuid.UUID) error {
+	if err := mayManage(who); err != nil {
+		return err
+	}
+	var key string
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		st := store{tx}
+		listingID, err := st.listing(ctx, k, ref)
+		if err != nil {
+			return err
+		}
+		row, err := st.imageOf(ctx, listingID, id)
+		if err != nil {
+			return err
+		}
+		key = row.StorageKey
+		if err := st.delete(ctx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "listing_image.delete", "listing_image", id.String(),
+			map[string]any{"listing_id": listingID, "kind": k, "key": row.StorageKey})
+	})
+	if err != nil {
+		return fmt.Errorf("remove image %s: %w", id, err)
+	}
+	if err := s.files.Delete(context.WithoutCancel(ctx), key); err != nil {
+		s.log.Error("image file left behind", "key", key, "err", err)
+	}
+	return nil
+}
+
+func tooLarge() *apperr.Error {
+	return &apperr.Error{Kind: apperr.TooLarge, Code: "payload_too_large",
+		Detail: fmt.Sprintf("An image may be at most %d bytes (5 MiB).", MaxBytes)}
+}

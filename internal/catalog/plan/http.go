@@ -1,0 +1,156 @@
+package plan
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/pkg/cursor"
+)
+
+type favoriteResponse struct {
+	Kind    string    `json:"kind" enums:"attractions,culinary,events" example:"attractions"`
+	ID      uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	Slug    string    `json:"slug" example:"keraton-kasunanan-surakarta"`
+	Name    string    `json:"name" example:"Keraton Kasunanan Surakarta"`
+	AddedAt time.Time `json:"added_at"`
+} // @name Favorite
+
+type favoriteList struct {
+	Data []favoriteResponse `json:"data"`
+	Meta web.ListMeta       `json:"meta"`
+} // @name FavoriteList
+
+// listPosition is the cursor of the caller's own lists; List names the list
+// so a cursor of one cannot be replayed on the other.
+type listPosition struct {
+	List  string    `json:"t"`
+	After uuid.UUID `json:"a"`
+}
+
+// readPage reads ?limit= and ?cursor= of one of the caller's lists.
+func readPage(c *gin.Context, cur cursor.Codec, list string) (Page, error) {
+	limit, err := web.QueryLimit(c)
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Limit: limit}
+	if raw := c.Query("cursor"); raw != "" {
+		var pos listPosition
+		if err := cur.Decode(raw, &pos); err != nil || pos.List != list {
+			return Page{}, apperr.BadRequest("The cursor is invalid or belongs to another query.")
+		}
+		p.After = pos.After
+	}
+	return p, nil
+}
+
+func nextCursor(cur cursor.Codec, list string, more bool, last uuid.UUID) (*string, error) {
+	if !more {
+		return nil, nil
+	}
+	next, err := cur.Encode(listPosition{List: list, After: last})
+	if err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// PutFavorite handles PUT /api/v1/me/favorites/{kind}/{id} for one kind.
+//
+//	@Summary		Add a favourite
+//	@Description	Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first `added_at`. `id` is the listing's UUID or slug.
+//	@Tags			favorites
+//	@Security		BearerAuth
+//	@Param			id	path	string	true	"Listing ID or slug"
+//	@Success		204
+//	@Failure		401	{object}	problem.Problem
+//	@Failure		404	{object}	problem.Problem	"no published listing of this kind with this id or slug"
+//	@Router			/api/v1/me/favorites/attractions/{id} [put]
+//	@Router			/api/v1/me/favorites/culinary/{id} [put]
+//	@Router			/api/v1/me/favorites/events/{id} [put]
+func PutFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		ctx := c.Request.Context()
+		if err := svc.AddFavorite(ctx, identity.ActorFrom(ctx), k, c.Param("id")); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}
+
+// DeleteFavorite handles DELETE /api/v1/me/favorites/{kind}/{id} for one kind.
+//
+//	@Summary		Remove a favourite
+//	@Description	Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.
+//	@Tags			favorites
+//	@Security		BearerAuth
+//	@Param			id	path	string	true	"Listing ID or slug"
+//	@Success		204
+//	@Failure		401	{object}	problem.Problem
+//	@Router			/api/v1/me/favorites/attractions/{id} [delete]
+//	@Router			/api/v1/me/favorites/culinary/{id} [delete]
+//	@Router			/api/v1/me/favorites/events/{id} [delete]
+func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		ctx := c.Request.Context()
+		if err := svc.RemoveFavorite(ctx, identity.ActorFrom(ctx), k, c.Param("id")); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}
+
+// ListFavorites handles GET /api/v1/me/favorites.
+//
+//	@Summary		Your favourites
+//	@Description	Your favourite listings, most recently added first. Listings that are no longer published are left out (and come back if republished). Names are in the language of `?lang=` or `Accept-Language` (default Indonesian), as `Content-Language` says.
+//	@Tags			favorites
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			lang			query		string	false	"Language of names"	Enums(id, en)
+//	@Param			Accept-Language	header		string	false	"Used when lang is absent, e.g. en-US,en;q=0.9"
+//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Success		200				{object}	favoriteList
+//	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
+//	@Failure		401				{object}	problem.Problem
+//	@Router			/api/v1/me/favorites [get]
+func ListFavorites(svc *Service, cur cursor.Codec) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		p, err := readPage(c, cur, "favorites")
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		favs, more, err := svc.Favorites(ctx, identity.ActorFrom(ctx), p)
+		if err != nil {
+			return err
+		}
+		lang := requestLang(c)
+		out := favoriteList{Data: make([]favoriteResponse, len(favs)), Meta: web.ListMeta{Limit: p.Limit}}
+		for i, f := range favs {
+			out.Data[i] = favoriteResponse{Kind: f.Kind.Plural(), ID: f.ListingID, Slug: f.Slug,
+				Name: localName(lang, f.NameID, f.NameEN), AddedAt: f.AddedAt}
+		}
+		var last uuid.UUID
+		if len(favs) > 0 {
+			last = favs[len(favs)-1].ID
+		}
+		if out.Meta.NextCursor, err = nextCursor(cur, "favorites", more, last); err != nil {
+			return err
+		}
+		setLangHeaders(c, lang)
+		c.Header("Cache-Control", "private, no-store")
+		c.JSON(http.StatusOK, out)
+		return nil
+	}
+}

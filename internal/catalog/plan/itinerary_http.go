@@ -1,0 +1,319 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/pkg/cursor"
+)
+
+// kindParam is a listing kind as clients write it (the plural path word).
+// An unknown word is a 400 while decoding; an empty one is left for
+// validation to report as missing.
+type kindParam kind.Kind
+
+func (k *kindParam) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return apperr.BadRequest(`Field "kind" must be a string: attractions, culinary or events.`)
+	}
+	if s == "" {
+		*k = ""
+		return nil
+	}
+	v, ok := kind.FromPlural(s)
+	if !ok {
+		return apperr.BadRequest(fmt.Sprintf(`Field "kind" has the unknown value %q; use attractions, culinary or events.`, s))
+	}
+	*k = kindParam(v)
+	return nil
+}
+
+// nullableDate tells an absent start_date (keep) from null (clear) in a PATCH.
+type nullableDate struct {
+	Set   bool
+	Value string
+}
+
+func (d *nullableDate) UnmarshalJSON(b []byte) error {
+	d.Set = true
+	if string(b) == "null" {
+		d.Value = ""
+		return nil
+	}
+	if err := json.Unmarshal(b, &d.Value); err != nil {
+		return apperr.BadRequest(`Field "start_date" must be a date string (YYYY-MM-DD) or null.`)
+	}
+	return nil
+}
+
+type itemRequest struct {
+	Kind kindParam `json:"kind" validate:"required" enums:"attractions,culinary,events" swaggertype:"string" example:"attractions"`
+	ID   string    `json:"id" validate:"required" maxLength:"200" example:"keraton-kasunanan-surakarta"`
+	Day  int       `json:"day" validate:"required" minimum:"1" maximum:"365" example:"1"`
+	Note string    `json:"note,omitempty" maxLength:"500" example:"Datang pagi, sebelum ramai."`
+} // @name ItineraryItemInput
+
+func toItemInputs(in []itemRequest) *[]ItemInput {
+	out := make([]ItemInput, len(in))
+	for i, it := range in {
+		out[i] = ItemInput{Kind: kind.Kind(it.Kind), Ref: strings.TrimSpace(it.ID), Day: it.Day, Note: strings.TrimSpace(it.Note)}
+	}
+	return &out
+}
+
+type createItineraryRequest struct {
+	Name      string        `json:"name" validate:"required" maxLength:"100" example:"Akhir pekan di Solo"`
+	StartDate *string       `json:"start_date,omitempty" format:"date" example:"2026-08-15"`
+	Items     []itemRequest `json:"items" validate:"max=100"`
+} // @name CreateItineraryRequest
+
+func (r createItineraryRequest) changes() Changes {
+	name := strings.TrimSpace(r.Name)
+	return Changes{Name: &name, StartDate: r.StartDate, Items: toItemInputs(r.Items)}
+}
+
+type updateItineraryRequest struct {
+	Name      *string        `json:"name,omitempty" maxLength:"100" example:"Akhir pekan panjang di Solo"`
+	StartDate nullableDate   `json:"start_date,omitempty" swaggertype:"string" format:"date" extensions:"x-nullable" example:"2026-08-16"`
+	Items     *[]itemRequest `json:"items,omitempty" validate:"max=100"`
+} // @name UpdateItineraryRequest
+
+func (r updateItineraryRequest) changes() Changes {
+	var ch Changes
+	if r.Name != nil {
+		n := strings.TrimSpace(*r.Name)
+		ch.Name = &n
+	}
+	if r.StartDate.Set {
+		ch.StartDate = &r.StartDate.Value
+	}
+	if r.Items != nil {
+		ch.Items = toItemInputs(*r.Items)
+	}
+	return ch
+}
+
+type itemResponse struct {
+	Position  int    `json:"position" example:"0"`
+	Kind      string `json:"kind" enums:"attractions,culinary,events" example:"attractions"`
+	ID        string `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	Slug      string `json:"slug" example:"keraton-kasunanan-surakarta"`
+	Name      string `json:"name" example:"Keraton Kasunanan Surakarta"`
+	Day       int    `json:"day" example:"1"`
+	Note      string `json:"note" example:"Datang pagi, sebelum ramai."`
+	Available bool   `json:"available" example:"true"` // false once the listing is no longer published
+} // @name ItineraryItem
+
+type itineraryResponse struct {
+	ID        uuid.UUID      `json:"id" example:"0193a5b2-aaaa-7bbb-8ccc-1b2c3d4e5f60"`
+	Name      string         `json:"name" example:"Akhir pekan di Solo"`
+	StartDate *string        `json:"start_date" format:"date" example:"2026-08-15"`
+	Items     []itemResponse `json:"items"`
+	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
+} // @name Itinerary
+
+func toItineraryResponse(it Itinerary, lang string) itineraryResponse {
+	out := itineraryResponse{ID: it.ID, Name: it.Name, Items: make([]itemResponse, len(it.Items)),
+		CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
+	if it.StartDate != "" {
+		d := it.StartDate
+		out.StartDate = &d
+	}
+	for i, x := range it.Items {
+		out.Items[i] = itemResponse{Position: x.Position, Kind: x.Kind.Plural(), ID: x.ListingID.String(), Slug: x.Slug,
+			Name: localName(lang, x.NameID, x.NameEN), Day: x.Day, Note: x.Note, Available: x.Published}
+	}
+	return out
+}
+
+type itineraryList struct {
+	Data []itineraryResponse `json:"data"`
+	Meta web.ListMeta        `json:"meta"`
+} // @name ItineraryList
+
+func writeItinerary(c *gin.Context, status int, it Itinerary) {
+	lang := requestLang(c)
+	setLangHeaders(c, lang)
+	c.Header("Cache-Control", "private, no-store")
+	c.JSON(status, toItineraryResponse(it, lang))
+}
+
+// CreateItinerary handles POST /api/v1/me/itineraries.
+//
+//	@Summary		Create an itinerary
+//	@Description	A personal trip plan: a name, an optional start date and up to 100 items in visiting order. Each item names a published listing by kind and UUID or slug; one that does not resolve is a 422 under its path, e.g. `items[2].id`. Items come back with `position` (their index, from 0) and the listing's `slug` and `name` (in the language of `?lang=` or `Accept-Language`).
+//	@Tags			itineraries
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			lang	query		string					false	"Language of listing names"	Enums(id, en)
+//	@Param			body	body		createItineraryRequest	true	"The plan"
+//	@Success		201		{object}	itineraryResponse
+//	@Failure		400		{object}	problem.Problem	"malformed JSON or an unknown item kind"
+//	@Failure		401		{object}	problem.Problem
+//	@Failure		415		{object}	problem.Problem	"body is not JSON"
+//	@Failure		422		{object}	problem.Problem	"validation failed, or an item's listing is unknown or unpublished"
+//	@Router			/api/v1/me/itineraries [post]
+func CreateItinerary(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		var in createItineraryRequest
+		if err := web.BindJSON(c, &in); err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		it, err := svc.CreateItinerary(ctx, identity.ActorFrom(ctx), in.changes())
+		if err != nil {
+			return err
+		}
+		c.Header("Location", "/api/v1/me/itineraries/"+it.ID.String())
+		writeItinerary(c, http.StatusCreated, it)
+		return nil
+	}
+}
+
+// ListItineraries handles GET /api/v1/me/itineraries.
+//
+//	@Summary		Your itineraries
+//	@Description	Your itineraries, newest first, each with its items.
+//	@Tags			itineraries
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			lang	query		string	false	"Language of listing names"	Enums(id, en)
+//	@Param			limit	query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	itineraryList
+//	@Failure		400		{object}	problem.Problem	"bad limit or cursor"
+//	@Failure		401		{object}	problem.Problem
+//	@Router			/api/v1/me/itineraries [get]
+func ListItineraries(svc *Service, cur cursor.Codec) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		p, err := readPage(c, cur, "itineraries")
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		its, more, err := svc.Itineraries(ctx, identity.ActorFrom(ctx), p)
+		if err != nil {
+			return err
+		}
+		lang := requestLang(c)
+		out := itineraryList{Data: make([]itineraryResponse, len(its)), Meta: web.ListMeta{Limit: p.Limit}}
+		for i, it := range its {
+			out.Data[i] = toItineraryResponse(it, lang)
+		}
+		var last uuid.UUID
+		if len(its) > 0 {
+			last = its[len(its)-1].ID
+		}
+		if out.Meta.NextCursor, err = nextCursor(cur, "itineraries", more, last); err != nil {
+			return err
+		}
+		setLangHeaders(c, lang)
+		c.Header("Cache-Control", "private, no-store")
+		c.JSON(http.StatusOK, out)
+		return nil
+	}
+}
+
+// GetItinerary handles GET /api/v1/me/itineraries/{id}.
+//
+//	@Summary	One of your itineraries
+//	@Tags		itineraries
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id		path		string	true	"Itinerary ID"	format(uuid)
+//	@Param		lang	query		string	false	"Language of listing names"	Enums(id, en)
+//	@Success	200		{object}	itineraryResponse
+//	@Failure	401		{object}	problem.Problem
+//	@Failure	404		{object}	problem.Problem	"no such itinerary of yours"
+//	@Router		/api/v1/me/itineraries/{id} [get]
+func GetItinerary(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		id, err := web.PathUUID(c, "id")
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		it, err := svc.Itinerary(ctx, identity.ActorFrom(ctx), id)
+		if err != nil {
+			return err
+		}
+		writeItinerary(c, http.StatusOK, it)
+		return nil
+	}
+}
+
+// PatchItinerary handles PATCH /api/v1/me/itineraries/{id}.
+//
+//	@Summary		Change an itinerary
+//	@Description	Replaces what the body contains: `name`, `start_date` (null clears it) and/or `items` (the whole list, in the new order). Absent fields stay as they are.
+//	@Tags			itineraries
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string					true	"Itinerary ID"	format(uuid)
+//	@Param			lang	query		string					false	"Language of listing names"	Enums(id, en)
+//	@Param			body	body		updateItineraryRequest	true	"What to replace"
+//	@Success		200		{object}	itineraryResponse
+//	@Failure		400		{object}	problem.Problem	"malformed JSON or an unknown item kind"
+//	@Failure		401		{object}	problem.Problem
+//	@Failure		404		{object}	problem.Problem	"no such itinerary of yours"
+//	@Failure		415		{object}	problem.Problem	"body is not JSON"
+//	@Failure		422		{object}	problem.Problem	"validation failed, or an item's listing is unknown or unpublished"
+//	@Router			/api/v1/me/itineraries/{id} [patch]
+func PatchItinerary(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		id, err := web.PathUUID(c, "id")
+		if err != nil {
+			return err
+		}
+		var in updateItineraryRequest
+		if err := web.BindJSON(c, &in); err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		it, err := svc.UpdateItinerary(ctx, identity.ActorFrom(ctx), id, in.changes())
+		if err != nil {
+			return err
+		}
+		writeItinerary(c, http.StatusOK, it)
+		return nil
+	}
+}
+
+// DeleteItinerary handles DELETE /api/v1/me/itineraries/{id}.
+//
+//	@Summary	Delete an itinerary
+//	@Tags		itineraries
+//	@Security	BearerAuth
+//	@Param		id	path	string	true	"Itinerary ID"	format(uuid)
+//	@Success	204
+//	@Failure	401	{object}	problem.Problem
+//	@Failure	404	{object}	problem.Problem	"no such itinerary of yours"
+//	@Router		/api/v1/me/itineraries/{id} [delete]
+func DeleteItinerary(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		id, err := web.PathUUID(c, "id")
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		if err := svc.DeleteItinerary(ctx, identity.ActorFrom(ctx), id); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}

@@ -1,0 +1,285 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/database"
+)
+
+// Service is the favourites and itineraries use cases; it owns their
+// transactions. Every method acts for one caller on the caller's own data.
+type Service struct {
+	db  *database.DB
+	now func() time.Time
+}
+
+// NewService returns the plan service over db.
+func NewService(db *database.DB) *Service {
+	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Favorite is a listing the user marked, with when.
+type Favorite struct {
+	ID        uuid.UUID // of the mark; orders the list
+	Kind      kind.Kind
+	ListingID uuid.UUID
+	Slug      string
+	NameID    string
+	NameEN    string
+	AddedAt   time.Time
+}
+
+// Page is a keyset position in a newest-first list.
+type Page struct {
+	After uuid.UUID
+	Limit int
+}
+
+func mustLogIn(who identity.Actor) error {
+	if who.Anonymous() {
+		return apperr.Unauthorized("Log in to keep favourites and itineraries.")
+	}
+	return nil
+}
+
+// AddFavorite marks a published listing; marking it again changes nothing.
+func (s *Service) AddFavorite(ctx context.Context, who identity.Actor, k kind.Kind, ref string) error {
+	if err := mustLogIn(who); err != nil {
+		return err
+	}
+	st := store{s.db.DB}
+	l, err := st.publishedListing(ctx, k, ref)
+	if err != nil {
+		return err
+	}
+	return st.addFavorite(ctx, favoriteRow{ID: uuid.Must(uuid.NewV7()), UserID: who.ID, ListingID: l.ID, CreatedAt: s.now()})
+}
+
+// RemoveFavorite unmarks a listing; removing what is not there is fine, so
+// a retried request succeeds too.
+func (s *Service) RemoveFavorite(ctx context.Context, who identity.Actor, k kind.Kind, ref string) error {
+	if err := mustLogIn(who); err != nil {
+		return err
+	}
+	return store{s.db.DB}.removeFavorite(ctx, who.ID, k, ref)
+}
+
+// Favorites returns a page of who's favourite published listings, newest
+// first, and whether more follow.
+func (s *Service) Favorites(ctx context.Context, who identity.Actor, p Page) ([]Favorite, bool, error) {
+	if err := mustLogIn(who); err != nil {
+		return nil, false, err
+	}
+	rows, err := store{s.db.DB}.favorites(ctx, who.ID, p.After, p.Limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(rows) > p.Limit
+	if more {
+		rows = rows[:p.Limit]
+	}
+	out := make([]Favorite, len(rows))
+	for i, r := range rows {
+		out[i] = Favorite{ID: r.ID, Kind: kind.Kind(r.Listing.Kind), ListingID: r.Listing.ID, Slug: r.Listing.Slug,
+			NameID: r.Listing.NameID, NameEN: r.Listing.NameEN, AddedAt: r.CreatedAt}
+	}
+	return out, more, nil
+}
+
+// CreateItinerary saves a new trip plan for who. Name is required.
+func (s *Service) CreateItinerary(ctx context.Context, who identity.Actor, ch Changes) (Itinerary, error) {
+	if err := mustLogIn(who); err != nil {
+		return Itinerary{}, err
+	}
+	if ch.Name == nil {
+		empty := ""
+		ch.Name = &empty // reported as required
+	}
+	if ch.Items == nil {
+		ch.Items = &[]ItemInput{}
+	}
+	if p := ch.problems(); len(p) > 0 {
+		return Itinerary{}, apperr.Validation(p)
+	}
+	now := s.now()
+	row := itineraryRow{ID: uuid.Must(uuid.NewV7()), OwnerID: who.ID, Name: *ch.Name, CreatedAt: now, UpdatedAt: now}
+	if ch.StartDate != nil {
+		row.StartDate = sqlDate(*ch.StartDate)
+	}
+	var out Itinerary
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		st := store{tx}
+		items, err := resolveItems(ctx, st, row.ID, *ch.Items)
+		if err != nil {
+			return err
+		}
+		if err := st.insertItinerary(ctx, row); err != nil {
+			return err
+		}
+		if err := st.replaceItems(ctx, row.ID, items); err != nil {
+			return err
+		}
+		out, err = load(ctx, st, row)
+		return err
+	})
+	if err != nil {
+		return Itinerary{}, fmt.Errorf("create itinerary: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateItinerary replaces the parts of who's itinerary that ch sets.
+func (s *Service) UpdateItinerary(ctx context.Context, who identity.Actor, id uuid.UUID, ch Changes) (Itinerary, error) {
+	if err := mustLogIn(who); err != nil {
+		return Itinerary{}, err
+	}
+	if p := ch.problems(); len(p) > 0 {
+		return Itinerary{}, apperr.Validation(p)
+	}
+	var out Itinerary
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		st := store{tx}
+		row, err := st.ownItinerary(ctx, who.ID, id, true)
+		if err != nil {
+			return err
+		}
+		if ch.Name != nil {
+			row.Name = *ch.Name
+		}
+		if ch.StartDate != nil {
+			row.StartDate = sqlDate(*ch.StartDate)
+		}
+		row.UpdatedAt = s.now()
+		if ch.Items != nil {
+			items, err := resolveItems(ctx, st, row.ID, *ch.Items)
+			if err != nil {
+				return err
+			}
+			if err := st.replaceItems(ctx, row.ID, items); err != nil {
+				return err
+			}
+		}
+		if err := st.updateItinerary(ctx, row); err != nil {
+			return err
+		}
+		out, err = load(ctx, st, row)
+		return err
+	})
+	if err != nil {
+		return Itinerary{}, fmt.Errorf("update itinerary %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// Itinerary returns one of who's itineraries.
+func (s *Service) Itinerary(ctx context.Context, who identity.Actor, id uuid.UUID) (Itinerary, error) {
+	if err := mustLogIn(who); err != nil {
+		return Itinerary{}, err
+	}
+	st := store{s.db.DB}
+	row, err := st.ownItinerary(ctx, who.ID, id, false)
+	if err != nil {
+		return Itinerary{}, err
+	}
+	return load(ctx, st, row)
+}
+
+// Itineraries returns a page of who's itineraries, newest first, with their
+// items: two queries whatever the page size.
+func (s *Service) Itineraries(ctx context.Context, who identity.Actor, p Page) ([]Itinerary, bool, error) {
+	if err := mustLogIn(who); err != nil {
+		return nil, false, err
+	}
+	st := store{s.db.DB}
+	rows, err := st.itineraries(ctx, who.ID, p.After, p.Limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(rows) > p.Limit
+	if more {
+		rows = rows[:p.Limit]
+	}
+	ids := make([]uuid.UUID, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	items, err := st.items(ctx, ids)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]Itinerary, len(rows))
+	for i, r := range rows {
+		out[i] = toItinerary(r, items[r.ID])
+	}
+	return out, more, nil
+}
+
+// DeleteItinerary removes one of who's itineraries with its items.
+func (s *Service) DeleteItinerary(ctx context.Context, who identity.Actor, id uuid.UUID) error {
+	if err := mustLogIn(who); err != nil {
+		return err
+	}
+	return store{s.db.DB}.deleteItinerary(ctx, who.ID, id)
+}
+
+// resolveItems turns the owner's items into rows, every one pointing at a
+// published listing of its kind; the ones that do not are reported all at
+// once under their JSON paths.
+func resolveItems(ctx context.Context, st store, itineraryID uuid.UUID, in []ItemInput) ([]itemRow, error) {
+	refs := make([]string, len(in))
+	for i, it := range in {
+		refs[i] = it.Ref
+	}
+	found, err := st.publishedListings(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	type key struct{ kind, ref string }
+	byRef := make(map[key]uuid.UUID, 2*len(found))
+	for _, l := range found {
+		byRef[key{l.Kind, l.ID.String()}] = l.ID
+		byRef[key{l.Kind, l.Slug}] = l.ID
+	}
+	rows := make([]itemRow, len(in))
+	problems := map[string]string{}
+	for i, it := range in {
+		ref := it.Ref
+		if id, err := uuid.Parse(ref); err == nil {
+			ref = id.String() // canonical form, whatever case the client sent
+		}
+		listingID, ok := byRef[key{string(it.Kind), ref}]
+		if !ok {
+			problems[fmt.Sprintf("items[%d].id", i)] = fmt.Sprintf("no published listing of kind %s has this id or slug", it.Kind.Plural())
+			continue
+		}
+		rows[i] = itemRow{ItineraryID: itineraryID, Position: i, ListingID: listingID, Day: it.Day, Note: it.Note}
+	}
+	if len(problems) > 0 {
+		return nil, apperr.Validation(problems)
+	}
+	return rows, nil
+}
+
+func load(ctx context.Context, st store, row itineraryRow) (Itinerary, error) {
+	items, err := st.items(ctx, []uuid.UUID{row.ID})
+	if err != nil {
+		return Itinerary{}, err
+	}
+	return toItinerary(row, items[row.ID]), nil
+}
+
+func toItinerary(r itineraryRow, items []Item) Itinerary {
+	if items == nil {
+		items = []Item{}
+	}
+	return Itinerary{ID: r.ID, OwnerID: r.OwnerID, Name: r.Name, StartDate: string(r.StartDate), Items: items,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}

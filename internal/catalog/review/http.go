@@ -1,0 +1,211 @@
+package review
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/pkg/cursor"
+)
+
+type createReviewRequest struct {
+	Rating *int   `json:"rating" binding:"required" minimum:"1" maximum:"5" example:"5"`
+	Text   string `json:"text,omitempty" maxLength:"2000" example:"Keraton yang megah, pemandunya ramah."`
+} // @name CreateReviewRequest
+
+func (r *createReviewRequest) Normalize() { r.Text = strings.TrimSpace(r.Text) }
+
+func (r *createReviewRequest) Validate() map[string]string {
+	if r.Rating == nil {
+		return nil // reported by the required tag
+	}
+	return Draft{Rating: *r.Rating, Text: r.Text}.problems()
+}
+
+type authorResponse struct {
+	ID   uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	Name string    `json:"name" example:"Sari Wulandari"`
+} // @name ReviewAuthor
+
+type reviewResponse struct {
+	ID        uuid.UUID      `json:"id" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"`
+	ListingID uuid.UUID      `json:"listing_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	Rating    int            `json:"rating" minimum:"1" maximum:"5" example:"5"`
+	Text      string         `json:"text" example:"Keraton yang megah, pemandunya ramah."`
+	Author    authorResponse `json:"author"`
+	CreatedAt time.Time      `json:"created_at"`
+} // @name Review
+
+func toResponse(r Review) reviewResponse {
+	return reviewResponse{ID: r.ID, ListingID: r.ListingID, Rating: r.Rating, Text: r.Text,
+		Author: authorResponse{ID: r.AuthorID, Name: r.AuthorName}, CreatedAt: r.CreatedAt}
+}
+
+type reviewList struct {
+	Data []reviewResponse `json:"data"`
+	Meta web.ListMeta     `json:"meta"`
+} // @name ReviewList
+
+// position is the cursor of a review list, bound to its listing so a cursor
+// of one listing cannot page through another.
+type position struct {
+	Listing uuid.UUID `json:"l"`
+	After   uuid.UUID `json:"a"`
+}
+
+// List handles GET /api/v1/{kind}/{id}/reviews for one kind.
+//
+//	@Summary		Reviews of a listing
+//	@Description	Visible reviews of a published listing, newest first. `id` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an `ETag` and answers `If-None-Match` with 304.
+//	@Tags			reviews
+//	@Produce		json
+//	@Param			id				path		string	true	"Listing ID or slug"
+//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
+//	@Success		200				{object}	reviewList
+//	@Success		304				"not modified"
+//	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
+//	@Failure		404				{object}	problem.Problem	"no published listing with this id or slug"
+//	@Router			/api/v1/attractions/{id}/reviews [get]
+//	@Router			/api/v1/culinary/{id}/reviews [get]
+//	@Router			/api/v1/events/{id}/reviews [get]
+func List(svc *Service, cur cursor.Codec, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		limit, err := web.QueryLimit(c)
+		if err != nil {
+			return err
+		}
+		var pos position
+		if raw := c.Query("cursor"); raw != "" {
+			if err := cur.Decode(raw, &pos); err != nil {
+				return apperr.BadRequest("The cursor is invalid or belongs to another query.")
+			}
+		}
+		rs, listingID, more, err := svc.List(c.Request.Context(), k, c.Param("id"), Page{After: pos.After, Limit: limit})
+		if err != nil {
+			return err
+		}
+		if pos.Listing != uuid.Nil && pos.Listing != listingID {
+			return apperr.BadRequest("The cursor is invalid or belongs to another query.")
+		}
+		out := reviewList{Data: make([]reviewResponse, len(rs)), Meta: web.ListMeta{Limit: limit}}
+		for i, r := range rs {
+			out.Data[i] = toResponse(r)
+		}
+		if more {
+			next, err := cur.Encode(position{Listing: listingID, After: rs[len(rs)-1].ID})
+			if err != nil {
+				return err
+			}
+			out.Meta.NextCursor = &next
+		}
+		return writeCacheable(c, out)
+	}
+}
+
+// Create handles POST /api/v1/{kind}/{id}/reviews for one kind.
+//
+//	@Summary		Review a listing
+//	@Description	One review per user and listing: a second one is 409 until the first is deleted. The listing's `rating` (average and count) includes the new review at once. `id`, author, status and dates in the body are ignored.
+//	@Tags			reviews
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string				true	"Listing ID or slug"
+//	@Param			body	body		createReviewRequest	true	"The review"
+//	@Success		201		{object}	reviewResponse
+//	@Failure		400		{object}	problem.Problem	"malformed JSON or a rating that is not an integer"
+//	@Failure		401		{object}	problem.Problem
+//	@Failure		404		{object}	problem.Problem	"no published listing with this id or slug"
+//	@Failure		409		{object}	problem.Problem	"you already reviewed this listing (code conflict)"
+//	@Failure		415		{object}	problem.Problem	"body is not JSON"
+//	@Failure		422		{object}	problem.Problem	"rating outside 1..5 or text over 2000 characters"
+//	@Router			/api/v1/attractions/{id}/reviews [post]
+//	@Router			/api/v1/culinary/{id}/reviews [post]
+//	@Router			/api/v1/events/{id}/reviews [post]
+func Create(svc *Service, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		var in createReviewRequest
+		if err := web.BindJSON(c, &in); err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		r, err := svc.Create(ctx, identity.ActorFrom(ctx), k, c.Param("id"), Draft{Rating: *in.Rating, Text: in.Text})
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusCreated, toResponse(r))
+		return nil
+	}
+}
+
+// Delete handles DELETE /api/v1/reviews/{id}.
+//
+//	@Summary		Delete or hide a review
+//	@Description	The author deletes their own review (they may then write a new one). Tourism staff and admins hide someone else's review instead: it stays on record but leaves the public list. Either way the listing's rating no longer counts it. Hiding an already hidden review is a no-op. Both answer 204.
+//	@Tags			reviews
+//	@Security		BearerAuth
+//	@Param			id	path	string	true	"Review ID"	format(uuid)
+//	@Success		204
+//	@Failure		401	{object}	problem.Problem
+//	@Failure		403	{object}	problem.Problem	"neither the author nor tourism staff"
+//	@Failure		404	{object}	problem.Problem	"no such review, or it was deleted"
+//	@Router			/api/v1/reviews/{id} [delete]
+func Delete(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		id, err := web.PathUUID(c, "id")
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		if _, err := svc.Remove(ctx, identity.ActorFrom(ctx), id); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}
+
+// writeCacheable sends v as JSON with a strong ETag of its bytes and answers
+// a matching If-None-Match with 304. no-cache makes clients revalidate every
+// time, so a new review shows at once while unchanged pages cost no body.
+func writeCacheable(c *gin.Context, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	c.Header("ETag", etag)
+	c.Header("Cache-Control", "public, no-cache")
+	if etagMatches(c.GetHeader("If-None-Match"), etag) {
+		c.Status(http.StatusNotModified)
+		return nil
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", append(bytes.TrimSpace(body), '\n'))
+	return nil
+}
+
+// etagMatches is the weak comparison If-None-Match calls for (RFC 9110
+// 13.1.2): W/ prefixes are ignored, so a gzip-weakened tag still matches.
+func etagMatches(header, etag string) bool {
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,173 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/database"
+)
+
+type reviewRow struct {
+	ID         uuid.UUID `gorm:"primaryKey"`
+	ListingID  uuid.UUID
+	AuthorID   uuid.UUID
+	Rating     int
+	Body       string
+	Status     string
+	HiddenBy   *uuid.UUID
+	HiddenAt   *time.Time
+	DeletedAt  *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	AuthorName string `gorm:"->;-:migration"` // read from the users join only
+}
+
+func (reviewRow) TableName() string { return "reviews" }
+
+func (r reviewRow) toDomain() Review {
+	return Review{ID: r.ID, ListingID: r.ListingID, AuthorID: r.AuthorID, AuthorName: r.AuthorName,
+		Rating: r.Rating, Text: r.Body, Status: Status(r.Status), CreatedAt: r.CreatedAt}
+}
+
+// store runs review queries on a handle that may be a transaction.
+type store struct{ db *gorm.DB }
+
+// publishedListing resolves a listing of kind k by id or slug; anything not
+// published is missing, as it is to the public.
+func (s store) publishedListing(ctx context.Context, k kind.Kind, ref string) (uuid.UUID, error) {
+	var row struct{ ID uuid.UUID }
+	q := s.db.WithContext(ctx).Table("listings").Select("id").Where("kind = ? AND status = 'published'", string(k))
+	if id, err := uuid.Parse(ref); err == nil {
+		q = q.Where("id = ?", id)
+	} else {
+		q = q.Where("slug = ?", ref)
+	}
+	err := q.Take(&row).Error
+	if database.IsNotFound(err) {
+		return uuid.Nil, apperr.Missing(string(k), ref)
+	}
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("find listing: %w", err)
+	}
+	return row.ID, nil
+}
+
+// visible returns up to limit visible reviews of a listing older than after
+// (ids are UUIDv7, so id order is creation order), with author names.
+func (s store) visible(ctx context.Context, listingID, after uuid.UUID, limit int) ([]Review, error) {
+	q := s.db.WithContext(ctx).Table("reviews AS r").
+		Select("r.id, r.listing_id, r.author_id, r.rating, r.body, r.status, r.created_at, u.name AS author_name").
+		Joins("JOIN users u ON u.id = r.author_id").
+		Where("r.listing_id = ? AND r.status = ?", listingID, string(StatusVisible))
+	if after != uuid.Nil {
+		q = q.Where("r.id < ?", after)
+	}
+	var rows []reviewRow
+	if err := q.Order("r.id DESC").Limit(limit).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list reviews: %w", err)
+	}
+	out := make([]Review, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// insert adds a review. The partial unique index on (listing_id, author_id)
+// is what enforces one live review per user and listing, also under
+// concurrent posts; a violation is the 409.
+func (s store) insert(ctx context.Context, r reviewRow) error {
+	err := s.db.WithContext(ctx).Omit("AuthorName").Create(&r).Error
+	if database.IsDuplicate(err) {
+		return apperr.StateConflict("conflict", "You have already reviewed this listing; delete that review to write a new one.")
+	}
+	if err != nil {
+		return fmt.Errorf("insert review: %w", err)
+	}
+	return nil
+}
+
+// addRating counts a new visible review in the listing's aggregate with one
+// atomic UPDATE (the database adds, never Go), only while the listing is
+// published. False means the listing is no longer published.
+func (s store) addRating(ctx context.Context, listingID uuid.UUID, rating int) (bool, error) {
+	res := s.db.WithContext(ctx).Exec(`UPDATE listings SET
+		rating_sum = rating_sum + ?,
+		rating_count = rating_count + 1,
+		rating_avg = (rating_sum + ?) * 1.0 / (rating_count + 1)
+		WHERE id = ? AND status = 'published'`, rating, rating, listingID)
+	if res.Error != nil {
+		return false, fmt.Errorf("add rating: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// subtractRating takes a visible review out of the aggregate. SET
+// expressions see the row's old values on both engines.
+func (s store) subtractRating(ctx context.Context, listingID uuid.UUID, rating int) error {
+	res := s.db.WithContext(ctx).Exec(`UPDATE listings SET
+		rating_sum = rating_sum - ?,
+		rating_count = rating_count - 1,
+		rating_avg = CASE WHEN rating_count <= 1 THEN 0 ELSE (rating_sum - ?) * 1.0 / (rating_count - 1) END
+		WHERE id = ? AND rating_count > 0`, rating, rating, listingID)
+	if res.Error != nil {
+		return fmt.Errorf("subtract rating: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("subtract rating: listing %s has no rating to subtract from", listingID)
+	}
+	return nil
+}
+
+// forUpdate loads a live (not deleted) review and, on PostgreSQL, locks it
+// until the transaction ends, so two removals of the same review run one
+// after the other and the second sees the first one's status. SQLite write
+// transactions are already serial (BEGIN IMMEDIATE).
+func (s store) forUpdate(ctx context.Context, id uuid.UUID) (Review, error) {
+	q := s.db.WithContext(ctx).Where("id = ? AND status <> ?", id, string(StatusDeleted))
+	if s.db.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var r reviewRow
+	err := q.Omit("AuthorName").Take(&r).Error
+	if database.IsNotFound(err) {
+		return Review{}, apperr.Missing("review", id)
+	}
+	if err != nil {
+		return Review{}, fmt.Errorf("load review: %w", err)
+	}
+	return r.toDomain(), nil
+}
+
+// setStatus moves a review from one status to another; the from-guard makes
+// a lost race a no-op (false) instead of a second subtraction.
+func (s store) setStatus(ctx context.Context, id uuid.UUID, from, to Status, by uuid.UUID, at time.Time) (bool, error) {
+	cols := map[string]any{"status": string(to), "updated_at": at}
+	switch to {
+	case StatusDeleted:
+		cols["deleted_at"] = at
+	case StatusHidden:
+		cols["hidden_by"] = by
+		cols["hidden_at"] = at
+	}
+	res := s.db.WithContext(ctx).Model(&reviewRow{}).Where("id = ? AND status = ?", id, string(from)).Updates(cols)
+	if res.Error != nil {
+		return false, fmt.Errorf("update review status: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+func (s store) authorName(ctx context.Context, id uuid.UUID) (string, error) {
+	var row struct{ Name string }
+	if err := s.db.WithContext(ctx).Table("users").Select("name").Where("id = ?", id).Take(&row).Error; err != nil {
+		return "", fmt.Errorf("load author: %w", err)
+	}
+	return row.Name, nil
+}

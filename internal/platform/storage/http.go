@@ -1,0 +1,84 @@
+package storage
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/web"
+)
+
+// URLPrefix is where stored objects are served; a key k is at URLPrefix + k.
+const URLPrefix = "/media/"
+
+// URL returns the path at which the object under key is served.
+func URL(key string) string { return URLPrefix + key }
+
+// ImmutableCacheControl lets browsers and CDNs keep an object for a year
+// without revalidating: keys are content-unique, so a key's bytes never change.
+const ImmutableCacheControl = "public, max-age=31536000, immutable"
+
+// Serve handles GET /media/*key.
+//
+//	@Summary		A stored file
+//	@Description	Serves an uploaded file (listing images) by its storage key, as found in the `url` of an image. Keys are content-unique, so responses are cacheable for a year (`Cache-Control: public, max-age=31536000, immutable`). Supports `Range` and `If-None-Match`. Directories are never listed.
+//	@Tags			platform
+//	@Produce		image/jpeg
+//	@Produce		image/png
+//	@Produce		image/webp
+//	@Param			key	path		string	true	"Storage key, e.g. listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp"
+//	@Success		200	{file}		binary
+//	@Success		206	{file}		binary	"the requested range"
+//	@Success		304	"not modified (If-None-Match matched)"
+//	@Failure		404	{object}	problem.Problem
+//	@Router			/media/{key} [get]
+func Serve(s Storage) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		key := strings.TrimPrefix(c.Param("key"), "/")
+		notFound := &apperr.Error{Kind: apperr.NotFound, Code: "not_found", Detail: "No file is stored under this path."}
+		if !ValidKey(key) {
+			return notFound
+		}
+		obj, err := s.Open(c.Request.Context(), key)
+		if errors.Is(err, ErrNotFound) {
+			return notFound
+		}
+		if err != nil {
+			return err
+		}
+		defer obj.Close()
+
+		h := c.Writer.Header()
+		h.Set("Content-Type", obj.ContentType)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", ImmutableCacheControl)
+		// The key is content-unique, so a hash of it is a strong validator.
+		sum := sha256.Sum256([]byte(key))
+		h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
+		if rs, ok := obj.ReadCloser.(io.ReadSeeker); ok {
+			// ServeContent answers Range and conditional requests.
+			http.ServeContent(c.Writer, c.Request, "", obj.ModTime, rs)
+			return nil
+		}
+		if inm := c.GetHeader("If-None-Match"); inm != "" && inm == h.Get("ETag") {
+			c.Status(http.StatusNotModified)
+			return nil
+		}
+		if obj.Size >= 0 {
+			h.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
+		}
+		c.Status(http.StatusOK)
+		_, err = io.Copy(c.Writer, obj)
+		if err != nil {
+			web.Logger(c).Warn("media copy interrupted", "key", key, "err", err)
+		}
+		return nil
+	}
+}
