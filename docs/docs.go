@@ -276,6 +276,465 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/attractions": {
+            "get": {
+                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "List listings",
+                "parameters": [
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Search words",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Category code of this kind (GET /api/v1/categories)",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Only listings with this tag; repeat for several (all must match)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "-7.5755,110.8243",
+                        "description": "lat,lng; adds distance_m to every item",
+                        "name": "near",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 50000,
+                        "minimum": 1,
+                        "type": "number",
+                        "default": 5000,
+                        "description": "Radius around near, metres",
+                        "name": "radius_m",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Only listings open now (Asia/Jakarta)",
+                        "name": "open_now",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 5,
+                        "minimum": 0,
+                        "type": "number",
+                        "description": "Lowest average rating",
+                        "name": "min_rating",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "relevance",
+                            "distance",
+                            "rating",
+                            "name",
+                            "newest",
+                            "starts_at"
+                        ],
+                        "type": "string",
+                        "description": "Order",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "draft",
+                            "published",
+                            "archived",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "published",
+                        "description": "Tourism staff only",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name and description; all returns {id, en} objects",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ListingList"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "400": {
+                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "status filter without tourism staff rights",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Add a listing",
+                "parameters": [
+                    {
+                        "description": "New listing",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, wrong types, unknown status",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/attractions/{id}": {
+            "get": {
+                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Get a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name and description",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Archive a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Change, publish or unpublish a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/attractions/{id}/images": {
             "post": {
                 "security": [
@@ -788,6 +1247,506 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/categories": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Categories per kind",
+                "parameters": [
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of the labels",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Categories"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    }
+                }
+            }
+        },
+        "/api/v1/culinary": {
+            "get": {
+                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "List listings",
+                "parameters": [
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Search words",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Category code of this kind (GET /api/v1/categories)",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Only listings with this tag; repeat for several (all must match)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "-7.5755,110.8243",
+                        "description": "lat,lng; adds distance_m to every item",
+                        "name": "near",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 50000,
+                        "minimum": 1,
+                        "type": "number",
+                        "default": 5000,
+                        "description": "Radius around near, metres",
+                        "name": "radius_m",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Only listings open now (Asia/Jakarta)",
+                        "name": "open_now",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 5,
+                        "minimum": 0,
+                        "type": "number",
+                        "description": "Lowest average rating",
+                        "name": "min_rating",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "relevance",
+                            "distance",
+                            "rating",
+                            "name",
+                            "newest",
+                            "starts_at"
+                        ],
+                        "type": "string",
+                        "description": "Order",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "draft",
+                            "published",
+                            "archived",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "published",
+                        "description": "Tourism staff only",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name and description; all returns {id, en} objects",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ListingList"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "400": {
+                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "status filter without tourism staff rights",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Add a listing",
+                "parameters": [
+                    {
+                        "description": "New listing",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, wrong types, unknown status",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/culinary/{id}": {
+            "get": {
+                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Get a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name and description",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Archive a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Change, publish or unpublish a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/culinary/{id}/images": {
             "post": {
                 "security": [
@@ -1073,6 +2032,465 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "rating outside 1..5 or text over 2000 characters",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events": {
+            "get": {
+                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "List listings",
+                "parameters": [
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Search words",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Category code of this kind (GET /api/v1/categories)",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Only listings with this tag; repeat for several (all must match)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "-7.5755,110.8243",
+                        "description": "lat,lng; adds distance_m to every item",
+                        "name": "near",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 50000,
+                        "minimum": 1,
+                        "type": "number",
+                        "default": 5000,
+                        "description": "Radius around near, metres",
+                        "name": "radius_m",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Only listings open now (Asia/Jakarta)",
+                        "name": "open_now",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 5,
+                        "minimum": 0,
+                        "type": "number",
+                        "description": "Lowest average rating",
+                        "name": "min_rating",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "relevance",
+                            "distance",
+                            "rating",
+                            "name",
+                            "newest",
+                            "starts_at"
+                        ],
+                        "type": "string",
+                        "description": "Order",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "draft",
+                            "published",
+                            "archived",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "published",
+                        "description": "Tourism staff only",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name and description; all returns {id, en} objects",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ListingList"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "400": {
+                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "status filter without tourism staff rights",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Add a listing",
+                "parameters": [
+                    {
+                        "description": "New listing",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, wrong types, unknown status",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}": {
+            "get": {
+                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Get a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name and description",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Archive a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Change, publish or unpublish a listing",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2103,6 +3521,155 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/search": {
+            "get": {
+                "description": "One ranked list of published attractions, culinary spots and events: listings whose name holds every word first, then the other matches (tags, descriptions), best rated first within each group. Every word matches as a word prefix, accents ignored. ` + "`" + `snippet` + "`" + ` is an excerpt of the description around the first match.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Search all listings",
+                "parameters": [
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Search words",
+                        "name": "q",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "attraction,culinary",
+                        "description": "Comma-separated kinds: attraction, culinary, event (default all)",
+                        "name": "types",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "-7.5755,110.8243",
+                        "description": "lat,lng; adds distance_m",
+                        "name": "near",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 50000,
+                        "minimum": 1,
+                        "type": "number",
+                        "description": "With near: only results within this radius, metres",
+                        "name": "radius_m",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name and snippet",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/SearchResults"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "400": {
+                        "description": "q missing or blank, unknown type, bad near/radius_m/limit/cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/search/suggest": {
+            "get": {
+                "description": "Up to 10 published listings of any kind for what was typed so far: names with a word starting with the typed word(s) first, then similar names (typo-tolerant, trigram word similarity).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Complete a name",
+                "parameters": [
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "What was typed",
+                        "name": "q",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Suggestions"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "400": {
+                        "description": "q missing or blank",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "produces": [
@@ -2269,6 +3836,42 @@ const docTemplate = `{
                 }
             }
         },
+        "Categories": {
+            "type": "object",
+            "properties": {
+                "attractions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Category"
+                    }
+                },
+                "culinary": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Category"
+                    }
+                },
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Category"
+                    }
+                }
+            }
+        },
+        "Category": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "heritage_palace"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Keraton \u0026 Istana"
+                }
+            }
+        },
         "CreateItineraryRequest": {
             "type": "object",
             "required": [
@@ -2366,6 +3969,40 @@ const docTemplate = `{
                 "message": {
                     "type": "string",
                     "example": "must be at least 10 characters"
+                }
+            }
+        },
+        "GeoPoint": {
+            "type": "object",
+            "properties": {
+                "lat": {
+                    "type": "number",
+                    "maximum": 90,
+                    "minimum": -90,
+                    "example": -7.5778
+                },
+                "lng": {
+                    "type": "number",
+                    "maximum": 180,
+                    "minimum": -180,
+                    "example": 110.8278
+                }
+            }
+        },
+        "GeoPointWrite": {
+            "type": "object",
+            "properties": {
+                "lat": {
+                    "type": "number",
+                    "maximum": 90,
+                    "minimum": -90,
+                    "example": -7.5778
+                },
+                "lng": {
+                    "type": "number",
+                    "maximum": 180,
+                    "minimum": -180,
+                    "example": 110.8278
                 }
             }
         },
@@ -2517,6 +4154,322 @@ const docTemplate = `{
                 }
             }
         },
+        "Listing": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "type": "string",
+                    "example": "Kompleks Keraton, Baluwarti, Pasar Kliwon, Surakarta"
+                },
+                "category": {
+                    "type": "string",
+                    "example": "heritage_palace"
+                },
+                "contact": {
+                    "$ref": "#/definitions/ListingContact"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Istana resmi Kasunanan Surakarta…"
+                },
+                "distance_m": {
+                    "description": "great-circle metres from near",
+                    "type": "number",
+                    "example": 1234.5
+                },
+                "ends_at": {
+                    "type": "string"
+                },
+                "halal": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "images": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ListingImage"
+                    }
+                },
+                "location": {
+                    "$ref": "#/definitions/GeoPoint"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Keraton Kasunanan Surakarta Hadiningrat"
+                },
+                "open_now": {
+                    "description": "in Asia/Jakarta, at the time of the response",
+                    "type": "boolean",
+                    "example": true
+                },
+                "opening_hours": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/OpeningHours"
+                    }
+                },
+                "organizer": {
+                    "type": "string",
+                    "example": "Keraton Kasunanan Surakarta"
+                },
+                "price_range": {
+                    "type": "integer",
+                    "maximum": 4,
+                    "minimum": 1,
+                    "example": 2
+                },
+                "rating": {
+                    "$ref": "#/definitions/ListingRating"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "keraton-kasunanan-surakarta-hadiningrat"
+                },
+                "specialties": {
+                    "description": "culinary only",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "Nasi liwet ayam"
+                    ]
+                },
+                "starts_at": {
+                    "description": "events only",
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "published",
+                        "archived"
+                    ],
+                    "example": "published"
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "heritage",
+                        "royal"
+                    ]
+                },
+                "ticket_prices": {
+                    "description": "attractions only",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TicketPrice"
+                    }
+                },
+                "ticket_url": {
+                    "type": "string",
+                    "example": ""
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "attraction",
+                        "culinary",
+                        "event"
+                    ],
+                    "example": "attraction"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "venue": {
+                    "type": "string",
+                    "example": "Alun-alun Utara Keraton Surakarta"
+                }
+            }
+        },
+        "ListingContact": {
+            "type": "object",
+            "properties": {
+                "instagram": {
+                    "type": "string",
+                    "example": "keratonsurakarta"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "+62271644046"
+                },
+                "website": {
+                    "type": "string",
+                    "example": "https://kraton-surakarta.example"
+                }
+            }
+        },
+        "ListingImage": {
+            "type": "object",
+            "properties": {
+                "caption": {
+                    "type": "string",
+                    "example": "Pendapa Sasana Sewaka"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "/media/listings/0193a5b2/1.jpg"
+                }
+            }
+        },
+        "ListingList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Listing"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "ListingRating": {
+            "type": "object",
+            "properties": {
+                "average": {
+                    "type": "number",
+                    "example": 4.6
+                },
+                "count": {
+                    "type": "integer",
+                    "example": 128
+                }
+            }
+        },
+        "ListingWrite": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "Jl. Sidikoro, Baluwarti, Pasar Kliwon, Surakarta"
+                },
+                "category": {
+                    "type": "string",
+                    "example": "heritage_palace"
+                },
+                "contact": {
+                    "$ref": "#/definitions/ListingContact"
+                },
+                "description": {
+                    "$ref": "#/definitions/LocalizedText"
+                },
+                "ends_at": {
+                    "description": "events",
+                    "type": "string",
+                    "example": "2026-08-15T08:00:00+07:00"
+                },
+                "halal": {
+                    "description": "culinary",
+                    "type": "boolean",
+                    "example": true
+                },
+                "location": {
+                    "$ref": "#/definitions/GeoPointWrite"
+                },
+                "name": {
+                    "$ref": "#/definitions/LocalizedText"
+                },
+                "opening_hours": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/OpeningHoursWrite"
+                    }
+                },
+                "organizer": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "Keraton Kasunanan Surakarta"
+                },
+                "price_range": {
+                    "description": "culinary",
+                    "type": "integer",
+                    "maximum": 4,
+                    "minimum": 1,
+                    "example": 2
+                },
+                "specialties": {
+                    "description": "culinary",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "Nasi liwet ayam"
+                    ]
+                },
+                "starts_at": {
+                    "description": "events",
+                    "type": "string",
+                    "example": "2026-08-08T10:00:00+07:00"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "published",
+                        "archived"
+                    ],
+                    "example": "draft"
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "heritage",
+                        "royal"
+                    ]
+                },
+                "ticket_prices": {
+                    "description": "attractions",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TicketPriceWrite"
+                    }
+                },
+                "ticket_url": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "https://tiket.example.com/sekaten"
+                },
+                "venue": {
+                    "description": "events",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "Alun-alun Utara"
+                }
+            }
+        },
+        "LocalizedText": {
+            "type": "object",
+            "properties": {
+                "en": {
+                    "type": "string",
+                    "example": "Surakarta Sunanate Palace"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "Keraton Kasunanan Surakarta"
+                }
+            }
+        },
         "LoginRequest": {
             "type": "object",
             "required": [
@@ -2533,6 +4486,45 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 128,
                     "example": "solo-demo-2026"
+                }
+            }
+        },
+        "OpeningHours": {
+            "type": "object",
+            "properties": {
+                "close": {
+                    "type": "string",
+                    "example": "14:00"
+                },
+                "day": {
+                    "description": "0 = Sunday",
+                    "type": "integer",
+                    "maximum": 6,
+                    "minimum": 0,
+                    "example": 1
+                },
+                "open": {
+                    "type": "string",
+                    "example": "09:00"
+                }
+            }
+        },
+        "OpeningHoursWrite": {
+            "type": "object",
+            "properties": {
+                "close": {
+                    "type": "string",
+                    "example": "14:00"
+                },
+                "day": {
+                    "type": "integer",
+                    "maximum": 6,
+                    "minimum": 0,
+                    "example": 1
+                },
+                "open": {
+                    "type": "string",
+                    "example": "09:00"
                 }
             }
         },
@@ -2675,6 +4667,54 @@ const docTemplate = `{
                 }
             }
         },
+        "SearchHit": {
+            "type": "object",
+            "properties": {
+                "distance_m": {
+                    "type": "number",
+                    "example": 850.2
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Serabi Notosuman"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "serabi-notosuman"
+                },
+                "snippet": {
+                    "type": "string",
+                    "example": "…toko serabi legendaris sejak 1923 di Jalan Moh. Yamin…"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "attraction",
+                        "culinary",
+                        "event"
+                    ],
+                    "example": "culinary"
+                }
+            }
+        },
+        "SearchResults": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/SearchHit"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
         "StoredImage": {
             "type": "object",
             "properties": {
@@ -2713,6 +4753,75 @@ const docTemplate = `{
                 "url": {
                     "type": "string",
                     "example": "/media/listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp"
+                }
+            }
+        },
+        "Suggestion": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Keraton Kasunanan Surakarta Hadiningrat"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "keraton-kasunanan-surakarta-hadiningrat"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "attraction",
+                        "culinary",
+                        "event"
+                    ],
+                    "example": "attraction"
+                }
+            }
+        },
+        "Suggestions": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Suggestion"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "TicketPrice": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 15000
+                },
+                "label": {
+                    "type": "string",
+                    "example": "Dewasa / Adult"
+                }
+            }
+        },
+        "TicketPriceWrite": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 15000
+                },
+                "label": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "Dewasa / Adult"
                 }
             }
         },

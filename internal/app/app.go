@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/solodestination/api/internal/catalog"
 	"github.com/solodestination/api/internal/catalog/image"
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
@@ -34,6 +35,7 @@ type App struct {
 	Reviews  *review.Service
 	Plans    *plan.Service
 	Images   *image.Service
+	Catalog  *catalog.Service
 }
 
 // Open connects to the configured database, migrates it and builds the services.
@@ -70,6 +72,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	a.Reviews = review.NewService(db)
 	a.Plans = plan.NewService(db)
 	a.Images = image.NewService(db, media, log)
+	if a.Catalog, err = catalog.NewService(db, catalog.Options{Cursor: a.Cursor}); err != nil {
+		return nil, err
+	}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return nil, err
@@ -84,6 +89,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 func (a *App) Seed(ctx context.Context) error {
 	return demo.Seed(ctx, a.DB, a.Log,
 		demo.Seeder{Name: "identity", Run: a.Identity.SeedDemo},
+		demo.Seeder{Name: "catalog", Run: a.Catalog.SeedDemo},
 	)
 }
 
@@ -91,7 +97,7 @@ func (a *App) Seed(ctx context.Context) error {
 func (a *App) Handler(draining *atomic.Bool) (*gin.Engine, error) {
 	return server.New(server.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Identity: a.Identity,
 		Cursor: a.Cursor, Draining: draining,
-		Media: a.Media, Reviews: a.Reviews, Plans: a.Plans, Images: a.Images})
+		Media: a.Media, Reviews: a.Reviews, Plans: a.Plans, Images: a.Images, Catalog: a.Catalog})
 }
 
 // Close releases the database.

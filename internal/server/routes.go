@@ -8,6 +8,7 @@ import (
 	ginSwagger "github.com/swaggo/gin-swagger"
 
 	"github.com/solodestination/api/internal/audit"
+	"github.com/solodestination/api/internal/catalog"
 	"github.com/solodestination/api/internal/catalog/image"
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/internal/catalog/plan"
@@ -51,6 +52,18 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 		user.PUT("/me/favorites"+p+"/:id", web.Handle(plan.PutFavorite(d.Plans, k)))
 		user.DELETE("/me/favorites"+p+"/:id", web.Handle(plan.DeleteFavorite(d.Plans, k)))
 	}
+	// Listings: one concrete path per kind, like the routes above.
+	for _, k := range kind.All {
+		p := "/" + k.Plural()
+		v1.GET(p, web.Handle(catalog.List(d.Catalog, k)))
+		v1.GET(p+"/:id", web.Handle(catalog.Get(d.Catalog, k)))
+		tourism.POST(p, web.Handle(catalog.Create(d.Catalog, k)))
+		tourism.PATCH(p+"/:id", web.Handle(catalog.Update(d.Catalog, k)))
+		tourism.DELETE(p+"/:id", web.Handle(catalog.Archive(d.Catalog, k)))
+	}
+	v1.GET("/categories", web.Handle(catalog.Categories(d.Catalog)))
+	v1.GET("/search", web.Handle(catalog.Search(d.Catalog)))
+	v1.GET("/search/suggest", web.Handle(catalog.Suggest(d.Catalog)))
 	user.DELETE("/reviews/:id", web.Handle(review.Delete(d.Reviews)))
 	user.GET("/me/favorites", web.Handle(plan.ListFavorites(d.Plans, d.Cursor)))
 	user.POST("/me/itineraries", web.Handle(plan.CreateItinerary(d.Plans)))

@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/solodestination/api/internal/catalog"
 	"github.com/solodestination/api/internal/catalog/image"
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
@@ -45,6 +46,7 @@ type Deps struct {
 	Reviews  *review.Service
 	Plans    *plan.Service
 	Images   *image.Service
+	Catalog  *catalog.Service
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.
 	Draining *atomic.Bool

@@ -1,0 +1,363 @@
+package catalog
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/web"
+)
+
+// List handles GET /api/v1/{attractions|culinary|events}.
+//
+//	@Summary		List listings
+//	@Description	Published listings, a page at a time; follow `meta.next_cursor` with `?cursor=` (the other parameters must stay the same, else 400).
+//	@Description	Sorts: `relevance` (needs `q`; listings whose name holds every word first, then the other matches, best rated first within each group), `distance` (needs `near`), `rating` (best first), `name` (in the response language), `newest`, and for events `starts_at` (soonest first).
+//	@Description	Default sort: `relevance` with `q`, else `distance` with `near`, else `starts_at` for events, else `rating`.
+//	@Description	`q` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).
+//	@Description	Tourism staff and admins may pass `status`; anyone else asking for a status other than `published` gets 403. Responses to such staff lists are `Cache-Control: private, no-store`; public responses carry an ETag and honour If-None-Match.
+//	@Tags			catalog
+//	@Produce		json
+//	@Param			q				query		string	false	"Search words"	maxLength(200)
+//	@Param			category		query		string	false	"Category code of this kind (GET /api/v1/categories)"
+//	@Param			tag				query		string	false	"Only listings with this tag; repeat for several (all must match)"
+//	@Param			near			query		string	false	"lat,lng; adds distance_m to every item"	example(-7.5755,110.8243)
+//	@Param			radius_m		query		number	false	"Radius around near, metres"	minimum(1)	maximum(50000)	default(5000)
+//	@Param			open_now		query		boolean	false	"Only listings open now (Asia/Jakarta)"
+//	@Param			min_rating		query		number	false	"Lowest average rating"	minimum(0)	maximum(5)
+//	@Param			from			query		string	false	"Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD"
+//	@Param			to				query		string	false	"Events only: a date includes the whole day (Asia/Jakarta)"
+//	@Param			sort			query		string	false	"Order"	Enums(relevance, distance, rating, name, newest, starts_at)
+//	@Param			status			query		string	false	"Tourism staff only"	Enums(draft, published, archived, all)	default(published)
+//	@Param			lang			query		string	false	"Language of name and description; all returns {id, en} objects"	Enums(id, en, all)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Success		200				{object}	listingList
+//	@Success		304				"Not modified (If-None-Match)"
+//	@Failure		400				{object}	problem.Problem	"unknown sort, status or category; bad near, radius_m, limit or cursor"
+//	@Failure		401				{object}	problem.Problem	"invalid token"
+//	@Failure		403				{object}	problem.Problem	"status filter without tourism staff rights"
+//	@Router			/api/v1/attractions [get]
+//	@Router			/api/v1/culinary [get]
+//	@Router			/api/v1/events [get]
+func List(svc *Service, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		ctx := c.Request.Context()
+		q, err := parseListQuery(c, k, identity.ActorFrom(ctx), svc.cursor)
+		if err != nil {
+			return err
+		}
+		items, more, err := svc.list(ctx, q)
+		if err != nil {
+			return err
+		}
+		var next *string
+		if more {
+			if next, err = encodeCursor(svc.cursor, q.fingerprint(), items[len(items)-1].Pos); err != nil {
+				return err
+			}
+		}
+		rows := make([]readRow, len(items))
+		for i := range items {
+			rows[i] = items[i].Row
+		}
+		body := appendListingList(make([]byte, 0, 1024*len(rows)+64), rows, q.Lang, q.Limit, next)
+		return writeBody(c, http.StatusOK, body, q.Lang, q.staffView)
+	}
+}
+
+// Get handles GET /api/v1/{kind}/{idOrSlug}.
+//
+//	@Summary		Get a listing
+//	@Description	By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then `Cache-Control: private, no-store`).
+//	@Tags			catalog
+//	@Produce		json
+//	@Param			id				path		string	true	"Listing ID or slug"
+//	@Param			lang			query		string	false	"Language of name and description"	Enums(id, en, all)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Success		200				{object}	listingResponse
+//	@Success		304				"Not modified (If-None-Match)"
+//	@Failure		401				{object}	problem.Problem	"invalid token"
+//	@Failure		404				{object}	problem.Problem
+//	@Router			/api/v1/attractions/{id} [get]
+//	@Router			/api/v1/culinary/{id} [get]
+//	@Router			/api/v1/events/{id} [get]
+func Get(svc *Service, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		ctx := c.Request.Context()
+		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
+		r, err := svc.getRow(ctx, identity.ActorFrom(ctx), k, c.Param("id"), lang)
+		if err != nil {
+			return err
+		}
+		return writeBody(c, http.StatusOK, appendListing(make([]byte, 0, 2048), &r, lang), lang, r.Status != Published)
+	}
+}
+
+// writeLang is the language of write responses: objects for editing
+// screens, unless ?lang= asks for one language.
+func writeLang(c *gin.Context) Lang {
+	if c.Query("lang") == "" {
+		return LangAll
+	}
+	return negotiateLang(c.Query("lang"), "")
+}
+
+// Create handles POST /api/v1/{kind}.
+//
+//	@Summary		Add a listing
+//	@Description	Tourism staff and admins. `status` defaults to `draft`. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and `id`, `slug`, `rating` and timestamps, are ignored.
+//	@Description	The response holds name and description as {id, en} objects unless ?lang= asks for one language.
+//	@Tags			catalog
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		listingRequest	true	"New listing"
+//	@Param			lang	query		string			false	"Language of the response"	Enums(id, en, all)	default(all)
+//	@Success		201		{object}	listingResponse
+//	@Failure		400		{object}	problem.Problem	"malformed JSON, wrong types, unknown status"
+//	@Failure		401		{object}	problem.Problem
+//	@Failure		403		{object}	problem.Problem	"not tourism staff"
+//	@Failure		409		{object}	problem.Problem	"slug taken concurrently; retry"
+//	@Failure		413		{object}	problem.Problem
+//	@Failure		415		{object}	problem.Problem
+//	@Failure		422		{object}	problem.Problem	"validation failed"
+//	@Router			/api/v1/attractions [post]
+//	@Router			/api/v1/culinary [post]
+//	@Router			/api/v1/events [post]
+func Create(svc *Service, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		var in listingRequest
+		if err := web.BindJSON(c, &in); err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		l, err := svc.create(ctx, identity.ActorFrom(ctx), k, in)
+		if err != nil {
+			return err
+		}
+		c.Header("Location", "/api/v1/"+k.Plural()+"/"+l.ID.String())
+		lang := writeLang(c)
+		return writeJSON(c, http.StatusCreated, toListingResponse(l, lang), lang, true)
+	}
+}
+
+// Update handles PATCH /api/v1/{kind}/{id}.
+//
+//	@Summary		Change, publish or unpublish a listing
+//	@Description	Tourism staff and admins. Each field sent replaces the stored one whole; `status` publishes (`published`) or unpublishes (`draft`). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.
+//	@Tags			catalog
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string			true	"Listing ID"	format(uuid)
+//	@Param			body	body		listingRequest	true	"Fields to change"
+//	@Param			lang	query		string			false	"Language of the response"	Enums(id, en, all)	default(all)
+//	@Success		200		{object}	listingResponse
+//	@Failure		400		{object}	problem.Problem
+//	@Failure		401		{object}	problem.Problem
+//	@Failure		403		{object}	problem.Problem
+//	@Failure		404		{object}	problem.Problem
+//	@Failure		409		{object}	problem.Problem	"slug taken concurrently; retry"
+//	@Failure		415		{object}	problem.Problem
+//	@Failure		422		{object}	problem.Problem
+//	@Router			/api/v1/attractions/{id} [patch]
+//	@Router			/api/v1/culinary/{id} [patch]
+//	@Router			/api/v1/events/{id} [patch]
+func Update(svc *Service, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		id, err := web.PathUUID(c, "id")
+		if err != nil {
+			return err
+		}
+		var in listingRequest
+		if err := web.BindJSON(c, &in); err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		l, err := svc.update(ctx, identity.ActorFrom(ctx), k, id, in)
+		if err != nil {
+			return err
+		}
+		lang := writeLang(c)
+		return writeJSON(c, http.StatusOK, toListingResponse(l, lang), lang, true)
+	}
+}
+
+// Archive handles DELETE /api/v1/{kind}/{id}.
+//
+//	@Summary		Archive a listing
+//	@Description	Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.
+//	@Tags			catalog
+//	@Security		BearerAuth
+//	@Param			id	path	string	true	"Listing ID"	format(uuid)
+//	@Success		204
+//	@Failure		401	{object}	problem.Problem
+//	@Failure		403	{object}	problem.Problem
+//	@Failure		404	{object}	problem.Problem
+//	@Router			/api/v1/attractions/{id} [delete]
+//	@Router			/api/v1/culinary/{id} [delete]
+//	@Router			/api/v1/events/{id} [delete]
+func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		id, err := web.PathUUID(c, "id")
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		if err := svc.archive(ctx, identity.ActorFrom(ctx), k, id); err != nil {
+			return err
+		}
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+}
+
+// Categories handles GET /api/v1/categories.
+//
+//	@Summary	Categories per kind
+//	@Tags		catalog
+//	@Produce	json
+//	@Param		lang			query		string	false	"Language of the labels"	Enums(id, en, all)
+//	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Success	200				{object}	categoriesResponse
+//	@Success	304				"Not modified (If-None-Match)"
+//	@Router		/api/v1/categories [get]
+func Categories(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
+		conv := func(k kind.Kind) []categoryResponse {
+			list := svc.cats.list[k]
+			out := make([]categoryResponse, len(list))
+			for i, cat := range list {
+				out[i] = categoryResponse{Code: cat.Code, Name: localized(cat.Name, lang)}
+			}
+			return out
+		}
+		out := categoriesResponse{Attractions: conv(kind.Attraction), Culinary: conv(kind.Culinary), Events: conv(kind.Event)}
+		return writeJSON(c, http.StatusOK, out, lang, false)
+	}
+}
+
+// Search handles GET /api/v1/search.
+//
+//	@Summary		Search all listings
+//	@Description	One ranked list of published attractions, culinary spots and events: listings whose name holds every word first, then the other matches (tags, descriptions), best rated first within each group. Every word matches as a word prefix, accents ignored. `snippet` is an excerpt of the description around the first match.
+//	@Tags			catalog
+//	@Produce		json
+//	@Param			q				query		string	true	"Search words"	maxLength(200)
+//	@Param			types			query		string	false	"Comma-separated kinds: attraction, culinary, event (default all)"	example(attraction,culinary)
+//	@Param			near			query		string	false	"lat,lng; adds distance_m"	example(-7.5755,110.8243)
+//	@Param			radius_m		query		number	false	"With near: only results within this radius, metres"	minimum(1)	maximum(50000)
+//	@Param			lang			query		string	false	"Language of name and snippet"	Enums(id, en, all)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Success		200				{object}	searchList
+//	@Success		304				"Not modified (If-None-Match)"
+//	@Failure		400				{object}	problem.Problem	"q missing or blank, unknown type, bad near/radius_m/limit/cursor"
+//	@Router			/api/v1/search [get]
+func Search(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		q, err := parseSearchQuery(c, svc)
+		if err != nil {
+			return err
+		}
+		hits, more, err := svc.search(c.Request.Context(), q)
+		if err != nil {
+			return err
+		}
+		out := searchList{Data: make([]searchHitResponse, len(hits)), Meta: web.ListMeta{Limit: q.Limit}}
+		for i, h := range hits {
+			textLang := q.Lang
+			if textLang == LangAll {
+				textLang = LangID
+			}
+			out.Data[i] = searchHitResponse{Type: h.Kind, ID: h.ID, Slug: h.Slug, Name: localized(h.Name, q.Lang),
+				Snippet: snippet(h.Description.In(textLang), q.Tokens), DistanceM: h.DistanceM}
+		}
+		if more {
+			if out.Meta.NextCursor, err = encodeCursor(svc.cursor, q.fingerprint(), hits[len(hits)-1].Pos); err != nil {
+				return err
+			}
+		}
+		return writeJSON(c, http.StatusOK, out, q.Lang, false)
+	}
+}
+
+func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
+	q := searchQuery{Lang: negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))}
+	var err error
+	if q.Limit, err = web.QueryLimit(c); err != nil {
+		return q, err
+	}
+	if q.Tokens, err = parseSearchText(c.Query("q")); err != nil {
+		return q, err
+	}
+	if raw := c.Query("types"); raw != "" {
+		seen := map[kind.Kind]bool{}
+		for _, t := range strings.Split(raw, ",") {
+			k, ok := kind.FromSingular(strings.TrimSpace(t))
+			if !ok {
+				return q, apperr.BadRequest("types must list attraction, culinary or event, separated by commas.")
+			}
+			if !seen[k] {
+				seen[k] = true
+				q.Kinds = append(q.Kinds, k)
+			}
+		}
+	}
+	if raw, ok := c.GetQuery("near"); ok {
+		p, ok := parseNear(raw)
+		if !ok {
+			return q, apperr.BadRequest("near must be two numbers lat,lng with lat in -90..90 and lng in -180..180.")
+		}
+		q.Near = &p
+		if _, ok := c.GetQuery("radius_m"); ok {
+			if _, q.RadiusM, err = parseNearRadius(c); err != nil {
+				return q, err
+			}
+		}
+	} else if _, ok := c.GetQuery("radius_m"); ok {
+		return q, apperr.BadRequest("radius_m needs near=lat,lng.")
+	}
+	q.After, err = decodeCursor(svc.cursor, c.Query("cursor"), q.fingerprint())
+	return q, err
+}
+
+// Suggest handles GET /api/v1/search/suggest.
+//
+//	@Summary		Complete a name
+//	@Description	Up to 10 published listings of any kind for what was typed so far: names with a word starting with the typed word(s) first, then similar names (typo-tolerant, trigram word similarity).
+//	@Tags			catalog
+//	@Produce		json
+//	@Param			q				query		string	true	"What was typed"	maxLength(200)
+//	@Param			lang			query		string	false	"Language of name"	Enums(id, en, all)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Success		200				{object}	suggestionList
+//	@Success		304				"Not modified (If-None-Match)"
+//	@Failure		400				{object}	problem.Problem	"q missing or blank"
+//	@Router			/api/v1/search/suggest [get]
+func Suggest(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
+		toks, err := parseSearchText(c.Query("q"))
+		if err != nil {
+			return err
+		}
+		list, err := svc.suggest(c.Request.Context(), toks, MaxSuggestions)
+		if err != nil {
+			return err
+		}
+		out := suggestionList{Data: make([]suggestionResponse, len(list)), Meta: web.ListMeta{Limit: MaxSuggestions}}
+		for i, s := range list {
+			out.Data[i] = suggestionResponse{Type: s.Kind, ID: s.ID, Slug: s.Slug, Name: localized(s.Name, lang)}
+		}
+		return writeJSON(c, http.StatusOK, out, lang, false)
+	}
+}

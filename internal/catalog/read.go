@@ -1,0 +1,616 @@
+package catalog
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/platform/apperr"
+)
+
+// The read side is hand-written SQL scanned by hand: these are the hot
+// endpoints. A page is one statement (rows with their images), open_now is
+// computed in Go from the hours the row carries, and the JSON is written by
+// hand (encode.go).
+
+// sqlBuf accumulates SQL text and its arguments in textual order. LIMITs
+// are written as literals (numbers the code chose): PostgreSQL's generic
+// plan for a parameter LIMIT assumes a large one and may go parallel, which
+// is ruinous for a page of twenty rows.
+type sqlBuf struct {
+	b    strings.Builder
+	args []any
+}
+
+func (s *sqlBuf) w(sql string, args ...any) {
+	s.b.WriteString(sql)
+	s.args = append(s.args, args...)
+}
+
+func (s *sqlBuf) add(o sqlBuf) { s.w(o.b.String(), o.args...) }
+
+// imagesColumn is a listing's images as JSON [[key, caption], …] in
+// display order, so a page needs no query per item. Most listings have no
+// image; the EXISTS probe (an index lookup) spares them the aggregate.
+func (s store) imagesColumn() string {
+	if s.pg() {
+		return `CASE WHEN EXISTS (SELECT 1 FROM listing_images i WHERE i.listing_id = l.id) THEN
+ (SELECT json_agg(json_build_array(i.storage_key, i.caption) ORDER BY i.position, i.id)::text
+ FROM listing_images i WHERE i.listing_id = l.id) END`
+	}
+	return `(SELECT json_group_array(json_array(i.storage_key, i.caption) ORDER BY i.position, i.id)
+ FROM listing_images i WHERE i.listing_id = l.id)`
+}
+
+// openNowSQL is true when l is open at c: an opening span of today covers
+// the minute. An event is open from starts_at to ends_at, within its
+// opening hours if it has any.
+func openNowSQL(k kind.Kind, c clock, now time.Time) sqlBuf {
+	var b sqlBuf
+	const hours = `EXISTS (SELECT 1 FROM listing_hours h WHERE h.listing_id = l.id AND h.day = ? AND h.open_min <= ? AND h.close_min > ?)`
+	if k != kind.Event {
+		b.w(hours, c.Day, c.Minute, c.Minute)
+		return b
+	}
+	b.w(`(l.starts_at <= ? AND l.ends_at > ? AND (NOT EXISTS (SELECT 1 FROM listing_hours h WHERE h.listing_id = l.id) OR `, now, now)
+	b.w(hours, c.Day, c.Minute, c.Minute)
+	b.w(`))`)
+	return b
+}
+
+// get returns one listing of kind k by id or slug, whatever its status.
+func (s store) get(ctx context.Context, k kind.Kind, ref string, now time.Time, lang Lang) (readRow, error) {
+	var b sqlBuf
+	b.w("SELECT " + readColumns(lang) + ", " + s.imagesColumn() + " FROM listings l WHERE l.kind = '" + string(k) + "'")
+	if id, err := uuid.Parse(ref); err == nil {
+		b.w(" AND l.id = ?", id.String())
+	} else {
+		b.w(" AND l.slug = ?", ref)
+	}
+	var r readRow
+	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	if err != nil {
+		return r, fmt.Errorf("get %s: %w", k, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return r, err
+		}
+		return r, apperr.Missing(string(k), ref)
+	}
+	if err := scanRow(rows, &r); err != nil {
+		return r, err
+	}
+	r.computeOpen(now)
+	return r, rows.Err()
+}
+
+// listed is a list item with the sort position it ends a page at.
+type listed struct {
+	Row readRow
+	Pos position
+}
+
+// Relevance tiers: every query word in the name, or matched elsewhere
+// (tags, descriptions). tierAny is "matched anywhere", for other sorts.
+const (
+	tierName  = 2
+	tierOther = 1
+	tierAny   = 0
+)
+
+// list returns up to q.Limit+1 items of the query (one more than a page,
+// to tell whether another page follows).
+func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, error) {
+	switch {
+	case q.Sort == SortDistance && s.pg():
+		return s.nearest(ctx, q, now)
+	case q.Sort != SortRelevance:
+		return s.listPage(ctx, q, tierAny, q.Limit+1, now)
+	}
+	var out []listed
+	for _, tier := range []int{tierName, tierOther} {
+		sub := q
+		if q.After != nil {
+			if q.After.Tier < tier {
+				continue // that tier was finished on earlier pages
+			}
+			if q.After.Tier > tier {
+				sub.After = nil // this tier starts from its beginning
+			}
+		}
+		rows, err := s.listPage(ctx, sub, tier, q.Limit+1-len(out), now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+		if len(out) > q.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// listPage runs one page query. With search words on PostgreSQL an inner
+// query first picks the ids in order (its name check is index-only, see
+// listings_rating_idx) and the outer one fetches just those rows; otherwise
+// one ordered scan does both.
+func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, error) {
+	key, order, outer, keyset := s.sortSQL(q)
+	var sel sqlBuf
+	sel.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
+	var b sqlBuf
+	if s.pg() && len(q.Tokens) > 0 {
+		b.add(sel)
+		b.w("p.k FROM (SELECT l.id, ")
+		b.add(key)
+		b.w(" AS k FROM listings l WHERE ")
+		b.add(s.filterSQL(q, tier, now))
+		if q.After != nil {
+			b.w(" AND ")
+			b.add(keyset)
+		}
+		b.w(" ORDER BY ")
+		b.add(order)
+		b.w(" LIMIT " + strconv.Itoa(limit) + ") p JOIN listings l ON l.id = p.id ORDER BY " + outer)
+	} else {
+		b.add(sel)
+		b.add(key)
+		b.w(" FROM listings l WHERE ")
+		b.add(s.filterSQL(q, tier, now))
+		if q.After != nil {
+			b.w(" AND ")
+			b.add(keyset)
+		}
+		b.w(" ORDER BY ")
+		b.add(order)
+		b.w(" LIMIT " + strconv.Itoa(limit))
+	}
+	return s.scanPage(ctx, q, tier, limit, b, now)
+}
+
+// scanPage runs a page query whose last column is the sort key.
+func (s store) scanPage(ctx context.Context, q listQuery, tier, limit int, b sqlBuf, now time.Time, extra ...any) ([]listed, error) {
+	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", q.Kind.Plural(), err)
+	}
+	defer rows.Close()
+	out := make([]listed, 0, limit)
+	for rows.Next() {
+		var (
+			it listed
+			k  any
+		)
+		if err := scanRow(rows, &it.Row, append([]any{&k}, extra...)...); err != nil {
+			return nil, err
+		}
+		if it.Pos, err = positionOf(q.Sort, tier, &it.Row, k); err != nil {
+			return nil, err
+		}
+		it.Row.computeOpen(now)
+		if q.Near != nil {
+			d := roundDistance(distanceM(*q.Near, Location{it.Row.Lat, it.Row.Lng}))
+			it.Row.DistanceM = &d
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// positionOf turns an item's sort key into a cursor position.
+func positionOf(s Sort, tier int, r *readRow, k any) (position, error) {
+	p := position{ID: r.ID, Tier: tier}
+	switch s {
+	case SortRelevance, SortRating:
+		v := r.RatingAvg
+		p.Num = &v
+	case SortStartsAt:
+		p.Time = timePtr(r.StartsAt)
+	case SortName:
+		var v string
+		switch x := k.(type) {
+		case string:
+			v = x
+		case []byte:
+			v = string(x)
+		default:
+			return p, fmt.Errorf("name sort key of %s has type %T", r.ID, k)
+		}
+		p.Str = &v
+	case SortDistance:
+		v, ok := k.(float64)
+		if !ok {
+			return p, fmt.Errorf("distance sort key of %s has type %T", r.ID, k)
+		}
+		p.Num = &v
+	}
+	return p, nil
+}
+
+// nameKey is the name sort key of the response language (English falls
+// back to the Indonesian name, as the response does).
+func nameKey(l Lang) string {
+	if l == LangEN {
+		return "lower(CASE WHEN l.name_en <> '' THEN l.name_en ELSE l.name_id END)"
+	}
+	return "lower(l.name_id)"
+}
+
+// sortSQL returns the key column, the ORDER BY, the outer ORDER BY (over
+// p.k and p.id) and the keyset condition "after the cursor".
+func (s store) sortSQL(q listQuery) (key, order sqlBuf, outer string, keyset sqlBuf) {
+	a := q.After
+	switch q.Sort {
+	case SortRelevance, SortRating:
+		key.w("l.rating_avg")
+		order.w("l.rating_avg DESC, l.id DESC")
+		outer = "p.k DESC, p.id DESC"
+		if a != nil {
+			keyset.w("(l.rating_avg, l.id) < (?, ?)", numOr0(a.Num), a.ID.String())
+		}
+	case SortNewest:
+		key.w("NULL")
+		order.w("l.id DESC")
+		outer = "p.id DESC"
+		if a != nil {
+			keyset.w("l.id < ?", a.ID.String())
+		}
+	case SortName:
+		expr := nameKey(q.Lang)
+		key.w(expr)
+		order.w(expr + ", l.id")
+		outer = "p.k, p.id"
+		if a != nil {
+			keyset.w("("+expr+", l.id) > (?, ?)", strOr(a.Str), a.ID.String())
+		}
+	case SortStartsAt:
+		key.w("l.starts_at")
+		order.w("l.starts_at, l.id")
+		outer = "p.k, p.id"
+		if a != nil {
+			keyset.w("(l.starts_at, l.id) > (?, ?)", timeOr0(a.Time), a.ID.String())
+		}
+	case SortDistance:
+		dist := s.distanceSQL(*q.Near)
+		key.add(dist)
+		order.add(dist)
+		order.w(", l.id")
+		outer = "p.k, p.id"
+		if a != nil {
+			keyset.w("(")
+			keyset.add(dist)
+			keyset.w(", l.id) > (?, ?)", numOr0(a.Num), a.ID.String())
+		}
+	}
+	return key, order, outer, keyset
+}
+
+// distanceSQL is the haversine great-circle distance in metres from p to
+// the listing, the order key of sort=distance on both engines (the same
+// formula as distanceM, which makes distance_m).
+func (s store) distanceSQL(p Location) sqlBuf {
+	least := "min" // SQLite's two-argument min is a scalar
+	if s.pg() {
+		least = "least"
+	}
+	var b sqlBuf
+	b.w(`(2 * 6371008.8 * asin(`+least+`(1, sqrt(power(sin(radians(l.lat - ?) / 2), 2) +
+ cos(radians(?)) * cos(radians(l.lat)) * power(sin(radians(l.lng - ?) / 2), 2)))))`, p.Lat, p.Lat, p.Lng)
+	return b
+}
+
+// nearest pages sort=distance on PostgreSQL. The GiST index on
+// point(lng, lat) hands out rows nearest-first in plain degrees: fast (an
+// index-only scan), but not quite great-circle order, since a degree of
+// longitude is shorter than one of latitude. So it takes m candidates, a
+// few more than the page needs, and Go orders those that pass the filters
+// by exact distance, checking that no row left out could be nearer than the
+// last one kept; if one could, it asks for more candidates, and in the end
+// takes every row in the radius. A second query fetches the page's rows.
+//
+// The candidate scan has no condition besides the partial index's, so the
+// planner always walks the index nearest-first and stops after m rows, also
+// far from any listing. Distances are computed in Go, so the page order and
+// the cursor agree to the last bit.
+func (s store) nearest(ctx context.Context, q listQuery, now time.Time) ([]listed, error) {
+	if q.Status != statusFilter(Published) {
+		return s.listPage(ctx, q, tierAny, q.Limit+1, now) // no partial index to walk: order every row in the radius
+	}
+	need := q.Limit + 1
+	minLat, maxLat, minLng, maxLng := latLngBox(*q.Near, q.RadiusM)
+	c := math.Cos(math.Max(math.Abs(minLat), math.Abs(maxLat)) * math.Pi / 180)
+	// Across the antimeridian or near a pole, plane degrees say nothing
+	// about the sphere: take every row in the box from the start.
+	wraps := minLng <= -180 && maxLng >= 180
+	for m := need + 16; ; m *= 4 {
+		all := wraps || m > maxNearCandidates
+		cands, err := s.nearCandidates(ctx, q, m, all, now)
+		if err != nil {
+			return nil, err
+		}
+		keep := make([]nearCandidate, 0, need)
+		for _, cd := range cands {
+			if cd.ok && cd.d <= q.RadiusM && (q.After == nil || afterPos(cd.d, cd.id, q.After)) {
+				keep = append(keep, cd)
+			}
+		}
+		slices.SortFunc(keep, func(a, b nearCandidate) int {
+			if c := cmp.Compare(a.d, b.d); c != 0 {
+				return c
+			}
+			return bytes.Compare(a.id[:], b.id[:])
+		})
+		if len(keep) > need {
+			keep = keep[:need]
+		}
+		complete := all || len(cands) < m // every candidate row was seen
+		if !complete {
+			// A row left out is at least the last candidate's distance away
+			// in degrees; if it lies in the radius, at least this far on the
+			// sphere.
+			bound := earthRadiusM * cands[len(cands)-1].a * math.Pi / 180 * c * (1 - 1e-4)
+			complete = (len(keep) == need && keep[need-1].d < bound) || (len(keep) < need && bound > q.RadiusM)
+		}
+		if complete {
+			return s.fetchNearest(ctx, q, keep, now)
+		}
+	}
+}
+
+// afterPos reports whether (d, id) comes after the cursor position.
+func afterPos(d float64, id uuid.UUID, a *position) bool {
+	ad := numOr0(a.Num)
+	if d != ad {
+		return d > ad
+	}
+	return bytes.Compare(id[:], a.ID[:]) > 0
+}
+
+// maxNearCandidates is where the nearest-first walk gives way to taking
+// every row in the radius.
+const maxNearCandidates = 20000
+
+type nearCandidate struct {
+	id       uuid.UUID
+	lat, lng float64
+	a, d     float64
+	ok       bool
+}
+
+// nearCandidates returns the m published rows of the kind nearest to q.Near
+// in the plane (or, with all, every one in the radius's bounding box), each
+// with its exact distance and whether it passes the other filters.
+func (s store) nearCandidates(ctx context.Context, q listQuery, m int, all bool, now time.Time) ([]nearCandidate, error) {
+	p := *q.Near
+	var b sqlBuf
+	b.w("SELECT l.id, l.lat, l.lng, point(l.lng, l.lat) <-> point(?, ?) AS a, ", p.Lng, p.Lat)
+	if extra, ok := s.extraFilterSQL(q, tierAny, now); ok {
+		b.w("COALESCE(")
+		b.add(extra)
+		b.w(", false)")
+	} else {
+		b.w("true") // nothing to check: the scan stays index-only
+	}
+	b.w(" AS ok FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published'")
+	if all {
+		minLat, maxLat, minLng, maxLng := latLngBox(p, q.RadiusM)
+		b.w(" AND point(l.lng, l.lat) <@ box(point(?, ?), point(?, ?))", minLng, minLat, maxLng, maxLat)
+	} else {
+		b.w(" ORDER BY point(l.lng, l.lat) <-> point(?, ?) LIMIT "+strconv.Itoa(m), p.Lng, p.Lat)
+	}
+	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("nearby %s: %w", q.Kind.Plural(), err)
+	}
+	defer rows.Close()
+	var out []nearCandidate
+	for rows.Next() {
+		var cd nearCandidate
+		if err := rows.Scan(&cd.id, &cd.lat, &cd.lng, &cd.a, &cd.ok); err != nil {
+			return nil, err
+		}
+		cd.d = distanceM(p, Location{cd.lat, cd.lng})
+		out = append(out, cd)
+	}
+	return out, rows.Err()
+}
+
+// fetchNearest loads the rows of the chosen candidates, in their order.
+func (s store) fetchNearest(ctx context.Context, q listQuery, keep []nearCandidate, now time.Time) ([]listed, error) {
+	if len(keep) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(keep))
+	for i, cd := range keep {
+		ids[i] = cd.id.String()
+	}
+	var b sqlBuf
+	b.w("SELECT "+readColumns(q.Lang)+", "+s.imagesColumn()+", NULL FROM listings l WHERE l.id = ANY (CAST(? AS uuid[]))",
+		"{"+strings.Join(ids, ",")+"}") // one array parameter, one cached statement for every page size
+	got, err := s.scanPage(ctx, listQuery{Kind: q.Kind, Sort: SortNewest, Near: q.Near, Lang: q.Lang}, tierAny, len(keep), b, now)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[uuid.UUID]int, len(got))
+	for i, it := range got {
+		byID[it.Row.ID] = i
+	}
+	out := make([]listed, 0, len(keep))
+	for _, cd := range keep {
+		i, ok := byID[cd.id]
+		if !ok {
+			continue // deleted between the two queries
+		}
+		it := got[i]
+		d := cd.d
+		it.Pos = position{Num: &d, ID: cd.id}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+func numOr0(f *float64) float64 {
+	if f == nil {
+		return 0
+	}
+	return *f
+}
+
+func strOr(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func timeOr0(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// filterSQL is the WHERE clause of a list: kind and status as literals
+// (fixed enums, so partial indexes match even in generic plans), then the
+// filters the client asked for.
+func (s store) filterSQL(q listQuery, tier int, now time.Time) sqlBuf {
+	var b sqlBuf
+	b.w("l.kind = '" + string(q.Kind) + "'")
+	if q.Status != statusAll {
+		b.w(" AND l.status = '" + string(Status(q.Status)) + "'")
+	}
+	if extra, ok := s.extraFilterSQL(q, tier, now); ok {
+		b.w(" AND ")
+		b.add(extra)
+	}
+	if q.Near != nil {
+		b.w(" AND ")
+		b.add(s.withinSQL(*q.Near, q.RadiusM))
+	}
+	return b
+}
+
+// extraFilterSQL is the conjunction of the filters besides kind, status
+// and near; false when there are none.
+func (s store) extraFilterSQL(q listQuery, tier int, now time.Time) (sqlBuf, bool) {
+	var parts []sqlBuf
+	add := func(sql string, args ...any) {
+		var p sqlBuf
+		p.w(sql, args...)
+		parts = append(parts, p)
+	}
+	if len(q.Tokens) > 0 {
+		parts = append(parts, s.textMatchSQL(q.Tokens, tier))
+	}
+	if q.Category != "" {
+		add("l.category = ?", q.Category)
+	}
+	for _, t := range q.Tags {
+		add("EXISTS (SELECT 1 FROM listing_tags t WHERE t.listing_id = l.id AND t.tag = ?)", t)
+	}
+	if q.MinRating != nil {
+		add("l.rating_avg >= ?", *q.MinRating)
+	}
+	if q.OpenNow {
+		parts = append(parts, openNowSQL(q.Kind, clockAt(now), now))
+	}
+	if q.From != nil {
+		add("l.ends_at >= ?", *q.From)
+	}
+	if q.To != nil {
+		add("l.starts_at <= ?", *q.To)
+	}
+	var b sqlBuf
+	for i, p := range parts {
+		if i > 0 {
+			b.w(" AND ")
+		}
+		b.add(p)
+	}
+	return b, len(parts) > 0
+}
+
+// withinSQL keeps points within r metres (great circle) of p: a bounding
+// box the index can use, then the exact distance.
+func (s store) withinSQL(p Location, r float64) sqlBuf {
+	var b sqlBuf
+	minLat, maxLat, minLng, maxLng := latLngBox(p, r)
+	if s.pg() {
+		b.w("point(l.lng, l.lat) <@ box(point(?, ?), point(?, ?)) AND ", minLng, minLat, maxLng, maxLat)
+	} else {
+		b.w("l.lat BETWEEN ? AND ? AND l.lng BETWEEN ? AND ? AND ", minLat, maxLat, minLng, maxLng)
+	}
+	b.add(s.distanceSQL(p))
+	b.w(" <= ?", r)
+	return b
+}
+
+// textMatchSQL matches every query word as a word prefix: in the name
+// (tierName), anywhere but not all in the name (tierOther), or anywhere
+// (tierAny).
+func (s store) textMatchSQL(toks []string, tier int) sqlBuf {
+	var b sqlBuf
+	if s.pg() {
+		// The query text reaches the planner as an InitPlan, not a
+		// constant: every plan then assumes the same match rate, so
+		// PostgreSQL settles on one cached generic plan (an ordered scan
+		// that stops after a page) instead of planning each search anew,
+		// which cost more than running it.
+		tq := tsQuery(toks)
+		const query = "(SELECT to_tsquery('simple', CAST(? AS text)))"
+		switch tier {
+		case tierName:
+			b.w("l.name_tsv @@ "+query, tq)
+		case tierOther:
+			b.w("l.search @@ "+query+" AND NOT (l.name_tsv @@ "+query+")", tq, tq)
+		default:
+			b.w("l.search @@ "+query, tq)
+		}
+		return b
+	}
+	const in = "l.search_rowid IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ?)"
+	switch tier {
+	case tierName:
+		b.w(in, ftsQuery(toks, "name"))
+	case tierOther:
+		b.w(in+" AND l.search_rowid NOT IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ?)",
+			ftsQuery(toks, ""), ftsQuery(toks, "name"))
+	default:
+		b.w(in, ftsQuery(toks, ""))
+	}
+	return b
+}
+
+// tsQuery is a PostgreSQL tsquery: every word as a prefix. Words hold only
+// [a-z0-9], so they need no quoting.
+func tsQuery(toks []string) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t + ":*"
+	}
+	return strings.Join(parts, " & ")
+}
+
+// ftsQuery is an SQLite FTS5 query: every word as a prefix, optionally in
+// one column.
+func ftsQuery(toks []string, column string) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = `"` + t + `"*`
+		if column != "" {
+			parts[i] = column + " : " + parts[i]
+		}
+	}
+	return strings.Join(parts, " AND ")
+}

@@ -1,0 +1,199 @@
+package catalog
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"hash/crc32"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/platform/web"
+)
+
+// listingResponse is a listing as clients read it. name and description
+// are strings in the response language, or {"id","en"} objects with
+// ?lang=all. Kind-specific fields appear only on their kind.
+type listingResponse struct {
+	ID           uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	Type         kind.Kind `json:"type" enums:"attraction,culinary,event" swaggertype:"string" example:"attraction"`
+	Slug         string    `json:"slug" example:"keraton-kasunanan-surakarta-hadiningrat"`
+	Name         any       `json:"name" swaggertype:"string" example:"Keraton Kasunanan Surakarta Hadiningrat"`
+	Description  any       `json:"description" swaggertype:"string" example:"Istana resmi Kasunanan Surakarta…"`
+	Category     string    `json:"category" example:"heritage_palace"`
+	Tags         []string  `json:"tags" example:"heritage,royal"`
+	Address      string    `json:"address" example:"Kompleks Keraton, Baluwarti, Pasar Kliwon, Surakarta"`
+	Location     Location  `json:"location"`
+	OpeningHours []Hours   `json:"opening_hours"`
+	OpenNow      bool      `json:"open_now" example:"true"` // in Asia/Jakarta, at the time of the response
+	Contact      Contact   `json:"contact"`
+	Images       []Image   `json:"images"`
+	Rating       Rating    `json:"rating"`
+	Status       Status    `json:"status" enums:"draft,published,archived" swaggertype:"string" example:"published"`
+	*attractionFields
+	*culinaryFields
+	*eventFields
+	DistanceM *float64  `json:"distance_m,omitempty" example:"1234.5"` // great-circle metres from near
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+} // @name Listing
+
+type attractionFields struct {
+	TicketPrices []TicketPrice `json:"ticket_prices"` // attractions only
+}
+
+type culinaryFields struct {
+	Specialties []string `json:"specialties" example:"Nasi liwet ayam"` // culinary only
+	PriceRange  *int     `json:"price_range" minimum:"1" maximum:"4" example:"2"`
+	Halal       *bool    `json:"halal" example:"true"`
+}
+
+type eventFields struct {
+	StartsAt  *time.Time `json:"starts_at"` // events only
+	EndsAt    *time.Time `json:"ends_at"`
+	Venue     string     `json:"venue" example:"Alun-alun Utara Keraton Surakarta"`
+	Organizer string     `json:"organizer" example:"Keraton Kasunanan Surakarta"`
+	TicketURL string     `json:"ticket_url" example:""`
+}
+
+type listingList struct {
+	Data []listingResponse `json:"data"`
+	Meta web.ListMeta      `json:"meta"`
+} // @name ListingList
+
+// localized renders t for lang: a string, or the object for LangAll.
+func localized(t Text, l Lang) any {
+	if l == LangAll {
+		return t
+	}
+	return t.In(l)
+}
+
+func toListingResponse(l Listing, lang Lang) listingResponse {
+	r := listingResponse{
+		ID: l.ID, Type: l.Kind, Slug: l.Slug, Name: localized(l.Name, lang), Description: localized(l.Description, lang),
+		Category: l.Category, Tags: nonNil(l.Tags), Address: l.Address, Location: l.Location,
+		OpeningHours: nonNil(l.OpeningHours), OpenNow: l.OpenNow, Contact: l.Contact, Images: nonNil(l.Images),
+		Rating: l.Rating, Status: l.Status, DistanceM: l.DistanceM, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt,
+	}
+	switch l.Kind {
+	case kind.Attraction:
+		r.attractionFields = &attractionFields{TicketPrices: nonNil(l.TicketPrices)}
+	case kind.Culinary:
+		r.culinaryFields = &culinaryFields{Specialties: nonNil(l.Specialties), PriceRange: l.PriceRange, Halal: l.Halal}
+	case kind.Event:
+		r.eventFields = &eventFields{StartsAt: l.StartsAt, EndsAt: l.EndsAt, Venue: l.Venue, Organizer: l.Organizer, TicketURL: l.TicketURL}
+	}
+	return r
+}
+
+type categoryResponse struct {
+	Code string `json:"code" example:"heritage_palace"`
+	Name any    `json:"name" swaggertype:"string" example:"Keraton & Istana"`
+} // @name Category
+
+type categoriesResponse struct {
+	Attractions []categoryResponse `json:"attractions"`
+	Culinary    []categoryResponse `json:"culinary"`
+	Events      []categoryResponse `json:"events"`
+} // @name Categories
+
+type searchHitResponse struct {
+	Type      kind.Kind `json:"type" enums:"attraction,culinary,event" swaggertype:"string" example:"culinary"`
+	ID        uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	Slug      string    `json:"slug" example:"serabi-notosuman"`
+	Name      any       `json:"name" swaggertype:"string" example:"Serabi Notosuman"`
+	Snippet   string    `json:"snippet" example:"…toko serabi legendaris sejak 1923 di Jalan Moh. Yamin…"`
+	DistanceM *float64  `json:"distance_m,omitempty" example:"850.2"`
+} // @name SearchHit
+
+type searchList struct {
+	Data []searchHitResponse `json:"data"`
+	Meta web.ListMeta        `json:"meta"`
+} // @name SearchResults
+
+type suggestionResponse struct {
+	Type kind.Kind `json:"type" enums:"attraction,culinary,event" swaggertype:"string" example:"attraction"`
+	ID   uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	Slug string    `json:"slug" example:"keraton-kasunanan-surakarta-hadiningrat"`
+	Name any       `json:"name" swaggertype:"string" example:"Keraton Kasunanan Surakarta Hadiningrat"`
+} // @name Suggestion
+
+type suggestionList struct {
+	Data []suggestionResponse `json:"data"`
+	Meta web.ListMeta         `json:"meta"`
+} // @name Suggestions
+
+// Cache headers of catalog reads: short public caching (staff edits show
+// within a minute), or none when the response holds unpublished content.
+const (
+	publicCache  = "public, max-age=60"
+	privateCache = "private, no-store"
+)
+
+// writeJSON sends v with the catalog's caching rules. Public responses get
+// a weak ETag over the body (weak, since the gzip middleware may re-encode
+// the bytes) and a matching If-None-Match gets 304 without a body.
+func writeJSON(c *gin.Context, status int, v any, lang Lang, private bool) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return writeBody(c, status, body, lang, private)
+}
+
+// writeBody is writeJSON for an encoded body.
+func writeBody(c *gin.Context, status int, body []byte, lang Lang, private bool) error {
+	h := c.Writer.Header()
+	if lang != "" {
+		h.Set("Content-Language", lang.contentLanguage())
+		h.Add("Vary", "Accept-Language")
+	}
+	if private {
+		h.Set("Cache-Control", privateCache)
+	} else {
+		etag := etagOf(body)
+		h.Set("ETag", etag)
+		h.Set("Cache-Control", publicCache)
+		if status == http.StatusOK && etagMatches(c.GetHeader("If-None-Match"), etag) {
+			c.Status(http.StatusNotModified)
+			return nil
+		}
+	}
+	c.Data(status, "application/json; charset=utf-8", body)
+	return nil
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// etagOf is a weak validator of a body: two hardware-assisted CRC-32s and
+// the length. It tells versions of one resource apart, which is all an
+// ETag has to do; a cryptographic hash bought nothing but CPU.
+func etagOf(body []byte) string {
+	var b [8]byte
+	binary.BigEndian.PutUint32(b[:4], crc32.Checksum(body, castagnoli))
+	binary.BigEndian.PutUint32(b[4:], crc32.ChecksumIEEE(body))
+	return `W/"` + base64.RawURLEncoding.EncodeToString(b[:]) + "-" + strconv.Itoa(len(body)) + `"`
+}
+
+// etagMatches applies If-None-Match with the weak comparison RFC 9110
+// prescribes for it.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
