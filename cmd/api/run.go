@@ -73,7 +73,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	// MiB of garbage; hand it back before idling.
 	debug.FreeOSMemory()
 	draining := &atomic.Bool{}
-	handler, err := a.Handler(draining)
+	handler, _, err := a.Handler(draining)
 	if err != nil {
 		return err
 	}

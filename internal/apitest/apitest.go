@@ -62,16 +62,19 @@ func New(t testing.TB, opts ...Option) *API {
 		t.Fatal(err)
 	}
 	draining := &atomic.Bool{}
-	h, err := a.Handler(draining)
+	h, engine, err := a.Handler(draining)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &API{T: t, App: a, DB: db, Handler: h, Engine: h, Draining: draining}
+	return &API{T: t, App: a, DB: db, Handler: h, Engine: engine, Draining: draining}
 }
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // Actor is a logged-in account of a test.
 type Actor struct {

@@ -6,8 +6,10 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/httpcache"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/server"
 	"github.com/solodestination/api/pkg/cursor"
@@ -69,10 +72,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	a.Media = media
-	a.Reviews = review.NewService(db)
+	// Anonymous catalog reads are answered from memory for up to two
+	// seconds; every catalog write empties the cache.
+	cache := httpcache.New(2*time.Second, 20000)
+	a.Reviews = review.NewService(db, cache)
 	a.Plans = plan.NewService(db)
-	a.Images = image.NewService(db, media, log)
-	if a.Catalog, err = catalog.NewService(db, catalog.Options{Cursor: a.Cursor}); err != nil {
+	a.Images = image.NewService(db, media, log, cache)
+	if a.Catalog, err = catalog.NewService(db, catalog.Options{Cursor: a.Cursor, Cache: cache}); err != nil {
 		return nil, err
 	}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
@@ -93,11 +99,17 @@ func (a *App) Seed(ctx context.Context) error {
 	)
 }
 
-// Handler returns the HTTP handler of the API.
-func (a *App) Handler(draining *atomic.Bool) (*gin.Engine, error) {
-	return server.New(server.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Identity: a.Identity,
+// Handler returns the HTTP handler of the API, and the gin engine inside it
+// (tests add routes to it).
+func (a *App) Handler(draining *atomic.Bool) (http.Handler, *gin.Engine, error) {
+	engine, err := server.New(server.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Identity: a.Identity,
 		Cursor: a.Cursor, Draining: draining,
 		Media: a.Media, Reviews: a.Reviews, Plans: a.Plans, Images: a.Images, Catalog: a.Catalog})
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := server.Compress(engine)
+	return h, engine, err
 }
 
 // Close releases the database.

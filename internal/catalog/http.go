@@ -47,6 +47,9 @@ import (
 //	@Router			/api/v1/events [get]
 func List(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
+		if serveCached(c, svc.cache) {
+			return nil
+		}
 		ctx := c.Request.Context()
 		q, err := parseListQuery(c, k, identity.ActorFrom(ctx), svc.cursor)
 		if err != nil {
@@ -89,6 +92,9 @@ func List(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router			/api/v1/events/{id} [get]
 func Get(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
+		if serveCached(c, svc.cache) {
+			return nil
+		}
 		ctx := c.Request.Context()
 		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
 		r, err := svc.getRow(ctx, identity.ActorFrom(ctx), k, c.Param("id"), lang)
@@ -230,6 +236,9 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router		/api/v1/categories [get]
 func Categories(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
+		if serveCached(c, svc.cache) {
+			return nil
+		}
 		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
 		conv := func(k kind.Kind) []categoryResponse {
 			list := svc.cats.list[k]
@@ -264,6 +273,9 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Router			/api/v1/search [get]
 func Search(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
+		if serveCached(c, svc.cache) {
+			return nil
+		}
 		q, err := parseSearchQuery(c, svc)
 		if err != nil {
 			return err
@@ -345,6 +357,9 @@ func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
 //	@Router			/api/v1/search/suggest [get]
 func Suggest(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
+		if serveCached(c, svc.cache) {
+			return nil
+		}
 		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
 		toks, err := parseSearchText(c.Query("q"))
 		if err != nil {

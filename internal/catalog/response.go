@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/google/uuid"
+	"github.com/solodestination/api/internal/platform/httpcache"
 
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/internal/platform/web"
@@ -150,23 +152,25 @@ func writeJSON(c *gin.Context, status int, v any, lang Lang, private bool) error
 
 // writeBody is writeJSON for an encoded body.
 func writeBody(c *gin.Context, status int, body []byte, lang Lang, private bool) error {
-	h := c.Writer.Header()
-	if lang != "" {
-		h.Set("Content-Language", lang.contentLanguage())
-		h.Add("Vary", "Accept-Language")
-	}
 	if private {
-		h.Set("Cache-Control", privateCache)
-	} else {
-		etag := etagOf(body)
-		h.Set("ETag", etag)
-		h.Set("Cache-Control", publicCache)
-		if status == http.StatusOK && etagMatches(c.GetHeader("If-None-Match"), etag) {
-			c.Status(http.StatusNotModified)
-			return nil
+		h := c.Writer.Header()
+		if lang != "" {
+			h.Set("Content-Language", lang.contentLanguage())
+			h.Add("Vary", "Accept-Language")
 		}
+		h.Set("Cache-Control", privateCache)
+		c.Data(status, "application/json; charset=utf-8", body)
+		return nil
 	}
-	c.Data(status, "application/json; charset=utf-8", body)
+	e := &httpcache.Entry{Body: body, ETag: etagOf(body)}
+	if lang != "" {
+		e.ContentLanguage = lang.contentLanguage()
+	}
+	if t, ok := c.Get(cacheKeyCtx); ok && status == http.StatusOK {
+		ticket := t.(cacheTicket)
+		e = ticket.cache.Put(ticket.key, ticket.gen, e)
+	}
+	writeEntry(c, status, e)
 	return nil
 }
 

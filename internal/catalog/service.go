@@ -13,6 +13,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/httpcache"
 	"github.com/solodestination/api/pkg/cursor"
 )
 
@@ -22,6 +23,9 @@ type Options struct {
 	Cursor cursor.Codec
 	// Now is the clock of open_now and timestamps; nil means time.Now.
 	Now func() time.Time
+	// Cache, when set, holds anonymous public reads for a moment; every
+	// catalog write invalidates it.
+	Cache *httpcache.Cache
 }
 
 // Service implements the catalog use cases: reading, listing, searching and
@@ -30,6 +34,7 @@ type Service struct {
 	db     *database.DB
 	cats   *categories
 	cursor cursor.Codec
+	cache  *httpcache.Cache
 	now    func() time.Time
 }
 
@@ -43,7 +48,7 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, cats: cats, cursor: o.Cursor, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}, nil
+	return &Service{db: db, cats: cats, cursor: o.Cursor, cache: o.Cache, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}, nil
 }
 
 func (s *Service) store() store { return store{db: s.db.DB, dialect: s.db.Dialect} }
@@ -133,6 +138,7 @@ func (s *Service) create(ctx context.Context, who identity.Actor, k kind.Kind, i
 	if err != nil {
 		return Listing{}, fmt.Errorf("create %s: %w", k, err)
 	}
+	s.cache.Invalidate()
 	l.OpenNow = isOpen(l, now)
 	return l, nil
 }
@@ -201,6 +207,7 @@ func (s *Service) update(ctx context.Context, who identity.Actor, k kind.Kind, i
 	if err != nil {
 		return Listing{}, fmt.Errorf("update %s %s: %w", k, id, err)
 	}
+	s.cache.Invalidate()
 	r, err := s.store().get(ctx, k, id.String(), s.now(), LangAll)
 	if err != nil {
 		return Listing{}, err
@@ -229,6 +236,7 @@ func (s *Service) archive(ctx context.Context, who identity.Actor, k kind.Kind, 
 	if err != nil {
 		return fmt.Errorf("archive %s %s: %w", k, id, err)
 	}
+	s.cache.Invalidate()
 	return nil
 }
 

@@ -15,11 +15,13 @@ package server
 
 import (
 	"log/slog"
+	"net/http"
 	"sync/atomic"
 
 	"github.com/gin-contrib/cors"
-	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/klauspost/compress/gzip"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -82,7 +84,6 @@ func New(d Deps) (*gin.Engine, error) {
 		web.Recover(),
 		web.SecureHeaders(d.Config.IsProduction()),
 		corsMiddleware(d.Config.CORSOrigins),
-		gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/metrics", storage.URLPrefix})),
 		web.LimitBody(),
 	)
 	r.NoRoute(web.NoRoute)
@@ -90,6 +91,18 @@ func New(d Deps) (*gin.Engine, error) {
 
 	addRoutes(r, d, reg)
 	return r, nil
+}
+
+// Compress wraps the engine with gzip for clients that accept it. It works
+// below gin so handlers may send bodies they compressed once and cached (a
+// body that already has a Content-Encoding passes through); bodies under
+// 1 KiB and already-compressed media types are sent as they are.
+func Compress(h http.Handler) (http.Handler, error) {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed))
+	if err != nil {
+		return nil, err
+	}
+	return wrap(h), nil
 }
 
 func corsMiddleware(origins []string) gin.HandlerFunc {

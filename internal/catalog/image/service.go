@@ -16,6 +16,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/httpcache"
 	"github.com/solodestination/api/internal/platform/storage"
 )
 
@@ -27,14 +28,15 @@ type Service struct {
 	files storage.Storage
 	log   *slog.Logger
 	now   func() time.Time
+	cache *httpcache.Cache // public catalog responses that show images
 }
 
 // NewService returns the image service storing files in files.
-func NewService(db *database.DB, files storage.Storage, log *slog.Logger) *Service {
+func NewService(db *database.DB, files storage.Storage, log *slog.Logger, cache *httpcache.Cache) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: db, files: files, log: log, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: db, files: files, log: log, cache: cache, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Upload is an image as sent.
@@ -96,6 +98,7 @@ func (s *Service) Add(ctx context.Context, who identity.Actor, k kind.Kind, ref 
 		}
 		return Image{}, fmt.Errorf("add image to %s: %w", listingID, err)
 	}
+	s.cache.Invalidate()
 	return row.toDomain(), nil
 }
 
@@ -127,6 +130,7 @@ func (s *Service) Remove(ctx context.Context, who identity.Actor, k kind.Kind, r
 	if err != nil {
 		return fmt.Errorf("remove image %s: %w", id, err)
 	}
+	s.cache.Invalidate()
 	if err := s.files.Delete(context.WithoutCancel(ctx), key); err != nil {
 		s.log.Error("image file left behind", "key", key, "err", err)
 	}

@@ -13,17 +13,19 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/httpcache"
 )
 
 // Service is the review use cases; it owns their transactions.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db    *database.DB
+	now   func() time.Time
+	cache *httpcache.Cache // public catalog responses that show ratings
 }
 
 // NewService returns the review service over db.
-func NewService(db *database.DB) *Service {
-	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+func NewService(db *database.DB, cache *httpcache.Cache) *Service {
+	return &Service{db: db, cache: cache, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Page is a position in a listing's reviews.
@@ -86,6 +88,7 @@ func (s *Service) Create(ctx context.Context, who identity.Actor, k kind.Kind, r
 	if err != nil {
 		return Review{}, fmt.Errorf("create review: %w", err)
 	}
+	s.cache.Invalidate()
 	return row.toDomain(), nil
 }
 
@@ -133,5 +136,6 @@ func (s *Service) Remove(ctx context.Context, who identity.Actor, id uuid.UUID) 
 	if err != nil {
 		return RemovalDenied, fmt.Errorf("remove review %s: %w", id, err)
 	}
+	s.cache.Invalidate()
 	return outcome, nil
 }

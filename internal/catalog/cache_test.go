@@ -1,0 +1,95 @@
+package catalog_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/solodestination/api/internal/apitest"
+)
+
+// Anonymous reads are answered from the response cache, and every staff
+// write shows at once: the cache never serves this replica's stale data.
+func TestCachedReadsFollowWrites(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	staff := tourismStaff(api)
+	l := create(t, api, staff, "attractions", body("attractions", "Museum Cache"))
+
+	detail := "/api/v1/attractions/" + l.Slug
+	first := api.Get(detail, apitest.Anonymous).Expect(http.StatusOK)
+	api.DB.Queries.Reset()
+	again := api.Get(detail, apitest.Anonymous).Expect(http.StatusOK)
+	if n := api.DB.Queries.Count(); n != 0 {
+		t.Errorf("a repeated anonymous read ran %d queries", n)
+	}
+	if !bytes.Equal(first.Body, again.Body) || first.Header.Get("ETag") != again.Header.Get("ETag") {
+		t.Fatal("cached response differs from the first")
+	}
+
+	api.Send(http.MethodPatch, "/api/v1/attractions/"+l.ID, map[string]any{"name": map[string]any{"id": "Museum Baru"}}, staff).
+		Expect(http.StatusOK)
+	var got listing
+	api.Get(detail, apitest.Anonymous).Expect(http.StatusOK).JSON(&got)
+	if got.Name != "Museum Baru" {
+		t.Fatalf("read after PATCH = %v, want the new name", got.Name)
+	}
+	var p page
+	api.Get("/api/v1/attractions", apitest.Anonymous).Expect(http.StatusOK).JSON(&p)
+	api.Send(http.MethodDelete, "/api/v1/attractions/"+l.ID, nil, staff).Expect(http.StatusNoContent)
+	api.Get(detail, apitest.Anonymous).ExpectProblem(http.StatusNotFound, "not_found")
+	api.Get("/api/v1/attractions", apitest.Anonymous).Expect(http.StatusOK).JSON(&p)
+	if len(p.Data) != 0 {
+		t.Fatalf("archived listing still listed from cache: %v", p.Data)
+	}
+
+	// A new review changes the rating at once.
+	l2 := create(t, api, staff, "attractions", body("attractions", "Museum Rating"))
+	path := "/api/v1/attractions/" + l2.ID
+	api.Get(path, apitest.Anonymous).Expect(http.StatusOK)
+	api.Send(http.MethodPost, path+"/reviews", map[string]any{"rating": 4}, api.User("reviewer")).Expect(http.StatusCreated)
+	api.Get(path, apitest.Anonymous).Expect(http.StatusOK).JSON(&got)
+	if got.Rating.Count != 1 || got.Rating.Average != 4 {
+		t.Fatalf("rating after review = %+v", got.Rating)
+	}
+}
+
+func TestCachedResponsesCompressAndRevalidate(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	staff := tourismStaff(api)
+	for _, n := range []string{"Satu", "Dua", "Tiga", "Empat", "Lima"} {
+		create(t, api, staff, "attractions", body("attractions", "Museum "+n))
+	}
+	plain := api.Get("/api/v1/attractions", apitest.Anonymous).Expect(http.StatusOK)
+	for range 2 { // a miss, then a hit
+		r := api.Do(apitest.Req{Method: "GET", Path: "/api/v1/attractions", Header: map[string]string{"Accept-Encoding": "gzip"}}).
+			Expect(http.StatusOK)
+		if r.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Content-Encoding = %q", r.Header.Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, _ := io.ReadAll(zr)
+		if !bytes.Equal(unzipped, plain.Body) || !json.Valid(unzipped) {
+			t.Fatal("gzip body differs from the plain one")
+		}
+	}
+	r := api.Do(apitest.Req{Method: "GET", Path: "/api/v1/attractions",
+		Header: map[string]string{"If-None-Match": plain.Header.Get("ETag"), "Accept-Encoding": "gzip"}})
+	r.Expect(http.StatusNotModified)
+	if len(r.Body) != 0 {
+		t.Fatal("304 with a body")
+	}
+	// Logged-in callers are never served from the anonymous cache.
+	api.DB.Queries.Reset()
+	api.Get("/api/v1/attractions", staff).Expect(http.StatusOK)
+	if api.DB.Queries.Count() == 0 {
+		t.Fatal("an authenticated read was served from the cache")
+	}
+}

@@ -1,0 +1,65 @@
+package httpcache_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/solodestination/api/internal/platform/httpcache"
+)
+
+func TestCache(t *testing.T) {
+	c := httpcache.New(time.Minute, 2)
+	big := []byte(strings.Repeat(`{"name":"Keraton"}`, 100))
+
+	gen := c.Generation()
+	e := c.Put("a", gen, &httpcache.Entry{Body: big, ETag: `W/"1"`})
+	if e.Gzip == nil {
+		t.Fatal("large body not compressed")
+	}
+	zr, _ := gzip.NewReader(bytes.NewReader(e.Gzip))
+	if plain, _ := io.ReadAll(zr); !bytes.Equal(plain, big) {
+		t.Fatal("gzip form does not decompress to the body")
+	}
+	if got, ok := c.Get("a"); !ok || got.ETag != `W/"1"` {
+		t.Fatal("entry not found")
+	}
+	if small := c.Put("b", gen, &httpcache.Entry{Body: []byte("{}")}); small.Gzip != nil {
+		t.Fatal("tiny body compressed")
+	}
+
+	// A write invalidates everything, including responses computed before it.
+	stale := c.Generation()
+	c.Invalidate()
+	if _, ok := c.Get("a"); ok {
+		t.Fatal("entry survived invalidation")
+	}
+	c.Put("c", stale, &httpcache.Entry{Body: []byte("old")})
+	if _, ok := c.Get("c"); ok {
+		t.Fatal("a response computed before a write was cached")
+	}
+
+	// Bounded: the third key clears the full cache.
+	gen = c.Generation()
+	c.Put("x", gen, &httpcache.Entry{Body: []byte("1")})
+	c.Put("y", gen, &httpcache.Entry{Body: []byte("2")})
+	c.Put("z", gen, &httpcache.Entry{Body: []byte("3")})
+	if _, ok := c.Get("x"); ok {
+		t.Fatal("cache grew past its bound")
+	}
+	if _, ok := c.Get("z"); !ok {
+		t.Fatal("newest entry missing")
+	}
+}
+
+func TestExpiry(t *testing.T) {
+	c := httpcache.New(10*time.Millisecond, 10)
+	c.Put("a", c.Generation(), &httpcache.Entry{Body: []byte("x")})
+	time.Sleep(20 * time.Millisecond)
+	if _, ok := c.Get("a"); ok {
+		t.Fatal("expired entry served")
+	}
+}
