@@ -40,19 +40,9 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	user.GET("/me", web.Handle(identity.GetMe(d.Identity)))
 	user.PATCH("/me", web.Handle(identity.PatchMe(d.Identity)))
 
-	// Reviews and images hang off each kind's own path (never a :kind
-	// wildcard), so they sit beside the catalog's /<kind>/:id routes.
+	// Catalog: one concrete path per kind (/attractions, /culinary, /events),
+	// never a :kind wildcard, so the per-listing routes can sit beside them.
 	tourism := v1.Group("", auth.RequireStaff(identity.DeptTourism))
-	for _, k := range kind.All {
-		p := "/" + k.Plural()
-		v1.GET(p+"/:id/reviews", web.Handle(review.List(d.Reviews, d.Cursor, k)))
-		user.POST(p+"/:id/reviews", web.Handle(review.Create(d.Reviews, k)))
-		tourism.POST(p+"/:id/images", web.Handle(image.Create(d.Images, k)))
-		tourism.DELETE(p+"/:id/images/:imageId", web.Handle(image.Delete(d.Images, k)))
-		user.PUT("/me/favorites"+p+"/:id", web.Handle(plan.PutFavorite(d.Plans, k)))
-		user.DELETE("/me/favorites"+p+"/:id", web.Handle(plan.DeleteFavorite(d.Plans, k)))
-	}
-	// Listings: one concrete path per kind, like the routes above.
 	for _, k := range kind.All {
 		p := "/" + k.Plural()
 		v1.GET(p, web.Handle(catalog.List(d.Catalog, k)))
@@ -60,11 +50,17 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 		tourism.POST(p, web.Handle(catalog.Create(d.Catalog, k)))
 		tourism.PATCH(p+"/:id", web.Handle(catalog.Update(d.Catalog, k)))
 		tourism.DELETE(p+"/:id", web.Handle(catalog.Archive(d.Catalog, k)))
+		tourism.POST(p+"/:id/images", web.Handle(image.Create(d.Images, k)))
+		tourism.DELETE(p+"/:id/images/:imageId", web.Handle(image.Delete(d.Images, k)))
+		v1.GET(p+"/:id/reviews", web.Handle(review.List(d.Reviews, d.Cursor, k)))
+		user.POST(p+"/:id/reviews", web.Handle(review.Create(d.Reviews, k)))
+		user.PUT("/me/favorites"+p+"/:id", web.Handle(plan.PutFavorite(d.Plans, k)))
+		user.DELETE("/me/favorites"+p+"/:id", web.Handle(plan.DeleteFavorite(d.Plans, k)))
 	}
 	v1.GET("/categories", web.Handle(catalog.Categories(d.Catalog)))
 	v1.GET("/search", web.Handle(catalog.Search(d.Catalog)))
 	v1.GET("/search/suggest", web.Handle(catalog.Suggest(d.Catalog)))
-	user.DELETE("/reviews/:id", web.Handle(review.Delete(d.Reviews)))
+	user.DELETE("/reviews/:id", web.Handle(review.Delete(d.Reviews))) // authors delete, tourism staff hide
 	user.GET("/me/favorites", web.Handle(plan.ListFavorites(d.Plans, d.Cursor)))
 	user.POST("/me/itineraries", web.Handle(plan.CreateItinerary(d.Plans)))
 	user.GET("/me/itineraries", web.Handle(plan.ListItineraries(d.Plans, d.Cursor)))

@@ -102,7 +102,7 @@ type imageBody struct {
 func upload(api *apitest.API, l listing, as apitest.Actor, parts ...part) *apitest.Response {
 	api.T.Helper()
 	body, ct := multipartBody(api.T.(*testing.T), parts...)
-	return api.Do(apitest.Req{Method: http.MethodPost, Path: l.path("/images"), RawBody: body, ContentType: ct, As: as})
+	return api.Do(apitest.Req{Method: http.MethodPost, Path: l.Path("/images"), RawBody: body, ContentType: ct, As: as})
 }
 
 func file(name, ct string, data []byte) part {
@@ -112,7 +112,7 @@ func file(name, ct string, data []byte) part {
 func TestUploadServeAndDelete(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
+	l := api.Listing(kind.Attraction, "published")
 	staff := api.Staff(identity.DeptTourism)
 
 	cases := []struct {
@@ -160,7 +160,7 @@ func TestUploadServeAndDelete(t *testing.T) {
 
 	// Deleting removes the row and the file.
 	im := uploaded[0]
-	del := l.path("/images/" + im.ID.String())
+	del := l.Path("/images/" + im.ID.String())
 	onDisk := filepath.Join(api.App.Config.DataDir, "media", strings.TrimPrefix(im.URL, "/media/"))
 	if _, err := os.Stat(onDisk); err != nil {
 		t.Fatalf("file not in DATA_DIR/media: %v", err)
@@ -180,8 +180,8 @@ func TestUploadServeAndDelete(t *testing.T) {
 	}
 
 	// An image is only reachable through its own listing.
-	other := seedListing(t, api, kind.Attraction, "published")
-	api.Do(apitest.Req{Method: http.MethodDelete, Path: other.path("/images/" + uploaded[1].ID.String()), As: staff}).
+	other := api.Listing(kind.Attraction, "published")
+	api.Do(apitest.Req{Method: http.MethodDelete, Path: other.Path("/images/" + uploaded[1].ID.String()), As: staff}).
 		ExpectProblem(http.StatusNotFound, "not_found")
 	api.Do(apitest.Req{Method: http.MethodDelete, Path: "/api/v1/events/" + l.ID.String() + "/images/" + uploaded[1].ID.String(), As: staff}).
 		ExpectProblem(http.StatusNotFound, "not_found")
@@ -191,8 +191,8 @@ func TestUploadServeAndDelete(t *testing.T) {
 func TestUploadAccess(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Culinary, "published")
-	draft := seedListing(t, api, kind.Event, "draft")
+	l := api.Listing(kind.Culinary, "published")
+	draft := api.Listing(kind.Event, "draft")
 	img := file("a.png", "image/png", pngBytes(t))
 
 	upload(api, l, apitest.Anonymous, img).ExpectProblem(http.StatusUnauthorized, "unauthorized")
@@ -219,7 +219,7 @@ func TestUploadAccess(t *testing.T) {
 func TestUploadRejects(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
+	l := api.Listing(kind.Attraction, "published")
 	staff := api.Staff(identity.DeptTourism)
 
 	upload(api, l, staff, file("anim.gif", "image/gif", gifBytes(t))).ExpectProblem(http.StatusUnsupportedMediaType, "unsupported_media_type")
@@ -231,7 +231,7 @@ func TestUploadRejects(t *testing.T) {
 	exact := append(pngBytes(t), make([]byte, 5<<20)...)[:5<<20]
 	upload(api, l, staff, file("exact.png", "image/png", exact)).Expect(http.StatusCreated)
 
-	api.Send(http.MethodPost, l.path("/images"), map[string]any{"file": "aGVsbG8="}, staff).
+	api.Send(http.MethodPost, l.Path("/images"), map[string]any{"file": "aGVsbG8="}, staff).
 		ExpectProblem(http.StatusUnsupportedMediaType, "unsupported_media_type")
 	p := upload(api, l, staff, part{field: "caption", data: []byte("no file")}).ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
 	if len(p.Errors) != 1 || p.Errors[0].Field != "file" {
@@ -264,7 +264,7 @@ func TestUploadRejects(t *testing.T) {
 func TestMediaServesNothingElse(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
+	l := api.Listing(kind.Attraction, "published")
 	var im imageBody
 	upload(api, l, api.Admin(), file("a.png", "image/png", pngBytes(t))).Expect(http.StatusCreated).JSON(&im)
 	secret := filepath.Join(api.App.Config.DataDir, "secret.txt")
@@ -289,7 +289,7 @@ func TestMediaServesNothingElse(t *testing.T) {
 func TestFailedInsertLeavesNoFile(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
+	l := api.Listing(kind.Attraction, "published")
 	var stmts []string
 	if testdb.IsPostgres() {
 		stmts = []string{

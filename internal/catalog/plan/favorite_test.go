@@ -35,13 +35,13 @@ func favorites(t *testing.T, api *apitest.API, path string, as apitest.Actor) fa
 func TestFavoritesAreIdempotent(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	keraton := seedListing(t, api, kind.Attraction, "published")
-	soto := seedListing(t, api, kind.Culinary, "published")
+	keraton := api.Listing(kind.Attraction, "published")
+	soto := api.Listing(kind.Culinary, "published")
 	sari, bob := api.User("sari"), api.User("bob")
 
-	api.Send(http.MethodPut, keraton.favorite(), nil, sari).Expect(http.StatusNoContent)
+	api.Send(http.MethodPut, favorite(keraton), nil, sari).Expect(http.StatusNoContent)
 	first := favorites(t, api, "/api/v1/me/favorites", sari)
-	api.Send(http.MethodPut, keraton.favorite(), nil, sari).Expect(http.StatusNoContent)
+	api.Send(http.MethodPut, favorite(keraton), nil, sari).Expect(http.StatusNoContent)
 	// By slug too: still the same favourite.
 	api.Send(http.MethodPut, "/api/v1/me/favorites/attractions/"+keraton.Slug, nil, sari).Expect(http.StatusNoContent)
 	again := favorites(t, api, "/api/v1/me/favorites", sari)
@@ -53,7 +53,7 @@ func TestFavoritesAreIdempotent(t *testing.T) {
 		t.Fatalf("favourite = %+v", d)
 	}
 
-	api.Send(http.MethodPut, soto.favorite(), nil, sari).Expect(http.StatusNoContent)
+	api.Send(http.MethodPut, favorite(soto), nil, sari).Expect(http.StatusNoContent)
 	page := favorites(t, api, "/api/v1/me/favorites", sari)
 	if len(page.Data) != 2 || page.Data[0].ID != soto.ID || page.Data[1].ID != keraton.ID {
 		t.Fatalf("want newest first: %+v", page.Data)
@@ -62,8 +62,8 @@ func TestFavoritesAreIdempotent(t *testing.T) {
 		t.Fatal("another user's favourites are visible")
 	}
 
-	api.Send(http.MethodDelete, keraton.favorite(), nil, sari).Expect(http.StatusNoContent)
-	api.Send(http.MethodDelete, keraton.favorite(), nil, sari).Expect(http.StatusNoContent)
+	api.Send(http.MethodDelete, favorite(keraton), nil, sari).Expect(http.StatusNoContent)
+	api.Send(http.MethodDelete, favorite(keraton), nil, sari).Expect(http.StatusNoContent)
 	api.Send(http.MethodDelete, "/api/v1/me/favorites/attractions/never-was", nil, sari).Expect(http.StatusNoContent)
 	page = favorites(t, api, "/api/v1/me/favorites", sari)
 	if len(page.Data) != 1 || page.Data[0].ID != soto.ID {
@@ -74,28 +74,28 @@ func TestFavoritesAreIdempotent(t *testing.T) {
 func TestFavoritesAccess(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Event, "published")
-	draft := seedListing(t, api, kind.Event, "draft")
+	l := api.Listing(kind.Event, "published")
+	draft := api.Listing(kind.Event, "draft")
 	u := api.User("sari")
 
-	api.Send(http.MethodPut, l.favorite(), nil, apitest.Anonymous).ExpectProblem(http.StatusUnauthorized, "unauthorized")
-	api.Send(http.MethodDelete, l.favorite(), nil, apitest.Anonymous).ExpectProblem(http.StatusUnauthorized, "unauthorized")
+	api.Send(http.MethodPut, favorite(l), nil, apitest.Anonymous).ExpectProblem(http.StatusUnauthorized, "unauthorized")
+	api.Send(http.MethodDelete, favorite(l), nil, apitest.Anonymous).ExpectProblem(http.StatusUnauthorized, "unauthorized")
 	api.Get("/api/v1/me/favorites", apitest.Anonymous).ExpectProblem(http.StatusUnauthorized, "unauthorized")
 
-	api.Send(http.MethodPut, draft.favorite(), nil, u).ExpectProblem(http.StatusNotFound, "not_found")
+	api.Send(http.MethodPut, favorite(draft), nil, u).ExpectProblem(http.StatusNotFound, "not_found")
 	api.Send(http.MethodPut, "/api/v1/me/favorites/events/"+uuid.NewString(), nil, u).ExpectProblem(http.StatusNotFound, "not_found")
 	api.Send(http.MethodPut, "/api/v1/me/favorites/attractions/"+l.ID.String(), nil, u).ExpectProblem(http.StatusNotFound, "not_found")
 
 	// Staff and admins are users too.
 	for _, as := range []apitest.Actor{api.Staff(identity.DeptTourism), api.Admin()} {
-		api.Send(http.MethodPut, l.favorite(), nil, as).Expect(http.StatusNoContent)
+		api.Send(http.MethodPut, favorite(l), nil, as).Expect(http.StatusNoContent)
 		if p := favorites(t, api, "/api/v1/me/favorites", as); len(p.Data) != 1 {
 			t.Fatalf("staff favourites = %+v", p.Data)
 		}
 	}
 
 	// A favourite whose listing is unpublished drops out of the list and comes back.
-	api.Send(http.MethodPut, l.favorite(), nil, u).Expect(http.StatusNoContent)
+	api.Send(http.MethodPut, favorite(l), nil, u).Expect(http.StatusNoContent)
 	setStatus(t, api, l, "archived")
 	if p := favorites(t, api, "/api/v1/me/favorites", u); len(p.Data) != 0 {
 		t.Fatalf("archived listing still listed: %+v", p.Data)
@@ -112,8 +112,8 @@ func TestFavoritesLanguageAndPaging(t *testing.T) {
 	u := api.User("sari")
 	var want []uuid.UUID
 	for range 5 {
-		l := seedListing(t, api, kind.Culinary, "published")
-		api.Send(http.MethodPut, l.favorite(), nil, u).Expect(http.StatusNoContent)
+		l := api.Listing(kind.Culinary, "published")
+		api.Send(http.MethodPut, favorite(l), nil, u).Expect(http.StatusNoContent)
 		want = append([]uuid.UUID{l.ID}, want...)
 	}
 

@@ -48,9 +48,9 @@ const itineraries = "/api/v1/me/itineraries"
 func TestItineraryLifecycle(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	keraton := seedListing(t, api, kind.Attraction, "published")
-	soto := seedListing(t, api, kind.Culinary, "published")
-	festival := seedListing(t, api, kind.Event, "published")
+	keraton := api.Listing(kind.Attraction, "published")
+	soto := api.Listing(kind.Culinary, "published")
+	festival := api.Listing(kind.Event, "published")
 	sari := api.User("sari")
 
 	var it itineraryBody
@@ -119,7 +119,7 @@ func TestItineraryLifecycle(t *testing.T) {
 func TestItineraryBelongsToItsOwner(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
+	l := api.Listing(kind.Attraction, "published")
 	owner, other := api.User("owner"), api.User("other")
 	var it itineraryBody
 	api.Send(http.MethodPost, itineraries, map[string]any{"name": "Mine", "items": []any{item(l, "", 1, "")}}, owner).
@@ -156,9 +156,9 @@ func TestItineraryBelongsToItsOwner(t *testing.T) {
 func TestItineraryValidation(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
-	draft := seedListing(t, api, kind.Attraction, "draft")
-	food := seedListing(t, api, kind.Culinary, "published")
+	l := api.Listing(kind.Attraction, "published")
+	draft := api.Listing(kind.Attraction, "draft")
+	food := api.Listing(kind.Culinary, "published")
 	u := api.User("sari")
 	many := make([]any, 101)
 	for i := range many {
@@ -227,9 +227,9 @@ func TestItineraryListHasNoNPlusOne(t *testing.T) {
 	api := apitest.New(t)
 	u := api.User("sari")
 	ls := []listing{
-		seedListing(t, api, kind.Attraction, "published"),
-		seedListing(t, api, kind.Culinary, "published"),
-		seedListing(t, api, kind.Event, "published"),
+		api.Listing(kind.Attraction, "published"),
+		api.Listing(kind.Culinary, "published"),
+		api.Listing(kind.Event, "published"),
 	}
 	var want []uuid.UUID
 	for i := range 7 {

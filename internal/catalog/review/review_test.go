@@ -35,17 +35,17 @@ type reviewPage struct {
 }
 
 func post(api *apitest.API, l listing, rating any, text string, as apitest.Actor) *apitest.Response {
-	return api.Send(http.MethodPost, l.path("/reviews"), map[string]any{"rating": rating, "text": text}, as)
+	return api.Send(http.MethodPost, l.Path("/reviews"), map[string]any{"rating": rating, "text": text}, as)
 }
 
 func TestCreateReview(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
+	l := api.Listing(kind.Attraction, "published")
 	sari := api.User("sari")
 
 	var got reviewBody
-	api.Send(http.MethodPost, l.path("/reviews"), map[string]any{
+	api.Send(http.MethodPost, l.Path("/reviews"), map[string]any{
 		"rating": 4, "text": "  Megah dan bersih.  ",
 		// Fields a caller may not set are ignored.
 		"id": uuid.New(), "status": "hidden", "author": map[string]any{"id": uuid.New()}, "created_at": "2001-01-01T00:00:00Z",
@@ -61,7 +61,7 @@ func TestCreateReview(t *testing.T) {
 	}
 
 	var page reviewPage
-	resp := api.Get(l.path("/reviews"), apitest.Anonymous).Expect(http.StatusOK)
+	resp := api.Get(l.Path("/reviews"), apitest.Anonymous).Expect(http.StatusOK)
 	resp.JSON(&page)
 	if len(page.Data) != 1 || page.Data[0].ID != got.ID || page.Data[0].Author.Name != "sari" {
 		t.Fatalf("list = %+v", page)
@@ -84,9 +84,9 @@ func TestCreateReview(t *testing.T) {
 func TestCreateReviewRejects(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Culinary, "published")
-	draft := seedListing(t, api, kind.Culinary, "draft")
-	archived := seedListing(t, api, kind.Culinary, "archived")
+	l := api.Listing(kind.Culinary, "published")
+	draft := api.Listing(kind.Culinary, "draft")
+	archived := api.Listing(kind.Culinary, "archived")
 	u := api.User("sari")
 
 	for _, r := range []int{0, 6, -1} {
@@ -97,7 +97,7 @@ func TestCreateReviewRejects(t *testing.T) {
 	}
 	post(api, l, 4.5, "", u).ExpectProblem(http.StatusBadRequest, "bad_request")
 	post(api, l, "5", "", u).ExpectProblem(http.StatusBadRequest, "bad_request")
-	api.Send(http.MethodPost, l.path("/reviews"), map[string]any{"text": "no rating"}, u).
+	api.Send(http.MethodPost, l.Path("/reviews"), map[string]any{"text": "no rating"}, u).
 		ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
 	post(api, l, 5, strings.Repeat("é", 2001), u).ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
 	post(api, l, 5, strings.Repeat("é", 2000), u).Expect(http.StatusCreated)
@@ -105,7 +105,7 @@ func TestCreateReviewRejects(t *testing.T) {
 	post(api, l, 5, "", apitest.Anonymous).ExpectProblem(http.StatusUnauthorized, "unauthorized")
 	for _, hidden := range []listing{draft, archived} {
 		post(api, hidden, 5, "", u).ExpectProblem(http.StatusNotFound, "not_found")
-		api.Get(hidden.path("/reviews"), apitest.Anonymous).ExpectProblem(http.StatusNotFound, "not_found")
+		api.Get(hidden.Path("/reviews"), apitest.Anonymous).ExpectProblem(http.StatusNotFound, "not_found")
 	}
 	unknown := listing{ID: uuid.Must(uuid.NewV7()), Kind: kind.Culinary}
 	post(api, unknown, 5, "", u).ExpectProblem(http.StatusNotFound, "not_found")
@@ -125,7 +125,7 @@ func TestCreateReviewRejects(t *testing.T) {
 func TestDeleteAndHideReview(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Event, "published")
+	l := api.Listing(kind.Event, "published")
 	author, other := api.User("author"), api.User("other")
 	tourism, transport, admin := api.Staff(identity.DeptTourism), api.Staff(identity.DeptTransport), api.Admin()
 
@@ -160,7 +160,7 @@ func TestDeleteAndHideReview(t *testing.T) {
 		t.Fatalf("after hide: %+v", a)
 	}
 	var page reviewPage
-	api.Get(l.path("/reviews"), apitest.Anonymous).Expect(http.StatusOK).JSON(&page)
+	api.Get(l.Path("/reviews"), apitest.Anonymous).Expect(http.StatusOK).JSON(&page)
 	for _, r := range page.Data {
 		if r.ID == mine.ID || r.ID == theirs.ID {
 			t.Fatalf("removed review %s still listed", r.ID)
@@ -189,8 +189,8 @@ func TestDeleteAndHideReview(t *testing.T) {
 func TestListReviewsPagesNewestFirst(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
-	other := seedListing(t, api, kind.Attraction, "published")
+	l := api.Listing(kind.Attraction, "published")
+	other := api.Listing(kind.Attraction, "published")
 	var want []uuid.UUID
 	for i := range 5 {
 		var r reviewBody
@@ -199,7 +199,7 @@ func TestListReviewsPagesNewestFirst(t *testing.T) {
 	}
 
 	var got []uuid.UUID
-	path := l.path("/reviews?limit=2")
+	path := l.Path("/reviews?limit=2")
 	for pages := 0; ; pages++ {
 		if pages > 3 {
 			t.Fatal("too many pages")
@@ -216,9 +216,9 @@ func TestListReviewsPagesNewestFirst(t *testing.T) {
 			break
 		}
 		// A cursor of this listing is refused on another one.
-		api.Get(other.path("/reviews?cursor="+*page.Meta.NextCursor), apitest.Anonymous).
+		api.Get(other.Path("/reviews?cursor="+*page.Meta.NextCursor), apitest.Anonymous).
 			ExpectProblem(http.StatusBadRequest, "bad_request")
-		path = l.path("/reviews?limit=2&cursor=" + *page.Meta.NextCursor)
+		path = l.Path("/reviews?limit=2&cursor=" + *page.Meta.NextCursor)
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d reviews, want %d", len(got), len(want))
@@ -228,19 +228,19 @@ func TestListReviewsPagesNewestFirst(t *testing.T) {
 			t.Fatalf("order: got %v, want %v", got, want)
 		}
 	}
-	api.Get(l.path("/reviews?cursor=forged.cursor"), apitest.Anonymous).ExpectProblem(http.StatusBadRequest, "bad_request")
-	api.Get(l.path("/reviews?limit=101"), apitest.Anonymous).ExpectProblem(http.StatusBadRequest, "bad_request")
+	api.Get(l.Path("/reviews?cursor=forged.cursor"), apitest.Anonymous).ExpectProblem(http.StatusBadRequest, "bad_request")
+	api.Get(l.Path("/reviews?limit=101"), apitest.Anonymous).ExpectProblem(http.StatusBadRequest, "bad_request")
 
 	// Conditional GET: same list, 304; after a change, a new ETag.
-	first := api.Get(l.path("/reviews"), apitest.Anonymous).Expect(http.StatusOK)
+	first := api.Get(l.Path("/reviews"), apitest.Anonymous).Expect(http.StatusOK)
 	etag := first.Header.Get("ETag")
 	if etag == "" {
 		t.Fatal("no ETag")
 	}
-	api.Do(apitest.Req{Method: http.MethodGet, Path: l.path("/reviews"), Header: map[string]string{"If-None-Match": etag}}).
+	api.Do(apitest.Req{Method: http.MethodGet, Path: l.Path("/reviews"), Header: map[string]string{"If-None-Match": etag}}).
 		Expect(http.StatusNotModified)
 	post(api, l, 5, "", api.User("late")).Expect(http.StatusCreated)
-	api.Do(apitest.Req{Method: http.MethodGet, Path: l.path("/reviews"), Header: map[string]string{"If-None-Match": etag}}).
+	api.Do(apitest.Req{Method: http.MethodGet, Path: l.Path("/reviews"), Header: map[string]string{"If-None-Match": etag}}).
 		Expect(http.StatusOK)
 }
 
@@ -249,7 +249,7 @@ func TestListReviewsPagesNewestFirst(t *testing.T) {
 func TestConcurrentReviewsKeepAggregateExact(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
+	l := api.Listing(kind.Attraction, "published")
 	const n = 40
 	users := make([]apitest.Actor, n)
 	for i := range users {
@@ -289,7 +289,7 @@ func TestConcurrentReviewsKeepAggregateExact(t *testing.T) {
 func TestConcurrentDuplicateReviews(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Culinary, "published")
+	l := api.Listing(kind.Culinary, "published")
 	u := api.User("eager")
 	const n = 10
 	codes := make([]int, n)
@@ -327,7 +327,7 @@ func TestConcurrentDuplicateReviews(t *testing.T) {
 func TestConcurrentRemovalSubtractsOnce(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
-	l := seedListing(t, api, kind.Attraction, "published")
+	l := api.Listing(kind.Attraction, "published")
 	author, keeper := api.User("author"), api.User("keeper")
 	post(api, l, 4, "", keeper).Expect(http.StatusCreated)
 	tourism, admin := api.Staff(identity.DeptTourism), api.Staff(identity.DeptTourism)
