@@ -72,9 +72,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	a.Media = media
-	// Anonymous catalog reads are answered from memory for up to two
-	// seconds; every catalog write empties the cache.
-	cache := httpcache.New(2*time.Second, 20000)
+	// Repeated anonymous catalog reads are answered from memory (at most
+	// 64 MiB) for up to two seconds; every catalog write empties the cache.
+	cache := httpcache.New(2*time.Second, 64<<20)
 	a.Reviews = review.NewService(db, cache)
 	a.Plans = plan.NewService(db)
 	a.Images = image.NewService(db, media, log, cache)

@@ -32,17 +32,23 @@ type Entry struct {
 
 // Cache maps request keys to entries. The zero value is not usable; call New.
 type Cache struct {
-	ttl time.Duration
-	max int
-	gen atomic.Uint64
+	ttl      time.Duration
+	maxBytes int
+	gen      atomic.Uint64
 
 	mu      sync.RWMutex
 	entries map[string]*Entry
+	bytes   int
+	// seen holds keys asked for once within the TTL: a response is stored
+	// only when its key comes back, so one-off requests (a nearby search
+	// from a unique GPS fix) cost neither memory nor a compression.
+	seen map[string]time.Time
 }
 
-// New returns a cache whose entries live for ttl, holding at most max of them.
-func New(ttl time.Duration, max int) *Cache {
-	return &Cache{ttl: ttl, max: max, entries: make(map[string]*Entry, max)}
+// New returns a cache whose entries live for ttl, holding at most maxBytes
+// of bodies.
+func New(ttl time.Duration, maxBytes int) *Cache {
+	return &Cache{ttl: ttl, maxBytes: maxBytes, entries: map[string]*Entry{}, seen: map[string]time.Time{}}
 }
 
 // Generation is read before computing a response and handed to Put, so a
@@ -68,29 +74,48 @@ func (c *Cache) Get(key string) (*Entry, bool) {
 	return e, true
 }
 
-// Put stores e under key for a response computed at generation gen, and
-// returns it with its gzip form filled in.
+// Put offers e, a response computed at generation gen, for key, and returns
+// what to send: the stored entry with its gzip form when the key was asked
+// for before within the TTL, else e unchanged.
 func (c *Cache) Put(key string, gen uint64, e *Entry) *Entry {
-	if len(e.Body) >= MinGzipSize {
-		e.Gzip = compress(e.Body)
-	}
 	if gen != c.gen.Load() {
 		return e // a write happened meanwhile: serve it once, keep nothing
 	}
-	e.gen, e.expires = gen, time.Now().Add(c.ttl)
+	now := time.Now()
 	c.mu.Lock()
-	if len(c.entries) >= c.max {
+	first, ok := c.seen[key]
+	if !ok || now.Sub(first) > c.ttl {
+		if len(c.seen) >= 4*1024*1024/64 { // ~4 MiB of keys
+			c.seen = map[string]time.Time{}
+		}
+		c.seen[key] = now
+		c.mu.Unlock()
+		return e
+	}
+	c.mu.Unlock()
+
+	if len(e.Body) >= MinGzipSize {
+		e.Gzip = compress(e.Body)
+	}
+	e.gen, e.expires = gen, now.Add(c.ttl)
+	size := len(key) + len(e.Body) + len(e.Gzip)
+	c.mu.Lock()
+	if c.bytes+size > c.maxBytes {
 		// A full cache is cleared rather than evicted entry by entry: cheap,
 		// and entries only live for seconds anyway.
-		c.entries = make(map[string]*Entry, c.max)
+		c.entries, c.bytes = map[string]*Entry{}, 0
+	}
+	if old, ok := c.entries[key]; ok {
+		c.bytes -= len(key) + len(old.Body) + len(old.Gzip)
 	}
 	c.entries[key] = e
+	c.bytes += size
 	c.mu.Unlock()
 	return e
 }
 
 var writers = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	return w
 }}
 

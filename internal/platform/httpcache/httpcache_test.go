@@ -11,12 +11,24 @@ import (
 	"github.com/solodestination/api/internal/platform/httpcache"
 )
 
+// put offers a response twice: the cache keeps keys that come back.
+func put(c *httpcache.Cache, key string, gen uint64, e *httpcache.Entry) *httpcache.Entry {
+	c.Put(key, gen, e)
+	return c.Put(key, gen, e)
+}
+
 func TestCache(t *testing.T) {
-	c := httpcache.New(time.Minute, 2)
+	c := httpcache.New(time.Minute, 3000)
 	big := []byte(strings.Repeat(`{"name":"Keraton"}`, 100))
 
 	gen := c.Generation()
-	e := c.Put("a", gen, &httpcache.Entry{Body: big, ETag: `W/"1"`})
+	if e := c.Put("a", gen, &httpcache.Entry{Body: big}); e.Gzip != nil {
+		t.Fatal("a key seen once was compressed")
+	}
+	if _, ok := c.Get("a"); ok {
+		t.Fatal("a key seen once was stored")
+	}
+	e := put(c, "a", gen, &httpcache.Entry{Body: big, ETag: `W/"1"`})
 	if e.Gzip == nil {
 		t.Fatal("large body not compressed")
 	}
@@ -27,7 +39,7 @@ func TestCache(t *testing.T) {
 	if got, ok := c.Get("a"); !ok || got.ETag != `W/"1"` {
 		t.Fatal("entry not found")
 	}
-	if small := c.Put("b", gen, &httpcache.Entry{Body: []byte("{}")}); small.Gzip != nil {
+	if small := put(c, "b", gen, &httpcache.Entry{Body: []byte("{}")}); small.Gzip != nil {
 		t.Fatal("tiny body compressed")
 	}
 
@@ -37,16 +49,17 @@ func TestCache(t *testing.T) {
 	if _, ok := c.Get("a"); ok {
 		t.Fatal("entry survived invalidation")
 	}
-	c.Put("c", stale, &httpcache.Entry{Body: []byte("old")})
+	put(c, "c", stale, &httpcache.Entry{Body: []byte("old")})
 	if _, ok := c.Get("c"); ok {
 		t.Fatal("a response computed before a write was cached")
 	}
 
-	// Bounded: the third key clears the full cache.
+	// Bounded by bytes: the third large body clears the full cache.
 	gen = c.Generation()
-	c.Put("x", gen, &httpcache.Entry{Body: []byte("1")})
-	c.Put("y", gen, &httpcache.Entry{Body: []byte("2")})
-	c.Put("z", gen, &httpcache.Entry{Body: []byte("3")})
+	huge := []byte(strings.Repeat("x", 1000))
+	put(c, "x", gen, &httpcache.Entry{Body: huge})
+	put(c, "y", gen, &httpcache.Entry{Body: huge})
+	put(c, "z", gen, &httpcache.Entry{Body: huge})
 	if _, ok := c.Get("x"); ok {
 		t.Fatal("cache grew past its bound")
 	}
@@ -56,8 +69,8 @@ func TestCache(t *testing.T) {
 }
 
 func TestExpiry(t *testing.T) {
-	c := httpcache.New(10*time.Millisecond, 10)
-	c.Put("a", c.Generation(), &httpcache.Entry{Body: []byte("x")})
+	c := httpcache.New(10*time.Millisecond, 1000)
+	put(c, "a", c.Generation(), &httpcache.Entry{Body: []byte("x")})
 	time.Sleep(20 * time.Millisecond)
 	if _, ok := c.Get("a"); ok {
 		t.Fatal("expired entry served")
