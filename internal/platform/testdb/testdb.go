@@ -24,7 +24,7 @@ const EnvURL = "TEST_DATABASE_URL"
 
 // Extensions are created once per PostgreSQL database, in schema public, so
 // per-test schemas can be dropped without taking shared extensions along.
-var Extensions = []string{"pg_trgm", "unaccent", "cube", "earthdistance"}
+var Extensions = []string{"pg_trgm", "unaccent"}
 
 // DB is a test database with a statement counter.
 type DB struct {

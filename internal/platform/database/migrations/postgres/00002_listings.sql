@@ -1,7 +1,4 @@
 -- +goose Up
-CREATE EXTENSION IF NOT EXISTS cube WITH SCHEMA public;
-CREATE EXTENSION IF NOT EXISTS earthdistance WITH SCHEMA public;
-
 -- Attractions, culinary spots and events share one table: they share most
 -- fields, and search ranks them together. Kind-specific fields are nullable.
 CREATE TABLE listings (
