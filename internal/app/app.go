@@ -73,8 +73,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	}
 	a.Media = media
 	// Repeated anonymous catalog reads are answered from memory (at most
-	// 64 MiB) for up to two seconds; every catalog write empties the cache.
-	cache := httpcache.New(2*time.Second, 64<<20)
+	// 64 MiB) for up to five seconds, well inside the public max-age of 60 s;
+	// every catalog write on this instance empties the cache at once.
+	cache := httpcache.New(5*time.Second, 64<<20)
 	a.Reviews = review.NewService(db, cache)
 	a.Plans = plan.NewService(db)
 	a.Images = image.NewService(db, media, log, cache)

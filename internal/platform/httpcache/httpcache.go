@@ -1,5 +1,5 @@
 // Package httpcache keeps recently rendered public responses in memory for a
-// couple of seconds ("micro-caching"), with their gzip form, so bursts of the
+// few seconds ("micro-caching"), with their gzip form, so bursts of the
 // same catalog request cost one database round trip and one compression.
 //
 // Any write to the data behind the cached responses calls Invalidate, so a
@@ -39,11 +39,14 @@ type Cache struct {
 	mu      sync.RWMutex
 	entries map[string]*Entry
 	bytes   int
-	// seen holds keys asked for once within the TTL: a response is stored
-	// only when its key comes back, so one-off requests (a nearby search
-	// from a unique GPS fix) cost neither memory nor a compression.
+	// seen holds keys asked for in the last SeenWindow: a response is
+	// stored only when its key comes back, so one-off requests (a nearby
+	// search from a unique GPS fix) cost neither memory nor a compression.
 	seen map[string]time.Time
 }
+
+// SeenWindow is how long a first request makes its key worth storing.
+const SeenWindow = time.Minute
 
 // New returns a cache whose entries live for ttl, holding at most maxBytes
 // of bodies.
@@ -84,7 +87,7 @@ func (c *Cache) Put(key string, gen uint64, e *Entry) *Entry {
 	now := time.Now()
 	c.mu.Lock()
 	first, ok := c.seen[key]
-	if !ok || now.Sub(first) > c.ttl {
+	if !ok || now.Sub(first) > SeenWindow {
 		if len(c.seen) >= 4*1024*1024/64 { // ~4 MiB of keys
 			c.seen = map[string]time.Time{}
 		}
