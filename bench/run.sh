@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Catalog benchmark, end to end: build, generate the data set, start the API,
+# run workloads W1–W5, capture query plans, stop the API, write the report.
+# Results land in docs/benchmarks.md; raw files in bench/results/.
+#
+# Settings (environment):
+#   SIZES="100000"        listings per kind, one run per value ("10000 1000000" for the scaling check)
+#   PER_KIND              shorthand for a single size
+#   DURATION=20s WARMUP=3s CONCURRENCY=64
+#   MODES="shipped bypass"  "shipped" sends the workload URLs as they are (the API's response
+#                         cache counts); "bypass" adds a unique query parameter per request so
+#                         every request takes the database path
+#   BENCH_DB=postgres     or sqlite (embedded database in bench/results/sqlite; no plans)
+#   BENCH_DATABASE_URL    default postgres://postgres@127.0.0.1:5432/bench?sslmode=disable
+#   REGEN=1               regenerate the data set even when the database already holds it
+#   FRESH=1               drop and recreate the bench database first (after an applied migration was edited)
+#   EXPLAIN=0             skip the query-plan pass
+#   PROFILE=1             record a CPU profile of the API with perf during the workloads
+#                         (bench/results/perf-<size>.txt)
+#   REPORT=docs/benchmarks.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BENCH_DB=${BENCH_DB:-postgres}
+DB_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench?sslmode=disable}
+SIZES=${SIZES:-${PER_KIND:-100000}}
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-3s}
+CONCURRENCY=${CONCURRENCY:-64}
+ADDR=${BENCH_ADDR:-127.0.0.1:18080}
+SEED=${SEED:-1}
+REGEN=${REGEN:-0}
+FRESH=${FRESH:-0}
+EXPLAIN=${EXPLAIN:-1}
+PROFILE=${PROFILE:-0}
+MODES=${MODES:-shipped bypass}
+REPORT=${REPORT:-docs/benchmarks.md}
+OUT=bench/results
+BIN=$OUT/bin
+FIXTURES=$OUT/fixtures.json
+SQLITE_DIR=$OUT/sqlite
+
+case "$ADDR" in
+127.*:* | localhost:*) ;;
+*) echo "BENCH_ADDR must be a loopback address" >&2; exit 2 ;;
+esac
+case "$BENCH_DB" in
+postgres | sqlite) ;;
+*) echo "BENCH_DB must be postgres or sqlite" >&2; exit 2 ;;
+esac
+
+if [ "$PROFILE" = 1 ] && ! command -v perf >/dev/null; then
+	echo "PROFILE=1 needs perf (apt-get install linux-perf)" >&2
+	exit 2
+fi
+
+log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+mkdir -p "$BIN" "$SQLITE_DIR"
+log "building cmd/api, cmd/benchdata, cmd/loadgen"
+go build -o "$BIN/api" ./cmd/api
+go build -o "$BIN/benchdata" ./cmd/benchdata
+go build -o "$BIN/loadgen" ./cmd/loadgen
+
+API_PID=""
+PERF_PID=""
+AUTO_EXPLAIN_ON=0
+
+stop_perf() {
+	if [ -n "$PERF_PID" ]; then
+		kill -INT "$PERF_PID" 2>/dev/null || true
+		wait "$PERF_PID" 2>/dev/null || true
+		PERF_PID=""
+	fi
+}
+
+stop_api() {
+	if [ -n "$API_PID" ]; then
+		kill -TERM "$API_PID" 2>/dev/null || true
+		wait "$API_PID" 2>/dev/null || true
+		API_PID=""
+	fi
+}
+
+cleanup() {
+	stop_perf
+	stop_api
+	if [ "$AUTO_EXPLAIN_ON" = 1 ]; then
+		"$BIN/loadgen" auto-explain -db "$DB_URL" off ||
+			log "could not remove the auto_explain settings; run: $BIN/loadgen auto-explain -db '$DB_URL' off"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_busy() { (exec 3<>"/dev/tcp/${ADDR%:*}/${ADDR##*:}") 2>/dev/null; }
+
+start_api() {
+	if port_busy; then
+		echo "something already listens on $ADDR; stop it or set BENCH_ADDR" >&2
+		exit 1
+	fi
+	local dburl=""
+	[ "$BENCH_DB" = postgres ] && dburl=$DB_URL
+	# LOG_LEVEL=warn: per-request access logs would cost throughput.
+	env APP_ENV=development SEED_DEMO=false LOG_LEVEL=warn HTTP_ADDR="$ADDR" \
+		DATA_DIR="$SQLITE_DIR" DATABASE_URL="$dburl" \
+		"$BIN/api" serve >"$1" 2>&1 &
+	API_PID=$!
+	log "API started (pid $API_PID, log $1)"
+}
+
+db_args=(-database-url "$DB_URL" -create-db)
+run_db_args=(-db "$DB_URL")
+if [ "$BENCH_DB" = sqlite ]; then
+	db_args=(-database-url "" -data-dir "$SQLITE_DIR")
+	run_db_args=(-sqlite-dir "$SQLITE_DIR")
+fi
+keep=(-keep-existing)
+[ "$REGEN" = 1 ] && keep=()
+fresh=()
+[ "$FRESH" = 1 ] && [ "$BENCH_DB" = postgres ] && fresh=(-recreate-db)
+[ "$FRESH" = 1 ] && [ "$BENCH_DB" = sqlite ] && rm -f "$SQLITE_DIR"/solo.db*
+
+results=()
+for size in $SIZES; do
+	log "data set: $size listings per kind ($BENCH_DB)"
+	"$BIN/benchdata" "${db_args[@]}" "${fresh[@]}" -per-kind "$size" -seed "$SEED" -fixtures "$FIXTURES" -reset "${keep[@]}"
+	fresh=() # once per run
+
+	start_api "$OUT/api-$size.log"
+	if [ "$PROFILE" = 1 ]; then
+		perf record -F 199 -g -p "$API_PID" -o "$OUT/perf-$size.data" >/dev/null 2>&1 &
+		PERF_PID=$!
+	fi
+	for mode in $MODES; do
+		case "$mode" in
+		shipped) bust=() suffix="" ;;
+		bypass) bust=(-cache-bust) suffix="-bypass" ;;
+		*) echo "unknown mode $mode (want shipped or bypass)" >&2; exit 2 ;;
+		esac
+		log "running workloads ($mode): $CONCURRENCY connections, $DURATION each after $WARMUP warm-up"
+		"$BIN/loadgen" run -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" "${run_db_args[@]}" \
+			-server-pid "$API_PID" -c "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" -seed "$SEED" \
+			"${bust[@]}" -out "$OUT/results-$size$suffix.json"
+		results+=("$OUT/results-$size$suffix.json")
+	done
+	kill -0 "$API_PID" 2>/dev/null || { echo "the API exited during the run; see $OUT/api-$size.log" >&2; exit 1; }
+	if [ -n "$PERF_PID" ]; then
+		stop_perf
+		{
+			echo "# self time per function"
+			perf report -i "$OUT/perf-$size.data" --stdio --no-children -g none --sort symbol --percent-limit 0.5
+			echo "# time including callees"
+			perf report -i "$OUT/perf-$size.data" --stdio --children -g none --sort symbol --percent-limit 3
+		} >"$OUT/perf-$size.txt" 2>/dev/null || true
+		log "API CPU profile: $OUT/perf-$size.txt"
+	fi
+	stop_api
+done
+
+explain_args=()
+if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ]; then
+	log "capturing query plans with auto_explain"
+	AUTO_EXPLAIN_ON=1
+	"$BIN/loadgen" auto-explain -db "$DB_URL" on
+	start_api "$OUT/api-explain.log"
+	"$BIN/loadgen" explain -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" -db "$DB_URL" \
+		-seed "$SEED" -out "$OUT/explain.json"
+	stop_api
+	"$BIN/loadgen" auto-explain -db "$DB_URL" off
+	AUTO_EXPLAIN_ON=0
+	explain_args=(-explain "$OUT/explain.json")
+fi
+
+joined=$(IFS=,; echo "${results[*]}")
+"$BIN/loadgen" report -results "$joined" "${explain_args[@]}" -notes bench/NOTES.md -out "$REPORT"
+log "report written to $REPORT"

@@ -1,0 +1,308 @@
+// Command loadgen benchmarks the catalog endpoints of a running API on this
+// machine and writes docs/benchmarks.md.
+//
+//	loadgen run          run workloads W1–W5 and write a results file
+//	loadgen explain      capture the PostgreSQL plans of each workload's SQL
+//	loadgen auto-explain on|off   set up the database for "explain"
+//	loadgen report       render results (and plans) as Markdown
+//
+// bench/run.sh strings these together; see docs/benchmarks.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/solodestination/api/cmd/benchdata/fixture"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = "usage: loadgen run|explain|auto-explain|report [flags] (-h for flags)"
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(ctx, args[1:], stdout, stderr)
+	case "explain":
+		return cmdExplain(ctx, args[1:], stderr)
+	case "auto-explain":
+		return cmdAutoExplain(ctx, args[1:], stderr)
+	case "report":
+		return cmdReport(args[1:], stderr)
+	default:
+		return errors.New(usage)
+	}
+}
+
+// RunFile is the results file of one "loadgen run".
+type RunFile struct {
+	StartedAt   time.Time     `json:"started_at"`
+	Base        string        `json:"base"`
+	Concurrency int           `json:"concurrency"`
+	DurationS   float64       `json:"duration_s"`
+	WarmupS     float64       `json:"warmup_s"`
+	PerKind     int           `json:"per_kind"`
+	CacheBust   bool          `json:"cache_bust"`
+	Env         Env           `json:"env"`
+	DB          *DBInfo       `json:"db,omitempty"`
+	Workloads   []WorkloadDef `json:"workloads"`
+	Results     []Result      `json:"results"`
+}
+
+// WorkloadDef is a workload's definition as the report prints it.
+type WorkloadDef struct {
+	ID        string  `json:"id"`
+	Title     string  `json:"title"`
+	Shape     string  `json:"shape"`
+	Random    string  `json:"random"`
+	TargetRPS float64 `json:"target_rps"`
+}
+
+type commonFlags struct {
+	base      string
+	fixtures  string
+	db        string
+	seed      uint64
+	waitReady time.Duration
+	timeout   time.Duration
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.base, "base", "http://127.0.0.1:8080", "API base URL (loopback only)")
+	fs.StringVar(&c.fixtures, "fixtures", "bench/results/fixtures.json", "data-set fixtures written by benchdata; when missing, the data set is sampled through the list API")
+	fs.StringVar(&c.db, "db", "", "PostgreSQL URL of the API's database, for versions, counts and plans")
+	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the request mix")
+	fs.DurationVar(&c.waitReady, "wait-ready", 0, "wait up to this long for /readyz before starting")
+	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-request timeout")
+}
+
+func (c *commonFlags) prepare(ctx context.Context, concurrency int, stderr io.Writer) (*fixture.Set, []Workload, *http.Client, error) {
+	c.base = strings.TrimRight(c.base, "/")
+	if err := CheckLoopback(c.base); err != nil {
+		return nil, nil, nil, err
+	}
+	client := NewClient(concurrency, c.timeout)
+	if c.waitReady > 0 {
+		if err := WaitReady(ctx, client, c.base, c.waitReady); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	fx, err := fixture.Read(c.fixtures)
+	if errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stderr, "no fixtures at %s; sampling the data set through the list API\n", c.fixtures)
+		fx, err = Discover(ctx, client, c.base, 20)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ws, err := Workloads(fx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return fx, ws, client, nil
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var (
+		c         commonFlags
+		conc      int
+		duration  time.Duration
+		warmup    time.Duration
+		only      string
+		out       string
+		sqliteDir string
+		serverPID int
+		cacheBust bool
+	)
+	fs := flag.NewFlagSet("loadgen run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.register(fs)
+	fs.IntVar(&conc, "c", 64, "concurrent connections (closed loop)")
+	fs.DurationVar(&duration, "duration", 20*time.Second, "measured time per workload")
+	fs.DurationVar(&warmup, "warmup", 3*time.Second, "unmeasured warm-up per workload")
+	fs.StringVar(&only, "workloads", "", "comma-separated workload ids to run (default all)")
+	fs.StringVar(&out, "out", "bench/results/results.json", "results file")
+	fs.StringVar(&sqliteDir, "sqlite-dir", "", "DATA_DIR of an SQLite-backed API, for version and counts")
+	fs.IntVar(&serverPID, "server-pid", 0, "API process id, to report its CPU use")
+	fs.BoolVar(&cacheBust, "cache-bust", false, "add a unique "+CacheBustParam+"= parameter to every request so response caches cannot answer")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if conc < 1 || duration <= 0 || warmup < 0 {
+		return errors.New("-c must be ≥ 1, -duration > 0 and -warmup ≥ 0")
+	}
+	fx, ws, client, err := c.prepare(ctx, conc, stderr)
+	if err != nil {
+		return err
+	}
+	if ws, err = Select(ws, only); err != nil {
+		return err
+	}
+	rf := RunFile{
+		StartedAt: time.Now().UTC(), Base: c.base, Concurrency: conc,
+		DurationS: duration.Seconds(), WarmupS: warmup.Seconds(), PerKind: fx.PerKind, CacheBust: cacheBust,
+		Env: CollectEnv(ctx),
+	}
+	switch {
+	case c.db != "":
+		if rf.DB, err = PostgresInfo(ctx, c.db); err != nil {
+			return fmt.Errorf("database info: %w", err)
+		}
+	case sqliteDir != "":
+		if rf.DB, err = SQLiteInfo(ctx, sqliteDir); err != nil {
+			return fmt.Errorf("database info: %w", err)
+		}
+	}
+	r := &Runner{Client: client, Base: c.base, Concurrency: conc, Duration: duration, Warmup: warmup, Seed: c.seed, ServerPID: serverPID, CacheBust: cacheBust}
+	const row = "%-8s %9v %8v %8v %8v %8v %8v %7v\n"
+	fmt.Fprintf(stdout, row, "workload", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors")
+	for _, w := range ws {
+		rf.Workloads = append(rf.Workloads, WorkloadDef{w.ID, w.Title, w.Shape, w.Random, w.TargetRPS})
+		res := r.Run(ctx, w)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		rf.Results = append(rf.Results, res)
+		fmt.Fprintf(stdout, row, res.ID, res.Requests, fmt.Sprintf("%.0f", res.RPS), fmt.Sprintf("%.2f", res.P50MS),
+			fmt.Sprintf("%.2f", res.P90MS), fmt.Sprintf("%.2f", res.P99MS), fmt.Sprintf("%.2f", res.MaxMS), res.Errors)
+		for _, s := range res.ErrorSample {
+			fmt.Fprintln(stderr, "  ", res.ID, "error:", s)
+		}
+	}
+	return writeJSON(out, rf)
+}
+
+func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
+	var (
+		c     commonFlags
+		n     int
+		pgLog string
+		out   string
+		only  string
+	)
+	fs := flag.NewFlagSet("loadgen explain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.register(fs)
+	fs.IntVar(&n, "n", 3, "requests per workload")
+	fs.StringVar(&pgLog, "pg-log", "", "PostgreSQL server log file (found automatically when empty)")
+	fs.StringVar(&out, "out", "bench/results/explain.json", "plans file")
+	fs.StringVar(&only, "workloads", "", "comma-separated workload ids (default all)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.db == "" {
+		return errors.New("explain needs -db (PostgreSQL)")
+	}
+	_, ws, client, err := c.prepare(ctx, 1, stderr)
+	if err != nil {
+		return err
+	}
+	if ws, err = Select(ws, only); err != nil {
+		return err
+	}
+	if pgLog == "" {
+		if pgLog, err = PostgresLogFile(ctx, c.db); err != nil {
+			return err
+		}
+	}
+	ex, err := CaptureExplain(ctx, client, c.base, c.db, pgLog, ws, n, c.seed)
+	if err != nil {
+		return err
+	}
+	for _, w := range ws {
+		got := 0
+		for _, r := range ex.Workloads[w.ID] {
+			got += len(r.Statements)
+		}
+		fmt.Fprintf(stderr, "%s: %d statements captured over %d requests\n", w.ID, got, len(ex.Workloads[w.ID]))
+	}
+	return writeJSON(out, ex)
+}
+
+func cmdAutoExplain(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("loadgen auto-explain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "", "PostgreSQL URL of the API's database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *db == "" || fs.NArg() != 1 || (fs.Arg(0) != "on" && fs.Arg(0) != "off") {
+		return errors.New("usage: loadgen auto-explain -db URL on|off")
+	}
+	return SetAutoExplain(ctx, *db, fs.Arg(0) == "on")
+}
+
+func cmdReport(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("loadgen report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	results := fs.String("results", "bench/results/results.json", "comma-separated results files (one per data-set size)")
+	explain := fs.String("explain", "", "plans file from loadgen explain (optional)")
+	notes := fs.String("notes", "", "Markdown file with observations to include (optional)")
+	out := fs.String("out", "docs/benchmarks.md", "report file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var runs []RunFile
+	for _, p := range strings.Split(*results, ",") {
+		var rf RunFile
+		if err := readJSON(strings.TrimSpace(p), &rf); err != nil {
+			return err
+		}
+		runs = append(runs, rf)
+	}
+	in := ReportInput{Runs: runs}
+	if *explain != "" {
+		in.Explained = &Explained{}
+		if err := readJSON(*explain, in.Explained); err != nil {
+			return err
+		}
+	}
+	if *notes != "" {
+		b, err := os.ReadFile(*notes)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		in.Notes = string(b)
+	}
+	return os.WriteFile(*out, []byte(RenderReport(in)), 0o644)
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
