@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/catalog/ref"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
 )
@@ -34,24 +35,9 @@ func (r imageRow) toDomain() Image {
 // store runs image queries on a handle that may be a transaction.
 type store struct{ db *gorm.DB }
 
-// listing resolves a listing of kind k by id or slug in any status: staff
-// prepare drafts with photos before publishing them.
-func (s store) listing(ctx context.Context, k kind.Kind, ref string) (uuid.UUID, error) {
-	var row struct{ ID uuid.UUID }
-	q := s.db.WithContext(ctx).Table("listings").Select("id").Where("kind = ?", string(k))
-	if id, err := uuid.Parse(ref); err == nil {
-		q = q.Where("id = ?", id)
-	} else {
-		q = q.Where("slug = ?", ref)
-	}
-	err := q.Take(&row).Error
-	if database.IsNotFound(err) {
-		return uuid.Nil, apperr.Missing(string(k), ref)
-	}
-	if err != nil {
-		return uuid.Nil, fmt.Errorf("find listing: %w", err)
-	}
-	return row.ID, nil
+// listing resolves a listing of kind k by id or slug (in any status: staff prepare drafts with photos before publishing them).
+func (s store) listing(ctx context.Context, k kind.Kind, r string) (uuid.UUID, error) {
+	return ref.Listing(ctx, s.db, k, r, ref.AnyStatus)
 }
 
 // insert appends an image after the listing's others.

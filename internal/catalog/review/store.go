@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/internal/catalog/ref"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
 )
@@ -39,24 +40,9 @@ func (r reviewRow) toDomain() Review {
 // store runs review queries on a handle that may be a transaction.
 type store struct{ db *gorm.DB }
 
-// publishedListing resolves a listing of kind k by id or slug; anything not
-// published is missing, as it is to the public.
-func (s store) publishedListing(ctx context.Context, k kind.Kind, ref string) (uuid.UUID, error) {
-	var row struct{ ID uuid.UUID }
-	q := s.db.WithContext(ctx).Table("listings").Select("id").Where("kind = ? AND status = 'published'", string(k))
-	if id, err := uuid.Parse(ref); err == nil {
-		q = q.Where("id = ?", id)
-	} else {
-		q = q.Where("slug = ?", ref)
-	}
-	err := q.Take(&row).Error
-	if database.IsNotFound(err) {
-		return uuid.Nil, apperr.Missing(string(k), ref)
-	}
-	if err != nil {
-		return uuid.Nil, fmt.Errorf("find listing: %w", err)
-	}
-	return row.ID, nil
+// publishedListing resolves a listing of kind k by id or slug (anything not published is missing, as it is to the public).
+func (s store) publishedListing(ctx context.Context, k kind.Kind, r string) (uuid.UUID, error) {
+	return ref.Listing(ctx, s.db, k, r, ref.PublishedOnly)
 }
 
 // visible returns up to limit visible reviews of a listing older than after
