@@ -4,8 +4,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	swaggerFiles "github.com/swaggo/files"
-	ginSwagger "github.com/swaggo/gin-swagger"
 
 	"github.com/solodestination/api/internal/audit"
 	"github.com/solodestination/api/internal/catalog"
@@ -16,8 +14,6 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
-
-	_ "github.com/solodestination/api/docs" // registers the generated spec
 )
 
 // addRoutes shows the whole API, its guards and its handlers on one screen.
@@ -25,7 +21,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	r.GET("/healthz", healthz)
 	r.GET("/readyz", web.Handle(readyz(d)))
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
-	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+	r.GET("/swagger/*any", swaggerUI())
 	r.GET(storage.URLPrefix+"*key", web.Handle(storage.Serve(d.Media)))
 
 	auth := identity.NewAuth(d.Identity)

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/solodestination/api/docs"
 	"github.com/solodestination/api/internal/apitest"
+	"github.com/solodestination/api/internal/server"
 )
 
 var ginParam = regexp.MustCompile(`[:*]([A-Za-z_]+)`)
@@ -30,7 +30,7 @@ func TestSpecMatchesRouter(t *testing.T) {
 	var spec struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
-	if err := json.Unmarshal([]byte(docs.SwaggerInfo.ReadDoc()), &spec); err != nil {
+	if err := json.Unmarshal(server.Spec(), &spec); err != nil {
 		t.Fatal(err)
 	}
 	documented := map[string]bool{}
