@@ -1,8 +1,9 @@
 package catalog
 
 import (
-	"strconv"
 	"strings"
+
+	"github.com/solodestination/api/internal/platform/web"
 )
 
 // Lang is the language of a response's localised texts.
@@ -35,34 +36,5 @@ func negotiateLang(query string, acceptLanguage string) Lang {
 			return LangID
 		}
 	}
-	return fromAcceptLanguage(acceptLanguage)
-}
-
-// fromAcceptLanguage returns the supported language with the highest
-// quality in an Accept-Language header (RFC 9110 §12.5.4).
-func fromAcceptLanguage(h string) Lang {
-	best, bestQ := LangID, 0.0
-	for _, part := range strings.Split(h, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-		var l Lang
-		switch primary {
-		case "id", "in": // "in" is the withdrawn code for Indonesian, still sent by old Android
-			l = LangID
-		case "en":
-			l = LangEN
-		default:
-			continue
-		}
-		q := 1.0
-		if k, v, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-				q = f
-			}
-		}
-		if q > bestQ {
-			best, bestQ = l, q
-		}
-	}
-	return best
+	return Lang(web.AcceptedLang(acceptLanguage))
 }

@@ -1,10 +1,11 @@
 package plan
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/solodestination/api/internal/platform/web"
 )
 
 // Content languages of listing names.
@@ -13,47 +14,18 @@ const (
 	langEN = "en"
 )
 
-// requestLang picks the language of listing names: ?lang=id|en first, then
-// the best supported language of Accept-Language, else Indonesian.
+// requestLang picks the language of listing names as the catalog does:
+// ?lang=id|en wins (any other value means Indonesian), then the best
+// supported language of Accept-Language, else Indonesian.
 func requestLang(c *gin.Context) string {
-	switch strings.ToLower(c.Query("lang")) {
-	case langID:
-		return langID
+	switch q := strings.ToLower(strings.TrimSpace(c.Query("lang"))); q {
+	case "":
+		return web.AcceptedLang(c.GetHeader("Accept-Language"))
 	case langEN:
 		return langEN
+	default:
+		return langID
 	}
-	return fromAcceptLanguage(c.GetHeader("Accept-Language"))
-}
-
-// fromAcceptLanguage returns the supported language with the highest
-// q-value in an Accept-Language header (the first listed on a tie), or "id".
-func fromAcceptLanguage(header string) string {
-	best, bestQ := langID, 0.0
-	for part := range strings.SplitSeq(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-		var lang string
-		switch primary {
-		case "id", "in": // "in" is the withdrawn ISO 639 code some old clients still send
-			lang = langID
-		case "en":
-			lang = langEN
-		default:
-			continue
-		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				continue
-			}
-			q = f
-		}
-		if q > bestQ {
-			best, bestQ = lang, q
-		}
-	}
-	return best
 }
 
 // localName returns the name in lang, falling back to Indonesian, which

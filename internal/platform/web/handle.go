@@ -3,7 +3,6 @@
 package web
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -100,9 +99,4 @@ func Logger(c *gin.Context) *slog.Logger {
 		return l.(*slog.Logger)
 	}
 	return slog.Default()
-}
-
-// IsClientGone reports whether err only says the client went away.
-func IsClientGone(err error) bool {
-	return errors.Is(err, http.ErrAbortHandler)
 }
