@@ -1,7 +1,7 @@
 SWAG := github.com/swaggo/swag/cmd/swag@v1.16.6
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run test test-postgres docs ci bench
+.PHONY: run test test-postgres docs ci bench fuzz
 
 run:
 	go run ./cmd/api
@@ -23,3 +23,7 @@ ci:
 # Catalog load benchmark on the local PostgreSQL; writes docs/benchmarks.md.
 bench:
 	bash bench/run.sh
+
+# Coverage-guided fuzzing of request decoding (its seed corpus runs in every go test).
+fuzz:
+	go test -run '^$$' -fuzz FuzzBindJSON -fuzztime 60s ./internal/platform/web/
