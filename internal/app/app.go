@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/solodestination/api/internal/audit"
 	"github.com/solodestination/api/internal/catalog"
 	"github.com/solodestination/api/internal/catalog/image"
 	"github.com/solodestination/api/internal/catalog/plan"
@@ -23,22 +24,15 @@ import (
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
 	"github.com/solodestination/api/internal/platform/storage"
+	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
-	"github.com/solodestination/api/pkg/cursor"
 )
 
-// App is a running set of services over one database.
+// App is a running set of services over one database. Its services are
+// server.Deps, the one list of them: adding a domain adds a field there and
+// its construction in New.
 type App struct {
-	Config   config.Config
-	Log      *slog.Logger
-	DB       *database.DB
-	Identity *identity.Service
-	Cursor   cursor.Codec
-	Media    storage.Storage // public files, served at /media
-	Reviews  *review.Service
-	Plans    *plan.Service
-	Images   *image.Service
-	Catalog  *catalog.Service
+	server.Deps
 }
 
 // Open connects to the configured database, migrates it and builds the services.
@@ -66,22 +60,26 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, DB: db, Identity: ids, Cursor: cursor.New(cfg.JWTSecret)}
 	media, err := storage.NewDisk(filepath.Join(cfg.DataDir, "media"))
 	if err != nil {
 		return nil, err
 	}
-	a.Media = media
 	// Repeated anonymous catalog reads are answered from memory (at most
 	// 64 MiB) for up to five seconds, well inside the public max-age of 60 s;
-	// every catalog write on this instance empties the cache at once.
+	// every catalog write on this instance empties the cache after commit.
 	cache := httpcache.New(5*time.Second, 64<<20)
-	a.Reviews = review.NewService(db, cache)
-	a.Plans = plan.NewService(db)
-	a.Images = image.NewService(db, media, log, cache)
-	if a.Catalog, err = catalog.NewService(db, catalog.Options{Cursor: a.Cursor, Cache: cache}); err != nil {
+	cat, err := catalog.NewService(db, catalog.Options{Cache: cache})
+	if err != nil {
 		return nil, err
 	}
+	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
+		Identity: ids,
+		Catalog:  cat,
+		Reviews:  review.NewService(db, cat, ids),
+		Plans:    plan.NewService(db),
+		Images:   image.NewService(db, media, log, cache),
+		Audit:    audit.NewService(db),
+	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return nil, err
@@ -103,9 +101,9 @@ func (a *App) Seed(ctx context.Context) error {
 // Handler returns the HTTP handler of the API, and the gin engine inside it
 // (tests add routes to it).
 func (a *App) Handler(draining *atomic.Bool) (http.Handler, *gin.Engine, error) {
-	engine, err := server.New(server.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Identity: a.Identity,
-		Cursor: a.Cursor, Draining: draining,
-		Media: a.Media, Reviews: a.Reviews, Plans: a.Plans, Images: a.Images, Catalog: a.Catalog})
+	d := a.Deps
+	d.Draining = draining
+	engine, err := server.New(d)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -6,31 +6,36 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/pkg/cursor"
 )
 
+// entryResponse is an audit entry as admins read it: the fields API.md
+// names, and the details recorded with it.
+type entryResponse struct {
+	ID         uuid.UUID  `json:"id" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"`
+	ActorID    *uuid.UUID `json:"actor_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	ActorEmail string     `json:"actor_email" example:"tourism@example.com"`
+	Action     string     `json:"action" example:"user.update"`
+	Entity     string     `json:"entity" example:"user"`
+	EntityID   string     `json:"entity_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	RequestID  string     `json:"request_id" example:"01JDZ8F3QK4T6V9W2X5Y7Z0A1B"`
+	IP         string     `json:"ip" example:"203.0.113.7"`
+	Details    string     `json:"details,omitempty" example:"{\"role\":\"staff\"}"` // JSON of what changed, beyond API.md's fields
+	At         time.Time  `json:"at"`
+} // @name AuditEntry
+
+func toResponse(e Entry) entryResponse {
+	return entryResponse{ID: e.ID, ActorID: e.ActorID, ActorEmail: e.ActorEmail, Action: e.Action,
+		Entity: e.Entity, EntityID: e.EntityID, RequestID: e.RequestID, IP: e.IP, Details: e.Details, At: e.At}
+}
+
 type entryList struct {
-	Data []Entry      `json:"data"`
-	Meta web.ListMeta `json:"meta"`
+	Data []entryResponse `json:"data"`
+	Meta web.ListMeta    `json:"meta"`
 } // @name AuditEntryList
-
-type filter struct {
-	ActorID  string    `json:"u,omitempty"`
-	Entity   string    `json:"e,omitempty"`
-	EntityID string    `json:"i,omitempty"`
-	Action   string    `json:"a,omitempty"`
-	From     time.Time `json:"f,omitempty"`
-	To       time.Time `json:"t,omitempty"`
-}
-
-type position struct {
-	Filter filter    `json:"q"`
-	After  uuid.UUID `json:"p"`
-}
 
 // List handles GET /api/v1/admin/audit-log.
 //
@@ -52,79 +57,59 @@ type position struct {
 //	@Failure		401			{object}	problem.Problem
 //	@Failure		403			{object}	problem.Problem
 //	@Router			/api/v1/admin/audit-log [get]
-func List(db *gorm.DB, cur cursor.Codec) web.HandlerFunc {
+func List(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		limit, err := web.QueryLimit(c)
+		f, err := parseFilter(c)
 		if err != nil {
 			return err
 		}
-		f := filter{ActorID: c.Query("actor_id"), Entity: c.Query("entity"), EntityID: c.Query("entity_id"), Action: c.Query("action")}
-		if f.ActorID != "" {
-			if _, err := uuid.Parse(f.ActorID); err != nil {
-				return apperr.BadRequest("actor_id must be a UUID.")
-			}
-		}
-		for _, t := range []struct {
-			name string
-			dst  *time.Time
-		}{{"from", &f.From}, {"to", &f.To}} {
-			if raw := c.Query(t.name); raw != "" {
-				if *t.dst, err = time.Parse(time.RFC3339, raw); err != nil {
-					return apperr.BadRequest(t.name + " must be an RFC 3339 time, e.g. 2026-11-27T09:00:00+07:00.")
-				}
-			}
-		}
-		var after uuid.UUID
-		if raw := c.Query("cursor"); raw != "" {
-			var p position
-			if err := cur.Decode(raw, &p); err != nil || !sameFilter(p.Filter, f) {
-				return apperr.BadRequest("The cursor is invalid or belongs to another query.")
-			}
-			after = p.After
-		}
-
-		q := db.WithContext(c.Request.Context()).Model(&Entry{})
-		if f.ActorID != "" {
-			q = q.Where("actor_id = ?", f.ActorID)
-		}
-		if f.Entity != "" {
-			q = q.Where("entity = ?", f.Entity)
-		}
-		if f.EntityID != "" {
-			q = q.Where("entity_id = ?", f.EntityID)
-		}
-		if f.Action != "" {
-			q = q.Where("action = ?", f.Action)
-		}
-		if !f.From.IsZero() {
-			q = q.Where("at >= ?", f.From.UTC())
-		}
-		if !f.To.IsZero() {
-			q = q.Where("at < ?", f.To.UTC())
-		}
-		if after != uuid.Nil {
-			q = q.Where("id < ?", after)
-		}
-		var rows []Entry
-		if err := q.Order("id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
+		page, err := web.ReadPage[uuid.UUID](c, pg, f.fingerprint())
+		if err != nil {
 			return err
 		}
-		out := entryList{Data: rows, Meta: web.ListMeta{Limit: limit}}
-		if len(rows) > limit {
-			out.Data = rows[:limit]
-			next, err := cur.Encode(position{Filter: f, After: rows[limit-1].ID})
-			if err != nil {
-				return err
-			}
-			out.Meta.NextCursor = &next
+		entries, more, err := svc.List(c.Request.Context(), f, page.After, page.Limit)
+		if err != nil {
+			return err
+		}
+		out, err := web.NewList(page, entries, more, func(e Entry) uuid.UUID { return e.ID }, toResponse)
+		if err != nil {
+			return err
 		}
 		c.Header("Cache-Control", "private, no-store")
-		c.JSON(http.StatusOK, out)
+		c.JSON(http.StatusOK, entryList(out))
 		return nil
 	}
 }
 
-func sameFilter(a, b filter) bool {
-	return a.ActorID == b.ActorID && a.Entity == b.Entity && a.EntityID == b.EntityID &&
-		a.Action == b.Action && a.From.Equal(b.From) && a.To.Equal(b.To)
+func parseFilter(c *gin.Context) (Filter, error) {
+	f := Filter{Entity: c.Query("entity"), EntityID: c.Query("entity_id"), Action: c.Query("action")}
+	if raw := c.Query("actor_id"); raw != "" {
+		id, err := uuid.Parse(raw)
+		if err != nil {
+			return f, apperr.BadRequest("actor_id must be a UUID.")
+		}
+		f.ActorID = &id
+	}
+	for _, t := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if raw := c.Query(t.name); raw != "" {
+			var err error
+			if *t.dst, err = time.Parse(time.RFC3339, raw); err != nil {
+				return f, apperr.BadRequest(t.name + " must be an RFC 3339 time, e.g. 2026-11-27T09:00:00+07:00.")
+			}
+		}
+	}
+	return f, nil
+}
+
+// fingerprint binds cursors to the filter they page.
+func (f Filter) fingerprint() string {
+	actor := ""
+	if f.ActorID != nil {
+		actor = f.ActorID.String()
+	}
+	return cursor.Fingerprint("audit", actor, f.Entity, f.EntityID, f.Action,
+		f.From.UTC().Format(time.RFC3339Nano), f.To.UTC().Format(time.RFC3339Nano))
 }

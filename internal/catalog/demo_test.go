@@ -15,7 +15,6 @@ import (
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/web"
-	"github.com/solodestination/api/pkg/cursor"
 )
 
 // count walks a list to its end.
@@ -70,7 +69,7 @@ func TestDemoContent(t *testing.T) {
 		return d.Add(time.Duration(clock.Hour())*time.Hour + time.Duration(clock.Minute())*time.Minute)
 	}
 	svcAt := func(t0 time.Time) *catalog.Service {
-		svc, err := catalog.NewService(api.DB.DB, catalog.Options{Cursor: cursor.New([]byte("k")), Now: func() time.Time { return t0 }})
+		svc, err := catalog.NewService(api.DB.DB, catalog.Options{Now: func() time.Time { return t0 }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +108,7 @@ func TestDemoContent(t *testing.T) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.GET("/culinary", web.Handle(catalog.List(svcAt(saturday), kind.Culinary)))
+	r.GET("/culinary", web.Handle(catalog.List(svcAt(saturday), web.NewPager([]byte("k")), kind.Culinary)))
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/culinary?open_now=true&limit=100", nil))
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"id":"`+night.ID+`"`) {

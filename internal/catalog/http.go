@@ -45,13 +45,13 @@ import (
 //	@Router			/api/v1/attractions [get]
 //	@Router			/api/v1/culinary [get]
 //	@Router			/api/v1/events [get]
-func List(svc *Service, k kind.Kind) web.HandlerFunc {
+func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.responseCache()) {
 			return nil
 		}
 		ctx := c.Request.Context()
-		q, err := parseListQuery(c, k, identity.ActorFrom(ctx), svc.cursor)
+		q, page, err := parseListQuery(c, k, identity.ActorFrom(ctx), pg)
 		if err != nil {
 			return err
 		}
@@ -59,11 +59,9 @@ func List(svc *Service, k kind.Kind) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var next *string
-		if more {
-			if next, err = encodeCursor(svc.cursor, q.fingerprint(), items[len(items)-1].Pos); err != nil {
-				return err
-			}
+		next, err := page.Next(more, func() position { return items[len(items)-1].Pos })
+		if err != nil {
+			return err
 		}
 		rows := make([]readRow, len(items))
 		for i := range items {
@@ -92,11 +90,11 @@ func List(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router			/api/v1/events/{id} [get]
 func Get(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.responseCache()) {
 			return nil
 		}
 		ctx := c.Request.Context()
-		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
+		lang := web.RequestLang(c)
 		r, err := svc.getRow(ctx, identity.ActorFrom(ctx), k, c.Param("id"), lang)
 		if err != nil {
 			return err
@@ -236,12 +234,12 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router		/api/v1/categories [get]
 func Categories(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.responseCache()) {
 			return nil
 		}
-		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
+		lang := web.RequestLang(c)
 		conv := func(k kind.Kind) []categoryResponse {
-			list := svc.cats.list[k]
+			list := svc.categories(k)
 			out := make([]categoryResponse, len(list))
 			for i, cat := range list {
 				out[i] = categoryResponse{Code: cat.Code, Name: localized(cat.Name, lang)}
@@ -271,12 +269,12 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		400				{object}	problem.Problem	"q missing or blank, unknown type, bad near/radius_m/limit/cursor"
 //	@Router			/api/v1/search [get]
-func Search(svc *Service) web.HandlerFunc {
+func Search(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.responseCache()) {
 			return nil
 		}
-		q, err := parseSearchQuery(c, svc)
+		q, page, err := parseSearchQuery(c, pg)
 		if err != nil {
 			return err
 		}
@@ -284,30 +282,32 @@ func Search(svc *Service) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		out := searchList{Data: make([]searchHitResponse, len(hits)), Meta: web.ListMeta{Limit: q.Limit}}
-		for i, h := range hits {
-			textLang := q.Lang
-			if textLang == LangAll {
-				textLang = LangID
-			}
-			out.Data[i] = searchHitResponse{Type: h.Kind, ID: h.ID, Slug: h.Slug, Name: localized(h.Name, q.Lang),
-				Snippet: snippet(h.Description.In(textLang), q.Tokens), DistanceM: h.DistanceM}
+		out, err := web.NewList(page, hits, more, func(h hit) position { return h.Pos }, func(h hit) searchHitResponse {
+			return searchHitResponse{Type: h.Kind, ID: h.ID, Slug: h.Slug, Name: localized(h.Name, q.Lang),
+				Snippet: snippet(h.Description.In(q.Lang.One()), q.Tokens), DistanceM: h.DistanceM}
+		})
+		if err != nil {
+			return err
 		}
-		if more {
-			if out.Meta.NextCursor, err = encodeCursor(svc.cursor, q.fingerprint(), hits[len(hits)-1].Pos); err != nil {
-				return err
-			}
-		}
-		return writeJSON(c, http.StatusOK, out, q.Lang, false)
+		return writeJSON(c, http.StatusOK, searchList(out), q.Lang, false)
 	}
 }
 
-func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
-	q := searchQuery{Lang: negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))}
-	var err error
-	if q.Limit, err = web.QueryLimit(c); err != nil {
-		return q, err
+// parseSearchQuery reads GET /search; the page is read last, once the
+// fingerprint is known.
+func parseSearchQuery(c *gin.Context, pg web.Pager) (searchQuery, web.Page[position], error) {
+	q, err := parseSearchFilters(c)
+	if err != nil {
+		return q, web.Page[position]{}, err
 	}
+	page, err := web.ReadPage[position](c, pg, q.fingerprint())
+	q.Limit, q.After = page.Limit, page.After
+	return q, page, err
+}
+
+func parseSearchFilters(c *gin.Context) (searchQuery, error) {
+	q := searchQuery{Lang: web.RequestLang(c)}
+	var err error
 	if q.Tokens, err = parseSearchText(c.Query("q")); err != nil {
 		return q, err
 	}
@@ -338,8 +338,7 @@ func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
 	} else if _, ok := c.GetQuery("radius_m"); ok {
 		return q, apperr.BadRequest("radius_m needs near=lat,lng.")
 	}
-	q.After, err = decodeCursor(svc.cursor, c.Query("cursor"), q.fingerprint())
-	return q, err
+	return q, nil
 }
 
 // Suggest handles GET /api/v1/search/suggest.
@@ -357,10 +356,10 @@ func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
 //	@Router			/api/v1/search/suggest [get]
 func Suggest(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.responseCache()) {
 			return nil
 		}
-		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
+		lang := web.RequestLang(c)
 		toks, err := parseSearchText(c.Query("q"))
 		if err != nil {
 			return err

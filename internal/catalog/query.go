@@ -1,9 +1,7 @@
 package catalog
 
 import (
-	"encoding/base64"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -67,13 +65,6 @@ type position struct {
 	ID   uuid.UUID  `json:"i"`
 }
 
-// pageCursor is what a cursor carries: the position and a fingerprint of
-// the query it belongs to, so it cannot be replayed against other filters.
-type pageCursor struct {
-	Query string   `json:"q"`
-	Pos   position `json:"p"`
-}
-
 // fingerprint hashes every parameter that decides which items a page holds
 // and in which order (the language too, when it decides the order).
 func (q listQuery) fingerprint() string {
@@ -116,47 +107,25 @@ func (q listQuery) fingerprint() string {
 		b = append(b, "|lang="...)
 		b = append(b, q.Lang...)
 	}
-	return digest(b)
-}
-
-// digest names a query compactly. The cursor carrying it is signed, so it
-// only has to tell queries apart, not resist forgery.
-func digest(b []byte) string {
-	h := fnv.New128a()
-	h.Write(b)
-	return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
-}
-
-var errBadCursor = apperr.BadRequest("The cursor is invalid or belongs to another query; start again without it.")
-
-// decodeCursor verifies a cursor and checks that it belongs to query fp.
-func decodeCursor(codec cursor.Codec, raw, fp string) (*position, error) {
-	if raw == "" {
-		return nil, nil
-	}
-	var c pageCursor
-	if err := codec.Decode(raw, &c); err != nil || c.Query != fp {
-		return nil, errBadCursor
-	}
-	return &c.Pos, nil
-}
-
-func encodeCursor(codec cursor.Codec, fp string, p position) (*string, error) {
-	s, err := codec.Encode(pageCursor{Query: fp, Pos: p})
-	if err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return cursor.Fingerprint(string(b))
 }
 
 // parseListQuery reads the query string of GET /{kind}. Unknown enum
 // values and malformed numbers are 400s.
-func parseListQuery(c *gin.Context, k kind.Kind, who identity.Actor, codec cursor.Codec) (listQuery, error) {
-	q := listQuery{Kind: k, Status: statusFilter(Published), Lang: negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))}
-	var err error
-	if q.Limit, err = web.QueryLimit(c); err != nil {
-		return q, err
+// The page (limit and cursor) is read last, once the fingerprint is known.
+func parseListQuery(c *gin.Context, k kind.Kind, who identity.Actor, pg web.Pager) (listQuery, web.Page[position], error) {
+	q, err := parseListFilters(c, k, who)
+	if err != nil {
+		return q, web.Page[position]{}, err
 	}
+	page, err := web.ReadPage[position](c, pg, q.fingerprint())
+	q.Limit, q.After = page.Limit, page.After
+	return q, page, err
+}
+
+func parseListFilters(c *gin.Context, k kind.Kind, who identity.Actor) (listQuery, error) {
+	q := listQuery{Kind: k, Status: statusFilter(Published), Lang: web.RequestLang(c)}
+	var err error
 	if raw, ok := c.GetQuery("status"); ok {
 		if q.Status, err = parseStatusFilter(raw, who); err != nil {
 			return q, err
@@ -199,10 +168,7 @@ func parseListQuery(c *gin.Context, k kind.Kind, who identity.Actor, codec curso
 	if err := parseEventWindow(c, &q); err != nil {
 		return q, err
 	}
-	if q.Sort, err = parseSort(c.Query("sort"), q); err != nil {
-		return q, err
-	}
-	q.After, err = decodeCursor(codec, c.Query("cursor"), q.fingerprint())
+	q.Sort, err = parseSort(c.Query("sort"), q)
 	return q, err
 }
 

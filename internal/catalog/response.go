@@ -1,13 +1,8 @@
 package catalog
 
 import (
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
-	"hash/crc32"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -155,16 +150,16 @@ func writeBody(c *gin.Context, status int, body []byte, lang Lang, private bool)
 	if private {
 		h := c.Writer.Header()
 		if lang != "" {
-			h.Set("Content-Language", lang.contentLanguage())
+			h.Set("Content-Language", lang.ContentLanguage())
 			h.Add("Vary", "Accept-Language")
 		}
 		h.Set("Cache-Control", privateCache)
 		c.Data(status, "application/json; charset=utf-8", body)
 		return nil
 	}
-	e := &httpcache.Entry{Body: body, ETag: etagOf(body)}
+	e := &httpcache.Entry{Body: body, ETag: web.ETagOf(body)}
 	if lang != "" {
-		e.ContentLanguage = lang.contentLanguage()
+		e.ContentLanguage = lang.ContentLanguage()
 	}
 	if t, ok := c.Get(cacheKeyCtx); ok && status == http.StatusOK {
 		ticket := t.(cacheTicket)
@@ -174,30 +169,5 @@ func writeBody(c *gin.Context, status int, body []byte, lang Lang, private bool)
 	return nil
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
-// etagOf is a weak validator of a body: two hardware-assisted CRC-32s and
-// the length. It tells versions of one resource apart, which is all an
-// ETag has to do; a cryptographic hash bought nothing but CPU.
-func etagOf(body []byte) string {
-	var b [8]byte
-	binary.BigEndian.PutUint32(b[:4], crc32.Checksum(body, castagnoli))
-	binary.BigEndian.PutUint32(b[4:], crc32.ChecksumIEEE(body))
-	return `W/"` + base64.RawURLEncoding.EncodeToString(b[:]) + "-" + strconv.Itoa(len(body)) + `"`
-}
-
-// etagMatches applies If-None-Match with the weak comparison RFC 9110
-// prescribes for it.
-func etagMatches(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	want := strings.TrimPrefix(etag, "W/")
-	for _, part := range strings.Split(header, ",") {
-		part = strings.TrimSpace(part)
-		if part == "*" || strings.TrimPrefix(part, "W/") == want {
-			return true
-		}
-	}
-	return false
-}
+// etagMatches is web.ETagMatches, named for the catalog's callers.
+var etagMatches = web.ETagMatches

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 // searchQuery is a parsed GET /search: published listings of some kinds,
@@ -33,7 +34,7 @@ func (q searchQuery) fingerprint() string {
 	if q.Near != nil {
 		s += fmt.Sprintf("|near=%v,%v", q.Near.Lat, q.Near.Lng)
 	}
-	return digest([]byte(s))
+	return cursor.Fingerprint(s)
 }
 
 // hit is one search result.

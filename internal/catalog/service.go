@@ -14,13 +14,10 @@ import (
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
-	"github.com/solodestination/api/pkg/cursor"
 )
 
 // Options configure the catalog service.
 type Options struct {
-	// Cursor signs page cursors.
-	Cursor cursor.Codec
 	// Now is the clock of open_now and timestamps; nil means time.Now.
 	Now func() time.Time
 	// Cache, when set, holds anonymous public reads for a moment; every
@@ -31,11 +28,10 @@ type Options struct {
 // Service implements the catalog use cases: reading, listing, searching and
 // the staff writes of listings.
 type Service struct {
-	db     *database.DB
-	cats   *categories
-	cursor cursor.Codec
-	cache  *httpcache.Cache
-	now    func() time.Time
+	db    *database.DB
+	cats  *categories
+	cache *httpcache.Cache
+	now   func() time.Time
 }
 
 // NewService wires the catalog service.
@@ -48,8 +44,14 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, cats: cats, cursor: o.Cursor, cache: o.Cache, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}, nil
+	return &Service{db: db, cats: cats, cache: o.Cache, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}, nil
 }
+
+// responseCache is the cache of anonymous public reads (nil when off).
+func (s *Service) responseCache() *httpcache.Cache { return s.cache }
+
+// categories returns the categories of kind k in display order.
+func (s *Service) categories(k kind.Kind) []Category { return s.cats.list[k] }
 
 func (s *Service) store() store { return store{db: s.db.DB, dialect: s.db.Dialect} }
 
@@ -132,13 +134,13 @@ func (s *Service) create(ctx context.Context, who identity.Actor, k kind.Kind, i
 		if err := st.insert(ctx, l); err != nil {
 			return err
 		}
+		s.purgeAfterCommit(tx)
 		return audit.Record(ctx, tx, string(k)+".create", string(k), l.ID.String(),
 			map[string]any{"slug": l.Slug, "status": l.Status})
 	})
 	if err != nil {
 		return Listing{}, fmt.Errorf("create %s: %w", k, err)
 	}
-	s.cache.Invalidate()
 	l.OpenNow = isOpen(l, now)
 	return l, nil
 }
@@ -201,13 +203,13 @@ func (s *Service) update(ctx context.Context, who identity.Actor, k kind.Kind, i
 		if err := st.update(ctx, l); err != nil {
 			return err
 		}
+		s.purgeAfterCommit(tx)
 		return audit.Record(ctx, tx, string(k)+".update", string(k), id.String(),
 			map[string]any{"fields": in.fields(), "slug": l.Slug, "status": l.Status})
 	})
 	if err != nil {
 		return Listing{}, fmt.Errorf("update %s %s: %w", k, id, err)
 	}
-	s.cache.Invalidate()
 	r, err := s.store().get(ctx, k, id.String(), s.now(), LangAll)
 	if err != nil {
 		return Listing{}, err
@@ -231,12 +233,12 @@ func (s *Service) archive(ctx context.Context, who identity.Actor, k kind.Kind, 
 		if err := st.setStatus(ctx, l); err != nil {
 			return err
 		}
+		s.purgeAfterCommit(tx)
 		return audit.Record(ctx, tx, string(k)+".archive", string(k), id.String(), map[string]any{"slug": l.Slug})
 	})
 	if err != nil {
 		return fmt.Errorf("archive %s %s: %w", k, id, err)
 	}
-	s.cache.Invalidate()
 	return nil
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 // ListUsers pages through accounts for administrators, newest first.
-func (s *Service) ListUsers(ctx context.Context, f userFilter) (users []user, total int64, more bool, err error) {
+func (s *Service) ListUsers(ctx context.Context, f UserFilter) (users []user, total int64, more bool, err error) {
 	users, total, err = s.store().listUsers(ctx, f)
 	if err != nil {
 		return nil, 0, false, err
@@ -27,7 +27,7 @@ func (s *Service) ListUsers(ctx context.Context, f userFilter) (users []user, to
 // UpdateAccess changes a user's role, department or disabled flag. Disabling
 // revokes the user's refresh tokens at once; the change is audited in the
 // same transaction.
-func (s *Service) UpdateAccess(ctx context.Context, who Actor, id uuid.UUID, in updateUserRequest) (user, error) {
+func (s *Service) UpdateAccess(ctx context.Context, who Actor, id uuid.UUID, in AccessChange) (user, error) {
 	var out user
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
 		st := store{db: tx}
@@ -91,11 +91,11 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 	if err := web.Validate(&in); err != nil {
 		return false, fmt.Errorf("ADMIN_EMAIL/ADMIN_PASSWORD: %w", err)
 	}
-	_, err = s.createAccount(ctx, s.store(), in, RoleAdmin, "")
+	_, err = s.createAccount(ctx, s.store(), in.registration(), RoleAdmin, "")
 	return err == nil, err
 }
 
-func (s *Service) createAccount(ctx context.Context, st store, in registerRequest, role Role, dept Department) (user, error) {
+func (s *Service) createAccount(ctx context.Context, st store, in Registration, role Role, dept Department) (user, error) {
 	hash, err := s.hash.hash(in.Password)
 	if err != nil {
 		return user{}, err

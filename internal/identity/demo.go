@@ -32,7 +32,7 @@ var DemoAccounts = []DemoAccount{
 func (s *Service) SeedDemo(ctx context.Context, tx *gorm.DB) error {
 	st := store{db: tx}
 	for _, a := range DemoAccounts {
-		in := registerRequest{Email: a.Email, Password: DemoPassword, Name: a.Name}
+		in := Registration{Email: a.Email, Password: DemoPassword, Name: a.Name}
 		if _, err := s.createAccount(ctx, st, in, a.Role, a.Department); err != nil {
 			return err
 		}

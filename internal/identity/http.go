@@ -49,6 +49,10 @@ func (r *registerRequest) Validate() map[string]string {
 	return p
 }
 
+func (r *registerRequest) registration() Registration {
+	return Registration{Email: r.Email, Password: r.Password, Name: r.Name, Phone: r.Phone}
+}
+
 func normalizePhone(s string) string {
 	return strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(strings.TrimSpace(s))
 }
@@ -155,7 +159,7 @@ func Register(svc *Service) web.HandlerFunc {
 		if err := web.BindJSON(c, &in); err != nil {
 			return err
 		}
-		u, err := svc.Register(c.Request.Context(), in)
+		u, err := svc.Register(c.Request.Context(), in.registration())
 		if err != nil {
 			return err
 		}
@@ -292,19 +296,13 @@ func PatchMe(svc *Service) web.HandlerFunc {
 			return err
 		}
 		ctx := c.Request.Context()
-		u, err := svc.UpdateMe(ctx, ActorFrom(ctx), in)
+		u, err := svc.UpdateMe(ctx, ActorFrom(ctx), ProfileChange{Name: in.Name, Phone: in.Phone, PreferredLang: in.PreferredLang})
 		if err != nil {
 			return err
 		}
 		c.JSON(http.StatusOK, toUserResponse(u))
 		return nil
 	}
-}
-
-type userCursor struct {
-	After uuid.UUID `json:"a"`
-	Q     string    `json:"q"`
-	Role  Role      `json:"r"`
 }
 
 // ListUsers handles GET /api/v1/admin/users.
@@ -322,40 +320,31 @@ type userCursor struct {
 //	@Failure	401		{object}	problem.Problem
 //	@Failure	403		{object}	problem.Problem
 //	@Router		/api/v1/admin/users [get]
-func ListUsers(svc *Service, cur cursor.Codec) web.HandlerFunc {
+func ListUsers(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		limit, err := web.QueryLimit(c)
-		if err != nil {
-			return err
-		}
-		f := userFilter{Query: strings.TrimSpace(c.Query("q")), Role: Role(c.Query("role")), Limit: limit}
+		f := UserFilter{Query: strings.TrimSpace(c.Query("q")), Role: Role(c.Query("role"))}
 		if f.Role != "" && !f.Role.Valid() {
 			return apperr.BadRequest("role must be user, staff or admin.")
 		}
-		if raw := c.Query("cursor"); raw != "" {
-			var pos userCursor
-			if err := cur.Decode(raw, &pos); err != nil || pos.Q != f.Query || pos.Role != f.Role {
-				return apperr.BadRequest("The cursor is invalid or belongs to another query.")
-			}
-			f.After = pos.After
+		page, err := web.ReadPage[uuid.UUID](c, pg, cursor.Fingerprint("users", f.Query, string(f.Role)))
+		if err != nil {
+			return err
+		}
+		f.Limit = page.Limit
+		if page.After != nil {
+			f.After = *page.After
 		}
 		users, total, more, err := svc.ListUsers(c.Request.Context(), f)
 		if err != nil {
 			return err
 		}
-		out := userList{Data: make([]userResponse, len(users)), Meta: web.ListMeta{Limit: limit, Total: &total}}
-		for i, u := range users {
-			out.Data[i] = toUserResponse(u)
+		out, err := web.NewList(page, users, more, func(u user) uuid.UUID { return u.ID }, toUserResponse)
+		if err != nil {
+			return err
 		}
-		if more {
-			next, err := cur.Encode(userCursor{After: users[len(users)-1].ID, Q: f.Query, Role: f.Role})
-			if err != nil {
-				return err
-			}
-			out.Meta.NextCursor = &next
-		}
+		out.Meta.Total = &total
 		c.Header("Cache-Control", "private, no-store")
-		c.JSON(http.StatusOK, out)
+		c.JSON(http.StatusOK, userList(out))
 		return nil
 	}
 }
@@ -389,7 +378,7 @@ func PatchUser(svc *Service) web.HandlerFunc {
 			return err
 		}
 		ctx := c.Request.Context()
-		u, err := svc.UpdateAccess(ctx, ActorFrom(ctx), id, in)
+		u, err := svc.UpdateAccess(ctx, ActorFrom(ctx), id, AccessChange{Role: in.Role, Department: in.Department, Disabled: in.Disabled})
 		if err != nil {
 			return err
 		}

@@ -61,8 +61,46 @@ type Session struct {
 	User         user
 }
 
+// Registration is what a new account is made from, already checked by the
+// caller's input rules.
+type Registration struct {
+	Email, Password, Name, Phone string
+}
+
+// ProfileChange is what users may change about their own account; nil
+// fields stay as they are.
+type ProfileChange struct {
+	Name, Phone   *string
+	PreferredLang *Lang
+}
+
+// AccessChange is what an administrator may change about an account; nil
+// fields stay as they are.
+type AccessChange struct {
+	Role       *Role
+	Department *Department
+	Disabled   *bool
+}
+
+// Names returns the display names of the given accounts, for domains that
+// show who wrote something (reviews); unknown ids are left out.
+func (s *Service) Names(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	var rows []struct {
+		ID   uuid.UUID
+		Name string
+	}
+	if err := s.db.WithContext(ctx).Table("users").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load names: %w", err)
+	}
+	out := make(map[uuid.UUID]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
 // Register creates an account with the plain user role, whatever was asked.
-func (s *Service) Register(ctx context.Context, in registerRequest) (user, error) {
+func (s *Service) Register(ctx context.Context, in Registration) (user, error) {
 	u, err := s.createAccount(ctx, s.store(), in, RoleUser, "")
 	if err != nil {
 		return user{}, fmt.Errorf("register: %w", err)
@@ -198,7 +236,7 @@ func (s *Service) Me(ctx context.Context, who Actor) (user, error) {
 }
 
 // UpdateMe changes the caller's own profile fields.
-func (s *Service) UpdateMe(ctx context.Context, who Actor, in updateMeRequest) (user, error) {
+func (s *Service) UpdateMe(ctx context.Context, who Actor, in ProfileChange) (user, error) {
 	st := s.store()
 	u, err := st.userByID(ctx, who.ID)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/solodestination/api/internal/audit"
 	"github.com/solodestination/api/internal/catalog"
 	"github.com/solodestination/api/internal/catalog/image"
 	"github.com/solodestination/api/internal/catalog/plan"
@@ -34,21 +35,25 @@ import (
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
-	"github.com/solodestination/api/pkg/cursor"
 )
 
-// Deps is everything the HTTP layer needs, built once by the caller.
+// Deps is everything the HTTP layer needs, built once by internal/app: the
+// platform pieces and one service per domain. Adding a domain adds its
+// service here, its construction in app.New and its block in routes.go.
 type Deps struct {
-	Config   config.Config
-	Log      *slog.Logger
-	DB       *database.DB
+	Config config.Config
+	Log    *slog.Logger
+	DB     *database.DB
+	Pager  web.Pager       // signs the cursors of every list
+	Media  storage.Storage // public files, served at /media
+
 	Identity *identity.Service
-	Cursor   cursor.Codec
-	Media    storage.Storage
+	Catalog  *catalog.Service
 	Reviews  *review.Service
 	Plans    *plan.Service
 	Images   *image.Service
-	Catalog  *catalog.Service
+	Audit    *audit.Service
+
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.
 	Draining *atomic.Bool

@@ -32,3 +32,23 @@ func TestRoundTripAndTamper(t *testing.T) {
 		t.Errorf("a cursor signed with another key was accepted")
 	}
 }
+
+func TestScopedCursorIsBoundToItsScope(t *testing.T) {
+	c := cursor.New([]byte("k1"))
+	scope := cursor.Fingerprint("kind=attraction", "sort=rating")
+	s, err := c.EncodeScoped(scope, pos{4.5, "abc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got pos
+	if err := c.DecodeScoped(s, scope, &got); err != nil || got != (pos{4.5, "abc"}) {
+		t.Fatalf("decode = %+v, %v", got, err)
+	}
+	other := cursor.Fingerprint("kind=attraction", "sort=name")
+	if err := c.DecodeScoped(s, other, &got); !errors.Is(err, cursor.ErrInvalid) {
+		t.Errorf("a cursor of another scope was accepted: %v", err)
+	}
+	if cursor.Fingerprint("ab", "c") == cursor.Fingerprint("a", "bc") {
+		t.Error("fingerprints of different parts collide")
+	}
+}

@@ -88,6 +88,7 @@ func (s *Service) Add(ctx context.Context, who identity.Actor, k kind.Kind, ref 
 		if err := (store{tx}).insert(ctx, &row); err != nil {
 			return err
 		}
+		database.AfterCommit(tx, s.cache.Invalidate)
 		return audit.Record(ctx, tx, "listing_image.create", "listing_image", id.String(), map[string]any{
 			"listing_id": listingID, "kind": k, "key": row.StorageKey, "content_type": ct, "size_bytes": row.SizeBytes})
 	})
@@ -98,7 +99,6 @@ func (s *Service) Add(ctx context.Context, who identity.Actor, k kind.Kind, ref 
 		}
 		return Image{}, fmt.Errorf("add image to %s: %w", listingID, err)
 	}
-	s.cache.Invalidate()
 	return row.toDomain(), nil
 }
 
@@ -124,13 +124,13 @@ func (s *Service) Remove(ctx context.Context, who identity.Actor, k kind.Kind, r
 		if err := st.delete(ctx, id); err != nil {
 			return err
 		}
+		database.AfterCommit(tx, s.cache.Invalidate)
 		return audit.Record(ctx, tx, "listing_image.delete", "listing_image", id.String(),
 			map[string]any{"listing_id": listingID, "kind": k, "key": row.StorageKey})
 	})
 	if err != nil {
 		return fmt.Errorf("remove image %s: %w", id, err)
 	}
-	s.cache.Invalidate()
 	if err := s.files.Delete(context.WithoutCancel(ctx), key); err != nil {
 		s.log.Error("image file left behind", "key", key, "err", err)
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/internal/identity"
-	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/pkg/cursor"
 )
@@ -27,39 +26,18 @@ type favoriteList struct {
 	Meta web.ListMeta       `json:"meta"`
 } // @name FavoriteList
 
-// listPosition is the cursor of the caller's own lists; List names the list
-// so a cursor of one cannot be replayed on the other.
-type listPosition struct {
-	List  string    `json:"t"`
-	After uuid.UUID `json:"a"`
-}
-
-// readPage reads ?limit= and ?cursor= of one of the caller's lists.
-func readPage(c *gin.Context, cur cursor.Codec, list string) (Page, error) {
-	limit, err := web.QueryLimit(c)
+// readPage reads ?limit= and ?cursor= of one of the caller's own lists;
+// list names it, so a cursor of one cannot be replayed on the other.
+func readPage(c *gin.Context, pg web.Pager, list string) (web.Page[uuid.UUID], Page, error) {
+	wp, err := web.ReadPage[uuid.UUID](c, pg, cursor.Fingerprint(list))
 	if err != nil {
-		return Page{}, err
+		return wp, Page{}, err
 	}
-	p := Page{Limit: limit}
-	if raw := c.Query("cursor"); raw != "" {
-		var pos listPosition
-		if err := cur.Decode(raw, &pos); err != nil || pos.List != list {
-			return Page{}, apperr.BadRequest("The cursor is invalid or belongs to another query.")
-		}
-		p.After = pos.After
+	p := Page{Limit: wp.Limit}
+	if wp.After != nil {
+		p.After = *wp.After
 	}
-	return p, nil
-}
-
-func nextCursor(cur cursor.Codec, list string, more bool, last uuid.UUID) (*string, error) {
-	if !more {
-		return nil, nil
-	}
-	next, err := cur.Encode(listPosition{List: list, After: last})
-	if err != nil {
-		return nil, err
-	}
-	return &next, nil
+	return wp, p, nil
 }
 
 // PutFavorite handles PUT /api/v1/me/favorites/{kind}/{id} for one kind.
@@ -124,9 +102,9 @@ func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401				{object}	problem.Problem
 //	@Router			/api/v1/me/favorites [get]
-func ListFavorites(svc *Service, cur cursor.Codec) web.HandlerFunc {
+func ListFavorites(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		p, err := readPage(c, cur, "favorites")
+		page, p, err := readPage(c, pg, "favorites")
 		if err != nil {
 			return err
 		}
@@ -135,22 +113,17 @@ func ListFavorites(svc *Service, cur cursor.Codec) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		lang := requestLang(c)
-		out := favoriteList{Data: make([]favoriteResponse, len(favs)), Meta: web.ListMeta{Limit: p.Limit}}
-		for i, f := range favs {
-			out.Data[i] = favoriteResponse{Kind: f.Kind.Plural(), ID: f.ListingID, Slug: f.Slug,
-				Name: localName(lang, f.NameID, f.NameEN), AddedAt: f.AddedAt}
-		}
-		var last uuid.UUID
-		if len(favs) > 0 {
-			last = favs[len(favs)-1].ID
-		}
-		if out.Meta.NextCursor, err = nextCursor(cur, "favorites", more, last); err != nil {
+		lang := web.RequestLang(c).One()
+		out, err := web.NewList(page, favs, more, func(f Favorite) uuid.UUID { return f.ID }, func(f Favorite) favoriteResponse {
+			return favoriteResponse{Kind: f.Kind.Plural(), ID: f.ListingID, Slug: f.Slug,
+				Name: lang.Pick(f.NameID, f.NameEN), AddedAt: f.AddedAt}
+		})
+		if err != nil {
 			return err
 		}
-		setLangHeaders(c, lang)
+		web.SetLangHeaders(c, lang)
 		c.Header("Cache-Control", "private, no-store")
-		c.JSON(http.StatusOK, out)
+		c.JSON(http.StatusOK, favoriteList(out))
 		return nil
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/web"
-	"github.com/solodestination/api/pkg/cursor"
 )
 
 // kindParam is a listing kind as clients write it (the plural path word).
@@ -108,8 +107,8 @@ type itemResponse struct {
 	Position  int    `json:"position" example:"0"`
 	Kind      string `json:"kind" enums:"attractions,culinary,events" example:"attractions"`
 	ID        string `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Slug      string `json:"slug" example:"keraton-kasunanan-surakarta"`
-	Name      string `json:"name" example:"Keraton Kasunanan Surakarta"`
+	Slug      string `json:"slug,omitempty" example:"keraton-kasunanan-surakarta"` // absent when not available
+	Name      string `json:"name,omitempty" example:"Keraton Kasunanan Surakarta"` // absent when not available
 	Day       int    `json:"day" example:"1"`
 	Note      string `json:"note" example:"Datang pagi, sebelum ramai."`
 	Available bool   `json:"available" example:"true"` // false once the listing is no longer published
@@ -124,7 +123,7 @@ type itineraryResponse struct {
 	UpdatedAt time.Time      `json:"updated_at"`
 } // @name Itinerary
 
-func toItineraryResponse(it Itinerary, lang string) itineraryResponse {
+func toItineraryResponse(it Itinerary, lang web.Lang) itineraryResponse {
 	out := itineraryResponse{ID: it.ID, Name: it.Name, Items: make([]itemResponse, len(it.Items)),
 		CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
 	if it.StartDate != "" {
@@ -132,8 +131,11 @@ func toItineraryResponse(it Itinerary, lang string) itineraryResponse {
 		out.StartDate = &d
 	}
 	for i, x := range it.Items {
-		out.Items[i] = itemResponse{Position: x.Position, Kind: x.Kind.Plural(), ID: x.ListingID.String(), Slug: x.Slug,
-			Name: localName(lang, x.NameID, x.NameEN), Day: x.Day, Note: x.Note, Available: x.Published}
+		out.Items[i] = itemResponse{Position: x.Position, Kind: x.Kind.Plural(), ID: x.ListingID.String(),
+			Day: x.Day, Note: x.Note, Available: x.Published}
+		if x.Published { // staff may have unpublished a draft name: show none
+			out.Items[i].Slug, out.Items[i].Name = x.Slug, lang.Pick(x.NameID, x.NameEN)
+		}
 	}
 	return out
 }
@@ -144,8 +146,8 @@ type itineraryList struct {
 } // @name ItineraryList
 
 func writeItinerary(c *gin.Context, status int, it Itinerary) {
-	lang := requestLang(c)
-	setLangHeaders(c, lang)
+	lang := web.RequestLang(c).One()
+	web.SetLangHeaders(c, lang)
 	c.Header("Cache-Control", "private, no-store")
 	c.JSON(status, toItineraryResponse(it, lang))
 }
@@ -197,9 +199,9 @@ func CreateItinerary(svc *Service) web.HandlerFunc {
 //	@Failure		400		{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401		{object}	problem.Problem
 //	@Router			/api/v1/me/itineraries [get]
-func ListItineraries(svc *Service, cur cursor.Codec) web.HandlerFunc {
+func ListItineraries(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		p, err := readPage(c, cur, "itineraries")
+		page, p, err := readPage(c, pg, "itineraries")
 		if err != nil {
 			return err
 		}
@@ -208,21 +210,15 @@ func ListItineraries(svc *Service, cur cursor.Codec) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		lang := requestLang(c)
-		out := itineraryList{Data: make([]itineraryResponse, len(its)), Meta: web.ListMeta{Limit: p.Limit}}
-		for i, it := range its {
-			out.Data[i] = toItineraryResponse(it, lang)
-		}
-		var last uuid.UUID
-		if len(its) > 0 {
-			last = its[len(its)-1].ID
-		}
-		if out.Meta.NextCursor, err = nextCursor(cur, "itineraries", more, last); err != nil {
+		lang := web.RequestLang(c).One()
+		out, err := web.NewList(page, its, more, func(it Itinerary) uuid.UUID { return it.ID },
+			func(it Itinerary) itineraryResponse { return toItineraryResponse(it, lang) })
+		if err != nil {
 			return err
 		}
-		setLangHeaders(c, lang)
+		web.SetLangHeaders(c, lang)
 		c.Header("Cache-Control", "private, no-store")
-		c.JSON(http.StatusOK, out)
+		c.JSON(http.StatusOK, itineraryList(out))
 		return nil
 	}
 }

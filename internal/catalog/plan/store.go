@@ -312,9 +312,12 @@ func (s store) items(ctx context.Context, itineraryIDs []uuid.UUID) (map[uuid.UU
 		return nil, fmt.Errorf("load itinerary items: %w", err)
 	}
 	for _, r := range rows {
-		out[r.ItineraryID] = append(out[r.ItineraryID], Item{Position: r.Position, Kind: kind.Kind(r.Kind),
-			ListingID: r.ListingID, Slug: r.Slug, NameID: r.NameID, NameEN: r.NameEN,
-			Published: r.Status == "published", Day: r.Day, Note: r.Note})
+		it := Item{Position: r.Position, Kind: kind.Kind(r.Kind), ListingID: r.ListingID,
+			Published: r.Status == "published", Day: r.Day, Note: r.Note}
+		if it.Published { // an unpublished listing's name and slug are not the user's to see
+			it.Slug, it.NameID, it.NameEN = r.Slug, r.NameID, r.NameEN
+		}
+		out[r.ItineraryID] = append(out[r.ItineraryID], it)
 	}
 	return out, nil
 }

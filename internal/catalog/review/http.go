@@ -1,10 +1,6 @@
 package review
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -14,7 +10,6 @@ import (
 
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/internal/identity"
-	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/pkg/cursor"
 )
@@ -57,13 +52,6 @@ type reviewList struct {
 	Meta web.ListMeta     `json:"meta"`
 } // @name ReviewList
 
-// position is the cursor of a review list, bound to its listing so a cursor
-// of one listing cannot page through another.
-type position struct {
-	Listing uuid.UUID `json:"l"`
-	After   uuid.UUID `json:"a"`
-}
-
 // List handles GET /api/v1/{kind}/{id}/reviews for one kind.
 //
 //	@Summary		Reviews of a listing
@@ -81,37 +69,24 @@ type position struct {
 //	@Router			/api/v1/attractions/{id}/reviews [get]
 //	@Router			/api/v1/culinary/{id}/reviews [get]
 //	@Router			/api/v1/events/{id}/reviews [get]
-func List(svc *Service, cur cursor.Codec, k kind.Kind) web.HandlerFunc {
+func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		limit, err := web.QueryLimit(c)
+		ref := c.Param("id")
+		page, err := web.ReadPage[uuid.UUID](c, pg, cursor.Fingerprint("reviews", string(k), ref))
 		if err != nil {
 			return err
 		}
-		var pos position
-		if raw := c.Query("cursor"); raw != "" {
-			if err := cur.Decode(raw, &pos); err != nil {
-				return apperr.BadRequest("The cursor is invalid or belongs to another query.")
-			}
-		}
-		rs, listingID, more, err := svc.List(c.Request.Context(), k, c.Param("id"), Page{After: pos.After, Limit: limit})
+		rs, more, err := svc.List(c.Request.Context(), k, ref, page.After, page.Limit)
 		if err != nil {
 			return err
 		}
-		if pos.Listing != uuid.Nil && pos.Listing != listingID {
-			return apperr.BadRequest("The cursor is invalid or belongs to another query.")
+		out, err := web.NewList(page, rs, more, func(r Review) uuid.UUID { return r.ID }, toResponse)
+		if err != nil {
+			return err
 		}
-		out := reviewList{Data: make([]reviewResponse, len(rs)), Meta: web.ListMeta{Limit: limit}}
-		for i, r := range rs {
-			out.Data[i] = toResponse(r)
-		}
-		if more {
-			next, err := cur.Encode(position{Listing: listingID, After: rs[len(rs)-1].ID})
-			if err != nil {
-				return err
-			}
-			out.Meta.NextCursor = &next
-		}
-		return writeCacheable(c, out)
+		// no-cache: clients revalidate every time, so a new review shows at
+		// once while unchanged pages cost no body.
+		return web.WriteCacheable(c, reviewList(out), "public, no-cache")
 	}
 }
 
@@ -176,36 +151,4 @@ func Delete(svc *Service) web.HandlerFunc {
 		c.Status(http.StatusNoContent)
 		return nil
 	}
-}
-
-// writeCacheable sends v as JSON with a strong ETag of its bytes and answers
-// a matching If-None-Match with 304. no-cache makes clients revalidate every
-// time, so a new review shows at once while unchanged pages cost no body.
-func writeCacheable(c *gin.Context, v any) error {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
-	c.Header("ETag", etag)
-	c.Header("Cache-Control", "public, no-cache")
-	if etagMatches(c.GetHeader("If-None-Match"), etag) {
-		c.Status(http.StatusNotModified)
-		return nil
-	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", append(bytes.TrimSpace(body), '\n'))
-	return nil
-}
-
-// etagMatches is the weak comparison If-None-Match calls for (RFC 9110
-// 13.1.2): W/ prefixes are ignored, so a gzip-weakened tag still matches.
-func etagMatches(header, etag string) bool {
-	for t := range strings.SplitSeq(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == etag {
-			return true
-		}
-	}
-	return false
 }

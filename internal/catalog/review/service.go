@@ -13,44 +13,75 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
-	"github.com/solodestination/api/internal/platform/httpcache"
+	"github.com/solodestination/api/internal/platform/web"
 )
+
+// Ratings keeps the rating aggregate of listings, which the catalog owns
+// (*catalog.Service implements it). Both methods write with the caller's
+// transaction, so a review and its count commit together.
+type Ratings interface {
+	// AddRating counts a new visible review; false means the listing is no
+	// longer published.
+	AddRating(ctx context.Context, tx *gorm.DB, listingID uuid.UUID, rating int) (bool, error)
+	// SubtractRating takes a visible review out of the aggregate.
+	SubtractRating(ctx context.Context, tx *gorm.DB, listingID uuid.UUID, rating int) error
+}
+
+// Authors names review authors; accounts belong to identity
+// (*identity.Service implements it).
+type Authors interface {
+	Names(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error)
+}
 
 // Service is the review use cases; it owns their transactions.
 type Service struct {
-	db    *database.DB
-	now   func() time.Time
-	cache *httpcache.Cache // public catalog responses that show ratings
+	db      *database.DB
+	now     func() time.Time
+	ratings Ratings
+	authors Authors
 }
 
 // NewService returns the review service over db.
-func NewService(db *database.DB, cache *httpcache.Cache) *Service {
-	return &Service{db: db, cache: cache, now: func() time.Time { return time.Now().UTC() }}
+func NewService(db *database.DB, ratings Ratings, authors Authors) *Service {
+	return &Service{db: db, ratings: ratings, authors: authors, now: func() time.Time { return time.Now().UTC() }}
 }
 
-// Page is a position in a listing's reviews.
-type Page struct {
-	After uuid.UUID // the last id of the previous page; Nil for the first
-	Limit int
-}
-
-// List returns a page of the visible reviews of a published listing, newest
-// first, the listing's id (for binding cursors to it), and whether more follow.
-func (s *Service) List(ctx context.Context, k kind.Kind, ref string, p Page) ([]Review, uuid.UUID, bool, error) {
+// List returns up to limit visible reviews of a published listing older
+// than after (nil: the newest), newest first, and whether more follow.
+func (s *Service) List(ctx context.Context, k kind.Kind, ref string, after *uuid.UUID, limit int) ([]Review, bool, error) {
 	st := store{s.db.DB}
 	listingID, err := st.publishedListing(ctx, k, ref)
 	if err != nil {
-		return nil, uuid.Nil, false, err
+		return nil, false, err
 	}
-	rs, err := st.visible(ctx, listingID, p.After, p.Limit+1)
+	rs, err := st.visible(ctx, listingID, after, limit+1)
 	if err != nil {
-		return nil, uuid.Nil, false, err
+		return nil, false, err
 	}
-	more := len(rs) > p.Limit
-	if more {
-		rs = rs[:p.Limit]
+	rs, more := web.Cut(rs, limit)
+	if err := s.name(ctx, rs); err != nil {
+		return nil, false, err
 	}
-	return rs, listingID, more, nil
+	return rs, more, nil
+}
+
+// name fills in the authors' names.
+func (s *Service) name(ctx context.Context, rs []Review) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(rs))
+	for i, r := range rs {
+		ids[i] = r.AuthorID
+	}
+	names, err := s.authors.Names(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("name review authors: %w", err)
+	}
+	for i := range rs {
+		rs[i].AuthorName = names[rs[i].AuthorID]
+	}
+	return nil
 }
 
 // Create adds who's review of a published listing and counts it in the
@@ -75,21 +106,23 @@ func (s *Service) Create(ctx context.Context, who identity.Actor, k kind.Kind, r
 		if err := st.insert(ctx, row); err != nil {
 			return err
 		}
-		ok, err := st.addRating(ctx, listingID, d.Rating)
+		ok, err := s.ratings.AddRating(ctx, tx, listingID, d.Rating)
 		if err != nil {
 			return err
 		}
 		if !ok { // unpublished between the lookup and now
 			return apperr.Missing(string(k), ref)
 		}
-		row.AuthorName, err = st.authorName(ctx, who.ID)
-		return err
+		return nil
 	})
 	if err != nil {
 		return Review{}, fmt.Errorf("create review: %w", err)
 	}
-	s.cache.Invalidate()
-	return row.toDomain(), nil
+	r := []Review{row.toDomain()}
+	if err := s.name(ctx, r); err != nil {
+		return Review{}, err
+	}
+	return r[0], nil
 }
 
 // Remove deletes who's own review, or hides someone else's when who is
@@ -109,10 +142,13 @@ func (s *Service) Remove(ctx context.Context, who identity.Actor, id uuid.UUID) 
 		case RemovalDenied:
 			return apperr.Denied("Only the author or tourism staff may remove this review.")
 		case RemovalHidden:
-			if r.Status == StatusHidden {
-				return nil // idempotent: already out of the aggregate and the list
-			}
 			to = StatusHidden
+		}
+		if r.Status == StatusHidden {
+			// Already out of the aggregate and the list. The author's delete
+			// changes nothing either: a hidden review keeps its author's one
+			// slot, or deleting it and posting again would undo moderation.
+			return nil
 		}
 		now := s.now()
 		changed, err := st.setStatus(ctx, id, r.Status, to, who.ID, now)
@@ -123,7 +159,7 @@ func (s *Service) Remove(ctx context.Context, who identity.Actor, id uuid.UUID) 
 			return nil // someone else changed it first; they did the subtraction
 		}
 		if r.Status == StatusVisible {
-			if err := st.subtractRating(ctx, r.ListingID, r.Rating); err != nil {
+			if err := s.ratings.SubtractRating(ctx, tx, r.ListingID, r.Rating); err != nil {
 				return err
 			}
 		}
@@ -136,6 +172,5 @@ func (s *Service) Remove(ctx context.Context, who identity.Actor, id uuid.UUID) 
 	if err != nil {
 		return RemovalDenied, fmt.Errorf("remove review %s: %w", id, err)
 	}
-	s.cache.Invalidate()
 	return outcome, nil
 }

@@ -16,24 +16,23 @@ import (
 )
 
 type reviewRow struct {
-	ID         uuid.UUID `gorm:"primaryKey"`
-	ListingID  uuid.UUID
-	AuthorID   uuid.UUID
-	Rating     int
-	Body       string
-	Status     string
-	HiddenBy   *uuid.UUID
-	HiddenAt   *time.Time
-	DeletedAt  *time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	AuthorName string `gorm:"->;-:migration"` // read from the users join only
+	ID        uuid.UUID `gorm:"primaryKey"`
+	ListingID uuid.UUID
+	AuthorID  uuid.UUID
+	Rating    int
+	Body      string
+	Status    string
+	HiddenBy  *uuid.UUID
+	HiddenAt  *time.Time
+	DeletedAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 func (reviewRow) TableName() string { return "reviews" }
 
 func (r reviewRow) toDomain() Review {
-	return Review{ID: r.ID, ListingID: r.ListingID, AuthorID: r.AuthorID, AuthorName: r.AuthorName,
+	return Review{ID: r.ID, ListingID: r.ListingID, AuthorID: r.AuthorID,
 		Rating: r.Rating, Text: r.Body, Status: Status(r.Status), CreatedAt: r.CreatedAt}
 }
 
@@ -46,17 +45,15 @@ func (s store) publishedListing(ctx context.Context, k kind.Kind, r string) (uui
 }
 
 // visible returns up to limit visible reviews of a listing older than after
-// (ids are UUIDv7, so id order is creation order), with author names.
-func (s store) visible(ctx context.Context, listingID, after uuid.UUID, limit int) ([]Review, error) {
-	q := s.db.WithContext(ctx).Table("reviews AS r").
-		Select("r.id, r.listing_id, r.author_id, r.rating, r.body, r.status, r.created_at, u.name AS author_name").
-		Joins("JOIN users u ON u.id = r.author_id").
-		Where("r.listing_id = ? AND r.status = ?", listingID, string(StatusVisible))
-	if after != uuid.Nil {
-		q = q.Where("r.id < ?", after)
+// (ids are UUIDv7, so id order is creation order), without author names.
+func (s store) visible(ctx context.Context, listingID uuid.UUID, after *uuid.UUID, limit int) ([]Review, error) {
+	q := s.db.WithContext(ctx).Model(&reviewRow{}).
+		Where("listing_id = ? AND status = ?", listingID, string(StatusVisible))
+	if after != nil {
+		q = q.Where("id < ?", *after)
 	}
 	var rows []reviewRow
-	if err := q.Order("r.id DESC").Limit(limit).Scan(&rows).Error; err != nil {
+	if err := q.Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list reviews: %w", err)
 	}
 	out := make([]Review, len(rows))
@@ -70,44 +67,12 @@ func (s store) visible(ctx context.Context, listingID, after uuid.UUID, limit in
 // is what enforces one live review per user and listing, also under
 // concurrent posts; a violation is the 409.
 func (s store) insert(ctx context.Context, r reviewRow) error {
-	err := s.db.WithContext(ctx).Omit("AuthorName").Create(&r).Error
+	err := s.db.WithContext(ctx).Create(&r).Error
 	if database.IsDuplicate(err) {
 		return apperr.StateConflict("conflict", "You have already reviewed this listing; delete that review to write a new one.")
 	}
 	if err != nil {
 		return fmt.Errorf("insert review: %w", err)
-	}
-	return nil
-}
-
-// addRating counts a new visible review in the listing's aggregate with one
-// atomic UPDATE (the database adds, never Go), only while the listing is
-// published. False means the listing is no longer published.
-func (s store) addRating(ctx context.Context, listingID uuid.UUID, rating int) (bool, error) {
-	res := s.db.WithContext(ctx).Exec(`UPDATE listings SET
-		rating_sum = rating_sum + ?,
-		rating_count = rating_count + 1,
-		rating_avg = (rating_sum + ?) * 1.0 / (rating_count + 1)
-		WHERE id = ? AND status = 'published'`, rating, rating, listingID)
-	if res.Error != nil {
-		return false, fmt.Errorf("add rating: %w", res.Error)
-	}
-	return res.RowsAffected == 1, nil
-}
-
-// subtractRating takes a visible review out of the aggregate. SET
-// expressions see the row's old values on both engines.
-func (s store) subtractRating(ctx context.Context, listingID uuid.UUID, rating int) error {
-	res := s.db.WithContext(ctx).Exec(`UPDATE listings SET
-		rating_sum = rating_sum - ?,
-		rating_count = rating_count - 1,
-		rating_avg = CASE WHEN rating_count <= 1 THEN 0 ELSE (rating_sum - ?) * 1.0 / (rating_count - 1) END
-		WHERE id = ? AND rating_count > 0`, rating, rating, listingID)
-	if res.Error != nil {
-		return fmt.Errorf("subtract rating: %w", res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("subtract rating: listing %s has no rating to subtract from", listingID)
 	}
 	return nil
 }
@@ -122,7 +87,7 @@ func (s store) forUpdate(ctx context.Context, id uuid.UUID) (Review, error) {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
 	var r reviewRow
-	err := q.Omit("AuthorName").Take(&r).Error
+	err := q.Take(&r).Error
 	if database.IsNotFound(err) {
 		return Review{}, apperr.Missing("review", id)
 	}
@@ -148,12 +113,4 @@ func (s store) setStatus(ctx context.Context, id uuid.UUID, from, to Status, by 
 		return false, fmt.Errorf("update review status: %w", res.Error)
 	}
 	return res.RowsAffected == 1, nil
-}
-
-func (s store) authorName(ctx context.Context, id uuid.UUID) (string, error) {
-	var row struct{ Name string }
-	if err := s.db.WithContext(ctx).Table("users").Select("name").Where("id = ?", id).Take(&row).Error; err != nil {
-		return "", fmt.Errorf("load author: %w", err)
-	}
-	return row.Name, nil
 }

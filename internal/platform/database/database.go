@@ -120,11 +120,6 @@ func (d *DB) Ping(ctx context.Context) error {
 	return d.SQL.PingContext(ctx)
 }
 
-// InTx runs fn in one transaction bound to ctx; an error or panic rolls back.
-func (d *DB) InTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return d.DB.WithContext(ctx).Transaction(fn)
-}
-
 // IsNotFound reports whether err means no row matched.
 func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
 

@@ -3,6 +3,8 @@ package web
 import (
 	"strconv"
 	"strings"
+
+	"github.com/gin-gonic/gin"
 )
 
 // AcceptedLang returns the best of the API's two content languages, "id" and
@@ -33,4 +35,65 @@ func AcceptedLang(header string) string {
 		}
 	}
 	return best
+}
+
+// Lang is the language of a response's localised texts.
+type Lang string
+
+const (
+	LangID Lang = "id"
+	LangEN Lang = "en"
+	// LangAll returns the {"id", "en"} objects, for editing screens.
+	LangAll Lang = "all"
+)
+
+// NegotiateLang picks the response language: ?lang= wins (id, en or all;
+// anything else means id), then the best of id and en in Accept-Language,
+// then Indonesian.
+func NegotiateLang(query, acceptLanguage string) Lang {
+	if query != "" {
+		switch l := Lang(strings.ToLower(strings.TrimSpace(query))); l {
+		case LangID, LangEN, LangAll:
+			return l
+		default:
+			return LangID
+		}
+	}
+	return Lang(AcceptedLang(acceptLanguage))
+}
+
+// RequestLang is NegotiateLang for the request's ?lang= and Accept-Language.
+func RequestLang(c *gin.Context) Lang {
+	return NegotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
+}
+
+// One is l for a body that has a single language: all becomes Indonesian.
+func (l Lang) One() Lang {
+	if l == LangAll {
+		return LangID
+	}
+	return l
+}
+
+// ContentLanguage is the Content-Language header value for l.
+func (l Lang) ContentLanguage() string {
+	if l == LangAll {
+		return "id, en"
+	}
+	return string(l)
+}
+
+// Pick returns the text in l, falling back to Indonesian, which every
+// localised text has.
+func (l Lang) Pick(id, en string) string {
+	if l == LangEN && en != "" {
+		return en
+	}
+	return id
+}
+
+// SetLangHeaders tells clients and caches which language the body is in.
+func SetLangHeaders(c *gin.Context, l Lang) {
+	c.Header("Content-Language", l.ContentLanguage())
+	c.Writer.Header().Add("Vary", "Accept-Language") // Add: gzip may have put Accept-Encoding there
 }
