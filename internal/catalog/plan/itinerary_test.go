@@ -275,3 +275,59 @@ func TestItineraryListHasNoNPlusOne(t *testing.T) {
 		t.Fatalf("paged %v, want %v", got, want)
 	}
 }
+
+// A listing staff have unpublished since it was planned appears only as
+// {kind, id, day, note, available: false}: its name and slug (a draft name
+// may not be public yet) stay out, in the detail and in the list.
+func TestItineraryHidesUnpublishedListings(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	festival := api.Listing(kind.Event, "published")
+	keraton := api.Listing(kind.Attraction, "published")
+	sari := api.User("sari")
+
+	var it itineraryBody
+	api.Send(http.MethodPost, itineraries, map[string]any{"name": "Solo",
+		"items": []any{item(festival, "", 1, "malam"), item(keraton, "", 2, "")}}, sari).Expect(http.StatusCreated).JSON(&it)
+	setStatus(t, api, festival, "draft")
+	if err := api.DB.Exec("UPDATE listings SET name_id = 'Rahasia', slug = 'rahasia' WHERE id = ?", festival.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+
+	check := func(where string, items []map[string]any) {
+		t.Helper()
+		if len(items) != 2 {
+			t.Fatalf("%s: items = %v", where, items)
+		}
+		gone := items[0]
+		want := map[string]any{"kind": "events", "id": festival.ID.String(), "day": float64(1), "note": "malam", "available": false}
+		for k, v := range want {
+			if gone[k] != v {
+				t.Errorf("%s: %s = %v, want %v", where, k, gone[k], v)
+			}
+		}
+		for _, k := range []string{"name", "slug"} {
+			if _, ok := gone[k]; ok {
+				t.Errorf("%s: an unpublished listing shows its %s: %v", where, k, gone)
+			}
+		}
+		if items[1]["name"] != "Nama "+keraton.Slug || items[1]["available"] != true {
+			t.Errorf("%s: a published item lost its name: %v", where, items[1])
+		}
+	}
+	var one struct {
+		Items []map[string]any `json:"items"`
+	}
+	api.Get(itineraries+"/"+it.ID.String(), sari).Expect(http.StatusOK).JSON(&one)
+	check("detail", one.Items)
+	var list struct {
+		Data []struct {
+			Items []map[string]any `json:"items"`
+		} `json:"data"`
+	}
+	api.Get(itineraries, sari).Expect(http.StatusOK).JSON(&list)
+	if len(list.Data) != 1 {
+		t.Fatalf("list = %+v", list)
+	}
+	check("list", list.Data[0].Items)
+}

@@ -355,3 +355,37 @@ func TestConcurrentRemovalSubtractsOnce(t *testing.T) {
 		t.Fatalf("aggregate = %+v, want only the other review", a)
 	}
 }
+
+// Moderation cannot be undone by its subject: after tourism staff hide a
+// review, its author's delete leaves it hidden and keeps their one slot, so
+// posting again is a conflict and the listing's rating does not count it.
+func TestHiddenReviewStaysHiddenAfterAuthorDeletes(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	l := api.Listing(kind.Attraction, "published")
+	author, tourism := api.User("author"), api.Staff(identity.DeptTourism)
+
+	var r reviewBody
+	post(api, l, 1, "spam", author).Expect(http.StatusCreated).JSON(&r)
+	del := func(as apitest.Actor) *apitest.Response {
+		return api.Do(apitest.Req{Method: http.MethodDelete, Path: "/api/v1/reviews/" + r.ID.String(), As: as})
+	}
+	del(tourism).Expect(http.StatusNoContent)
+
+	del(author).Expect(http.StatusNoContent)
+	post(api, l, 1, "spam again", author).ExpectProblem(http.StatusConflict, "conflict")
+
+	if a := ratingOf(t, api, l.ID); a.Count != 0 || a.Sum != 0 {
+		t.Fatalf("the hidden review is counted again: %+v", a)
+	}
+	var page reviewPage
+	api.Get(l.Path("/reviews"), apitest.Anonymous).Expect(http.StatusOK).JSON(&page)
+	if len(page.Data) != 0 {
+		t.Fatalf("a hidden review is listed: %+v", page.Data)
+	}
+	var status string
+	api.DB.Raw("SELECT status FROM reviews WHERE id = ?", r.ID).Scan(&status)
+	if status != "hidden" {
+		t.Fatalf("review status = %q, want hidden", status)
+	}
+}
