@@ -3791,15 +3791,18 @@ const docTemplate = `{
                     "example": "user.update"
                 },
                 "actor_email": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "tourism@example.com"
                 },
                 "actor_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "at": {
                     "type": "string"
                 },
                 "details": {
+                    "description": "JSON of what changed",
                     "type": "string",
                     "example": "{\"role\":\"staff\"}"
                 },
@@ -3808,17 +3811,20 @@ const docTemplate = `{
                     "example": "user"
                 },
                 "entity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
                 },
                 "ip": {
                     "type": "string",
                     "example": "203.0.113.7"
                 },
                 "request_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "01JDZ8F3QK4T6V9W2X5Y7Z0A1B"
                 }
             }
         },
@@ -4071,6 +4077,7 @@ const docTemplate = `{
                     "example": "attractions"
                 },
                 "name": {
+                    "description": "absent when not available",
                     "type": "string",
                     "example": "Keraton Kasunanan Surakarta"
                 },
@@ -4083,6 +4090,7 @@ const docTemplate = `{
                     "example": 0
                 },
                 "slug": {
+                    "description": "absent when not available",
                     "type": "string",
                     "example": "keraton-kasunanan-surakarta"
                 }

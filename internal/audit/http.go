@@ -23,7 +23,7 @@ type entryResponse struct {
 	EntityID   string     `json:"entity_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
 	RequestID  string     `json:"request_id" example:"01JDZ8F3QK4T6V9W2X5Y7Z0A1B"`
 	IP         string     `json:"ip" example:"203.0.113.7"`
-	Details    string     `json:"details,omitempty" example:"{\"role\":\"staff\"}"` // JSON of what changed, beyond API.md's fields
+	Details    string     `json:"details,omitempty" example:"{\"role\":\"staff\"}"` // JSON of what changed
 	At         time.Time  `json:"at"`
 } // @name AuditEntry
 
