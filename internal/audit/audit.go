@@ -14,6 +14,7 @@ import (
 
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 // Entry is one recorded write, as stored.
@@ -101,6 +102,6 @@ func (s *Service) List(ctx context.Context, f Filter, after *uuid.UUID, limit in
 	if err := q.Order("id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list audit log: %w", err)
 	}
-	rows, more := web.Cut(rows, limit)
+	rows, more := cursor.Cut(rows, limit)
 	return rows, more, nil
 }

@@ -148,12 +148,10 @@ func writeJSON(c *gin.Context, status int, v any, lang Lang, private bool) error
 // writeBody is writeJSON for an encoded body.
 func writeBody(c *gin.Context, status int, body []byte, lang Lang, private bool) error {
 	if private {
-		h := c.Writer.Header()
 		if lang != "" {
-			h.Set("Content-Language", lang.ContentLanguage())
-			h.Add("Vary", "Accept-Language")
+			web.SetLangHeaders(c, lang)
 		}
-		h.Set("Cache-Control", privateCache)
+		c.Header("Cache-Control", privateCache)
 		c.Data(status, "application/json; charset=utf-8", body)
 		return nil
 	}

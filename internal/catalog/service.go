@@ -14,6 +14,7 @@ import (
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 // Options configure the catalog service.
@@ -85,10 +86,8 @@ func (s *Service) list(ctx context.Context, q listQuery) ([]listed, bool, error)
 	if err != nil {
 		return nil, false, err
 	}
-	if len(items) > q.Limit {
-		return items[:q.Limit], true, nil
-	}
-	return items, false, nil
+	items, more := cursor.Cut(items, q.Limit)
+	return items, more, nil
 }
 
 // search returns a page of search hits and whether another page follows.
@@ -97,10 +96,8 @@ func (s *Service) search(ctx context.Context, q searchQuery) ([]hit, bool, error
 	if err != nil {
 		return nil, false, err
 	}
-	if len(hits) > q.Limit {
-		return hits[:q.Limit], true, nil
-	}
-	return hits, false, nil
+	hits, more := cursor.Cut(hits, q.Limit)
+	return hits, more, nil
 }
 
 // suggest returns up to limit name completions of the typed words.

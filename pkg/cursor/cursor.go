@@ -100,3 +100,12 @@ func Fingerprint(parts ...string) string {
 	}
 	return b64(h.Sum(nil))
 }
+
+// Cut trims a page fetched with limit+1 rows to limit and says whether more
+// follow: the usual way a store answers "is there a next page".
+func Cut[T any](items []T, limit int) ([]T, bool) {
+	if len(items) > limit {
+		return items[:limit], true
+	}
+	return items, false
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 // Service is the favourites and itineraries use cases; it owns their
@@ -82,10 +83,7 @@ func (s *Service) Favorites(ctx context.Context, who identity.Actor, p Page) ([]
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(rows) > p.Limit
-	if more {
-		rows = rows[:p.Limit]
-	}
+	rows, more := cursor.Cut(rows, p.Limit)
 	out := make([]Favorite, len(rows))
 	for i, r := range rows {
 		out[i] = Favorite{ID: r.ID, Kind: kind.Kind(r.Listing.Kind), ListingID: r.Listing.ID, Slug: r.Listing.Slug,
@@ -203,10 +201,7 @@ func (s *Service) Itineraries(ctx context.Context, who identity.Actor, p Page) (
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(rows) > p.Limit
-	if more {
-		rows = rows[:p.Limit]
-	}
+	rows, more := cursor.Cut(rows, p.Limit)
 	ids := make([]uuid.UUID, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID

@@ -13,7 +13,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
-	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 // Ratings keeps the rating aggregate of listings, which the catalog owns
@@ -58,7 +58,7 @@ func (s *Service) List(ctx context.Context, k kind.Kind, ref string, after *uuid
 	if err != nil {
 		return nil, false, err
 	}
-	rs, more := web.Cut(rs, limit)
+	rs, more := cursor.Cut(rs, limit)
 	if err := s.name(ctx, rs); err != nil {
 		return nil, false, err
 	}

@@ -84,12 +84,3 @@ func NewList[T, R, P any](p Page[P], items []T, more bool, pos func(T) P, toResp
 	out.Meta, err = p.Meta(more, func() P { return pos(items[len(items)-1]) })
 	return out, err
 }
-
-// Cut trims a result fetched with limit+1 rows to limit and says whether
-// more follow, the usual way a store answers "is there a next page".
-func Cut[T any](items []T, limit int) ([]T, bool) {
-	if len(items) > limit {
-		return items[:limit], true
-	}
-	return items, false
-}
