@@ -75,8 +75,9 @@ func (s *Service) demoListing(k kind.Kind, it demoItem, now time.Time) (Listing,
 	published := Published
 	it.Status = &published
 	it.Normalize()
-	l, err := s.prepare(it.listingRequest, Listing{ID: uuid.Must(uuid.NewV7()), Kind: k, CreatedAt: now, UpdatedAt: now},
-		it.missingOnCreate(k))
+	ch := it.changes()
+	l, err := s.prepare(ch, Listing{ID: uuid.Must(uuid.NewV7()), Kind: k, CreatedAt: now, UpdatedAt: now},
+		ch.missingOnCreate(k))
 	if err != nil {
 		if e, ok := apperr.As(err); ok && len(e.Fields) > 0 {
 			return Listing{}, fmt.Errorf("invalid: %v", e.Fields)

@@ -141,7 +141,7 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 			return err
 		}
 		ctx := c.Request.Context()
-		l, err := svc.create(ctx, identity.ActorFrom(ctx), k, in)
+		l, err := svc.create(ctx, identity.ActorFrom(ctx), k, in.changes())
 		if err != nil {
 			return err
 		}
@@ -184,7 +184,7 @@ func Update(svc *Service, k kind.Kind) web.HandlerFunc {
 			return err
 		}
 		ctx := c.Request.Context()
-		l, err := svc.update(ctx, identity.ActorFrom(ctx), k, id, in)
+		l, err := svc.update(ctx, identity.ActorFrom(ctx), k, id, in.changes())
 		if err != nil {
 			return err
 		}

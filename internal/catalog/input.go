@@ -120,119 +120,50 @@ func (r *listingRequest) Normalize() {
 	}
 }
 
-// missingOnCreate names the fields a new listing of kind k must have.
-func (r *listingRequest) missingOnCreate(k kind.Kind) map[string]string {
-	p := map[string]string{}
-	if r.Name == nil {
-		p["name.id"] = "is required"
-	}
-	if r.Category == nil {
-		p["category"] = "is required"
-	}
-	if r.Location == nil {
-		p["location"] = "is required"
-	}
-	if k == kind.Event {
-		if r.StartsAt == nil {
-			p["starts_at"] = "is required"
-		}
-		if r.EndsAt == nil {
-			p["ends_at"] = "is required"
-		}
-	}
-	return p
-}
-
-// apply returns base with the fields of r that belong to base's kind, plus
-// the problems of fields that cannot be applied at all (a location without
-// lat, an opening-hours entry without day, a price without amount).
-func (r *listingRequest) apply(base Listing) (Listing, map[string]string) {
-	l := base
-	p := map[string]string{}
-	if r.Name != nil {
-		l.Name = *r.Name
-	}
-	if r.Description != nil {
-		l.Description = *r.Description
-	}
-	if r.Category != nil {
-		l.Category = *r.Category
-	}
-	if r.Tags != nil {
-		l.Tags = *r.Tags
-	}
-	if r.Address != nil {
-		l.Address = *r.Address
-	}
+// changes turns the body into the write it asks for. Fields that cannot be
+// read at all (a location without lat, an opening-hours entry without day, a
+// price without amount) are left out and named in Problems.
+func (r *listingRequest) changes() ListingChanges {
+	ch := ListingChanges{Name: r.Name, Description: r.Description, Category: r.Category, Tags: r.Tags,
+		Address: r.Address, Contact: r.Contact, Specialties: r.Specialties, PriceRange: r.PriceRange,
+		Halal: r.Halal, StartsAt: r.StartsAt, EndsAt: r.EndsAt, Venue: r.Venue, Organizer: r.Organizer,
+		TicketURL: r.TicketURL, Status: r.Status, Problems: map[string]string{}}
 	if r.Location != nil {
 		if r.Location.Lat == nil {
-			p["location.lat"] = "is required"
+			ch.Problems["location.lat"] = "is required"
 		}
 		if r.Location.Lng == nil {
-			p["location.lng"] = "is required"
+			ch.Problems["location.lng"] = "is required"
 		}
 		if r.Location.Lat != nil && r.Location.Lng != nil {
-			l.Location = Location{Lat: *r.Location.Lat, Lng: *r.Location.Lng}
+			ch.Location = &Location{Lat: *r.Location.Lat, Lng: *r.Location.Lng}
+		} else {
+			ch.partialLocation = true
 		}
 	}
 	if r.OpeningHours != nil {
-		l.OpeningHours = make([]Hours, len(*r.OpeningHours))
+		hours := make([]Hours, len(*r.OpeningHours))
 		for i, h := range *r.OpeningHours {
 			if h.Day == nil {
-				p[fmt.Sprintf("opening_hours[%d].day", i)] = "is required"
+				ch.Problems[fmt.Sprintf("opening_hours[%d].day", i)] = "is required"
 				continue
 			}
-			l.OpeningHours[i] = Hours{Day: *h.Day, Open: h.Open, Close: h.Close}
+			hours[i] = Hours{Day: *h.Day, Open: h.Open, Close: h.Close}
 		}
+		ch.OpeningHours = &hours
 	}
-	if r.Contact != nil {
-		l.Contact = *r.Contact
-	}
-	if r.Status != nil {
-		l.Status = *r.Status
-	}
-	switch l.Kind {
-	case kind.Attraction:
-		if r.TicketPrices != nil {
-			l.TicketPrices = make([]TicketPrice, len(*r.TicketPrices))
-			for i, tp := range *r.TicketPrices {
-				if tp.AmountIDR == nil {
-					p[fmt.Sprintf("ticket_prices[%d].amount_idr", i)] = "is required"
-					continue
-				}
-				l.TicketPrices[i] = TicketPrice{Label: tp.Label, AmountIDR: *tp.AmountIDR}
+	if r.TicketPrices != nil {
+		prices := make([]TicketPrice, len(*r.TicketPrices))
+		for i, tp := range *r.TicketPrices {
+			if tp.AmountIDR == nil {
+				ch.Problems[fmt.Sprintf("ticket_prices[%d].amount_idr", i)] = "is required"
+				continue
 			}
+			prices[i] = TicketPrice{Label: tp.Label, AmountIDR: *tp.AmountIDR}
 		}
-	case kind.Culinary:
-		if r.Specialties != nil {
-			l.Specialties = *r.Specialties
-		}
-		if r.PriceRange != nil {
-			l.PriceRange = r.PriceRange
-		}
-		if r.Halal != nil {
-			l.Halal = r.Halal
-		}
-	case kind.Event:
-		if r.StartsAt != nil {
-			t := r.StartsAt.UTC().Truncate(time.Second)
-			l.StartsAt = &t
-		}
-		if r.EndsAt != nil {
-			t := r.EndsAt.UTC().Truncate(time.Second)
-			l.EndsAt = &t
-		}
-		if r.Venue != nil {
-			l.Venue = *r.Venue
-		}
-		if r.Organizer != nil {
-			l.Organizer = *r.Organizer
-		}
-		if r.TicketURL != nil {
-			l.TicketURL = *r.TicketURL
-		}
+		ch.TicketPrices = &prices
 	}
-	return l, p
+	return ch
 }
 
 var (

@@ -110,7 +110,7 @@ const slugAttempts = 3
 
 // create adds a listing of kind k; it starts as a draft unless the body
 // says otherwise.
-func (s *Service) create(ctx context.Context, who identity.Actor, k kind.Kind, in listingRequest) (Listing, error) {
+func (s *Service) create(ctx context.Context, who identity.Actor, k kind.Kind, in ListingChanges) (Listing, error) {
 	if !canManage(who) {
 		return Listing{}, apperr.Denied("Only tourism staff may add listings.")
 	}
@@ -152,13 +152,14 @@ func (s *Service) insertDemo(ctx context.Context, tx *gorm.DB, l Listing) error 
 	return st.insert(ctx, l)
 }
 
-// prepare applies a request to base and checks the result with the rules
-// every write shares; problems already found are reported with the rest.
-func (s *Service) prepare(in listingRequest, base Listing, problems map[string]string) (Listing, error) {
-	l, applyProblems := in.apply(base)
-	for f, m := range applyProblems {
+// prepare applies changes to base and checks the result with the rules
+// every write shares; problems already found (missing fields, fields that
+// could not be read) are reported with the rest.
+func (s *Service) prepare(in ListingChanges, base Listing, problems map[string]string) (Listing, error) {
+	for f, m := range in.Problems {
 		problems[f] = m
 	}
+	l := in.apply(base)
 	for f, m := range validate(l, s.cats) {
 		if _, seen := problems[f]; !seen {
 			problems[f] = m
@@ -173,7 +174,7 @@ func (s *Service) prepare(in listingRequest, base Listing, problems map[string]s
 // update applies a PATCH. A draft that was never published follows its
 // new name with its slug; once published, the slug stays, since links to
 // it exist.
-func (s *Service) update(ctx context.Context, who identity.Actor, k kind.Kind, id uuid.UUID, in listingRequest) (Listing, error) {
+func (s *Service) update(ctx context.Context, who identity.Actor, k kind.Kind, id uuid.UUID, in ListingChanges) (Listing, error) {
 	if !canManage(who) {
 		return Listing{}, apperr.Denied("Only tourism staff may change listings.")
 	}
@@ -259,33 +260,4 @@ func isOpen(l Listing, now time.Time) bool {
 		return len(l.OpeningHours) == 0 || openAt(l.OpeningHours, now)
 	}
 	return openAt(l.OpeningHours, now)
-}
-
-// fields names the top-level fields a PATCH sent, for the audit log.
-func (r *listingRequest) fields() []string {
-	var out []string
-	add := func(set bool, name string) {
-		if set {
-			out = append(out, name)
-		}
-	}
-	add(r.Name != nil, "name")
-	add(r.Description != nil, "description")
-	add(r.Category != nil, "category")
-	add(r.Tags != nil, "tags")
-	add(r.Address != nil, "address")
-	add(r.Location != nil, "location")
-	add(r.OpeningHours != nil, "opening_hours")
-	add(r.Contact != nil, "contact")
-	add(r.TicketPrices != nil, "ticket_prices")
-	add(r.Specialties != nil, "specialties")
-	add(r.PriceRange != nil, "price_range")
-	add(r.Halal != nil, "halal")
-	add(r.StartsAt != nil, "starts_at")
-	add(r.EndsAt != nil, "ends_at")
-	add(r.Venue != nil, "venue")
-	add(r.Organizer != nil, "organizer")
-	add(r.TicketURL != nil, "ticket_url")
-	add(r.Status != nil, "status")
-	return out
 }
