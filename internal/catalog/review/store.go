@@ -114,3 +114,15 @@ func (s store) setStatus(ctx context.Context, id uuid.UUID, from, to Status, by 
 	}
 	return res.RowsAffected == 1, nil
 }
+
+// hiddenBy reports whether author's live review of a listing is hidden: it
+// keeps the author's one slot, so a new post is refused with its own reason.
+func (s store) hiddenBy(ctx context.Context, listingID, author uuid.UUID) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&reviewRow{}).
+		Where("listing_id = ? AND author_id = ? AND status = ?", listingID, author, string(StatusHidden)).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("check hidden review: %w", err)
+	}
+	return n > 0, nil
+}
