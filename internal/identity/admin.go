@@ -13,7 +13,7 @@ import (
 )
 
 // ListUsers pages through accounts for administrators, newest first.
-func (s *Service) ListUsers(ctx context.Context, f UserFilter) (users []user, total int64, more bool, err error) {
+func (s *Service) ListUsers(ctx context.Context, f userFilter) (users []user, total int64, more bool, err error) {
 	users, total, err = s.store().listUsers(ctx, f)
 	if err != nil {
 		return nil, 0, false, err

@@ -322,7 +322,7 @@ func PatchMe(svc *Service) web.HandlerFunc {
 //	@Router		/api/v1/admin/users [get]
 func ListUsers(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		f := UserFilter{Query: strings.TrimSpace(c.Query("q")), Role: Role(c.Query("role"))}
+		f := userFilter{Query: strings.TrimSpace(c.Query("q")), Role: Role(c.Query("role"))}
 		if f.Role != "" && !f.Role.Valid() {
 			return apperr.BadRequest("role must be user, staff or admin.")
 		}

@@ -129,15 +129,14 @@ func (s store) updateAccess(ctx context.Context, u user) error {
 	}).Error
 }
 
-// UserFilter selects a page of accounts for administrators.
-type UserFilter struct {
+type userFilter struct {
 	Query string
 	Role  Role
 	After uuid.UUID // keyset position: ids are UUIDv7, so newest first is id descending
 	Limit int
 }
 
-func (s store) listUsers(ctx context.Context, f UserFilter) ([]user, int64, error) {
+func (s store) listUsers(ctx context.Context, f userFilter) ([]user, int64, error) {
 	q := s.db.WithContext(ctx).Model(&userRow{})
 	if f.Query != "" {
 		like := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
