@@ -54,6 +54,7 @@ func TestLoginLimitHoldsUnderBurstPerAccount(t *testing.T) {
 	got := burst(api, 100, func(i int) apitest.Req {
 		return loginReq(u.Email, "wrong-password", "198.51.100."+strconv.Itoa(i+1)+":4000")
 	})
+	t.Logf("100 parallel wrong passwords for one account: %v", got)
 	if got[401] > 10 || got[401]+got[429] != 100 || got[-1] != 0 {
 		t.Fatalf("100 parallel wrong passwords for one account: %v; want at most 10 × 401, the rest 429 with Retry-After", got)
 	}
@@ -66,6 +67,7 @@ func TestLoginLimitHoldsUnderBurstPerAddress(t *testing.T) {
 	got := burst(api, 100, func(i int) apitest.Req {
 		return loginReq("guess"+strconv.Itoa(i)+"@example.org", "wrong-password", "203.0.113.9:5000")
 	})
+	t.Logf("100 parallel wrong logins from one address: %v", got)
 	if got[401] > 30 || got[401]+got[429] != 100 || got[-1] != 0 {
 		t.Fatalf("100 parallel wrong logins from one address: %v; want at most 30 × 401, the rest 429 with Retry-After", got)
 	}
