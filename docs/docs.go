@@ -1133,7 +1133,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/refresh": {
             "post": {
-                "description": "Spends the refresh token for a new pair. Presenting a token that was already spent revokes every token of that login.",
+                "description": "Spends the refresh token for a new pair. Presenting a token that was already spent revokes every token of that login. A login lasts at most 90 days (REFRESH_FAMILY_MAX_AGE) however often it is refreshed; then log in again. The Authorization header is ignored here and on the other auth endpoints.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1175,7 +1175,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "account disabled",
+                        "description": "account disabled by an administrator (code account_disabled)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }

@@ -56,7 +56,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 // New builds the services over an already migrated db; tests pass cheap
 // password parameters.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.DB, pw identity.PasswordParams) (*App, error) {
-	ids, err := identity.NewService(db, identity.Options{JWTSecret: cfg.JWTSecret, PasswordParams: pw, Log: log})
+	ids, err := identity.NewService(db, identity.Options{JWTSecret: cfg.JWTSecret, PasswordParams: pw, Log: log,
+		FamilyMaxAge: cfg.RefreshFamilyMaxAge})
 	if err != nil {
 		return nil, err
 	}

@@ -344,13 +344,13 @@ func TestAdminManagesUsers(t *testing.T) {
 		t.Fatalf("q search = %+v", list.Data)
 	}
 
-	// Disabling: login refused, refresh refused, the access token stops at once.
+	// Disabling: login refused, refresh refused (saying why), the access token stops at once.
 	patch(admin, u.ID, map[string]any{"disabled": true}).Expect(200)
 	api.Get("/api/v1/me", u).ExpectProblem(403, "account_disabled")
 	api.Send("POST", "/api/v1/auth/login", map[string]any{"email": u.Email, "password": apitest.Password}, apitest.Anonymous).
 		ExpectProblem(403, "account_disabled")
 	api.Send("POST", "/api/v1/auth/refresh", map[string]any{"refresh_token": u.RefreshToken}, apitest.Anonymous).
-		ExpectProblem(401, "unauthorized")
+		ExpectProblem(403, "account_disabled")
 
 	// Every admin write is in the audit log with who, what, where and the request id.
 	var audit struct {

@@ -202,7 +202,7 @@ func Login(svc *Service) web.HandlerFunc {
 // Refresh handles POST /api/v1/auth/refresh.
 //
 //	@Summary		Rotate tokens
-//	@Description	Spends the refresh token for a new pair. Presenting a token that was already spent revokes every token of that login.
+//	@Description	Spends the refresh token for a new pair. Presenting a token that was already spent revokes every token of that login. A login lasts at most 90 days (REFRESH_FAMILY_MAX_AGE) however often it is refreshed; then log in again. The Authorization header is ignored here and on the other auth endpoints.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
@@ -210,7 +210,7 @@ func Login(svc *Service) web.HandlerFunc {
 //	@Success		200		{object}	tokenResponse
 //	@Failure		400		{object}	problem.Problem
 //	@Failure		401		{object}	problem.Problem	"invalid, expired, revoked or reused"
-//	@Failure		403		{object}	problem.Problem	"account disabled"
+//	@Failure		403		{object}	problem.Problem	"account disabled by an administrator (code account_disabled)"
 //	@Failure		422		{object}	problem.Problem
 //	@Router			/api/v1/auth/refresh [post]
 func Refresh(svc *Service) web.HandlerFunc {

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/ulule/limiter/v3"
@@ -11,56 +12,106 @@ import (
 )
 
 // Failed-login limits of the contract: 10 per account or 30 per client
-// address in 15 minutes. Only failures count, so a user who types the right
-// password is never slowed by their own earlier success.
+// address in 15 minutes.
 const (
 	loginWindow       = 15 * time.Minute
 	maxAccountFailure = 10
 	maxAddressFailure = 30
 )
 
-// loginLimiter keeps failure counters in process memory. With several
-// replicas each keeps its own, so the effective limit is per replica; a
-// shared store (Redis) can replace memory.NewStore without other changes.
+// loginLimiter counts login attempts per account and per client address.
+// An attempt reserves its place before the password is checked (one atomic
+// increment), so a burst of parallel requests cannot all slip in before the
+// first failure is counted. A successful login gives its place back; failures
+// keep theirs until the window ends.
+//
+// The counters live in a limiter.Store: in process memory by default (so with
+// several replicas the limit is per replica); ulule/limiter's Redis store
+// shares them between replicas without other changes.
 type loginLimiter struct {
-	account *limiter.Limiter
-	address *limiter.Limiter
+	store limiter.Store
+	rates [2]limiter.Rate // account, address
 }
 
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{
-		account: limiter.New(memory.NewStore(), limiter.Rate{Period: loginWindow, Limit: maxAccountFailure}),
-		address: limiter.New(memory.NewStore(), limiter.Rate{Period: loginWindow, Limit: maxAddressFailure}),
+func newLoginLimiter(store limiter.Store) *loginLimiter {
+	if store == nil {
+		store = memory.NewStore()
 	}
+	return &loginLimiter{store: store, rates: [2]limiter.Rate{
+		{Period: loginWindow, Limit: maxAccountFailure},
+		{Period: loginWindow, Limit: maxAddressFailure},
+	}}
 }
 
-// check refuses the attempt when either counter is used up, saying when the
-// window ends.
-func (l *loginLimiter) check(ctx context.Context, email, ip string) error {
-	for _, c := range []struct {
-		lim *limiter.Limiter
-		key string
-	}{{l.account, email}, {l.address, ip}} {
-		st, err := c.lim.Peek(ctx, c.key)
+// lockScope names the counters in logs.
+var lockScope = [2]string{"account", "address"}
+
+// reservation is one attempt's place in both counters.
+type reservation struct {
+	l    *loginLimiter
+	keys [2]string
+	// last reports, per counter, that this attempt took the last place, so
+	// its failure is the one that locks the account or address.
+	last [2]bool
+}
+
+// reserve takes a place in the account and the address counters, or refuses
+// the attempt with 429 when either is used up. A refused attempt gives back
+// what it took: it checked no password, so it does not count.
+func (l *loginLimiter) reserve(ctx context.Context, email, clientIP string) (reservation, error) {
+	r := reservation{l: l, keys: [2]string{"login:account:" + email, "login:address:" + addressKey(clientIP)}}
+	for i, key := range r.keys {
+		st, err := l.store.Increment(ctx, key, 1, l.rates[i])
 		if err != nil {
-			return err
+			r.releaseFirst(ctx, i)
+			return reservation{}, err
 		}
-		if st.Remaining == 0 {
+		if st.Reached {
+			r.releaseFirst(ctx, i+1)
 			wait := time.Until(time.Unix(st.Reset, 0))
 			if wait < time.Second {
 				wait = time.Second
 			}
-			return apperr.TooManyRequests("Too many failed logins; try again later.", wait)
+			return reservation{}, apperr.TooManyRequests("Too many failed logins; try again later.", wait)
+		}
+		r.last[i] = st.Remaining == 0
+	}
+	return r, nil
+}
+
+// release gives the attempt's places back (a success, or a failure of ours
+// rather than of the password).
+func (r reservation) release(ctx context.Context) { r.releaseFirst(ctx, len(r.keys)) }
+
+func (r reservation) releaseFirst(ctx context.Context, n int) {
+	for i := range n {
+		st, err := r.l.store.Increment(ctx, r.keys[i], -1, r.l.rates[i])
+		if err != nil || st.Reached {
+			continue
+		}
+		// The window ended between reserve and release, so the decrement
+		// opened a new window below zero: put the counter back at zero.
+		if below := st.Remaining - st.Limit; below > 0 {
+			_, _ = r.l.store.Increment(ctx, r.keys[i], below, r.l.rates[i])
 		}
 	}
-	return nil
 }
 
-func (l *loginLimiter) fail(ctx context.Context, email, ip string) {
-	_, _ = l.account.Increment(ctx, email, 1)
-	_, _ = l.address.Increment(ctx, ip, 1)
-}
-
-func (l *loginLimiter) succeed(ctx context.Context, email string) {
-	_, _ = l.account.Reset(ctx, email)
+// addressKey is the unit a client address is limited by: the address for
+// IPv4, the /64 for IPv6, since one subscriber usually holds a whole /64 and
+// can pick any address in it.
+func addressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return a.String()
+	}
+	return p.String()
 }

@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/ulule/limiter/v3"
 	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
-	"github.com/solodestination/api/internal/platform/web"
 )
 
 // Options configure the identity service.
@@ -20,6 +20,11 @@ type Options struct {
 	PasswordParams PasswordParams
 	Now            func() time.Time // nil means time.Now
 	Log            *slog.Logger
+	// FamilyMaxAge is how long one login lasts however often it is
+	// refreshed; zero means DefaultFamilyMaxAge.
+	FamilyMaxAge time.Duration
+	// LoginAttempts holds the login limit counters; nil means process memory.
+	LoginAttempts limiter.Store
 }
 
 // Service implements accounts, login sessions and user administration.
@@ -30,6 +35,8 @@ type Service struct {
 	limiter *loginLimiter
 	now     func() time.Time
 	log     *slog.Logger
+	family  time.Duration
+	pruner  pruner
 }
 
 // NewService wires the identity service.
@@ -47,9 +54,13 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
+	if o.FamilyMaxAge <= 0 {
+		o.FamilyMaxAge = DefaultFamilyMaxAge
+	}
 	now := func() time.Time { return o.Now().UTC() }
 	return &Service{db: db, hash: h, tokens: tokenSigner{key: o.JWTSecret, now: now},
-		limiter: newLoginLimiter(), now: now, log: o.Log}, nil
+		limiter: newLoginLimiter(o.LoginAttempts), now: now, log: o.Log, family: o.FamilyMaxAge,
+		pruner: pruner{every: pruneInterval, batch: pruneBatch}}, nil
 }
 
 func (s *Service) store() store { return store{db: s.db.DB} }
@@ -111,37 +122,53 @@ func (s *Service) Register(ctx context.Context, in Registration) (user, error) {
 // Login checks credentials under the per-account and per-address limits.
 // A wrong email and a wrong password give the same error after the same work.
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Session, error) {
-	if err := s.limiter.check(ctx, email, clientIP); err != nil {
+	seat, err := s.limiter.reserve(ctx, email, clientIP)
+	if err != nil {
 		return Session{}, err
 	}
 	u, found, err := s.store().userByEmail(ctx, email)
 	if err != nil {
+		seat.release(ctx)
 		return Session{}, err
 	}
 	if !s.hash.verify(password, u.PasswordHash) || !found {
-		s.limiter.fail(ctx, email, clientIP)
+		s.loginFailed(ctx, u, found, email, clientIP, seat)
 		return Session{}, apperr.Unauthorized("The email or password is incorrect.")
 	}
+	seat.release(ctx) // successes never count against anyone
 	if u.Disabled {
+		s.security(ctx, "login refused", "reason", "account_disabled", "user_id", u.ID, "ip", clientIP)
 		return Session{}, accountDisabled()
 	}
-	s.limiter.succeed(ctx, email)
-	return s.startSession(ctx, s.store(), u, uuid.Must(uuid.NewV7()))
+	s.pruneRefreshTokens(ctx)
+	now := s.now()
+	return s.startSession(ctx, s.store(), u, family{ID: uuid.Must(uuid.NewV7()), StartedAt: now})
 }
 
 func accountDisabled() error {
 	return &apperr.Error{Kind: apperr.Forbidden, Code: "account_disabled", Detail: "This account has been disabled."}
 }
 
-func (s *Service) startSession(ctx context.Context, st store, u user, family uuid.UUID) (Session, error) {
+// family is one login: every refresh token rotated from it shares its id and
+// its start, which bounds how long the login lasts.
+type family struct {
+	ID        uuid.UUID
+	StartedAt time.Time
+}
+
+func (s *Service) startSession(ctx context.Context, st store, u user, f family) (Session, error) {
 	access, err := s.tokens.issue(u)
 	if err != nil {
 		return Session{}, err
 	}
 	token, hash := newRefreshToken()
 	now := s.now()
-	err = st.insertRefresh(ctx, refreshRow{ID: uuid.Must(uuid.NewV7()), UserID: u.ID, FamilyID: family,
-		TokenHash: hash, ExpiresAt: now.Add(RefreshTokenTTL), CreatedAt: now})
+	expires := now.Add(RefreshTokenTTL)
+	if end := f.StartedAt.Add(s.family); end.Before(expires) {
+		expires = end
+	}
+	err = st.insertRefresh(ctx, refreshRow{ID: uuid.Must(uuid.NewV7()), UserID: u.ID, FamilyID: f.ID,
+		FamilyStartedAt: f.StartedAt, TokenHash: hash, ExpiresAt: expires, CreatedAt: now})
 	if err != nil {
 		return Session{}, err
 	}
@@ -151,11 +178,13 @@ func (s *Service) startSession(ctx context.Context, st store, u user, family uui
 var errInvalidRefresh = apperr.Unauthorized("The refresh token is invalid, expired or revoked; log in again.")
 
 // Refresh spends a refresh token for a new pair (rotation). A token that was
-// already spent or revoked means it leaked: the whole login is revoked.
+// already spent or revoked means it leaked: the whole login is revoked. A
+// login older than the family lifetime ends, however often it was refreshed.
 func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 	var (
-		out    Session
-		reused bool
+		out      Session
+		refused  string // why a known token was refused, for the security log
+		who, fam uuid.UUID
 	)
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
 		st := store{db: tx}
@@ -164,8 +193,22 @@ func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 		if err != nil {
 			return err
 		}
-		if !ok || now.After(rt.ExpiresAt) {
+		if !ok || !now.Before(rt.ExpiresAt) || !now.Before(rt.FamilyStartedAt.Add(s.family)) {
 			return errInvalidRefresh
+		}
+		who, fam = rt.UserID, rt.FamilyID
+		u, err := st.userByID(ctx, rt.UserID)
+		if apperr.KindOf(err) == apperr.NotFound {
+			return errInvalidRefresh
+		}
+		if err != nil {
+			return err
+		}
+		// Disabling revoked every token of the account: presenting one
+		// afterwards is not a leak, and the answer says why.
+		if u.Disabled {
+			refused = "account_disabled"
+			return accountDisabled()
 		}
 		spent := rt.UsedAt != nil || rt.RevokedAt != nil
 		if !spent {
@@ -176,26 +219,25 @@ func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 			spent = !won
 		}
 		if spent {
-			reused = true
+			refused = "reuse"
 			return st.revokeFamily(ctx, rt.FamilyID, now) // committed, then 401 below
 		}
-		u, err := st.userByID(ctx, rt.UserID)
-		if err != nil {
-			return err
-		}
-		if u.Disabled {
-			return accountDisabled()
-		}
-		out, err = s.startSession(ctx, st, u, rt.FamilyID)
+		out, err = s.startSession(ctx, st, u, family{ID: rt.FamilyID, StartedAt: rt.FamilyStartedAt})
 		return err
 	})
+	switch refused {
+	case "reuse":
+		s.security(ctx, "refresh token reused", "reason", "reuse", "user_id", who, "family_id", fam, "login_revoked", err == nil)
+		if err == nil {
+			err = errInvalidRefresh
+		}
+	case "account_disabled":
+		s.security(ctx, "refresh refused", "reason", "account_disabled", "user_id", who, "family_id", fam)
+	}
 	if err != nil {
 		return Session{}, err
 	}
-	if reused {
-		s.log.WarnContext(ctx, "refresh token reused; login revoked", "request_id", web.RequestID(ctx))
-		return Session{}, errInvalidRefresh
-	}
+	s.pruneRefreshTokens(ctx)
 	return out, nil
 }
 

@@ -51,14 +51,15 @@ func fromDomain(u user) userRow {
 }
 
 type refreshRow struct {
-	ID        uuid.UUID `gorm:"primaryKey"`
-	UserID    uuid.UUID
-	FamilyID  uuid.UUID
-	TokenHash []byte
-	ExpiresAt time.Time
-	UsedAt    *time.Time
-	RevokedAt *time.Time
-	CreatedAt time.Time
+	ID              uuid.UUID `gorm:"primaryKey"`
+	UserID          uuid.UUID
+	FamilyID        uuid.UUID
+	FamilyStartedAt time.Time
+	TokenHash       []byte
+	ExpiresAt       time.Time
+	UsedAt          *time.Time
+	RevokedAt       *time.Time
+	CreatedAt       time.Time
 }
 
 func (refreshRow) TableName() string { return "refresh_tokens" }
@@ -195,4 +196,13 @@ func (s store) revokeFamily(ctx context.Context, family uuid.UUID, at time.Time)
 func (s store) revokeAllOfUser(ctx context.Context, userID uuid.UUID, at time.Time) error {
 	return s.db.WithContext(ctx).Model(&refreshRow{}).
 		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at).Error
+}
+
+// pruneRefresh deletes at most limit refresh tokens that expired before now
+// or were revoked before revokedBefore, and says how many.
+func (s store) pruneRefresh(ctx context.Context, now, revokedBefore time.Time, limit int) (int64, error) {
+	dead := s.db.Model(&refreshRow{}).Select("id").
+		Where("expires_at < ? OR revoked_at < ?", now, revokedBefore).Limit(limit)
+	res := s.db.WithContext(ctx).Where("id IN (?)", dead).Delete(&refreshRow{})
+	return res.RowsAffected, res.Error
 }

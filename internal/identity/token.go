@@ -17,6 +17,9 @@ const (
 	Audience        = "solo-destination-api"
 	AccessTokenTTL  = 15 * time.Minute
 	RefreshTokenTTL = 30 * 24 * time.Hour
+	// DefaultFamilyMaxAge is how long one login lasts, however often its
+	// refresh token is rotated (REFRESH_FAMILY_MAX_AGE).
+	DefaultFamilyMaxAge = 90 * 24 * time.Hour
 )
 
 type accessClaims struct {

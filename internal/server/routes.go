@@ -27,10 +27,13 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	auth := identity.NewAuth(d.Identity)
 	v1 := r.Group("/api/v1", auth.Optional())
 
-	v1.POST("/auth/register", web.Handle(identity.Register(d.Identity)))
-	v1.POST("/auth/login", web.Handle(identity.Login(d.Identity)))
-	v1.POST("/auth/refresh", web.Handle(identity.Refresh(d.Identity)))
-	v1.POST("/auth/logout", web.Handle(identity.Logout(d.Identity)))
+	// The auth endpoints never read the bearer token: a stale one that a
+	// client sends out of habit must not stop it from refreshing or logging out.
+	public := r.Group("/api/v1")
+	public.POST("/auth/register", web.Handle(identity.Register(d.Identity)))
+	public.POST("/auth/login", web.Handle(identity.Login(d.Identity)))
+	public.POST("/auth/refresh", web.Handle(identity.Refresh(d.Identity)))
+	public.POST("/auth/logout", web.Handle(identity.Logout(d.Identity)))
 
 	user := v1.Group("", auth.RequireUser())
 	user.GET("/me", web.Handle(identity.GetMe(d.Identity)))

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Environment names.
@@ -35,6 +36,9 @@ type Config struct {
 	TrustedProxies       []string
 	LogLevel             string
 	LogFormat            string
+	// RefreshFamilyMaxAge is how long one login lasts however often it is
+	// refreshed (REFRESH_FAMILY_MAX_AGE, e.g. "90d" or "720h").
+	RefreshFamilyMaxAge time.Duration
 }
 
 // IsProduction reports whether unsafe defaults must be refused.
@@ -100,6 +104,9 @@ func Load(getenv func(string) string) (Config, error) {
 	c.LogFormat = strings.ToLower(env("LOG_FORMAT", logFormatDefault))
 	c.CORSOrigins = splitList(env("CORS_ORIGINS", corsDefault))
 	c.TrustedProxies = splitList(env("TRUSTED_PROXIES", ""))
+	if c.RefreshFamilyMaxAge, err = parseDays(env("REFRESH_FAMILY_MAX_AGE", "90d")); err != nil || c.RefreshFamilyMaxAge < time.Hour {
+		bad("REFRESH_FAMILY_MAX_AGE must be a duration of at least 1h, in days (\"90d\") or Go units (\"720h\")")
+	}
 
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -145,6 +152,15 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, errors.New("invalid configuration:\n  - " + strings.Join(problems, "\n  - "))
 	}
 	return c, nil
+}
+
+// parseDays reads a Go duration, or a whole number of days written "90d".
+func parseDays(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		return time.Duration(n) * 24 * time.Hour, err
+	}
+	return time.ParseDuration(s)
 }
 
 func splitList(s string) []string {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/solodestination/api/internal/platform/config"
 )
@@ -116,5 +117,24 @@ func TestDevelopmentSecretsAreKept(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "jwt_secret")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("secret file: %v %v", fi, err)
+	}
+}
+
+func TestRefreshFamilyMaxAge(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.RefreshFamilyMaxAge != 90*24*time.Hour {
+		t.Fatalf("default = %v, %v; want 90 days", c.RefreshFamilyMaxAge, err)
+	}
+	for in, want := range map[string]time.Duration{"30d": 30 * 24 * time.Hour, "720h": 720 * time.Hour} {
+		c, err := config.Load(env(map[string]string{"REFRESH_FAMILY_MAX_AGE": in}))
+		if err != nil || c.RefreshFamilyMaxAge != want {
+			t.Errorf("%s → %v, %v; want %v", in, c.RefreshFamilyMaxAge, err, want)
+		}
+	}
+	for _, in := range []string{"soon", "0d", "-5d", "10m"} {
+		if _, err := config.Load(env(map[string]string{"REFRESH_FAMILY_MAX_AGE": in})); err == nil ||
+			!strings.Contains(err.Error(), "REFRESH_FAMILY_MAX_AGE") {
+			t.Errorf("%q accepted (err %v)", in, err)
+		}
 	}
 }
