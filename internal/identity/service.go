@@ -80,7 +80,11 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if err != nil {
 		return Session{}, err
 	}
-	if !s.hash.verify(password, u.PasswordHash) || !found {
+	ok, err := s.hash.verify(ctx, password, u.PasswordHash)
+	if err != nil {
+		return Session{}, err
+	}
+	if !ok || !found {
 		s.limiter.fail(ctx, email, clientIP)
 		return Session{}, apperr.Unauthorized("The email or password is incorrect.")
 	}
