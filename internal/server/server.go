@@ -107,10 +107,11 @@ func Compress(h http.Handler) (http.Handler, error) {
 
 func corsMiddleware(origins []string) gin.HandlerFunc {
 	cfg := cors.Config{
-		AllowMethods:  []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
-		AllowHeaders:  []string{"Authorization", "Content-Type", "Accept-Language", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
-		ExposeHeaders: []string{"X-Request-ID", "ETag", "Retry-After", "Content-Language", "Location"},
-		MaxAge:        12 * 60 * 60,
+		AllowMethods: []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
+		AllowHeaders: []string{"Authorization", "Content-Type", "Accept-Language", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
+		ExposeHeaders: []string{"X-Request-ID", "ETag", "Retry-After", "Content-Language", "Location",
+			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
+		MaxAge: 12 * 60 * 60,
 	}
 	switch {
 	case len(origins) == 0:
