@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/solodestination/api/internal/catalog"
 	"github.com/solodestination/api/internal/catalog/image"
@@ -39,6 +40,8 @@ type App struct {
 	Plans    *plan.Service
 	Images   *image.Service
 	Catalog  *catalog.Service
+	// Metrics is the Prometheus registry of the handler (built once per App).
+	Metrics *prometheus.Registry
 }
 
 // Open connects to the configured database, migrates it and builds the services.
@@ -67,6 +70,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, DB: db, Identity: ids, Cursor: cursor.New(cfg.JWTSecret)}
+	a.Metrics = prometheus.NewRegistry()
 	media, err := storage.NewDisk(filepath.Join(cfg.DataDir, "media"))
 	if err != nil {
 		return nil, err
@@ -104,7 +108,7 @@ func (a *App) Seed(ctx context.Context) error {
 // (tests add routes to it).
 func (a *App) Handler(draining *atomic.Bool) (http.Handler, *gin.Engine, error) {
 	engine, err := server.New(server.Deps{Config: a.Config, Log: a.Log, DB: a.DB, Identity: a.Identity,
-		Cursor: a.Cursor, Draining: draining,
+		Cursor: a.Cursor, Draining: draining, Metrics: a.Metrics,
 		Media: a.Media, Reviews: a.Reviews, Plans: a.Plans, Images: a.Images, Catalog: a.Catalog})
 	if err != nil {
 		return nil, nil, err

@@ -20,7 +20,9 @@ import (
 func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	r.GET("/healthz", healthz)
 	r.GET("/readyz", web.Handle(readyz(d)))
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	if d.Config.MetricsAddr == "" { // else cmd/api serves it on its own listener
+		r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	}
 	r.GET("/swagger/*any", swaggerUI())
 	r.GET(storage.URLPrefix+"*key", web.Handle(storage.Serve(d.Media)))
 

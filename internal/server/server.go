@@ -49,6 +49,9 @@ type Deps struct {
 	Plans    *plan.Service
 	Images   *image.Service
 	Catalog  *catalog.Service
+	// Metrics is the registry the HTTP collectors join; nil makes a new one.
+	// With METRICS_ADDR set, cmd/api serves it on its own listener.
+	Metrics *prometheus.Registry
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.
 	Draining *atomic.Bool
@@ -69,7 +72,10 @@ func New(d Deps) (*gin.Engine, error) {
 		d.Draining = &atomic.Bool{}
 	}
 
-	reg := prometheus.NewRegistry()
+	reg := d.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
