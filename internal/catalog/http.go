@@ -47,7 +47,7 @@ import (
 //	@Router			/api/v1/events [get]
 func List(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.cache, listCacheParams) {
 			return nil
 		}
 		ctx := c.Request.Context()
@@ -92,7 +92,7 @@ func List(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router			/api/v1/events/{id} [get]
 func Get(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.cache, noCacheParams) {
 			return nil
 		}
 		ctx := c.Request.Context()
@@ -236,7 +236,7 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router		/api/v1/categories [get]
 func Categories(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.cache, noCacheParams) {
 			return nil
 		}
 		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
@@ -273,7 +273,7 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Router			/api/v1/search [get]
 func Search(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.cache, searchCacheParams) {
 			return nil
 		}
 		q, err := parseSearchQuery(c, svc)
@@ -357,7 +357,7 @@ func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
 //	@Router			/api/v1/search/suggest [get]
 func Suggest(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.cache) {
+		if serveCached(c, svc.cache, suggestCacheParams) {
 			return nil
 		}
 		lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))

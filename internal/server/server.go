@@ -91,6 +91,7 @@ func New(d Deps) (*gin.Engine, error) {
 		web.SecureHeaders(d.Config.IsProduction()),
 		corsMiddleware(d.Config.CORSOrigins),
 		web.LimitBody(),
+		web.LimitQuery(),
 	)
 	r.NoRoute(web.NoRoute)
 	r.NoMethod(web.NoMethod)
