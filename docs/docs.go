@@ -5021,7 +5021,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "Solo Destination API",
-	Description:      "Backend of a city super-app for Surakarta (Solo), Indonesia: tourism catalog, tourist transport with seat booking, local tax payment and permits.\nErrors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=`.",
+	Description:      "Backend of a city super-app for Surakarta (Solo), Indonesia: tourism catalog, tourist transport with seat booking, local tax payment and permits.\nErrors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=`.\nRequests to /api/v1 are limited per client address (per account when signed in): responses carry the IETF `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers, and a client over its limit gets 429 `rate_limited` with `Retry-After`.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -13,6 +13,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/solodestination/api/internal/app"
 	"github.com/solodestination/api/internal/platform/config"
 )
@@ -91,6 +94,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return err
 	}
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, a.Metrics, log, stdout)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics()
+	}
 	base := baseURL(ln.Addr())
 	log.Info("listening", "addr", ln.Addr().String(), "database", string(a.DB.Dialect), "env", cfg.AppEnv,
 		"startup", time.Since(start).Round(time.Millisecond))
@@ -117,6 +128,24 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// serveMetrics serves /metrics on its own address (METRICS_ADDR), so a
+// scraper on an internal network reaches it and the public port does not
+// expose it. The returned func closes the listener.
+func serveMetrics(addr string, reg *prometheus.Registry, log *slog.Logger, stdout io.Writer) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("METRICS_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("metrics listening", "addr", ln.Addr().String())
+	fmt.Fprintf(stdout, "Metrics: %s/metrics\n", baseURL(ln.Addr()))
+	return func() { _ = srv.Close() }, nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

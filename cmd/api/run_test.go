@@ -166,3 +166,50 @@ func TestCommands(t *testing.T) {
 		t.Fatalf("production without secrets: %v", err)
 	}
 }
+
+var metricsURL = regexp.MustCompile(`Metrics: (http://\S+/metrics)`)
+
+// With METRICS_ADDR, /metrics is served there and not on the public port.
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	env := testEnv(t)
+	env["METRICS_ADDR"] = "127.0.0.1:0"
+	env["SEED_DEMO"] = "false"
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	var base, metrics string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && base == ""; time.Sleep(20 * time.Millisecond) {
+		if m := swaggerURL.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+	}
+	m := metricsURL.FindStringSubmatch(out.String())
+	if base == "" || m == nil {
+		t.Fatalf("server did not announce both listeners:\n%s", out.String())
+	}
+	metrics = m[1]
+	get := func(url string) (int, string) {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b := new(bytes.Buffer)
+		b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	get(base + "/healthz")
+	if code, body := get(metrics); code != 200 || !strings.Contains(body, `http_requests_total{method="GET",route="/healthz",status="200"}`) {
+		t.Fatalf("metrics listener: %d\n%.500s", code, body)
+	}
+	if code, _ := get(base + "/metrics"); code != http.StatusNotFound {
+		t.Fatalf("public /metrics = %d, want 404 when METRICS_ADDR is set", code)
+	}
+}

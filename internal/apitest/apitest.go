@@ -49,6 +49,9 @@ func New(t testing.TB, opts ...Option) *API {
 		HTTPAddr: ":0", AppEnv: config.Development, DataDir: t.TempDir(), JWTSecret: Secret,
 		PaymentGateway: "sandbox", PaymentWebhookSecret: []byte("webhook-secret-webhook-secret-0123"),
 		CORSOrigins: []string{"*"}, LogLevel: "error", LogFormat: "text",
+		// Tests send many requests from one address; the tests of the
+		// limits themselves turn them on, set low.
+		RateLimitReadsPerMin: 0, RateLimitWritesPerMin: 0,
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/solodestination/api/internal/audit"
 	"github.com/solodestination/api/internal/catalog"
@@ -80,6 +81,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Plans:    plan.NewService(db),
 		Images:   image.NewService(db, media, log, cache),
 		Audit:    audit.NewService(db),
+		Metrics:  prometheus.NewRegistry(),
 	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {

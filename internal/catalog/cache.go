@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -17,15 +18,60 @@ type cacheTicket struct {
 	gen   uint64
 }
 
+// cacheParams are the query parameters a cached handler reads (besides
+// lang, which enters the key as the negotiated language). The cache key
+// holds only these, in this order and as the handler reads them, so
+// parameters it ignores, repeats it does not read, or another order of the
+// same parameters cannot make new keys.
+type cacheParams []string
+
+var (
+	listCacheParams    = cacheParams{"q", "category", "tag", "near", "radius_m", "open_now", "min_rating", "from", "to", "sort", "status", "limit", "cursor"}
+	searchCacheParams  = cacheParams{"q", "types", "near", "radius_m", "limit", "cursor"}
+	suggestCacheParams = cacheParams{"q"}
+	noCacheParams      = cacheParams{}
+)
+
+// repeatedParams are read with every value (QueryArray); the others by
+// their first value only (Query, GetQuery).
+var repeatedParams = map[string]bool{"tag": true}
+
+// key is the canonical cache key of the request: language, path, and the
+// parameters the handler reads, present ones only, values escaped.
+func (p cacheParams) key(c *gin.Context, lang Lang) string {
+	var b strings.Builder
+	b.WriteString(string(lang))
+	b.WriteByte(' ')
+	b.WriteString(c.Request.URL.Path)
+	b.WriteByte('?')
+	query := c.Request.URL.Query()
+	for _, name := range p {
+		values, ok := query[name]
+		if !ok {
+			continue
+		}
+		if !repeatedParams[name] {
+			values = values[:1]
+		}
+		for _, v := range values {
+			b.WriteString(name)
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
+			b.WriteByte('&')
+		}
+	}
+	return b.String()
+}
+
 // serveCached answers an anonymous public read from the response cache when
 // it can. On a miss it leaves a ticket so writeBody stores the response.
 // Authenticated requests bypass the cache: staff may see unpublished data.
-func serveCached(c *gin.Context, cache *httpcache.Cache) bool {
+func serveCached(c *gin.Context, cache *httpcache.Cache, params cacheParams) bool {
 	if cache == nil || c.GetHeader("Authorization") != "" {
 		return false
 	}
 	lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
-	key := string(lang) + " " + c.Request.URL.Path + "?" + c.Request.URL.RawQuery
+	key := params.key(c, lang)
 	if e, ok := cache.Get(key); ok {
 		writeEntry(c, http.StatusOK, e)
 		return true

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/solodestination/api/internal/apitest"
@@ -95,4 +97,49 @@ func TestCachedResponsesCompressAndRevalidate(t *testing.T) {
 	if api.DB.Queries.Count() == 0 {
 		t.Fatal("an authenticated read was served from the cache")
 	}
+}
+
+// The cache key holds only the parameters a handler reads: unknown
+// parameters, their order and repeats the handler ignores all share one
+// entry, so clients cannot fill memory with keys (3000 requests with long
+// unknown parameters once grew the process by 300 MB).
+func TestUnknownParametersShareOneCacheEntry(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	staff := tourismStaff(api)
+	create(t, api, staff, "attractions", body("attractions", "Museum Kunci"))
+
+	list := "/api/v1/attractions?sort=name&limit=5"
+	first := api.Get(list, apitest.Anonymous).Expect(http.StatusOK)
+	api.Get(list, apitest.Anonymous).Expect(http.StatusOK)
+	api.DB.Queries.Reset()
+	junk := strings.Repeat("j", 3000)
+	for i := range 200 {
+		path := fmt.Sprintf("/api/v1/attractions?utm_%d=%s&limit=5&sort=name&sort=rating&lang=", i, junk)
+		r := api.Get(path, apitest.Anonymous).Expect(http.StatusOK)
+		if !bytes.Equal(r.Body, first.Body) {
+			t.Fatal("a request with unknown parameters got another body")
+		}
+	}
+	if n := api.DB.Queries.Count(); n != 0 {
+		t.Fatalf("requests differing only in unknown parameters ran %d queries: each made a new cache key", n)
+	}
+
+	// A parameter the handler reads still tells responses apart.
+	var p page
+	api.Get("/api/v1/attractions?sort=name&limit=5&tag=no-such-tag", apitest.Anonymous).Expect(http.StatusOK).JSON(&p)
+	if len(p.Data) != 0 {
+		t.Fatalf("tag filter served from another key: %v", p.Data)
+	}
+}
+
+// Query strings over 4 KiB are refused before any handler runs.
+func TestLongQueryStringsAreRefused(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	long := "?q=" + strings.Repeat("a", 5000)
+	for _, path := range []string{"/api/v1/attractions", "/api/v1/search", "/api/v1/me", "/healthz", "/nowhere"} {
+		api.Get(path+long, apitest.Anonymous).ExpectProblem(http.StatusRequestURITooLong, "uri_too_long")
+	}
+	api.Get("/api/v1/attractions?tag="+strings.Repeat("a", 4000), apitest.Anonymous).Expect(http.StatusOK)
 }

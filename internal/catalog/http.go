@@ -47,7 +47,7 @@ import (
 //	@Router			/api/v1/events [get]
 func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache()) {
+		if serveCached(c, svc.responseCache(), listCacheParams) {
 			return nil
 		}
 		ctx := c.Request.Context()
@@ -90,7 +90,7 @@ func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 //	@Router			/api/v1/events/{id} [get]
 func Get(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache()) {
+		if serveCached(c, svc.responseCache(), noCacheParams) {
 			return nil
 		}
 		ctx := c.Request.Context()
@@ -234,7 +234,7 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router		/api/v1/categories [get]
 func Categories(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache()) {
+		if serveCached(c, svc.responseCache(), noCacheParams) {
 			return nil
 		}
 		lang := web.RequestLang(c)
@@ -271,7 +271,7 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Router			/api/v1/search [get]
 func Search(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache()) {
+		if serveCached(c, svc.responseCache(), searchCacheParams) {
 			return nil
 		}
 		q, page, err := parseSearchQuery(c, pg)
@@ -356,7 +356,7 @@ func parseSearchFilters(c *gin.Context) (searchQuery, error) {
 //	@Router			/api/v1/search/suggest [get]
 func Suggest(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache()) {
+		if serveCached(c, svc.responseCache(), suggestCacheParams) {
 			return nil
 		}
 		lang := web.RequestLang(c)

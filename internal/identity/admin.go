@@ -96,7 +96,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 }
 
 func (s *Service) createAccount(ctx context.Context, st store, in Registration, role Role, dept Department) (user, error) {
-	hash, err := s.hash.hash(in.Password)
+	hash, err := s.hash.hash(ctx, in.Password)
 	if err != nil {
 		return user{}, err
 	}

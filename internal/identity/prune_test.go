@@ -20,7 +20,7 @@ func TestPruneRefreshTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	u, err := svc.Register(ctx, registerRequest{Email: "prune@example.org", Password: "prune-password", Name: "Prune"})
+	u, err := svc.Register(ctx, Registration{Email: "prune@example.org", Password: "prune-password", Name: "Prune"})
 	if err != nil {
 		t.Fatal(err)
 	}

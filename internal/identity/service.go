@@ -131,7 +131,12 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 		seat.release(ctx)
 		return Session{}, err
 	}
-	if !s.hash.verify(password, u.PasswordHash) || !found {
+	ok, err := s.hash.verify(ctx, password, u.PasswordHash)
+	if err != nil {
+		seat.release(ctx) // hashing was busy: the password was never checked
+		return Session{}, err
+	}
+	if !ok || !found {
 		s.loginFailed(ctx, u, found, email, clientIP, seat)
 		return Session{}, apperr.Unauthorized("The email or password is incorrect.")
 	}

@@ -20,12 +20,14 @@ import (
 func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	r.GET("/healthz", healthz)
 	r.GET("/readyz", web.Handle(readyz(d)))
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	if d.Config.MetricsAddr == "" { // else cmd/api serves it on its own listener
+		r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	}
 	r.GET("/swagger/*any", swaggerUI())
 	r.GET(storage.URLPrefix+"*key", web.Handle(storage.Serve(d.Media)))
 
 	auth := identity.NewAuth(d.Identity)
-	v1 := r.Group("/api/v1", auth.Optional())
+	v1 := r.Group("/api/v1", auth.Optional(), rateLimit(d))
 
 	// The auth endpoints never read the bearer token: a stale one that a
 	// client sends out of habit must not stop it from refreshing or logging out.

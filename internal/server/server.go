@@ -5,6 +5,7 @@
 //	@version					1.0.0
 //	@description				Backend of a city super-app for Surakarta (Solo), Indonesia: tourism catalog, tourist transport with seat booking, local tax payment and permits.
 //	@description				Errors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=`.
+//	@description				Requests to /api/v1 are limited per client address (per account when signed in): responses carry the IETF `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers, and a client over its limit gets 429 `rate_limited` with `Retry-After`.
 //	@license.name				MIT
 //	@BasePath					/
 //	@securityDefinitions.apikey	BearerAuth
@@ -46,6 +47,9 @@ type Deps struct {
 	DB     *database.DB
 	Pager  web.Pager       // signs the cursors of every list
 	Media  storage.Storage // public files, served at /media
+	// Metrics is the registry the HTTP collectors join; nil makes a new one.
+	// With METRICS_ADDR set, cmd/api serves it on its own listener.
+	Metrics *prometheus.Registry
 
 	Identity *identity.Service
 	Catalog  *catalog.Service
@@ -74,7 +78,10 @@ func New(d Deps) (*gin.Engine, error) {
 		d.Draining = &atomic.Bool{}
 	}
 
-	reg := prometheus.NewRegistry()
+	reg := d.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -90,6 +97,7 @@ func New(d Deps) (*gin.Engine, error) {
 		web.SecureHeaders(d.Config.IsProduction()),
 		corsMiddleware(d.Config.CORSOrigins),
 		web.LimitBody(),
+		web.LimitQuery(),
 	)
 	r.NoRoute(web.NoRoute)
 	r.NoMethod(web.NoMethod)
@@ -112,10 +120,11 @@ func Compress(h http.Handler) (http.Handler, error) {
 
 func corsMiddleware(origins []string) gin.HandlerFunc {
 	cfg := cors.Config{
-		AllowMethods:  []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
-		AllowHeaders:  []string{"Authorization", "Content-Type", "Accept-Language", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
-		ExposeHeaders: []string{"X-Request-ID", "ETag", "Retry-After", "Content-Language", "Location"},
-		MaxAge:        12 * 60 * 60,
+		AllowMethods: []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
+		AllowHeaders: []string{"Authorization", "Content-Type", "Accept-Language", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
+		ExposeHeaders: []string{"X-Request-ID", "ETag", "Retry-After", "Content-Language", "Location",
+			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
+		MaxAge: 12 * 60 * 60,
 	}
 	switch {
 	case len(origins) == 0:

@@ -17,6 +17,16 @@ const (
 	Production  = "production"
 )
 
+// Default request limits per client and minute. One address often stands
+// for many phones (carrier NAT, campus and hotel Wi-Fi) and a busy app
+// screen makes 5–10 reads, so reads allow 10 a second sustained; writes
+// (reviews, favourites, sign-ups, logins) are rarer and cost more, 2 a
+// second. Signed-in callers are counted per account, not per address.
+const (
+	DefaultReadsPerMin  = 600
+	DefaultWritesPerMin = 120
+)
+
 // MinSecretBytes is the shortest HMAC key accepted in production.
 const MinSecretBytes = 32
 
@@ -39,6 +49,13 @@ type Config struct {
 	// RefreshFamilyMaxAge is how long one login lasts however often it is
 	// refreshed (REFRESH_FAMILY_MAX_AGE, e.g. "90d" or "720h").
 	RefreshFamilyMaxAge time.Duration
+	// MetricsAddr, when set, serves /metrics on its own listener instead of
+	// the public one.
+	MetricsAddr string
+	// Requests per minute per client address (per account when signed in);
+	// 0 turns a limit off.
+	RateLimitReadsPerMin  int
+	RateLimitWritesPerMin int
 }
 
 // IsProduction reports whether unsafe defaults must be refused.
@@ -84,6 +101,16 @@ func Load(getenv func(string) string) (Config, error) {
 		LogLevel:       strings.ToLower(env("LOG_LEVEL", "info")),
 	}
 	c.PaymentWebhookSecret = []byte(secret("PAYMENT_WEBHOOK_SECRET"))
+	c.MetricsAddr = env("METRICS_ADDR", "")
+	perMinute := func(name string, def int) int {
+		n, err := strconv.Atoi(env(name, strconv.Itoa(def)))
+		if err != nil || n < 0 {
+			bad("%s must be a whole number of requests per minute, 0 to turn the limit off", name)
+		}
+		return n
+	}
+	c.RateLimitReadsPerMin = perMinute("RATE_LIMIT_READS_PER_MIN", DefaultReadsPerMin)
+	c.RateLimitWritesPerMin = perMinute("RATE_LIMIT_WRITES_PER_MIN", DefaultWritesPerMin)
 
 	if c.AppEnv != Development && c.AppEnv != Production {
 		bad("APP_ENV must be %q or %q, not %q", Development, Production, c.AppEnv)

@@ -138,3 +138,26 @@ func TestRefreshFamilyMaxAge(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitsAndMetricsAddress(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RateLimitReadsPerMin != config.DefaultReadsPerMin || c.RateLimitWritesPerMin != config.DefaultWritesPerMin || c.MetricsAddr != "" {
+		t.Fatalf("defaults: reads %d, writes %d, metrics %q", c.RateLimitReadsPerMin, c.RateLimitWritesPerMin, c.MetricsAddr)
+	}
+	c, err = config.Load(env(map[string]string{"RATE_LIMIT_READS_PER_MIN": "0", "RATE_LIMIT_WRITES_PER_MIN": "5000", "METRICS_ADDR": "127.0.0.1:9090"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RateLimitReadsPerMin != 0 || c.RateLimitWritesPerMin != 5000 || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Fatalf("overrides: %+v", c)
+	}
+	for _, v := range []string{"-1", "many", "1.5"} {
+		_, err := config.Load(env(map[string]string{"RATE_LIMIT_WRITES_PER_MIN": v}))
+		if err == nil || !strings.Contains(err.Error(), "RATE_LIMIT_WRITES_PER_MIN") {
+			t.Errorf("RATE_LIMIT_WRITES_PER_MIN=%s: %v", v, err)
+		}
+	}
+}

@@ -42,8 +42,19 @@ type Cache struct {
 	// seen holds keys asked for in the last SeenWindow: a response is
 	// stored only when its key comes back, so one-off requests (a nearby
 	// search from a unique GPS fix) cost neither memory nor a compression.
-	seen map[string]time.Time
+	// It is bounded by the bytes of its keys, not their number: keys carry
+	// client-chosen parameter values.
+	seen      map[string]time.Time
+	seenBytes int
 }
+
+// MaxSeenBytes bounds the keys remembered in the seen map. Past it the map
+// starts again: a key then needs one more request before it is stored.
+const MaxSeenBytes = 4 << 20
+
+// entryOverhead approximates what a map slot, an Entry and a time.Time cost
+// beyond the key and bodies, so many tiny entries still count.
+const entryOverhead = 128
 
 // SeenWindow is how long a first request makes its key worth storing.
 const SeenWindow = time.Minute
@@ -88,8 +99,12 @@ func (c *Cache) Put(key string, gen uint64, e *Entry) *Entry {
 	c.mu.Lock()
 	first, ok := c.seen[key]
 	if !ok || now.Sub(first) > SeenWindow {
-		if len(c.seen) >= 4*1024*1024/64 { // ~4 MiB of keys
-			c.seen = map[string]time.Time{}
+		size := len(key) + entryOverhead
+		if !ok && c.seenBytes+size > MaxSeenBytes {
+			c.seen, c.seenBytes = map[string]time.Time{}, 0
+		}
+		if _, again := c.seen[key]; !again {
+			c.seenBytes += size
 		}
 		c.seen[key] = now
 		c.mu.Unlock()
@@ -101,7 +116,7 @@ func (c *Cache) Put(key string, gen uint64, e *Entry) *Entry {
 		e.Gzip = compress(e.Body)
 	}
 	e.gen, e.expires = gen, now.Add(c.ttl)
-	size := len(key) + len(e.Body) + len(e.Gzip)
+	size := len(key) + len(e.Body) + len(e.Gzip) + entryOverhead
 	c.mu.Lock()
 	if c.bytes+size > c.maxBytes {
 		// A full cache is cleared rather than evicted entry by entry: cheap,
@@ -109,12 +124,20 @@ func (c *Cache) Put(key string, gen uint64, e *Entry) *Entry {
 		c.entries, c.bytes = map[string]*Entry{}, 0
 	}
 	if old, ok := c.entries[key]; ok {
-		c.bytes -= len(key) + len(old.Body) + len(old.Gzip)
+		c.bytes -= len(key) + len(old.Body) + len(old.Gzip) + entryOverhead
 	}
 	c.entries[key] = e
 	c.bytes += size
 	c.mu.Unlock()
 	return e
+}
+
+// Footprint is the bytes the cache holds: its entries and the keys it has
+// seen, each with an estimate of its bookkeeping.
+func (c *Cache) Footprint() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.bytes + c.seenBytes
 }
 
 var writers = sync.Pool{New: func() any {
