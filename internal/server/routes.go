@@ -25,7 +25,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	r.GET(storage.URLPrefix+"*key", web.Handle(storage.Serve(d.Media)))
 
 	auth := identity.NewAuth(d.Identity)
-	v1 := r.Group("/api/v1", auth.Optional())
+	v1 := r.Group("/api/v1", web.CleanURL(), auth.Optional())
 
 	v1.POST("/auth/register", web.Handle(identity.Register(d.Identity)))
 	v1.POST("/auth/login", web.Handle(identity.Login(d.Identity)))
