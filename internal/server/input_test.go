@@ -106,7 +106,9 @@ func TestHostileTextIsRefusedAndNotStored(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := api.Do(tc.req)
+			a := *api
+			a.T = t
+			r := a.Do(tc.req)
 			code := "bad_request"
 			if tc.status == 422 {
 				code = "validation_failed"
@@ -136,10 +138,10 @@ func TestHostileTextIsRefusedAndNotStored(t *testing.T) {
 	}
 }
 
-// TestFreeTextKeepsLineBreaks: descriptions, review text and itinerary notes
-// are free text and keep newlines and tabs; passwords may hold anything but
-// NUL.
-func TestFreeTextKeepsLineBreaks(t *testing.T) {
+// TestLineBreaksOnlyInFreeText: descriptions, review text and itinerary
+// notes are free text and keep newlines and tabs, names do not; passwords
+// may hold anything but NUL.
+func TestLineBreaksOnlyInFreeText(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
 	staff := api.Staff(identity.DeptTourism)
@@ -150,6 +152,12 @@ func TestFreeTextKeepsLineBreaks(t *testing.T) {
 	api.Send(http.MethodPost, "/api/v1/attractions?lang=all",
 		newListingBody(map[string]any{"id": "Museum Radya Pustaka"}, map[string]any{"id": desc, "en": "One\ntwo"}), staff).
 		Expect(http.StatusCreated).JSON(&created)
+	api.Send(http.MethodPost, "/api/v1/attractions",
+		newListingBody(map[string]any{"id": "Museum\nRadya Pustaka"}, map[string]any{"id": desc}), staff).
+		ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
+	api.Send(http.MethodPatch, "/api/v1/attractions/"+created["id"].(string),
+		map[string]any{"name": map[string]any{"id": "Museum", "en": "Museum\tRadya"}}, staff).
+		ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
 	var read map[string]any
 	api.Get("/api/v1/attractions/"+created["id"].(string)+"?lang=id", apitest.Anonymous).Expect(http.StatusOK).JSON(&read)
 	if read["description"] != desc {
@@ -174,6 +182,11 @@ func TestFreeTextKeepsLineBreaks(t *testing.T) {
 		Expect(http.StatusCreated).JSON(&it)
 	if items, _ := it["items"].([]any); len(items) != 1 || items[0].(map[string]any)["note"] != "Pagi.\nBawa air." {
 		t.Errorf("itinerary items %v", it["items"])
+	}
+	api.Send(http.MethodPatch, "/api/v1/me/itineraries/"+it["id"].(string), map[string]any{"name": "Solo\nTrip"}, tab).
+		ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
+	if got := api.Get("/api/v1/attractions/"+created["id"].(string)+"?lang=en", apitest.Anonymous).Map()["name"]; got != "Museum Radya Pustaka" {
+		t.Errorf("name %q", got)
 	}
 }
 
