@@ -27,3 +27,4 @@ bench:
 # Coverage-guided fuzzing of request decoding (its seed corpus runs in every go test).
 fuzz:
 	go test -run '^$$' -fuzz FuzzBindJSON -fuzztime 60s ./internal/platform/web/
+	go test -run '^$$' -fuzz FuzzProfileName -fuzztime 30s ./internal/server/

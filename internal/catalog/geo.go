@@ -2,8 +2,9 @@ package catalog
 
 import (
 	"math"
-	"strconv"
 	"strings"
+
+	"github.com/solodestination/api/internal/platform/web"
 )
 
 // Location is a WGS84 point.
@@ -41,8 +42,8 @@ func parseNear(s string) (Location, bool) {
 	if !ok {
 		return Location{}, false
 	}
-	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	lng, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	lat, err1 := web.ParseFinite(strings.TrimSpace(a))
+	lng, err2 := web.ParseFinite(strings.TrimSpace(b))
 	if err1 != nil || err2 != nil || !validLatLng(lat, lng) {
 		return Location{}, false
 	}

@@ -32,10 +32,10 @@ const (
 // caller may not set (id, slug, rating, timestamps).
 type listingRequest struct {
 	Name         *Text               `json:"name"`
-	Description  *Text               `json:"description"`
+	Description  *Text               `json:"description" text:"multiline"`
 	Category     *string             `json:"category" example:"heritage_palace"`
 	Tags         *[]string           `json:"tags" maxItems:"20" example:"heritage,royal"`
-	Address      *string             `json:"address" maxLength:"300" example:"Jl. Sidikoro, Baluwarti, Pasar Kliwon, Surakarta"`
+	Address      *string             `json:"address" text:"multiline" maxLength:"300" example:"Jl. Sidikoro, Baluwarti, Pasar Kliwon, Surakarta"`
 	Location     *locationInput      `json:"location"`
 	OpeningHours *[]hoursInput       `json:"opening_hours" maxItems:"50"`
 	Contact      *Contact            `json:"contact"`

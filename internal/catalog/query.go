@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -158,11 +159,9 @@ func parseListFilters(c *gin.Context, k kind.Kind, who identity.Actor) (listQuer
 			return q, apperr.BadRequest("open_now must be true or false.")
 		}
 	}
-	if raw, ok := c.GetQuery("min_rating"); ok {
-		f, err := strconv.ParseFloat(raw, 64)
-		if err != nil || f < 0 || f > 5 {
-			return q, apperr.BadRequest("min_rating must be a number from 0 to 5.")
-		}
+	if f, ok, err := web.QueryFloat(c, "min_rating", 0, 5); err != nil {
+		return q, err
+	} else if ok {
 		q.MinRating = &f
 	}
 	if err := parseEventWindow(c, &q); err != nil {
@@ -189,6 +188,9 @@ func parseStatusFilter(raw string, who identity.Actor) (statusFilter, error) {
 
 // parseSearchText folds q into search words; blank or wordless q is a 400.
 func parseSearchText(raw string) ([]string, error) {
+	if utf8.RuneCountInString(raw) > maxQueryLen {
+		return nil, apperr.BadRequest(fmt.Sprintf("q must be at most %d characters.", maxQueryLen))
+	}
 	toks := tokens(raw)
 	if len(toks) == 0 {
 		return nil, apperr.BadRequest("q must contain at least one letter or digit.")
@@ -212,7 +214,7 @@ func parseNearRadius(c *gin.Context) (*Location, float64, error) {
 	}
 	r := float64(DefaultRadiusM)
 	if hasRadius {
-		f, err := strconv.ParseFloat(rawRadius, 64)
+		f, err := web.ParseFinite(rawRadius)
 		if err != nil || !(f > 0 && f <= MaxRadiusM) {
 			return nil, 0, apperr.BadRequest(fmt.Sprintf("radius_m must be a number of metres above 0 and at most %d.", MaxRadiusM))
 		}

@@ -25,7 +25,7 @@ var phonePattern = regexp.MustCompile(`^\+?[0-9]{8,15}$`)
 
 type registerRequest struct {
 	Email    string `json:"email" binding:"required,email,max=254" example:"sari@example.com"`
-	Password string `json:"password" binding:"required" minLength:"10" maxLength:"128" example:"kain-batik-2026"`
+	Password string `json:"password" binding:"required" text:"secret" minLength:"10" maxLength:"128" example:"kain-batik-2026"`
 	Name     string `json:"name" binding:"required,max=100" example:"Sari Wulandari"`
 	Phone    string `json:"phone,omitempty" maxLength:"16" example:"+6281234567890"`
 } // @name RegisterRequest
@@ -59,7 +59,7 @@ func normalizePhone(s string) string {
 
 type loginRequest struct {
 	Email    string `json:"email" binding:"required,max=254" example:"user@example.com"`
-	Password string `json:"password" binding:"required,max=128" example:"solo-demo-2026"`
+	Password string `json:"password" binding:"required,max=128" text:"secret" example:"solo-demo-2026"`
 } // @name LoginRequest
 
 func (r *loginRequest) Normalize() { r.Email = strings.ToLower(strings.TrimSpace(r.Email)) }

@@ -27,11 +27,15 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	r.GET(storage.URLPrefix+"*key", web.Handle(storage.Serve(d.Media)))
 
 	auth := identity.NewAuth(d.Identity)
-	v1 := r.Group("/api/v1", auth.Optional(), rateLimit(d))
+	// One limiter for the whole API (its counters are shared by both groups);
+	// every path and query value is checked for hostile characters first.
+	limit := rateLimit(d)
+	api := r.Group("/api/v1", web.CleanURL())
+	v1 := api.Group("", auth.Optional(), limit)
 
 	// The auth endpoints never read the bearer token: a stale one that a
 	// client sends out of habit must not stop it from refreshing or logging out.
-	public := r.Group("/api/v1")
+	public := api.Group("", limit)
 	public.POST("/auth/register", web.Handle(identity.Register(d.Identity)))
 	public.POST("/auth/login", web.Handle(identity.Login(d.Identity)))
 	public.POST("/auth/refresh", web.Handle(identity.Refresh(d.Identity)))

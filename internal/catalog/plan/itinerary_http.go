@@ -60,7 +60,7 @@ type itemRequest struct {
 	Kind kindParam `json:"kind" validate:"required" enums:"attractions,culinary,events" swaggertype:"string" example:"attractions"`
 	ID   string    `json:"id" validate:"required" maxLength:"200" example:"keraton-kasunanan-surakarta"`
 	Day  int       `json:"day" validate:"required" minimum:"1" maximum:"365" example:"1"`
-	Note string    `json:"note,omitempty" maxLength:"500" example:"Datang pagi, sebelum ramai."`
+	Note string    `json:"note,omitempty" text:"multiline" maxLength:"500" example:"Datang pagi, sebelum ramai."`
 } // @name ItineraryItemInput
 
 func toItemInputs(in []itemRequest) *[]ItemInput {

@@ -16,7 +16,7 @@ import (
 
 type createReviewRequest struct {
 	Rating *int   `json:"rating" binding:"required" minimum:"1" maximum:"5" example:"5"`
-	Text   string `json:"text,omitempty" maxLength:"2000" example:"Keraton yang megah, pemandunya ramah."`
+	Text   string `json:"text,omitempty" text:"multiline" maxLength:"2000" example:"Keraton yang megah, pemandunya ramah."`
 } // @name CreateReviewRequest
 
 func (r *createReviewRequest) Normalize() { r.Text = strings.TrimSpace(r.Text) }

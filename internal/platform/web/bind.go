@@ -1,14 +1,20 @@
 package web
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
@@ -46,25 +52,58 @@ type Normalizer interface {
 }
 
 // BindJSON decodes the JSON body into dst and validates it. Malformed JSON,
-// wrong types and unknown enum values are 400; well-formed bodies that break
-// the rules are 422 with per-field errors; a non-JSON body is 415.
+// invalid UTF-8, duplicate keys, a null body, wrong types and unknown enum
+// values are 400; well-formed bodies that break the rules, including strings
+// with characters their field may not hold, are 422 with per-field errors; a
+// body that is not application/json is 415.
+//
+// Decoding uses encoding/json v2 semantics (github.com/go-json-experiment/json,
+// the proposal's reference implementation): keys match field names exactly
+// (a key differing only in case is an unknown field and ignored, where
+// encoding/json would match it), duplicate keys and invalid UTF-8 are
+// errors, and every error carries the JSON path of the value at fault.
 func BindJSON(c *gin.Context, dst any) error {
 	if !IsJSON(c.GetHeader("Content-Type")) {
 		return &apperr.Error{Kind: apperr.UnsupportedMediaType, Code: "unsupported_media_type",
 			Detail: "Send the body as application/json."}
 	}
-	dec := json.NewDecoder(c.Request.Body)
-	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return PayloadTooLarge(tooLarge.Limit)
+		}
+		return apperr.BadRequest("The request body could not be read.")
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return apperr.BadRequest("The body must hold exactly one JSON value.")
+	if err := decodeJSON(body, dst); err != nil {
+		return err
 	}
 	return Validate(dst)
 }
 
-// Validate normalises dst, then runs the struct-tag rules and then the type's own Validate.
+func decodeJSON(body []byte, dst any) error {
+	if !utf8.Valid(body) {
+		return apperr.BadRequest("The request body is not valid UTF-8.")
+	}
+	switch string(bytes.Trim(body, " \t\r\n")) {
+	case "":
+		return apperr.BadRequest("The request body is empty; send a JSON object.")
+	case "null":
+		return apperr.BadRequest("The body must be a JSON object, not null.")
+	}
+	if err := jsonv2.Unmarshal(body, dst); err != nil {
+		return decodeError(err)
+	}
+	return nil
+}
+
+// Validate normalises dst, then refuses strings with characters their field
+// may not hold (see TextRule), then runs the struct-tag rules and then the
+// type's own Validate.
 func Validate(dst any) error {
+	if fields := textProblems(dst); len(fields) > 0 {
+		return apperr.Validation(fields)
+	}
 	if n, ok := dst.(Normalizer); ok {
 		n.Normalize()
 	}
@@ -91,36 +130,75 @@ func Validate(dst any) error {
 	return nil
 }
 
-// IsJSON reports whether a Content-Type header names JSON.
+// IsJSON reports whether a Content-Type header is application/json, in
+// UTF-8 if it names a charset. Other JSON media types
+// (application/merge-patch+json) have other semantics and are refused.
 func IsJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != "application/json" {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8")
 }
 
 func decodeError(err error) error {
 	var (
-		syntax   *json.SyntaxError
-		typ      *json.UnmarshalTypeError
-		tooLarge *http.MaxBytesError
+		syntax   *jsontext.SyntacticError
+		semantic *jsonv2.SemanticError
 	)
 	if e, ok := apperr.As(err); ok {
 		return e
 	}
 	switch {
-	case errors.As(err, &tooLarge):
-		return PayloadTooLarge(tooLarge.Limit)
-	case errors.Is(err, io.EOF):
-		return apperr.BadRequest("The request body is empty; send a JSON object.")
-	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
-		return apperr.BadRequest("The request body is not valid JSON.")
-	case errors.As(err, &typ):
-		if typ.Field != "" {
-			return apperr.BadRequest(fmt.Sprintf("Field %q must be %s.", typ.Field, jsonKind(typ.Type)))
+	case errors.As(err, &syntax):
+		if errors.Is(syntax.Err, jsontext.ErrDuplicateName) {
+			return fieldError(jsonPath(syntax.JSONPointer), "appears more than once")
 		}
-		return apperr.BadRequest(fmt.Sprintf("The body must be %s.", jsonKind(typ.Type)))
+		return apperr.BadRequest("The request body is not valid JSON.")
+	case errors.As(err, &semantic):
+		field := jsonPath(semantic.JSONPointer)
+		want := "a valid value"
+		if semantic.GoType != nil {
+			want = jsonKind(semantic.GoType)
+		}
+		if field == "" {
+			return apperr.BadRequest(fmt.Sprintf("The body must be %s.", want))
+		}
+		return fieldError(field, "must be "+want)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return apperr.BadRequest("The request body is not valid JSON.")
 	default:
 		return apperr.BadRequest("The request body could not be read as JSON.")
 	}
+}
+
+// fieldError is a 400 about one value of the body, named in the detail and
+// in errors[] so clients can point at it.
+func fieldError(field, problem string) *apperr.Error {
+	if field == "" {
+		field = "body"
+	}
+	return &apperr.Error{Kind: apperr.Invalid, Code: "bad_request",
+		Detail: fmt.Sprintf("Field %q %s.", field, problem), Fields: map[string]string{field: problem}}
+}
+
+// jsonPath writes a JSON pointer (/items/2/note) the way validation errors
+// name fields (items[2].note). A key made of digits reads as an index; no
+// request body has such keys.
+func jsonPath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
 }
 
 // PayloadTooLarge is the 413 for a body over its limit.
@@ -130,6 +208,12 @@ func PayloadTooLarge(limit int64) *apperr.Error {
 }
 
 func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == reflect.TypeFor[time.Time]() {
+		return "a time in RFC 3339 format, e.g. 2026-08-17T19:00:00+07:00"
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
