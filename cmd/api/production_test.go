@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,13 +133,14 @@ func TestDevelopmentWarnsWhenExposed(t *testing.T) {
 }
 
 func TestHealthcheckCommand(t *testing.T) {
-	status := http.StatusOK
+	var status atomic.Int32 // the test changes it while the server reads it
+	status.Store(http.StatusOK)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/healthz" {
 			http.NotFound(w, r)
 			return
 		}
-		w.WriteHeader(status)
+		w.WriteHeader(int(status.Load()))
 	}))
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
@@ -153,7 +155,7 @@ func TestHealthcheckCommand(t *testing.T) {
 			t.Errorf("healthy server at %s: %v", addr, err)
 		}
 	}
-	status = http.StatusServiceUnavailable
+	status.Store(http.StatusServiceUnavailable)
 	if err := check(":" + port); err == nil || !strings.Contains(err.Error(), "503") {
 		t.Errorf("unhealthy server: %v", err)
 	}
