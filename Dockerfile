@@ -16,5 +16,7 @@ WORKDIR /data
 ENV HTTP_ADDR=:8080 DATA_DIR=/data
 EXPOSE 8080
 USER nonroot:nonroot
+# The image has no shell or curl: the binary checks its own /healthz on HTTP_ADDR.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["/api", "healthcheck"]
 ENTRYPOINT ["/api"]
 CMD ["serve"]

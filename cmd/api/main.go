@@ -1,8 +1,9 @@
 // Command api serves the Solo Destination API.
 //
-//	api [serve]   migrate, seed when configured, and serve HTTP (default)
-//	api migrate   apply pending migrations and exit
-//	api seed      load the demo content into an empty database and exit
+//	api [serve]      migrate, seed when configured, and serve HTTP (default)
+//	api migrate      apply pending migrations and exit
+//	api seed         load the demo content into an empty database and exit
+//	api healthcheck  exit 0 when the server on HTTP_ADDR answers /healthz (for containers)
 package main
 
 import (

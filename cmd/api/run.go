@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) > 0 {
 		cmd = args[0]
 	}
+	if cmd == "healthcheck" {
+		// Needs no configuration beyond the address: a health check must not
+		// fail because a secret file is unreadable from its exec context.
+		addr := strings.TrimSpace(getenv("HTTP_ADDR"))
+		if addr == "" {
+			addr = config.DefaultHTTPAddr
+		}
+		return healthcheck(ctx, addr, stdout)
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
@@ -34,6 +44,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	log := newLogger(cfg, stdout)
+	for _, w := range cfg.Warnings() {
+		log.Warn("unsafe configuration: " + w)
+	}
 
 	switch cmd {
 	case "migrate":
@@ -56,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "serve":
 		return serve(ctx, cfg, log, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate or seed)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, seed or healthcheck)", cmd)
 	}
 }
 
@@ -103,6 +116,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		defer stopMetrics()
 	}
 	base := baseURL(ln.Addr())
+	warnIfExposed(log, cfg, ln.Addr())
 	log.Info("listening", "addr", ln.Addr().String(), "database", string(a.DB.Dialect), "env", cfg.AppEnv,
 		"startup", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "Solo Destination API on %s\nSwagger UI: %s/swagger/index.html\n", base, base)
@@ -146,6 +160,64 @@ func serveMetrics(addr string, reg *prometheus.Registry, log *slog.Logger, stdou
 	log.Info("metrics listening", "addr", ln.Addr().String())
 	fmt.Fprintf(stdout, "Metrics: %s/metrics\n", baseURL(ln.Addr()))
 	return func() { _ = srv.Close() }, nil
+}
+
+// warnIfExposed says loudly when a development instance (demo accounts with
+// published passwords, every browser origin allowed, the sandbox gateway) can
+// be reached from other machines, which is how a "quick test" ends up public.
+func warnIfExposed(log *slog.Logger, cfg config.Config, addr net.Addr) {
+	if cfg.IsProduction() {
+		return
+	}
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return
+	}
+	var risks []string
+	if cfg.SeedDemo {
+		risks = append(risks, "demo accounts with published passwords (admin included) are seeded")
+	}
+	if slices.Contains(cfg.CORSOrigins, "*") {
+		risks = append(risks, "every browser origin is allowed")
+	}
+	if cfg.PaymentGateway == config.GatewaySandbox {
+		risks = append(risks, "the sandbox gateway settles payments without money")
+	}
+	risks = append(risks, "short secrets are accepted")
+	log.Warn("DEVELOPMENT MODE IS LISTENING ON A NON-LOOPBACK ADDRESS: "+strings.Join(risks, ", ")+
+		"; set APP_ENV=production for anything reachable from other machines, or HTTP_ADDR=127.0.0.1:8080",
+		"addr", addr.String(), "seed_demo", cfg.SeedDemo)
+}
+
+// healthcheck exits 0 (returns nil) when the server on addr answers /healthz
+// with 200. It is the health check of the distroless image, which has no curl.
+func healthcheck(ctx context.Context, addr string, stdout io.Writer) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1" // listening on every interface includes loopback
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	// No proxy from the environment: this asks the local process only.
+	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: GET %s answered %s", url, resp.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

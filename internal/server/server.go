@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/gin-contrib/cors"
 	"github.com/gin-gonic/gin"
@@ -69,6 +70,11 @@ func New(d Deps) (*gin.Engine, error) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	// gin's trailing-slash redirect prepends the client's X-Forwarded-Prefix
+	// to Location; the fixed-path redirect sends the same 301/307 for
+	// "/attractions/" from the route table alone.
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = true
 	// Only listed proxies may set the client address through X-Forwarded-For;
 	// by default gin would trust everyone.
 	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
@@ -124,7 +130,7 @@ func corsMiddleware(origins []string) gin.HandlerFunc {
 		AllowHeaders: []string{"Authorization", "Content-Type", "Accept-Language", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
 		ExposeHeaders: []string{"X-Request-ID", "ETag", "Retry-After", "Content-Language", "Location",
 			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
-		MaxAge: 12 * 60 * 60,
+		MaxAge: 12 * time.Hour, // a Duration: a bare 12*60*60 would be 43 µs, sent as 0
 	}
 	switch {
 	case len(origins) == 0:

@@ -30,6 +30,19 @@ const (
 // MinSecretBytes is the shortest HMAC key accepted in production.
 const MinSecretBytes = 32
 
+// DefaultHTTPAddr is the listen address when HTTP_ADDR is unset.
+const DefaultHTTPAddr = ":8080"
+
+// Payment gateways (PAYMENT_GATEWAY).
+const (
+	// GatewayNone disables payments: payment routes answer 503 unavailable.
+	GatewayNone = "none"
+	// GatewaySandbox settles payments without money; refused in production.
+	GatewaySandbox = "sandbox"
+	// GatewayMidtrans is reserved by the contract; its adapter is not built yet.
+	GatewayMidtrans = "midtrans"
+)
+
 // Config is the whole runtime configuration; see README "Configuration".
 type Config struct {
 	HTTPAddr             string
@@ -42,6 +55,7 @@ type Config struct {
 	SeedDemo             bool
 	PaymentGateway       string
 	PaymentWebhookSecret []byte
+	MidtransServerKey    string
 	CORSOrigins          []string
 	TrustedProxies       []string
 	LogLevel             string
@@ -60,6 +74,10 @@ type Config struct {
 
 // IsProduction reports whether unsafe defaults must be refused.
 func (c Config) IsProduction() bool { return c.AppEnv == Production }
+
+// PaymentsEnabled reports whether a payment gateway is configured; with
+// PAYMENT_GATEWAY=none payment routes answer 503 (see web.RequireEnabled).
+func (c Config) PaymentsEnabled() bool { return c.PaymentGateway != GatewayNone }
 
 // UsesPostgres reports whether DATABASE_URL selects PostgreSQL.
 func (c Config) UsesPostgres() bool { return c.DatabaseURL != "" }
@@ -90,14 +108,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 
 	c := Config{
-		HTTPAddr:       env("HTTP_ADDR", ":8080"),
+		HTTPAddr:       env("HTTP_ADDR", DefaultHTTPAddr),
 		DatabaseURL:    secret("DATABASE_URL"),
 		DataDir:        env("DATA_DIR", "./data"),
 		JWTSecret:      []byte(secret("JWT_SECRET")),
 		AppEnv:         env("APP_ENV", Development),
 		AdminEmail:     strings.ToLower(env("ADMIN_EMAIL", "")),
 		AdminPassword:  secret("ADMIN_PASSWORD"),
-		PaymentGateway: env("PAYMENT_GATEWAY", "sandbox"),
+		PaymentGateway: strings.ToLower(env("PAYMENT_GATEWAY", "")), // default depends on APP_ENV
 		LogLevel:       strings.ToLower(env("LOG_LEVEL", "info")),
 	}
 	c.PaymentWebhookSecret = []byte(secret("PAYMENT_WEBHOOK_SECRET"))
@@ -111,6 +129,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.RateLimitReadsPerMin = perMinute("RATE_LIMIT_READS_PER_MIN", DefaultReadsPerMin)
 	c.RateLimitWritesPerMin = perMinute("RATE_LIMIT_WRITES_PER_MIN", DefaultWritesPerMin)
+	c.MidtransServerKey = secret("MIDTRANS_SERVER_KEY")
 
 	if c.AppEnv != Development && c.AppEnv != Production {
 		bad("APP_ENV must be %q or %q, not %q", Development, Production, c.AppEnv)
@@ -120,8 +139,12 @@ func Load(getenv func(string) string) (Config, error) {
 	seedDefault := "true"
 	logFormatDefault := "text"
 	corsDefault := "*"
+	gatewayDefault := GatewaySandbox
 	if prod {
-		seedDefault, logFormatDefault, corsDefault = "false", "json", ""
+		seedDefault, logFormatDefault, corsDefault, gatewayDefault = "false", "json", "", GatewayNone
+	}
+	if c.PaymentGateway == "" {
+		c.PaymentGateway = gatewayDefault
 	}
 	seed, err := strconv.ParseBool(env("SEED_DEMO", seedDefault))
 	if err != nil {
@@ -143,8 +166,17 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("LOG_FORMAT must be text or json")
 	}
-	if c.PaymentGateway != "sandbox" {
-		bad("PAYMENT_GATEWAY %q is not a known gateway (known: sandbox)", c.PaymentGateway)
+	switch c.PaymentGateway {
+	case GatewaySandbox, GatewayNone:
+	case GatewayMidtrans:
+		// Refused rather than accepted and ignored: an operator who asked for
+		// real payments must not get an instance that silently takes none.
+		if c.MidtransServerKey == "" {
+			bad("MIDTRANS_SERVER_KEY (or MIDTRANS_SERVER_KEY_FILE) is required when PAYMENT_GATEWAY=midtrans")
+		}
+		bad("PAYMENT_GATEWAY=midtrans is not available in this version (no Midtrans adapter yet); use none to run with payments disabled")
+	default:
+		bad("PAYMENT_GATEWAY %q is not a known gateway (known: sandbox, none)", c.PaymentGateway)
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		bad("DATABASE_URL must be a postgres:// URL, or empty for the embedded SQLite database")
@@ -159,13 +191,14 @@ func Load(getenv func(string) string) (Config, error) {
 		} else if len(c.JWTSecret) < MinSecretBytes {
 			bad("JWT_SECRET must be at least %d bytes when APP_ENV=production", MinSecretBytes)
 		}
-		if len(c.PaymentWebhookSecret) < MinSecretBytes {
-			bad("PAYMENT_WEBHOOK_SECRET must be set to at least %d bytes when APP_ENV=production", MinSecretBytes)
+		if c.PaymentsEnabled() && len(c.PaymentWebhookSecret) < MinSecretBytes {
+			bad("PAYMENT_WEBHOOK_SECRET must be set to at least %d bytes when APP_ENV=production and PAYMENT_GATEWAY=%s",
+				MinSecretBytes, c.PaymentGateway)
 		}
 		if c.SeedDemo {
 			bad("SEED_DEMO must be false when APP_ENV=production: demo accounts have published passwords")
 		}
-		if c.PaymentGateway == "sandbox" {
+		if c.PaymentGateway == GatewaySandbox {
 			bad("PAYMENT_GATEWAY=sandbox is refused when APP_ENV=production: it can settle payments without money")
 		}
 		for _, o := range c.CORSOrigins {
@@ -188,6 +221,22 @@ func parseDays(s string) (time.Duration, error) {
 		return time.Duration(n) * 24 * time.Hour, err
 	}
 	return time.ParseDuration(s)
+}
+
+// Warnings lists settings that are accepted but unsafe, for the log at start:
+// development tolerates short secrets so a laptop needs no setup, but says so.
+func (c Config) Warnings() []string {
+	var w []string
+	if c.IsProduction() {
+		return nil
+	}
+	if n := len(c.JWTSecret); n > 0 && n < MinSecretBytes {
+		w = append(w, fmt.Sprintf("JWT_SECRET is %d bytes; production refuses fewer than %d", n, MinSecretBytes))
+	}
+	if n := len(c.PaymentWebhookSecret); n > 0 && n < MinSecretBytes && c.PaymentsEnabled() {
+		w = append(w, fmt.Sprintf("PAYMENT_WEBHOOK_SECRET is %d bytes; production refuses fewer than %d", n, MinSecretBytes))
+	}
+	return w
 }
 
 func splitList(s string) []string {

@@ -56,25 +56,84 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 			}
 		})
 	}
-	c, err := config.Load(env(map[string]string{"APP_ENV": "production"}))
+	c, err := config.Load(env(map[string]string{"APP_ENV": "production", "SEED_DEMO": "true", "PAYMENT_GATEWAY": "sandbox"}))
 	if err == nil {
 		t.Fatalf("production with nothing set started: %+v", c)
 	}
-	for _, want := range []string{"JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PAYMENT_GATEWAY"} {
+	for _, want := range []string{"JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PAYMENT_GATEWAY", "SEED_DEMO"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("all problems should be reported at once; %q missing from %v", want, err)
 		}
 	}
 }
 
-func TestProductionDefaults(t *testing.T) {
-	// With every secret set, production defaults are the safe ones.
-	_, err := config.Load(env(map[string]string{"APP_ENV": "production", "JWT_SECRET": strings.Repeat("k", 40),
-		"PAYMENT_WEBHOOK_SECRET": strings.Repeat("w", 40)}))
-	// The only gateway today is the sandbox, which production refuses.
-	if err == nil || !strings.Contains(err.Error(), "PAYMENT_GATEWAY") || strings.Contains(err.Error(), "SEED_DEMO") ||
-		strings.Contains(err.Error(), "CORS") {
-		t.Fatalf("err = %v", err)
+// The minimal production environment starts: payments off, nothing seeded,
+// no browser origin allowed, JSON logs, and no webhook secret needed.
+func TestProductionMinimalEnvironment(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"APP_ENV": "production",
+		"DATABASE_URL": "postgres://solo@db:5432/solo", "JWT_SECRET": strings.Repeat("k", 32)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PaymentGateway != config.GatewayNone || c.PaymentsEnabled() || c.SeedDemo || len(c.CORSOrigins) != 0 ||
+		c.LogFormat != "json" || !c.IsProduction() {
+		t.Fatalf("production defaults = %+v", c)
+	}
+	if w := c.Warnings(); len(w) != 0 {
+		t.Errorf("warnings in a safe production setup: %v", w)
+	}
+	if _, err := config.Load(env(map[string]string{"APP_ENV": "production", "JWT_SECRET": strings.Repeat("k", 31)})); err == nil ||
+		!strings.Contains(err.Error(), "JWT_SECRET must be at least 32 bytes") {
+		t.Fatalf("31-byte secret: %v", err)
+	}
+}
+
+func TestPaymentGateway(t *testing.T) {
+	strong := strings.Repeat("k", 32)
+	cases := []struct {
+		env     map[string]string
+		want    string // the gateway, or a fragment of the error
+		enabled bool
+	}{
+		{map[string]string{}, "sandbox", true},
+		{map[string]string{"PAYMENT_GATEWAY": "none"}, "none", false},
+		{map[string]string{"PAYMENT_GATEWAY": " NONE "}, "none", false},
+		{map[string]string{"PAYMENT_GATEWAY": "sandbox"}, "sandbox", true},
+		{map[string]string{"PAYMENT_GATEWAY": "midtrans"}, "MIDTRANS_SERVER_KEY", false},
+		{map[string]string{"PAYMENT_GATEWAY": "midtrans", "MIDTRANS_SERVER_KEY": "SB-Mid-server-x"}, "not available in this version", false},
+		{map[string]string{"PAYMENT_GATEWAY": "xendit"}, "not a known gateway", false},
+		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong}, "none", false},
+		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "PAYMENT_GATEWAY": "sandbox",
+			"PAYMENT_WEBHOOK_SECRET": strong}, "PAYMENT_GATEWAY=sandbox is refused", false},
+		// A gateway needs its webhook secret in production.
+		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "PAYMENT_GATEWAY": "midtrans",
+			"MIDTRANS_SERVER_KEY": "Mid-server-x"}, "PAYMENT_WEBHOOK_SECRET", false},
+	}
+	for _, tc := range cases {
+		c, err := config.Load(env(tc.env))
+		switch {
+		case tc.want == config.GatewaySandbox || tc.want == config.GatewayNone:
+			if err != nil || c.PaymentGateway != tc.want || c.PaymentsEnabled() != tc.enabled {
+				t.Errorf("%v: gateway %q enabled %v, err %v; want %q", tc.env, c.PaymentGateway, c.PaymentsEnabled(), err, tc.want)
+			}
+		case err == nil || !strings.Contains(err.Error(), tc.want):
+			t.Errorf("%v: err = %v, want it to mention %q", tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestDevelopmentWarnsAboutShortSecrets(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"JWT_SECRET": "x", "PAYMENT_WEBHOOK_SECRET": "short"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.Join(c.Warnings(), "\n")
+	if !strings.Contains(w, "JWT_SECRET is 1 bytes") || !strings.Contains(w, "PAYMENT_WEBHOOK_SECRET is 5 bytes") {
+		t.Fatalf("warnings = %q", w)
+	}
+	c, _ = config.Load(env(map[string]string{"JWT_SECRET": strings.Repeat("k", 32)}))
+	if w := c.Warnings(); len(w) != 0 {
+		t.Fatalf("warnings for a strong secret: %v", w)
 	}
 }
 

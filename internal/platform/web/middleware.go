@@ -126,7 +126,8 @@ func LimitBody() gin.HandlerFunc {
 	}
 }
 
-// SecureHeaders sets the headers an API should always send.
+// SecureHeaders sets the headers an API should always send; hsts adds
+// Strict-Transport-Security, for production, where TLS ends in front of us.
 func SecureHeaders(hsts bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
@@ -134,14 +135,26 @@ func SecureHeaders(hsts bool) gin.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if !strings.HasPrefix(c.Request.URL.Path, "/swagger/") {
-			// JSON needs no scripts, styles or frames; Swagger UI does.
-			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-		}
+		// JSON needs no scripts, styles or frames; the few HTML pages (Swagger
+		// UI) replace this with a policy of their own.
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 		if hsts {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		c.Next()
+	}
+}
+
+// RequireEnabled guards the routes of a feature that configuration can turn
+// off (payments with PAYMENT_GATEWAY=none): while enabled is false they
+// answer 503 unavailable with detail, before any handler runs. No Retry-After:
+// waiting does not help, an operator has to enable the feature.
+func RequireEnabled(enabled bool, detail string) gin.HandlerFunc {
+	if enabled {
+		return func(c *gin.Context) { c.Next() }
+	}
+	return func(c *gin.Context) {
+		RenderError(c, &apperr.Error{Kind: apperr.Unavailable, Code: "unavailable", Detail: detail})
 	}
 }
 
