@@ -36,7 +36,7 @@ var ImageFormats = []Format{JPEG, PNG, WebP}
 const JPEGQuality = 90
 
 // DecodeMemory bounds the memory all image decodes hold at once. Each decode
-// reserves its estimate (pixels × bytes per pixel, twice if it is turned
+// reserves its estimate (pixels × bytes per pixel, more if it is turned
 // upright) before it starts, so a burst of large uploads waits instead of
 // exhausting memory, while small images still decode side by side.
 const DecodeMemory = 320 << 20
@@ -78,7 +78,7 @@ func SanitizeImage(ctx context.Context, data []byte, lim ImageLimits) (Image, er
 	}
 	orientation := exifOrientation(f, data)
 
-	need := decodeCost(cfg, orientation)
+	need := decodeCost(cfg, orientation, progressiveComponents(f, data))
 	waitCtx, cancel := context.WithTimeout(ctx, decodeWait)
 	defer cancel()
 	if err := decodeSlots.Acquire(waitCtx, need); err != nil {
@@ -135,10 +135,12 @@ func checkDimensions(w, h int, lim ImageLimits) error {
 	return nil
 }
 
-// decodeCost estimates the bytes a decode holds: the decoded image, plus a
-// four-byte-per-pixel copy when it has to be turned. Never more than the
-// whole budget, so the largest allowed image still gets its turn.
-func decodeCost(cfg image.Config, orientation int) int64 {
+// decodeCost estimates the bytes a decode holds: the decoded image, the
+// coefficients a progressive JPEG keeps for the whole image until its last
+// scan (four bytes per pixel and component at most), and the
+// four-byte-per-pixel turned copy when it has to be turned. Never more than the
+// whole budget, so the largest allowed image still gets its turn, alone.
+func decodeCost(cfg image.Config, orientation, progressiveComponents int) int64 {
 	px := int64(cfg.Width) * int64(cfg.Height)
 	perPixel := int64(8) // 16-bit colour, the worst case
 	switch cfg.ColorModel {
@@ -155,10 +157,29 @@ func decodeCost(cfg image.Config, orientation int) int64 {
 			perPixel = 1
 		}
 	}
+	perPixel += 4 * int64(progressiveComponents)
 	if orientation > 1 {
-		perPixel += 8 // an RGBA conversion and the turned copy
+		perPixel += 4 // the turned copy
 	}
 	return min(px*perPixel, DecodeMemory)
+}
+
+// progressiveComponents is the number of colour components of a progressive
+// JPEG, whose decoder holds every coefficient until the end; 0 otherwise.
+func progressiveComponents(f Format, data []byte) int {
+	if f != JPEG {
+		return 0
+	}
+	n := 0
+	jpegSegments(data, func(marker byte, seg []byte) bool {
+		const sofProgressive = 0xC2
+		if marker == sofProgressive && len(seg) >= 6 {
+			n = int(seg[5])
+			return false
+		}
+		return true
+	})
+	return n
 }
 
 func opaque(img image.Image) bool {

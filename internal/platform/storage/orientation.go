@@ -31,12 +31,26 @@ var exifHeader = []byte("Exif\x00\x00")
 
 // jpegEXIF finds the APP1 "Exif" segment among the markers before the scan.
 func jpegEXIF(b []byte) []byte {
+	var tiff []byte
+	jpegSegments(b, func(marker byte, seg []byte) bool {
+		if marker == 0xE1 && bytes.HasPrefix(seg, exifHeader) {
+			tiff = seg[len(exifHeader):]
+			return false
+		}
+		return true
+	})
+	return tiff
+}
+
+// jpegSegments calls fn with each marker segment before the first scan and
+// its payload, until fn returns false or the data ends or breaks.
+func jpegSegments(b []byte, fn func(marker byte, payload []byte) bool) {
 	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
-		return nil
+		return
 	}
 	for i := 2; i+4 <= len(b); {
 		if b[i] != 0xFF {
-			return nil
+			return
 		}
 		marker := b[i+1]
 		if marker == 0xFF { // fill byte
@@ -44,7 +58,7 @@ func jpegEXIF(b []byte) []byte {
 			continue
 		}
 		if marker == 0xDA || marker == 0xD9 { // start of scan, end of image
-			return nil
+			return
 		}
 		if marker >= 0xD0 && marker <= 0xD7 || marker == 0x01 { // no length
 			i += 2
@@ -52,15 +66,13 @@ func jpegEXIF(b []byte) []byte {
 		}
 		n := int(binary.BigEndian.Uint16(b[i+2:]))
 		if n < 2 || i+2+n > len(b) {
-			return nil
+			return
 		}
-		seg := b[i+4 : i+2+n]
-		if marker == 0xE1 && bytes.HasPrefix(seg, exifHeader) {
-			return seg[len(exifHeader):]
+		if !fn(marker, b[i+4:i+2+n]) {
+			return
 		}
 		i += 2 + n
 	}
-	return nil
 }
 
 // pngEXIF finds the eXIf chunk.
@@ -140,33 +152,31 @@ func tiffOrientation(t []byte) int {
 }
 
 // orient turns img so that it displays upright without its EXIF Orientation.
-// Pixels are moved four bytes at a time in an NRGBA (kept as is, so alpha is
-// not premultiplied and back) or RGBA (everything else: draw has fast
-// conversions into it, and opaque pixels lose nothing).
+// Pixels are moved four bytes at a time into an NRGBA when img is one (kept
+// as is, so alpha is not premultiplied and back) and into an RGBA otherwise,
+// converting one source row at a time so the only full-size allocation is
+// the turned image itself.
 func orient(img image.Image, o int) image.Image {
 	if o <= 1 || o > 8 {
 		return img
 	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	var (
-		pix    []uint8
-		stride int
-	)
-	if n, ok := img.(*image.NRGBA); ok {
-		pix, stride = n.Pix, n.Stride
-	} else {
-		rgba := image.NewRGBA(image.Rect(0, 0, w, h))
-		draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Src)
-		pix, stride = rgba.Pix, rgba.Stride
-	}
+	nrgba, isNRGBA := img.(*image.NRGBA)
+	rowBuf := image.NewRGBA(image.Rect(0, 0, w, 1))
 	dw, dh := w, h
 	if o >= 5 { // the transposing orientations swap width and height
 		dw, dh = h, w
 	}
 	out := make([]uint8, dw*dh*4)
 	for y := 0; y < h; y++ {
-		row := pix[y*stride:]
+		var row []uint8
+		if isNRGBA {
+			row = nrgba.Pix[y*nrgba.Stride:]
+		} else {
+			draw.Draw(rowBuf, rowBuf.Rect, img, image.Pt(b.Min.X, b.Min.Y+y), draw.Src)
+			row = rowBuf.Pix
+		}
 		for x := 0; x < w; x++ {
 			var dx, dy int
 			switch o {
@@ -189,7 +199,7 @@ func orient(img image.Image, o int) image.Image {
 		}
 	}
 	r := image.Rect(0, 0, dw, dh)
-	if _, ok := img.(*image.NRGBA); ok {
+	if isNRGBA {
 		return &image.NRGBA{Pix: out, Stride: dw * 4, Rect: r}
 	}
 	return &image.RGBA{Pix: out, Stride: dw * 4, Rect: r}
