@@ -76,6 +76,13 @@ func SanitizeImage(ctx context.Context, data []byte, lim ImageLimits) (Image, er
 	if err := checkDimensions(cfg.Width, cfg.Height, lim); err != nil {
 		return Image{}, err
 	}
+	if f == WebP {
+		// The config of an extended WebP is its canvas; the frame, which is
+		// what gets decoded, declares its own size and must match.
+		if w, h, ok := webpFrameSize(data); !ok || w != cfg.Width || h != cfg.Height {
+			return Image{}, unreadable(f)
+		}
+	}
 	orientation := exifOrientation(f, data)
 
 	need := decodeCost(cfg, orientation, progressiveComponents(f, data))

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"net/http"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,6 +65,28 @@ func TestSanitizeRefusesPixelBombWithoutDecoding(t *testing.T) {
 	}
 	if elapsed > 100*time.Millisecond {
 		t.Fatalf("refusing the bomb took %v", elapsed)
+	}
+}
+
+// An extended WebP can declare a 1×1 canvas, which is all DecodeConfig
+// reports, over a 16 383 × 16 383 frame (1 GiB decoded): the frame's own
+// size is checked too, before decoding.
+func TestSanitizeRefusesWebPFrameLargerThanCanvas(t *testing.T) {
+	data := storagetest.WebPLyingCanvas(1, 1, 16383, 16383)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := storage.SanitizeImage(context.Background(), data, storage.DefaultImageLimits)
+	runtime.ReadMemStats(&after)
+	if e, ok := apperr.As(err); !ok || e.Kind != apperr.Unprocessable || e.Fields["file"] == "" {
+		t.Fatalf("err = %v, want 422 on file", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<20 {
+		t.Fatalf("refusing allocated %d bytes", alloc)
+	}
+	// The same frame honestly declared is refused by the limits.
+	_, err = storage.SanitizeImage(context.Background(), storagetest.WebP(16383, 16383, color.NRGBA{A: 255}, nil), storage.DefaultImageLimits)
+	if e, ok := apperr.As(err); !ok || !strings.Contains(e.Fields["file"], "16383 × 16383") {
+		t.Fatalf("err = %v", err)
 	}
 }
 

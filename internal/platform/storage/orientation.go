@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"image"
 	"image/draw"
+	"slices"
 )
 
 // Only the EXIF Orientation tag is read, by the few lines below, rather than
@@ -98,19 +99,38 @@ func pngEXIF(b []byte) []byte {
 // webpEXIF finds the EXIF chunk of an extended WebP. Some writers keep the
 // JPEG "Exif\0\0" prefix in it.
 func webpEXIF(b []byte) []byte {
+	exif, _ := webpChunk(b, "EXIF")
+	return bytes.TrimPrefix(exif, exifHeader)
+}
+
+// webpChunk returns the data of the first RIFF chunk of one of the types.
+func webpChunk(b []byte, types ...string) (data []byte, typ string) {
 	const headerLen = 12 // "RIFF", size, "WEBP"
 	for i := headerLen; i+8 <= len(b); {
 		typ := string(b[i : i+4])
 		n := int(binary.LittleEndian.Uint32(b[i+4:]))
 		if n < 0 || i+8+n > len(b) {
-			return nil
+			return nil, ""
 		}
-		if typ == "EXIF" {
-			return bytes.TrimPrefix(b[i+8:i+8+n], exifHeader)
+		if slices.Contains(types, typ) {
+			return b[i+8 : i+8+n], typ
 		}
 		i += 8 + n + n&1 // chunks are padded to an even size
 	}
-	return nil
+	return nil, ""
+}
+
+// webpFrameSize reads the size the image chunk (VP8 or VP8L) declares.
+func webpFrameSize(b []byte) (w, h int, ok bool) {
+	frame, typ := webpChunk(b, "VP8 ", "VP8L")
+	switch {
+	case typ == "VP8L" && len(frame) >= 5 && frame[0] == 0x2f:
+		bits := binary.LittleEndian.Uint32(frame[1:])
+		return int(bits&0x3fff) + 1, int(bits>>14&0x3fff) + 1, true
+	case typ == "VP8 " && len(frame) >= 10 && frame[3] == 0x9d && frame[4] == 0x01 && frame[5] == 0x2a:
+		return int(binary.LittleEndian.Uint16(frame[6:]) & 0x3fff), int(binary.LittleEndian.Uint16(frame[8:]) & 0x3fff), true
+	}
+	return 0, 0, false
 }
 
 // tiffOrientation reads tag 0x0112 from IFD0 of a TIFF-structured EXIF block.

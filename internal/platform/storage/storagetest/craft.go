@@ -165,6 +165,17 @@ func PixelBomb(t testing.TB, w, h uint32, size int) []byte {
 // colour codes each hold a single symbol, so the pixels take no bits. With
 // exif it is an extended (VP8X) WebP carrying it in an EXIF chunk.
 func WebP(w, h int, c color.NRGBA, exif []byte) []byte {
+	return webp(w, h, w, h, c, exif, exif != nil)
+}
+
+// WebPLyingCanvas is an extended WebP whose VP8X header declares a
+// canvasW×canvasH canvas while its lossless frame is w×h: the header a
+// decoder's config reports can hide a far larger frame.
+func WebPLyingCanvas(canvasW, canvasH, w, h int) []byte {
+	return webp(canvasW, canvasH, w, h, color.NRGBA{A: 255}, nil, true)
+}
+
+func webp(canvasW, canvasH, w, h int, c color.NRGBA, exif []byte, extended bool) []byte {
 	var bw bitWriter
 	bw.write(0x2f, 8)
 	bw.write(uint32(w-1), 14)
@@ -192,14 +203,16 @@ func WebP(w, h int, c color.NRGBA, exif []byte) []byte {
 
 	var body bytes.Buffer
 	body.WriteString("WEBP")
-	if exif != nil {
+	if extended {
 		x := make([]byte, 10)
-		x[0] = 0x08 // EXIF present
+		if exif != nil {
+			x[0] = 0x08 // EXIF present
+		}
 		if alpha == 1 {
 			x[0] |= 0x10
 		}
-		put24(x[4:], uint32(w-1))
-		put24(x[7:], uint32(h-1))
+		put24(x[4:], uint32(canvasW-1))
+		put24(x[7:], uint32(canvasH-1))
 		riffChunk(&body, "VP8X", x)
 	}
 	riffChunk(&body, "VP8L", vp8l)
