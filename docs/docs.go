@@ -742,7 +742,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Images may be at most 8000 pixels wide and high and 40 megapixels. The image is decoded and encoded again before it is stored: trailing bytes and all metadata (EXIF, GPS) are dropped, the EXIF orientation is applied so photos stand upright, and WebP is stored as PNG (with transparency) or JPEG (without), so ` + "`" + `content_type` + "`" + ` and ` + "`" + `url` + "`" + ` name the stored format. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -820,9 +820,21 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "file missing or empty, caption too long",
+                        "description": "file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "too many images being processed at once; retry after Retry-After (code unavailable)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait"
+                            }
                         }
                     }
                 }
@@ -1754,7 +1766,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Images may be at most 8000 pixels wide and high and 40 megapixels. The image is decoded and encoded again before it is stored: trailing bytes and all metadata (EXIF, GPS) are dropped, the EXIF orientation is applied so photos stand upright, and WebP is stored as PNG (with transparency) or JPEG (without), so ` + "`" + `content_type` + "`" + ` and ` + "`" + `url` + "`" + ` name the stored format. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -1832,9 +1844,21 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "file missing or empty, caption too long",
+                        "description": "file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "too many images being processed at once; retry after Retry-After (code unavailable)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait"
+                            }
                         }
                     }
                 }
@@ -2505,7 +2529,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Images may be at most 8000 pixels wide and high and 40 megapixels. The image is decoded and encoded again before it is stored: trailing bytes and all metadata (EXIF, GPS) are dropped, the EXIF orientation is applied so photos stand upright, and WebP is stored as PNG (with transparency) or JPEG (without), so ` + "`" + `content_type` + "`" + ` and ` + "`" + `url` + "`" + ` name the stored format. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -2583,9 +2607,21 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "file missing or empty, caption too long",
+                        "description": "file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "too many images being processed at once; retry after Retry-After (code unavailable)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait"
+                            }
                         }
                     }
                 }

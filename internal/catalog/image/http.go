@@ -1,12 +1,7 @@
 package image
 
 import (
-	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,7 +9,6 @@ import (
 
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/internal/identity"
-	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 )
@@ -38,7 +32,7 @@ func toResponse(im Image) imageResponse {
 // Create handles POST /api/v1/{kind}/{id}/images for one kind.
 //
 //	@Summary		Add a photo to a listing
-//	@Description	multipart/form-data with one `file` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional `caption`. Listings in any status accept photos. The photo is served from the returned `url` with year-long cache headers.
+//	@Description	multipart/form-data with one `file` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional `caption`. Images may be at most 8000 pixels wide and high and 40 megapixels. The image is decoded and encoded again before it is stored: trailing bytes and all metadata (EXIF, GPS) are dropped, the EXIF orientation is applied so photos stand upright, and WebP is stored as PNG (with transparency) or JPEG (without), so `content_type` and `url` name the stored format. Listings in any status accept photos. The photo is served from the returned `url` with year-long cache headers.
 //	@Tags			listing images
 //	@Accept			mpfd
 //	@Produce		json
@@ -53,7 +47,9 @@ func toResponse(im Image) imageResponse {
 //	@Failure		404		{object}	problem.Problem	"no listing of this kind with this id or slug"
 //	@Failure		413		{object}	problem.Problem	"image over 5 MiB (code payload_too_large)"
 //	@Failure		415		{object}	problem.Problem	"not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)"
-//	@Failure		422		{object}	problem.Problem	"file missing or empty, caption too long"
+//	@Failure		422		{object}	problem.Problem	"file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)"
+//	@Failure		503		{object}	problem.Problem	"too many images being processed at once; retry after Retry-After (code unavailable)"
+//	@Header			503		{integer}	Retry-After	"seconds to wait"
 //	@Router			/api/v1/attractions/{id}/images [post]
 //	@Router			/api/v1/culinary/{id}/images [post]
 //	@Router			/api/v1/events/{id}/images [post]
@@ -104,70 +100,14 @@ func Delete(svc *Service, k kind.Kind) web.HandlerFunc {
 	}
 }
 
-// readUpload streams the multipart body, keeping at most MaxBytes+1 of the
-// file in memory: one byte over is enough to know it is too large.
-func readUpload(r *http.Request) (Upload, error) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" {
-		return Upload{}, &apperr.Error{Kind: apperr.UnsupportedMediaType, Code: "unsupported_media_type",
-			Detail: "Send the image as multipart/form-data with a \"file\" field."}
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return Upload{}, apperr.BadRequest("The multipart body could not be read.")
-	}
-	var (
-		up      Upload
-		hasFile bool
-	)
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return Upload{}, readError(err)
-		}
-		switch part.FormName() {
-		case "file":
-			if hasFile {
-				part.Close()
-				return Upload{}, apperr.FieldInvalid("file", "send exactly one file")
-			}
-			hasFile = true
-			if up.Data, err = io.ReadAll(io.LimitReader(part, MaxBytes+1)); err != nil {
-				return Upload{}, readError(err)
-			}
-			if len(up.Data) > MaxBytes {
-				return Upload{}, tooLarge()
-			}
-		case "caption":
-			// Four bytes per character is the UTF-8 worst case; more cannot be valid.
-			b, err := io.ReadAll(io.LimitReader(part, 4*MaxCaptionLen+1))
-			if err != nil {
-				return Upload{}, readError(err)
-			}
-			up.Caption = strings.TrimSpace(string(b))
-		default:
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				return Upload{}, readError(err)
-			}
-		}
-		part.Close()
-	}
-	if !hasFile {
-		return Upload{}, apperr.FieldInvalid("file", "is required")
-	}
-	return up, nil
-}
+// uploadForm is what an image upload may hold. Four bytes per character is
+// the UTF-8 worst case, so a longer caption cannot be valid.
+var uploadForm = storage.FormSpec{File: "file", MaxBytes: MaxBytes, Fields: map[string]int64{"caption": 4 * MaxCaptionLen}}
 
-func readError(err error) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return web.PayloadTooLarge(tooBig.Limit)
+func readUpload(r *http.Request) (Upload, error) {
+	form, err := storage.ReadForm(r, uploadForm)
+	if err != nil {
+		return Upload{}, err
 	}
-	if errors.Is(err, multipart.ErrMessageTooLarge) {
-		return tooLarge()
-	}
-	return apperr.BadRequest("The multipart body could not be read.")
+	return Upload{Data: form.File, Caption: form.Values["caption"]}, nil
 }

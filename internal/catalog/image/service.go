@@ -1,7 +1,6 @@
 package image
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -55,8 +54,10 @@ func mayManage(who identity.Actor) error {
 	return nil
 }
 
-// Add stores an image of a listing (any status) and records it. The file is
-// written first; if the row cannot be written the file is removed again.
+// Add stores an image of a listing (any status) and records it. The image is
+// checked and re-encoded by the shared upload path (storage.PutImage), so what
+// is stored and served is only pixels, upright, in the format its key names.
+// The file is written first; if the row cannot be written it is removed again.
 func (s *Service) Add(ctx context.Context, who identity.Actor, k kind.Kind, ref string, up Upload) (Image, error) {
 	if err := mayManage(who); err != nil {
 		return Image{}, err
@@ -64,33 +65,31 @@ func (s *Service) Add(ctx context.Context, who identity.Actor, k kind.Kind, ref 
 	if utf8.RuneCountInString(up.Caption) > MaxCaptionLen {
 		return Image{}, apperr.FieldInvalid("caption", fmt.Sprintf("must be at most %d characters", MaxCaptionLen))
 	}
-	switch {
-	case len(up.Data) == 0:
+	if len(up.Data) == 0 {
 		return Image{}, apperr.FieldInvalid("file", "is empty")
-	case len(up.Data) > MaxBytes:
-		return Image{}, tooLarge()
 	}
-	ct, ext, err := detect(up.Data)
-	if err != nil {
-		return Image{}, err
+	if len(up.Data) > MaxBytes {
+		return Image{}, storage.FileTooLarge(MaxBytes)
 	}
 	listingID, err := store{s.db.DB}.listing(ctx, k, ref)
 	if err != nil {
 		return Image{}, err
 	}
 	id := uuid.Must(uuid.NewV7())
-	row := imageRow{ID: id, ListingID: listingID, StorageKey: fmt.Sprintf("listings/%s/%s.%s", listingID, id, ext),
-		Caption: up.Caption, ContentType: ct, SizeBytes: int64(len(up.Data)), CreatedAt: s.now()}
-	if err := s.files.Put(ctx, row.StorageKey, bytes.NewReader(up.Data), ct); err != nil {
+	stored, err := storage.PutImage(ctx, s.files, fmt.Sprintf("listings/%s/%s", listingID, id), up.Data, storage.DefaultImageLimits)
+	if err != nil {
 		return Image{}, fmt.Errorf("store image file: %w", err)
 	}
+	row := imageRow{ID: id, ListingID: listingID, StorageKey: stored.Key, Caption: up.Caption,
+		ContentType: stored.Format.ContentType, SizeBytes: stored.Size, CreatedAt: s.now()}
 	err = s.db.InTx(ctx, func(tx *gorm.DB) error {
 		if err := (store{tx}).insert(ctx, &row); err != nil {
 			return err
 		}
 		database.AfterCommit(tx, s.cache.Invalidate)
 		return audit.Record(ctx, tx, "listing_image.create", "listing_image", id.String(), map[string]any{
-			"listing_id": listingID, "kind": k, "key": row.StorageKey, "content_type": ct, "size_bytes": row.SizeBytes})
+			"listing_id": listingID, "kind": k, "key": row.StorageKey, "content_type": row.ContentType, "size_bytes": row.SizeBytes,
+			"width": stored.Width, "height": stored.Height})
 	})
 	if err != nil {
 		// The request may be gone; the cleanup must still run.
@@ -135,9 +134,4 @@ func (s *Service) Remove(ctx context.Context, who identity.Actor, k kind.Kind, r
 		s.log.Error("image file left behind", "key", key, "err", err)
 	}
 	return nil
-}
-
-func tooLarge() *apperr.Error {
-	return &apperr.Error{Kind: apperr.TooLarge, Code: "payload_too_large",
-		Detail: fmt.Sprintf("An image may be at most %d bytes (5 MiB).", MaxBytes)}
 }

@@ -3,8 +3,14 @@
 // storage without touching the domains that upload.
 //
 // Everything in the media store is public: GET /media/{key} serves any key in
-// it. Private files (permit documents, for instance) belong in a separate
-// store that no public route serves.
+// it. Private files (permit documents, for instance) go in a Private store,
+// which no public route serves and which is read only through handlers that
+// have authorised the reader.
+//
+// Uploads take one path, whatever the domain: ReadForm reads the multipart
+// body within a size limit, Sniff tells the format by its bytes, images are
+// checked and re-encoded by SanitizeImage (PutImage does both and stores the
+// result), and a Storage or Private store keeps the bytes.
 package storage
 
 import (
