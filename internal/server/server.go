@@ -85,6 +85,7 @@ func New(d Deps) (*gin.Engine, error) {
 		web.SecureHeaders(d.Config.IsProduction()),
 		corsMiddleware(d.Config.CORSOrigins),
 		web.LimitBody(),
+		web.QueryDeadline(d.Config.DBQueryTimeout),
 	)
 	r.NoRoute(web.NoRoute)
 	r.NoMethod(web.NoMethod)

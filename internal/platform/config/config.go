@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Environment names.
@@ -35,7 +36,11 @@ type Config struct {
 	TrustedProxies       []string
 	LogLevel             string
 	LogFormat            string
+	DBQueryTimeout       time.Duration // deadline of a request's database work; 0 sets none
 }
+
+// DefaultDBQueryTimeout is DB_QUERY_TIMEOUT when unset.
+const DefaultDBQueryTimeout = 5 * time.Second
 
 // IsProduction reports whether unsafe defaults must be refused.
 func (c Config) IsProduction() bool { return c.AppEnv == Production }
@@ -100,6 +105,12 @@ func Load(getenv func(string) string) (Config, error) {
 	c.LogFormat = strings.ToLower(env("LOG_FORMAT", logFormatDefault))
 	c.CORSOrigins = splitList(env("CORS_ORIGINS", corsDefault))
 	c.TrustedProxies = splitList(env("TRUSTED_PROXIES", ""))
+
+	if t, err := time.ParseDuration(env("DB_QUERY_TIMEOUT", DefaultDBQueryTimeout.String())); err != nil || t <= 0 {
+		bad("DB_QUERY_TIMEOUT must be a positive duration such as 5s or 1500ms")
+	} else {
+		c.DBQueryTimeout = t
+	}
 
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -155,3 +155,20 @@ func NoMethod(c *gin.Context) {
 	RenderError(c, &apperr.Error{Kind: apperr.MethodNotAllowed, Code: "method_not_allowed",
 		Detail: "This endpoint does not accept " + c.Request.Method + "; see the Allow header."})
 }
+
+// QueryDeadline gives each request's database work a deadline: the request
+// context expires after timeout, so queries, connection waits and dials
+// stop there and the request answers 503. Uploads are left out because their
+// clock would include the client sending the file. A timeout of 0 sets none.
+func QueryDeadline(timeout time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if timeout <= 0 || strings.HasPrefix(c.GetHeader("Content-Type"), "multipart/form-data") {
+			c.Next()
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), timeout)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
+}
