@@ -44,7 +44,14 @@ type Options struct {
 	// connect_timeout, so a partition cannot hang new connections; 0 picks
 	// DefaultConnectTimeout.
 	ConnectTimeout time.Duration
+	// BusyTimeout is how long an SQLite statement waits for another
+	// writer's lock; 0 picks DefaultBusyTimeout. SQLite waits for it without
+	// watching the context, so a server sets it to its request deadline.
+	BusyTimeout time.Duration
 }
+
+// DefaultBusyTimeout is the SQLite lock wait when Options leave it unset.
+const DefaultBusyTimeout = 15 * time.Second
 
 // DefaultConnectTimeout is the dial timeout of PostgreSQL connections.
 const DefaultConnectTimeout = 5 * time.Second
@@ -86,7 +93,11 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
-		d.DB, err = gorm.Open(sqlite.Open(SQLiteDSN(filepath.Join(o.DataDir, SQLiteFile))), gcfg)
+		busy := o.BusyTimeout
+		if busy <= 0 {
+			busy = DefaultBusyTimeout
+		}
+		d.DB, err = gorm.Open(sqlite.Open(sqliteDSN(filepath.Join(o.DataDir, SQLiteFile), busy)), gcfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.Dialect, err)
@@ -138,9 +149,11 @@ func withConnectTimeout(rawURL string, timeout time.Duration) (string, error) {
 // the service relies on: WAL for concurrent readers, a busy timeout instead of
 // instant "database is locked", foreign keys, and BEGIN IMMEDIATE so write
 // transactions take the write lock up front rather than failing on upgrade.
-func SQLiteDSN(path string) string {
+func SQLiteDSN(path string) string { return sqliteDSN(path, DefaultBusyTimeout) }
+
+func sqliteDSN(path string, busy time.Duration) string {
 	return "file:" + path +
-		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(15000)&_pragma=foreign_keys(1)" +
+		fmt.Sprintf("?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busy.Milliseconds()) +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
 }
 
