@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/app"
 	"github.com/solodestination/api/internal/identity"
@@ -247,5 +249,32 @@ func TestWriteStuckBehindLockAnswers503AtDeadline(t *testing.T) {
 			t.Fatalf("%d statements still wait for the lock after their request gave up", waiting)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Every request carries the database deadline in its context; an upload
+// gets extra time for sending its body over a slow link.
+func TestRequestsCarryTheQueryDeadline(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t, func(c *config.Config) { c.DBQueryTimeout = queryTimeout })
+	report := func(c *gin.Context) {
+		d, ok := c.Request.Context().Deadline()
+		if !ok {
+			c.String(http.StatusOK, "none")
+			return
+		}
+		c.String(http.StatusOK, time.Until(d).Round(100*time.Millisecond).String())
+	}
+	api.Engine.GET("/api/v1/test-deadline", report)
+	api.Engine.POST("/api/v1/test-deadline", report)
+
+	if got := string(api.Get("/api/v1/test-deadline", apitest.Anonymous).Expect(http.StatusOK).Body); got != "1s" {
+		t.Errorf("GET deadline in %s, want 1s", got)
+	}
+	body := bytes.Repeat([]byte("x"), 320<<10) // 10 s at 32 KiB/s
+	res := api.Do(apitest.Req{Method: http.MethodPost, Path: "/api/v1/test-deadline", RawBody: body,
+		ContentType: "multipart/form-data; boundary=x"}).Expect(http.StatusOK)
+	if got := string(res.Body); got != "11s" {
+		t.Errorf("upload deadline in %s, want 11s", got)
 	}
 }
