@@ -144,6 +144,24 @@ func TestDatabaseCutAnswers503AndRecovers(t *testing.T) {
 
 	o.proxy.Refuse()
 	o.expectUnavailable(t, user)
+	for _, r := range []apitest.Req{
+		{Method: http.MethodGet, Path: "/api/v1/attractions/keraton-surakarta"},
+		{Method: http.MethodGet, Path: "/api/v1/events?limit=9"},
+		{Method: http.MethodGet, Path: "/api/v1/search?q=keraton"},
+		{Method: http.MethodGet, Path: "/api/v1/search/suggest?q=ker"},
+		{Method: http.MethodGet, Path: "/api/v1/me/favorites", As: user},
+		{Method: http.MethodGet, Path: "/api/v1/me/itineraries", As: user},
+		{Method: http.MethodPost, Path: "/api/v1/me/itineraries", As: user, Body: map[string]any{"name": "Solo"}},
+		{Method: http.MethodPost, Path: "/api/v1/auth/login", Body: map[string]any{"email": user.Email, "password": apitest.Password}},
+		{Method: http.MethodPost, Path: "/api/v1/auth/register", Body: map[string]any{
+			"email": "new-during-outage@example.org", "password": apitest.Password, "name": "Baru"}},
+	} {
+		res := o.Do(r)
+		if res.Code != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+			t.Errorf("%s %s during the outage: %d (Retry-After %q), want 503 with Retry-After; %s",
+				r.Method, r.Path, res.Code, res.Header.Get("Retry-After"), res.Body)
+		}
+	}
 	if strings.Contains(o.log.String(), "level=ERROR msg=\"request failed\"") {
 		t.Errorf("an outage was logged as an internal failure:\n%s", o.log.String())
 	}
