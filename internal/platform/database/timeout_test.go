@@ -2,12 +2,14 @@ package database_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/testdb"
 )
 
@@ -44,5 +46,41 @@ func TestTransactionsUnderDeadlineCarryStatementTimeout(t *testing.T) {
 	err := db.InTx(short, func(tx *gorm.DB) error { return tx.WithContext(context.Background()).Exec("SELECT pg_sleep(5)").Error })
 	if err == nil || time.Since(start) > 2*time.Second {
 		t.Fatalf("a 5 s statement under a 300 ms deadline: err %v after %v", err, time.Since(start))
+	}
+}
+
+// A new connection into a partition gives up after the connect timeout
+// instead of hanging for as long as the partition lasts.
+func TestConnectTimeoutBoundsDialsIntoAPartition(t *testing.T) {
+	t.Parallel()
+	raw := os.Getenv(testdb.EnvURL)
+	if raw == "" {
+		t.Skip("dialling is PostgreSQL's")
+	}
+	proxy := testdb.NewFaultProxy(t, raw)
+	proxy.Blackhole()
+	start := time.Now()
+	opened := make(chan error, 1)
+	go func() {
+		db, err := database.Open(context.Background(), database.Options{URL: proxy.URL(raw), ConnectTimeout: time.Second})
+		if err == nil {
+			db.Close()
+		}
+		opened <- err
+	}()
+	var err error
+	select {
+	case err = <-opened:
+	case <-time.After(5 * time.Second):
+		t.Fatal("opening a database behind a partition hangs")
+	}
+	if err == nil {
+		t.Fatal("opened a database behind a partition")
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Fatalf("gave up after %v, want about 1s", took)
+	}
+	if !database.IsUnavailable(err) {
+		t.Errorf("%v is not classified unavailable", err)
 	}
 }
