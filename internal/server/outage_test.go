@@ -99,6 +99,7 @@ func (o *outageAPI) expectUnavailable(t *testing.T, user apitest.Actor) {
 		start := time.Now()
 		res := call()
 		took := time.Since(start)
+		t.Logf("%s: %d after %v", name, res.Code, took.Round(time.Millisecond))
 		res.ExpectProblem(http.StatusServiceUnavailable, "unavailable")
 		if res.Header.Get("Retry-After") == "" {
 			t.Errorf("%s: 503 without Retry-After", name)
@@ -112,6 +113,7 @@ func (o *outageAPI) expectUnavailable(t *testing.T, user apitest.Actor) {
 	}
 	start := time.Now()
 	o.Get("/readyz", apitest.Anonymous).ExpectProblem(http.StatusServiceUnavailable, "unavailable")
+	t.Logf("readyz: 503 after %v", time.Since(start).Round(time.Millisecond))
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("/readyz took %v to report the outage, want under 2s", took)
 	}
@@ -122,13 +124,15 @@ func (o *outageAPI) expectUnavailable(t *testing.T, user apitest.Actor) {
 // again without a restart, then checks that it keeps doing so.
 func (o *outageAPI) expectRecovered(t *testing.T, user apitest.Actor) {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
+	healed := time.Now()
+	deadline := healed.Add(3 * time.Second)
 	for o.attractions().Code != http.StatusOK {
 		if time.Now().After(deadline) {
 			t.Fatal("catalog did not recover within 3s of the database coming back")
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	t.Logf("recovered %v after the database came back", time.Since(healed).Round(time.Millisecond))
 	for range 5 {
 		o.attractions().Expect(http.StatusOK)
 		o.Get("/api/v1/me", user).Expect(http.StatusOK)
