@@ -38,7 +38,8 @@ type App struct {
 
 // Open connects to the configured database, migrates it and builds the services.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	db, err := database.Open(ctx, database.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	db, err := database.Open(ctx, database.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log,
+		BusyTimeout: cfg.DBQueryTimeout})
 	if err != nil {
 		return nil, err
 	}

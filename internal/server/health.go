@@ -43,7 +43,7 @@ func readyz(d Deps) web.HandlerFunc {
 		}
 		if err := d.DB.Ping(c.Request.Context()); err != nil {
 			return &apperr.Error{Kind: apperr.Unavailable, Code: "unavailable", Detail: "The database is unreachable.",
-				RetryAfter: 5 * time.Second, Err: err}
+				RetryAfter: web.DatabaseRetryAfter, Err: err}
 		}
 		c.JSON(http.StatusOK, healthResponse{Status: "ready"})
 		return nil

@@ -104,6 +104,7 @@ func New(d Deps) (*gin.Engine, error) {
 		corsMiddleware(d.Config.CORSOrigins),
 		web.LimitBody(),
 		web.LimitQuery(),
+		web.QueryDeadline(d.Config.DBQueryTimeout),
 	)
 	r.NoRoute(web.NoRoute)
 	r.NoMethod(web.NoMethod)

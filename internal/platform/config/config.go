@@ -70,7 +70,11 @@ type Config struct {
 	// 0 turns a limit off.
 	RateLimitReadsPerMin  int
 	RateLimitWritesPerMin int
+	DBQueryTimeout        time.Duration // deadline of a request's database work; 0 sets none
 }
+
+// DefaultDBQueryTimeout is DB_QUERY_TIMEOUT when unset.
+const DefaultDBQueryTimeout = 5 * time.Second
 
 // IsProduction reports whether unsafe defaults must be refused.
 func (c Config) IsProduction() bool { return c.AppEnv == Production }
@@ -156,6 +160,12 @@ func Load(getenv func(string) string) (Config, error) {
 	c.TrustedProxies = splitList(env("TRUSTED_PROXIES", ""))
 	if c.RefreshFamilyMaxAge, err = parseDays(env("REFRESH_FAMILY_MAX_AGE", "90d")); err != nil || c.RefreshFamilyMaxAge < time.Hour {
 		bad("REFRESH_FAMILY_MAX_AGE must be a duration of at least 1h, in days (\"90d\") or Go units (\"720h\")")
+	}
+
+	if t, err := time.ParseDuration(env("DB_QUERY_TIMEOUT", DefaultDBQueryTimeout.String())); err != nil || t <= 0 {
+		bad("DB_QUERY_TIMEOUT must be a positive duration such as 5s or 1500ms")
+	} else {
+		c.DBQueryTimeout = t
 	}
 
 	switch c.LogLevel {

@@ -220,3 +220,26 @@ func TestRateLimitsAndMetricsAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestDBQueryTimeout(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBQueryTimeout != config.DefaultDBQueryTimeout {
+		t.Fatalf("default DB_QUERY_TIMEOUT = %v", c.DBQueryTimeout)
+	}
+	c, err = config.Load(env(map[string]string{"DB_QUERY_TIMEOUT": "1500ms"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBQueryTimeout != 1500*time.Millisecond {
+		t.Fatalf("DB_QUERY_TIMEOUT=1500ms gave %v", c.DBQueryTimeout)
+	}
+	for _, bad := range []string{"5", "-1s", "0s", "soon"} {
+		_, err := config.Load(env(map[string]string{"DB_QUERY_TIMEOUT": bad}))
+		if err == nil || !strings.Contains(err.Error(), "DB_QUERY_TIMEOUT") {
+			t.Errorf("DB_QUERY_TIMEOUT=%q: err = %v", bad, err)
+		}
+	}
+}

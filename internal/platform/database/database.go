@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -39,7 +40,21 @@ type Options struct {
 	DataDir  string
 	Logger   *slog.Logger
 	MaxConns int // pool size; 0 picks a default per engine
+	// ConnectTimeout bounds dialling PostgreSQL when the URL does not set
+	// connect_timeout, so a partition cannot hang new connections; 0 picks
+	// DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// BusyTimeout is how long an SQLite statement waits for another
+	// writer's lock; 0 picks DefaultBusyTimeout. SQLite waits for it without
+	// watching the context, so a server sets it to its request deadline.
+	BusyTimeout time.Duration
 }
+
+// DefaultBusyTimeout is the SQLite lock wait when Options leave it unset.
+const DefaultBusyTimeout = 15 * time.Second
+
+// DefaultConnectTimeout is the dial timeout of PostgreSQL connections.
+const DefaultConnectTimeout = 5 * time.Second
 
 // SQLiteFile is the file name of the embedded database inside DATA_DIR.
 const SQLiteFile = "solo.db"
@@ -65,13 +80,24 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	)
 	if o.URL != "" {
 		d.Dialect = Postgres
-		d.DB, err = gorm.Open(postgres.Open(o.URL), gcfg)
+		dsn, err := withConnectTimeout(o.URL, o.ConnectTimeout)
+		if err != nil {
+			return nil, err
+		}
+		d.DB, err = gorm.Open(postgres.Open(dsn), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("open %s database: %w", d.Dialect, err)
+		}
 	} else {
 		d.Dialect = SQLite
 		if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
-		d.DB, err = gorm.Open(sqlite.Open(SQLiteDSN(filepath.Join(o.DataDir, SQLiteFile))), gcfg)
+		busy := o.BusyTimeout
+		if busy <= 0 {
+			busy = DefaultBusyTimeout
+		}
+		d.DB, err = gorm.Open(sqlite.Open(sqliteDSN(filepath.Join(o.DataDir, SQLiteFile), busy)), gcfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.Dialect, err)
@@ -100,24 +126,66 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	return d, nil
 }
 
+// withConnectTimeout adds connect_timeout (whole seconds, at least one) to a
+// postgres:// URL that does not choose its own.
+func withConnectTimeout(rawURL string, timeout time.Duration) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", errors.New("DATABASE_URL is not a valid URL")
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") != "" {
+		return rawURL, nil
+	}
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
+	q.Set("connect_timeout", fmt.Sprint(max(1, int((timeout+time.Second-1)/time.Second))))
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
 // SQLiteDSN returns the connection string for an SQLite file with the pragmas
 // the service relies on: WAL for concurrent readers, a busy timeout instead of
 // instant "database is locked", foreign keys, and BEGIN IMMEDIATE so write
 // transactions take the write lock up front rather than failing on upgrade.
-func SQLiteDSN(path string) string {
+func SQLiteDSN(path string) string { return sqliteDSN(path, DefaultBusyTimeout) }
+
+func sqliteDSN(path string, busy time.Duration) string {
 	return "file:" + path +
-		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(15000)&_pragma=foreign_keys(1)" +
+		fmt.Sprintf("?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busy.Milliseconds()) +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
 }
 
 // Close releases the pool.
 func (d *DB) Close() error { return d.SQL.Close() }
 
+// PingTimeout bounds a readiness check, so a load balancer sees an outage
+// within two seconds of it starting.
+const PingTimeout = 1500 * time.Millisecond
+
 // Ping checks that the database answers, for readiness probes.
 func (d *DB) Ping(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, PingTimeout)
 	defer cancel()
 	return d.SQL.PingContext(ctx)
+}
+
+// limitStatements makes PostgreSQL itself stop the transaction's statements
+// at the caller's deadline (SET LOCAL ends with the transaction), so a
+// request's work does not run on in the server after the request gave up.
+// Work without a deadline — migrations, seeding, bulk loads — is not limited.
+func (d *DB) limitStatements(ctx context.Context, tx *gorm.DB) error {
+	deadline, ok := ctx.Deadline()
+	if !ok || d.Dialect != Postgres {
+		return nil
+	}
+	left := time.Until(deadline)
+	if left <= 0 {
+		return context.DeadlineExceeded
+	}
+	ms := max(1, left.Milliseconds())
+	return tx.Exec(fmt.Sprintf("SET LOCAL statement_timeout = %d", ms)).Error
 }
 
 // IsNotFound reports whether err means no row matched.
@@ -127,15 +195,24 @@ func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) 
 func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
 
 // expectedErrorsQuiet keeps unique-constraint violations out of the error
-// log: services turn them into 409 answers, so they are not faults.
+// log: services turn them into 409 answers, so they are not faults; nor is a
+// statement abandoned because its client went away.
 type expectedErrorsQuiet struct{ logger.Interface }
+
+// ParamsFilter drops the bound values from every statement gorm logs (slow
+// or failed), so citizens' data, password hashes and tokens never reach a log
+// line. gorm looks for this method on the logger it is given, so a wrapper
+// must define it itself.
+func (l expectedErrorsQuiet) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
+}
 
 func (l expectedErrorsQuiet) LogMode(level logger.LogLevel) logger.Interface {
 	return expectedErrorsQuiet{l.Interface.LogMode(level)}
 }
 
 func (l expectedErrorsQuiet) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
+	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, context.Canceled) {
 		err = nil
 	}
 	l.Interface.Trace(ctx, begin, fc, err)

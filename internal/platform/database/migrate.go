@@ -11,6 +11,16 @@ import (
 	"github.com/pressly/goose/v3/lock"
 )
 
+// Migrations are versioned by the UTC time they were written,
+// YYYYMMDDHHMMSS_<domain>_<change>.sql (what `goose create <name> sql` writes, or by hand),
+// with the same file name under postgres/ and sqlite/. Domains developed in
+// parallel therefore never claim the same number, and a migration merged
+// after a later one has already run is still applied (out of order). So a
+// migration must not depend on another domain's unmerged migrations. Only
+// 00001–00004 keep the sequential numbers they were released with, so
+// existing databases need no rewrite of their version table. See
+// migrations/README.md.
+//
 //go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
 var migrationFiles embed.FS
 
@@ -25,11 +35,21 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 }
 
 func (d *DB) migrate(ctx context.Context, log *slog.Logger, lockID int64) error {
-	dir, err := fs.Sub(migrationFiles, "migrations/"+string(d.Dialect))
+	dir, err := d.migrationDir()
 	if err != nil {
 		return err
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	return d.migrateFS(ctx, log, lockID, dir, 0)
+}
+
+// migrationDir is the embedded migrations of d's dialect.
+func (d *DB) migrationDir() (fs.FS, error) {
+	return fs.Sub(migrationFiles, "migrations/"+string(d.Dialect))
+}
+
+// migrateFS applies the migrations in dir, up to version upTo (0: all).
+func (d *DB) migrateFS(ctx context.Context, log *slog.Logger, lockID int64, dir fs.FS, upTo int64) error {
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true)}
 	dialect := goose.DialectSQLite3
 	if d.Dialect == SQLite {
 		var file string
@@ -54,7 +74,12 @@ func (d *DB) migrate(ctx context.Context, log *slog.Logger, lockID int64) error 
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
-	results, err := p.Up(ctx)
+	var results []*goose.MigrationResult
+	if upTo > 0 {
+		results, err = p.UpTo(ctx, upTo)
+	} else {
+		results, err = p.Up(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

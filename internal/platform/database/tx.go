@@ -46,6 +46,9 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		key := tx.Statement.ConnPool
 		open.Store(key, h)
 		defer open.Delete(key)
+		if err := d.limitStatements(ctx, tx); err != nil {
+			return err
+		}
 		return fn(tx)
 	})
 	if err != nil {

@@ -30,6 +30,9 @@ var Extensions = []string{"pg_trgm", "unaccent"}
 type DB struct {
 	*database.DB
 	Queries *database.QueryCounter
+	// URL connects to this database on PostgreSQL (its schema first on the
+	// search path); empty on SQLite.
+	URL string
 }
 
 // New returns an empty, migrated database owned by t and removed after it.
@@ -37,10 +40,11 @@ func New(t testing.TB) DB {
 	t.Helper()
 	var (
 		db  *database.DB
+		dsn string
 		err error
 	)
 	if url := os.Getenv(EnvURL); url != "" {
-		db, err = newPostgres(t, url)
+		db, dsn, err = newPostgres(t, url)
 	} else {
 		db, err = newSQLite(t)
 	}
@@ -52,7 +56,7 @@ func New(t testing.TB) DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return DB{DB: db, Queries: q}
+	return DB{DB: db, Queries: q, URL: dsn}
 }
 
 // IsPostgres reports whether tests run against PostgreSQL.
@@ -163,21 +167,21 @@ var (
 	extErr  error
 )
 
-func newPostgres(t testing.TB, rawURL string) (*database.DB, error) {
+func newPostgres(t testing.TB, rawURL string) (*database.DB, string, error) {
 	ctx := context.Background()
 	admin, err := database.Open(ctx, database.Options{URL: rawURL, MaxConns: 2})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer admin.Close()
 	extOnce.Do(func() { extErr = createExtensions(ctx, admin) })
 	if extErr != nil {
-		return nil, extErr
+		return nil, "", extErr
 	}
 
 	schema := "t_" + randomHex(8)
 	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	t.Cleanup(func() {
 		cleanup, err := database.Open(context.Background(), database.Options{URL: rawURL, MaxConns: 1})
@@ -189,20 +193,20 @@ func newPostgres(t testing.TB, rawURL string) (*database.DB, error) {
 
 	dsn, err := withSearchPath(rawURL, schema)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	db, err := database.Open(ctx, database.Options{URL: dsn, MaxConns: 8})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	// A lock per schema, so parallel tests do not queue for one another.
 	h := fnv.New64a()
 	h.Write([]byte(schema))
 	if err := db.MigrateWithLockID(ctx, nil, int64(h.Sum64()>>1)); err != nil {
 		db.Close()
-		return nil, err
+		return nil, "", err
 	}
-	return db, nil
+	return db, dsn, nil
 }
 
 // createExtensions runs under an advisory lock because test binaries of

@@ -3,6 +3,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -11,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/pkg/problem"
 )
 
@@ -56,11 +59,35 @@ var statuses = map[apperr.Kind]int{
 	apperr.MethodNotAllowed:     http.StatusMethodNotAllowed,
 }
 
-// RenderError writes err as an RFC 9457 problem. Anything that is not an
+// StatusClientClosedRequest is recorded (nginx's convention) when the client
+// disconnected before its answer was ready; nobody receives it.
+const StatusClientClosedRequest = 499
+
+// DatabaseRetryAfter is the Retry-After of answers refused because the
+// database is unreachable or too slow.
+const DatabaseRetryAfter = 5 * time.Second
+
+// RenderError writes err as an RFC 9457 problem. An error that means the
+// database is unreachable or past the request's deadline is a 503, whoever
+// returned it and however it is wrapped. Anything else that is not an
 // *apperr.Error is a 500 whose cause is logged under the request id and never
 // shown to the client.
 func RenderError(c *gin.Context, err error) {
+	ctx := c.Request.Context()
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// The client hung up; whatever failed after that is not a fault.
+		Logger(c).Info("client went away", "err", err)
+		c.AbortWithStatus(StatusClientClosedRequest)
+		return
+	}
 	e, ok := apperr.As(err)
+	if (!ok || e.Kind == apperr.Internal) &&
+		(database.IsUnavailable(err) || errors.Is(ctx.Err(), context.DeadlineExceeded)) {
+		e = &apperr.Error{Kind: apperr.Unavailable, Code: "unavailable",
+			Detail:     "The service is temporarily unavailable. Try again shortly.",
+			RetryAfter: DatabaseRetryAfter, Err: err}
+		ok = true
+	}
 	if !ok || e.Kind == apperr.Internal {
 		Logger(c).Error("request failed", "err", err)
 		e = &apperr.Error{Kind: apperr.Internal, Code: "internal", Detail: "Something went wrong on our side. Quote the request id when reporting it."}

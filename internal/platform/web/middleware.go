@@ -168,3 +168,37 @@ func NoMethod(c *gin.Context) {
 	RenderError(c, &apperr.Error{Kind: apperr.MethodNotAllowed, Code: "method_not_allowed",
 		Detail: "This endpoint does not accept " + c.Request.Method + "; see the Allow header."})
 }
+
+// QueryDeadline gives each request's database work a deadline: the request
+// context expires after timeout, so queries, connection waits and dials
+// stop there and the request answers 503. An upload's clock also covers the
+// client sending the file, so multipart requests get the time a slow mobile
+// link needs for their body on top. A timeout of 0 sets none.
+func QueryDeadline(timeout time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if timeout <= 0 {
+			c.Next()
+			return
+		}
+		d := timeout
+		if strings.HasPrefix(c.GetHeader("Content-Type"), "multipart/form-data") {
+			d += uploadAllowance(c.Request.ContentLength)
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
+}
+
+// slowUploadBytesPerSecond is a weak mobile uplink (256 kbit/s).
+const slowUploadBytesPerSecond = 32 << 10
+
+// uploadAllowance is how long sending a body of n bytes (unknown: the
+// largest allowed) may take over a slow link.
+func uploadAllowance(n int64) time.Duration {
+	if n < 0 || n > MaxMultipartBody {
+		n = MaxMultipartBody
+	}
+	return time.Duration(n) * time.Second / slowUploadBytesPerSecond
+}
