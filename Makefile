@@ -24,7 +24,8 @@ ci:
 bench:
 	bash bench/run.sh
 
-# Coverage-guided fuzzing of request decoding (its seed corpus runs in every go test).
+# Coverage-guided fuzzing of request decoding and image uploads (their seed corpora run in every go test).
 fuzz:
 	go test -run '^$$' -fuzz FuzzBindJSON -fuzztime 60s ./internal/platform/web/
+	go test -run '^$$' -fuzz FuzzSanitizeImage -fuzztime 60s ./internal/platform/storage/
 	go test -run '^$$' -fuzz FuzzProfileName -fuzztime 30s ./internal/server/

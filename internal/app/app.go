@@ -67,6 +67,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	if err != nil {
 		return nil, err
 	}
+	// Private files (permit documents) live apart from /media and are read
+	// only through handlers that check who asks.
+	private, err := storage.NewPrivateDisk(filepath.Join(cfg.DataDir, "private"))
+	if err != nil {
+		return nil, err
+	}
 	// Repeated anonymous catalog reads are answered from memory (at most
 	// 64 MiB) for up to five seconds, well inside the public max-age of 60 s;
 	// every catalog write on this instance empties the cache after commit.
@@ -76,6 +82,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
+		Private:  private,
 		Identity: ids,
 		Catalog:  cat,
 		Reviews:  review.NewService(db, cat, ids),

@@ -48,6 +48,9 @@ type Deps struct {
 	DB     *database.DB
 	Pager  web.Pager       // signs the cursors of every list
 	Media  storage.Storage // public files, served at /media
+	// Private holds files only their owners and staff may read (permit
+	// documents); never served under /media.
+	Private *storage.Private
 	// Metrics is the registry the HTTP collectors join; nil makes a new one.
 	// With METRICS_ADDR set, cmd/api serves it on its own listener.
 	Metrics *prometheus.Registry
