@@ -9,16 +9,20 @@ const docTemplate = `{
     "info": {
         "description": "{{escape .Description}}",
         "title": "{{.Title}}",
-        "contact": {},
+        "contact": {
+            "name": "Solo Destination API maintainers",
+            "url": "https://github.com/solodestination/api"
+        },
         "license": {
-            "name": "MIT"
+            "name": "MIT",
+            "url": "https://opensource.org/license/mit"
         },
         "version": "{{.Version}}"
     },
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
-        "/api/v1/admin/audit-log": {
+        "/admin/audit-log": {
             "get": {
                 "security": [
                     {
@@ -33,6 +37,7 @@ const docTemplate = `{
                     "admin"
                 ],
                 "summary": "Read the audit log",
+                "operationId": "listAuditLog",
                 "parameters": [
                     {
                         "type": "string",
@@ -117,7 +122,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/admin/users": {
+        "/admin/users": {
             "get": {
                 "security": [
                     {
@@ -131,6 +136,7 @@ const docTemplate = `{
                     "admin"
                 ],
                 "summary": "List accounts",
+                "operationId": "listUsers",
                 "parameters": [
                     {
                         "type": "string",
@@ -193,7 +199,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/admin/users/{id}": {
+        "/admin/users/{id}": {
             "patch": {
                 "security": [
                     {
@@ -211,6 +217,7 @@ const docTemplate = `{
                     "admin"
                 ],
                 "summary": "Change a user's role, department or status",
+                "operationId": "updateUser",
                 "parameters": [
                     {
                         "type": "string",
@@ -276,758 +283,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/attractions": {
-            "get": {
-                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "List listings",
-                "parameters": [
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Search words",
-                        "name": "q",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Category code of this kind (GET /api/v1/categories)",
-                        "name": "category",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Only listings with this tag; repeat for several (all must match)",
-                        "name": "tag",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "example": "-7.5755,110.8243",
-                        "description": "lat,lng; adds distance_m to every item",
-                        "name": "near",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 50000,
-                        "minimum": 1,
-                        "type": "number",
-                        "default": 5000,
-                        "description": "Radius around near, metres",
-                        "name": "radius_m",
-                        "in": "query"
-                    },
-                    {
-                        "type": "boolean",
-                        "description": "Only listings open now (Asia/Jakarta)",
-                        "name": "open_now",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 5,
-                        "minimum": 0,
-                        "type": "number",
-                        "description": "Lowest average rating",
-                        "name": "min_rating",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
-                        "name": "from",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
-                        "name": "to",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "relevance",
-                            "distance",
-                            "rating",
-                            "name",
-                            "newest",
-                            "starts_at"
-                        ],
-                        "type": "string",
-                        "description": "Order",
-                        "name": "sort",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "draft",
-                            "published",
-                            "archived",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "published",
-                        "description": "Tourism staff only",
-                        "name": "status",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description; all returns {id, en} objects",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ListingList"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "400": {
-                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "status filter without tourism staff rights",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Add a listing",
-                "parameters": [
-                    {
-                        "description": "New listing",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON, wrong types, unknown status",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "validation failed",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/attractions/{id}": {
-            "get": {
-                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Get a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Archive a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "patch": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Change, publish or unpublish a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "Fields to change",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "Unprocessable Entity",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/attractions/{id}/images": {
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
-                "consumes": [
-                    "multipart/form-data"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Add a photo to a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "file",
-                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
-                        "name": "file",
-                        "in": "formData",
-                        "required": true
-                    },
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Caption, at most 200 characters",
-                        "name": "caption",
-                        "in": "formData"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/StoredImage"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed multipart body",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "image over 5 MiB (code payload_too_large)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "file missing or empty, caption too long",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/attractions/{id}/images/{imageId}": {
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Deletes the image record and then its file; its URL stops working.",
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Remove a photo from a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Image ID",
-                        "name": "imageId",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no such listing, or no such image of this listing",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/attractions/{id}/reviews": {
-            "get": {
-                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Reviews of a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "ETag of a copy the client holds",
-                        "name": "If-None-Match",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ReviewList"
-                        }
-                    },
-                    "304": {
-                        "description": "not modified"
-                    },
-                    "400": {
-                        "description": "bad limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Review a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "The review",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/CreateReviewRequest"
-                        }
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Review"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON or a rating that is not an integer",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "you already reviewed this listing (code conflict)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "body is not JSON",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "rating outside 1..5 or text over 2000 characters",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/auth/login": {
+        "/auth/login": {
             "post": {
                 "description": "Returns a 15-minute access token and a refresh token. A wrong email and a wrong password give the same 401. After 10 failures for one account, or 30 from one address, within 15 minutes: 429 with Retry-After.",
                 "consumes": [
@@ -1040,6 +296,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log in",
+                "operationId": "login",
                 "parameters": [
                     {
                         "description": "Credentials",
@@ -1091,7 +348,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/auth/logout": {
+        "/auth/logout": {
             "post": {
                 "description": "Revokes every refresh token of the login the token belongs to. Idempotent.",
                 "consumes": [
@@ -1101,6 +358,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log out",
+                "operationId": "logout",
                 "parameters": [
                     {
                         "description": "Refresh token",
@@ -1131,7 +389,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/auth/refresh": {
+        "/auth/refresh": {
             "post": {
                 "description": "Spends the refresh token for a new pair. Presenting a token that was already spent revokes every token of that login.",
                 "consumes": [
@@ -1144,6 +402,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Rotate tokens",
+                "operationId": "refreshTokens",
                 "parameters": [
                     {
                         "description": "Refresh token",
@@ -1189,7 +448,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/auth/register": {
+        "/auth/register": {
             "post": {
                 "description": "Creates a tourist or resident account with the ` + "`" + `user` + "`" + ` role. Any ` + "`" + `role` + "`" + ` or ` + "`" + `department` + "`" + ` in the body is ignored.",
                 "consumes": [
@@ -1202,6 +461,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Create an account",
+                "operationId": "register",
                 "parameters": [
                     {
                         "description": "New account",
@@ -1247,7 +507,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/categories": {
+        "/categories": {
             "get": {
                 "produces": [
                     "application/json"
@@ -1256,6 +516,7 @@ const docTemplate = `{
                     "catalog"
                 ],
                 "summary": "Categories per kind",
+                "operationId": "listCategories",
                 "parameters": [
                     {
                         "enum": [
@@ -1288,1509 +549,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/culinary": {
-            "get": {
-                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "List listings",
-                "parameters": [
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Search words",
-                        "name": "q",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Category code of this kind (GET /api/v1/categories)",
-                        "name": "category",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Only listings with this tag; repeat for several (all must match)",
-                        "name": "tag",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "example": "-7.5755,110.8243",
-                        "description": "lat,lng; adds distance_m to every item",
-                        "name": "near",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 50000,
-                        "minimum": 1,
-                        "type": "number",
-                        "default": 5000,
-                        "description": "Radius around near, metres",
-                        "name": "radius_m",
-                        "in": "query"
-                    },
-                    {
-                        "type": "boolean",
-                        "description": "Only listings open now (Asia/Jakarta)",
-                        "name": "open_now",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 5,
-                        "minimum": 0,
-                        "type": "number",
-                        "description": "Lowest average rating",
-                        "name": "min_rating",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
-                        "name": "from",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
-                        "name": "to",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "relevance",
-                            "distance",
-                            "rating",
-                            "name",
-                            "newest",
-                            "starts_at"
-                        ],
-                        "type": "string",
-                        "description": "Order",
-                        "name": "sort",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "draft",
-                            "published",
-                            "archived",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "published",
-                        "description": "Tourism staff only",
-                        "name": "status",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description; all returns {id, en} objects",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ListingList"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "400": {
-                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "status filter without tourism staff rights",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Add a listing",
-                "parameters": [
-                    {
-                        "description": "New listing",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON, wrong types, unknown status",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "validation failed",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/culinary/{id}": {
-            "get": {
-                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Get a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Archive a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "patch": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Change, publish or unpublish a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "Fields to change",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "Unprocessable Entity",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/culinary/{id}/images": {
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
-                "consumes": [
-                    "multipart/form-data"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Add a photo to a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "file",
-                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
-                        "name": "file",
-                        "in": "formData",
-                        "required": true
-                    },
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Caption, at most 200 characters",
-                        "name": "caption",
-                        "in": "formData"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/StoredImage"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed multipart body",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "image over 5 MiB (code payload_too_large)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "file missing or empty, caption too long",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/culinary/{id}/images/{imageId}": {
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Deletes the image record and then its file; its URL stops working.",
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Remove a photo from a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Image ID",
-                        "name": "imageId",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no such listing, or no such image of this listing",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/culinary/{id}/reviews": {
-            "get": {
-                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Reviews of a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "ETag of a copy the client holds",
-                        "name": "If-None-Match",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ReviewList"
-                        }
-                    },
-                    "304": {
-                        "description": "not modified"
-                    },
-                    "400": {
-                        "description": "bad limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Review a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "The review",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/CreateReviewRequest"
-                        }
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Review"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON or a rating that is not an integer",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "you already reviewed this listing (code conflict)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "body is not JSON",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "rating outside 1..5 or text over 2000 characters",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/events": {
-            "get": {
-                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "List listings",
-                "parameters": [
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Search words",
-                        "name": "q",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Category code of this kind (GET /api/v1/categories)",
-                        "name": "category",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Only listings with this tag; repeat for several (all must match)",
-                        "name": "tag",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "example": "-7.5755,110.8243",
-                        "description": "lat,lng; adds distance_m to every item",
-                        "name": "near",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 50000,
-                        "minimum": 1,
-                        "type": "number",
-                        "default": 5000,
-                        "description": "Radius around near, metres",
-                        "name": "radius_m",
-                        "in": "query"
-                    },
-                    {
-                        "type": "boolean",
-                        "description": "Only listings open now (Asia/Jakarta)",
-                        "name": "open_now",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 5,
-                        "minimum": 0,
-                        "type": "number",
-                        "description": "Lowest average rating",
-                        "name": "min_rating",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
-                        "name": "from",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
-                        "name": "to",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "relevance",
-                            "distance",
-                            "rating",
-                            "name",
-                            "newest",
-                            "starts_at"
-                        ],
-                        "type": "string",
-                        "description": "Order",
-                        "name": "sort",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "draft",
-                            "published",
-                            "archived",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "published",
-                        "description": "Tourism staff only",
-                        "name": "status",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description; all returns {id, en} objects",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ListingList"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "400": {
-                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "status filter without tourism staff rights",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Add a listing",
-                "parameters": [
-                    {
-                        "description": "New listing",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON, wrong types, unknown status",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "validation failed",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/events/{id}": {
-            "get": {
-                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Get a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Archive a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "patch": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Change, publish or unpublish a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "Fields to change",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "Unprocessable Entity",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/events/{id}/images": {
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
-                "consumes": [
-                    "multipart/form-data"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Add a photo to a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "file",
-                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
-                        "name": "file",
-                        "in": "formData",
-                        "required": true
-                    },
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Caption, at most 200 characters",
-                        "name": "caption",
-                        "in": "formData"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/StoredImage"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed multipart body",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "image over 5 MiB (code payload_too_large)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "file missing or empty, caption too long",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/events/{id}/images/{imageId}": {
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Deletes the image record and then its file; its URL stops working.",
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Remove a photo from a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Image ID",
-                        "name": "imageId",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no such listing, or no such image of this listing",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/events/{id}/reviews": {
-            "get": {
-                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Reviews of a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "ETag of a copy the client holds",
-                        "name": "If-None-Match",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ReviewList"
-                        }
-                    },
-                    "304": {
-                        "description": "not modified"
-                    },
-                    "400": {
-                        "description": "bad limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Review a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "The review",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/CreateReviewRequest"
-                        }
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Review"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON or a rating that is not an integer",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "you already reviewed this listing (code conflict)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "body is not JSON",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "rating outside 1..5 or text over 2000 characters",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/me": {
+        "/me": {
             "get": {
                 "security": [
                     {
@@ -2804,6 +563,7 @@ const docTemplate = `{
                     "me"
                 ],
                 "summary": "Your profile",
+                "operationId": "getMe",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -2835,6 +595,7 @@ const docTemplate = `{
                     "me"
                 ],
                 "summary": "Update your profile",
+                "operationId": "updateMe",
                 "parameters": [
                     {
                         "description": "Fields to change",
@@ -2874,7 +635,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/me/favorites": {
+        "/me/favorites": {
             "get": {
                 "security": [
                     {
@@ -2889,6 +650,7 @@ const docTemplate = `{
                     "favorites"
                 ],
                 "summary": "Your favourites",
+                "operationId": "listFavorites",
                 "parameters": [
                     {
                         "enum": [
@@ -2944,7 +706,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/me/favorites/attractions/{id}": {
+        "/me/favorites/{kind}/{id}": {
             "put": {
                 "security": [
                     {
@@ -2956,7 +718,20 @@ const docTemplate = `{
                     "favorites"
                 ],
                 "summary": "Add a favourite",
+                "operationId": "addFavorite",
                 "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
                     {
                         "type": "string",
                         "description": "Listing ID or slug",
@@ -2994,7 +769,20 @@ const docTemplate = `{
                     "favorites"
                 ],
                 "summary": "Remove a favourite",
+                "operationId": "removeFavorite",
                 "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
                     {
                         "type": "string",
                         "description": "Listing ID or slug",
@@ -3016,151 +804,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/me/favorites/culinary/{id}": {
-            "put": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first ` + "`" + `added_at` + "`" + `. ` + "`" + `id` + "`" + ` is the listing's UUID or slug.",
-                "tags": [
-                    "favorites"
-                ],
-                "summary": "Add a favourite",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.",
-                "tags": [
-                    "favorites"
-                ],
-                "summary": "Remove a favourite",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/me/favorites/events/{id}": {
-            "put": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first ` + "`" + `added_at` + "`" + `. ` + "`" + `id` + "`" + ` is the listing's UUID or slug.",
-                "tags": [
-                    "favorites"
-                ],
-                "summary": "Add a favourite",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.",
-                "tags": [
-                    "favorites"
-                ],
-                "summary": "Remove a favourite",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/me/itineraries": {
+        "/me/itineraries": {
             "get": {
                 "security": [
                     {
@@ -3175,6 +819,7 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "Your itineraries",
+                "operationId": "listItineraries",
                 "parameters": [
                     {
                         "enum": [
@@ -3240,6 +885,7 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "Create an itinerary",
+                "operationId": "createItinerary",
                 "parameters": [
                     {
                         "enum": [
@@ -3295,7 +941,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/me/itineraries/{id}": {
+        "/me/itineraries/{id}": {
             "get": {
                 "security": [
                     {
@@ -3309,6 +955,7 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "One of your itineraries",
+                "operationId": "getItinerary",
                 "parameters": [
                     {
                         "type": "string",
@@ -3360,6 +1007,7 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "Delete an itinerary",
+                "operationId": "deleteItinerary",
                 "parameters": [
                     {
                         "type": "string",
@@ -3405,6 +1053,7 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "Change an itinerary",
+                "operationId": "updateItinerary",
                 "parameters": [
                     {
                         "type": "string",
@@ -3474,7 +1123,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/reviews/{id}": {
+        "/reviews/{id}": {
             "delete": {
                 "security": [
                     {
@@ -3486,6 +1135,7 @@ const docTemplate = `{
                     "reviews"
                 ],
                 "summary": "Delete or hide a review",
+                "operationId": "deleteReview",
                 "parameters": [
                     {
                         "type": "string",
@@ -3521,7 +1171,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/search": {
+        "/search": {
             "get": {
                 "description": "One ranked list of published attractions, culinary spots and events: listings whose name holds every word first, then the other matches (tags, descriptions), best rated first within each group. Every word matches as a word prefix, accents ignored. ` + "`" + `snippet` + "`" + ` is an excerpt of the description around the first match.",
                 "produces": [
@@ -3531,6 +1181,7 @@ const docTemplate = `{
                     "catalog"
                 ],
                 "summary": "Search all listings",
+                "operationId": "searchCatalog",
                 "parameters": [
                     {
                         "maxLength": 200,
@@ -3542,14 +1193,12 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "example": "attraction,culinary",
                         "description": "Comma-separated kinds: attraction, culinary, event (default all)",
                         "name": "types",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "example": "-7.5755,110.8243",
                         "description": "lat,lng; adds distance_m",
                         "name": "near",
                         "in": "query"
@@ -3614,7 +1263,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/search/suggest": {
+        "/search/suggest": {
             "get": {
                 "description": "Up to 10 published listings of any kind for what was typed so far: names with a word starting with the typed word(s) first, then similar names (typo-tolerant, trigram word similarity).",
                 "produces": [
@@ -3624,6 +1273,7 @@ const docTemplate = `{
                     "catalog"
                 ],
                 "summary": "Complete a name",
+                "operationId": "suggestNames",
                 "parameters": [
                     {
                         "maxLength": 200,
@@ -3670,61 +1320,349 @@ const docTemplate = `{
                 }
             }
         },
-        "/healthz": {
+        "/{kind}": {
             "get": {
+                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
-                    "platform"
+                    "catalog"
                 ],
-                "summary": "Liveness",
+                "summary": "List listings",
+                "operationId": "listListings",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Search words",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Category code of this kind (GET /api/v1/categories)",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Only listings with this tag; repeat for several (all must match)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "lat,lng; adds distance_m to every item",
+                        "name": "near",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 50000,
+                        "minimum": 1,
+                        "type": "number",
+                        "default": 5000,
+                        "description": "Radius around near, metres",
+                        "name": "radius_m",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Only listings open now (Asia/Jakarta)",
+                        "name": "open_now",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 5,
+                        "minimum": 0,
+                        "type": "number",
+                        "description": "Lowest average rating",
+                        "name": "min_rating",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "relevance",
+                            "distance",
+                            "rating",
+                            "name",
+                            "newest",
+                            "starts_at"
+                        ],
+                        "type": "string",
+                        "description": "Order",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "draft",
+                            "published",
+                            "archived",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "published",
+                        "description": "Tourism staff only",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name and description; all returns {id, en} objects",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
                 "responses": {
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/Health"
+                            "$ref": "#/definitions/ListingList"
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "400": {
+                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "status filter without tourism staff rights",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Add a listing",
+                "operationId": "createListing",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "New listing",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, wrong types, unknown status",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     }
                 }
             }
         },
-        "/media/{key}": {
+        "/{kind}/{idOrSlug}": {
             "get": {
-                "description": "Serves an uploaded file (listing images) by its storage key, as found in the ` + "`" + `url` + "`" + ` of an image. Keys are content-unique, so responses are cacheable for a year (` + "`" + `Cache-Control: public, max-age=31536000, immutable` + "`" + `). Supports ` + "`" + `Range` + "`" + ` and ` + "`" + `If-None-Match` + "`" + `. Directories are never listed.",
+                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
                 "produces": [
-                    "image/jpeg",
-                    "image/png",
-                    "image/webp"
+                    "application/json"
                 ],
                 "tags": [
-                    "platform"
+                    "catalog"
                 ],
-                "summary": "A stored file",
+                "summary": "Get a listing",
+                "operationId": "getListing",
                 "parameters": [
                     {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
                         "type": "string",
-                        "description": "Storage key, e.g. listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp",
-                        "name": "key",
+                        "description": "Listing kind",
+                        "name": "kind",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "idOrSlug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language of name and description",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "type": "file"
-                        }
-                    },
-                    "206": {
-                        "description": "the requested range",
-                        "schema": {
-                            "type": "file"
+                            "$ref": "#/definitions/Listing"
                         }
                     },
                     "304": {
-                        "description": "not modified (If-None-Match matched)"
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -3733,47 +1671,515 @@ const docTemplate = `{
                         }
                     }
                 }
-            }
-        },
-        "/metrics": {
-            "get": {
-                "description": "Requests by route template, method and status; latency histogram; database pool; Go runtime and process.",
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Archive a listing",
+                "operationId": "archiveListing",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID",
+                        "name": "idOrSlug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
+                "consumes": [
+                    "application/json"
+                ],
                 "produces": [
-                    "text/plain"
+                    "application/json"
                 ],
                 "tags": [
-                    "platform"
+                    "catalog"
                 ],
-                "summary": "Prometheus metrics",
+                "summary": "Change, publish or unpublish a listing",
+                "operationId": "updateListing",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID",
+                        "name": "idOrSlug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
                 "responses": {
                     "200": {
-                        "description": "Prometheus text exposition format",
+                        "description": "OK",
                         "schema": {
-                            "type": "string"
+                            "$ref": "#/definitions/Listing"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     }
                 }
             }
         },
-        "/readyz": {
-            "get": {
-                "description": "200 while the database answers; 503 when it does not or while the instance is shutting down.",
+        "/{kind}/{id}/images": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
-                    "platform"
+                    "images"
                 ],
-                "summary": "Readiness",
+                "summary": "Add a photo to a listing",
+                "operationId": "addListingImage",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Caption, at most 200 characters",
+                        "name": "caption",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/StoredImage"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed multipart body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no listing of this kind with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "image over 5 MiB (code payload_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "file missing or empty, caption too long",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/{kind}/{id}/images/{imageId}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Deletes the image record and then its file; its URL stops working.",
+                "tags": [
+                    "images"
+                ],
+                "summary": "Remove a photo from a listing",
+                "operationId": "deleteListingImage",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Image ID",
+                        "name": "imageId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such listing, or no such image of this listing",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/{kind}/{id}/reviews": {
+            "get": {
+                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Reviews of a listing",
+                "operationId": "listReviews",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
                 "responses": {
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/Health"
+                            "$ref": "#/definitions/ReviewList"
                         }
                     },
-                    "503": {
-                        "description": "Service Unavailable",
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Review a listing",
+                "operationId": "createReview",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The review",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateReviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Review"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON or a rating that is not an integer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "you already reviewed this listing (code conflict)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "body is not JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "rating outside 1..5 or text over 2000 characters",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4003,15 +2409,6 @@ const docTemplate = `{
                     "maximum": 180,
                     "minimum": -180,
                     "example": 110.8278
-                }
-            }
-        },
-        "Health": {
-            "type": "object",
-            "properties": {
-                "status": {
-                    "type": "string",
-                    "example": "ok"
                 }
             }
         },
@@ -4998,22 +3395,60 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerAuth": {
-            "description": "Access token from POST /api/v1/auth/login, sent as \"Bearer \u003ctoken\u003e\".",
+            "description": "A JWT access token from POST /auth/login, sent as \"Bearer \u003ctoken\u003e\" (an HTTP bearer scheme in the OpenAPI 3 description).",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Register, log in, rotate refresh tokens, log out.",
+            "name": "auth"
+        },
+        {
+            "description": "The caller's own profile.",
+            "name": "me"
+        },
+        {
+            "description": "Attractions, culinary spots and events: lists with filters and sorts, one listing, categories, search and name suggestions; tourism staff add, change, publish and archive listings.",
+            "name": "catalog"
+        },
+        {
+            "description": "Ratings and reviews of listings, one per user and listing.",
+            "name": "reviews"
+        },
+        {
+            "description": "Photos of listings, uploaded by tourism staff and served from /media.",
+            "name": "images"
+        },
+        {
+            "description": "The caller's favourite listings.",
+            "name": "favorites"
+        },
+        {
+            "description": "The caller's trip plans: listings in visiting order, by day.",
+            "name": "itineraries"
+        },
+        {
+            "description": "User administration and the audit log of every staff and admin write (administrators only).",
+            "name": "admin"
+        },
+        {
+            "description": "Health, readiness, metrics, stored files and this description, served at the server root rather than under /api/v1 (described only in the OpenAPI 3 document).",
+            "name": "infrastructure"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it
 var SwaggerInfo = &swag.Spec{
 	Version:          "1.0.0",
 	Host:             "",
-	BasePath:         "/",
+	BasePath:         "/api/v1",
 	Schemes:          []string{},
 	Title:            "Solo Destination API",
-	Description:      "Backend of a city super-app for Surakarta (Solo), Indonesia: tourism catalog, tourist transport with seat booking, local tax payment and permits.\nErrors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=`.",
+	Description:      "Backend of a city super-app for Surakarta (Solo), Indonesia. Today it serves accounts (register, log in, profile; staff roles per city department; user administration and an audit log) and the tourism catalog: attractions, culinary spots and events in Indonesian and English, search and suggestions, photos, reviews, favourites and itineraries.\nErrors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=` until it is null.\nEvery response carries `X-Request-ID`; rate-limited responses (429) say when to retry in `Retry-After`, and responses under /api/v1 report the client's budget in `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

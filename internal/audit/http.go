@@ -35,6 +35,7 @@ type position struct {
 // List handles GET /api/v1/admin/audit-log.
 //
 //	@Summary		Read the audit log
+//	@ID				listAuditLog
 //	@Description	Every staff and admin write, newest first: who, what, which record, when, from which address, under which request id.
 //	@Tags			admin
 //	@Produce		json
@@ -51,7 +52,7 @@ type position struct {
 //	@Failure		400			{object}	problem.Problem
 //	@Failure		401			{object}	problem.Problem
 //	@Failure		403			{object}	problem.Problem
-//	@Router			/api/v1/admin/audit-log [get]
+//	@Router			/admin/audit-log [get]
 func List(db *gorm.DB, cur cursor.Codec) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		limit, err := web.QueryLimit(c)

@@ -138,6 +138,7 @@ type userList struct {
 // Register handles POST /api/v1/auth/register.
 //
 //	@Summary		Create an account
+//	@ID				register
 //	@Description	Creates a tourist or resident account with the `user` role. Any `role` or `department` in the body is ignored.
 //	@Tags			auth
 //	@Accept			json
@@ -148,7 +149,7 @@ type userList struct {
 //	@Failure		409		{object}	problem.Problem	"email already registered"
 //	@Failure		415		{object}	problem.Problem	"body is not JSON"
 //	@Failure		422		{object}	problem.Problem	"validation failed"
-//	@Router			/api/v1/auth/register [post]
+//	@Router			/auth/register [post]
 func Register(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in registerRequest
@@ -167,6 +168,7 @@ func Register(svc *Service) web.HandlerFunc {
 // Login handles POST /api/v1/auth/login.
 //
 //	@Summary		Log in
+//	@ID				login
 //	@Description	Returns a 15-minute access token and a refresh token. A wrong email and a wrong password give the same 401. After 10 failures for one account, or 30 from one address, within 15 minutes: 429 with Retry-After.
 //	@Tags			auth
 //	@Accept			json
@@ -178,7 +180,7 @@ func Register(svc *Service) web.HandlerFunc {
 //	@Failure		403		{object}	problem.Problem	"account disabled (code account_disabled)"
 //	@Failure		422		{object}	problem.Problem
 //	@Failure		429		{object}	problem.Problem	"too many failed logins"
-//	@Router			/api/v1/auth/login [post]
+//	@Router			/auth/login [post]
 func Login(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in loginRequest
@@ -198,6 +200,7 @@ func Login(svc *Service) web.HandlerFunc {
 // Refresh handles POST /api/v1/auth/refresh.
 //
 //	@Summary		Rotate tokens
+//	@ID				refreshTokens
 //	@Description	Spends the refresh token for a new pair. Presenting a token that was already spent revokes every token of that login.
 //	@Tags			auth
 //	@Accept			json
@@ -208,7 +211,7 @@ func Login(svc *Service) web.HandlerFunc {
 //	@Failure		401		{object}	problem.Problem	"invalid, expired, revoked or reused"
 //	@Failure		403		{object}	problem.Problem	"account disabled"
 //	@Failure		422		{object}	problem.Problem
-//	@Router			/api/v1/auth/refresh [post]
+//	@Router			/auth/refresh [post]
 func Refresh(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in refreshRequest
@@ -228,6 +231,7 @@ func Refresh(svc *Service) web.HandlerFunc {
 // Logout handles POST /api/v1/auth/logout.
 //
 //	@Summary		Log out
+//	@ID				logout
 //	@Description	Revokes every refresh token of the login the token belongs to. Idempotent.
 //	@Tags			auth
 //	@Accept			json
@@ -235,7 +239,7 @@ func Refresh(svc *Service) web.HandlerFunc {
 //	@Success		204
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem
-//	@Router			/api/v1/auth/logout [post]
+//	@Router			/auth/logout [post]
 func Logout(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in refreshRequest
@@ -253,12 +257,13 @@ func Logout(svc *Service) web.HandlerFunc {
 // GetMe handles GET /api/v1/me.
 //
 //	@Summary	Your profile
+//	@ID			getMe
 //	@Tags		me
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Success	200	{object}	userResponse
 //	@Failure	401	{object}	problem.Problem
-//	@Router		/api/v1/me [get]
+//	@Router		/me [get]
 func GetMe(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		ctx := c.Request.Context()
@@ -275,6 +280,7 @@ func GetMe(svc *Service) web.HandlerFunc {
 // PatchMe handles PATCH /api/v1/me.
 //
 //	@Summary	Update your profile
+//	@ID			updateMe
 //	@Tags		me
 //	@Accept		json
 //	@Produce	json
@@ -284,7 +290,7 @@ func GetMe(svc *Service) web.HandlerFunc {
 //	@Failure	400		{object}	problem.Problem	"malformed JSON or unknown preferred_lang"
 //	@Failure	401		{object}	problem.Problem
 //	@Failure	422		{object}	problem.Problem
-//	@Router		/api/v1/me [patch]
+//	@Router		/me [patch]
 func PatchMe(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in updateMeRequest
@@ -310,6 +316,7 @@ type userCursor struct {
 // ListUsers handles GET /api/v1/admin/users.
 //
 //	@Summary	List accounts
+//	@ID			listUsers
 //	@Tags		admin
 //	@Produce	json
 //	@Security	BearerAuth
@@ -321,7 +328,7 @@ type userCursor struct {
 //	@Failure	400		{object}	problem.Problem
 //	@Failure	401		{object}	problem.Problem
 //	@Failure	403		{object}	problem.Problem
-//	@Router		/api/v1/admin/users [get]
+//	@Router		/admin/users [get]
 func ListUsers(svc *Service, cur cursor.Codec) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		limit, err := web.QueryLimit(c)
@@ -363,6 +370,7 @@ func ListUsers(svc *Service, cur cursor.Codec) web.HandlerFunc {
 // PatchUser handles PATCH /api/v1/admin/users/{id}.
 //
 //	@Summary		Change a user's role, department or status
+//	@ID				updateUser
 //	@Description	Staff need a department; other roles have none. Disabling revokes the user's refresh tokens at once and their access tokens stop working at the next request.
 //	@Tags			admin
 //	@Accept			json
@@ -377,7 +385,7 @@ func ListUsers(svc *Service, cur cursor.Codec) web.HandlerFunc {
 //	@Failure		404		{object}	problem.Problem
 //	@Failure		409		{object}	problem.Problem	"changing your own role or disabling yourself"
 //	@Failure		422		{object}	problem.Problem
-//	@Router			/api/v1/admin/users/{id} [patch]
+//	@Router			/admin/users/{id} [patch]
 func PatchUser(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")

@@ -38,11 +38,13 @@ func toResponse(im Image) imageResponse {
 // Create handles POST /api/v1/{kind}/{id}/images for one kind.
 //
 //	@Summary		Add a photo to a listing
+//	@ID				addListingImage
 //	@Description	multipart/form-data with one `file` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional `caption`. Listings in any status accept photos. The photo is served from the returned `url` with year-long cache headers.
-//	@Tags			listing images
+//	@Tags			images
 //	@Accept			mpfd
 //	@Produce		json
 //	@Security		BearerAuth
+//	@Param			kind	path		string	true	"Listing kind"	Enums(attractions, culinary, events)
 //	@Param			id		path		string	true	"Listing ID or slug"
 //	@Param			file	formData	file	true	"The image: JPEG, PNG or WebP, at most 5 MiB"
 //	@Param			caption	formData	string	false	"Caption, at most 200 characters"	maxlength(200)
@@ -54,9 +56,7 @@ func toResponse(im Image) imageResponse {
 //	@Failure		413		{object}	problem.Problem	"image over 5 MiB (code payload_too_large)"
 //	@Failure		415		{object}	problem.Problem	"not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)"
 //	@Failure		422		{object}	problem.Problem	"file missing or empty, caption too long"
-//	@Router			/api/v1/attractions/{id}/images [post]
-//	@Router			/api/v1/culinary/{id}/images [post]
-//	@Router			/api/v1/events/{id}/images [post]
+//	@Router			/{kind}/{id}/images [post]
 func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		up, err := readUpload(c.Request)
@@ -77,18 +77,18 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 // Delete handles DELETE /api/v1/{kind}/{id}/images/{imageId} for one kind.
 //
 //	@Summary		Remove a photo from a listing
+//	@ID				deleteListingImage
 //	@Description	Deletes the image record and then its file; its URL stops working.
-//	@Tags			listing images
+//	@Tags			images
 //	@Security		BearerAuth
+//	@Param			kind	path	string	true	"Listing kind"	Enums(attractions, culinary, events)
 //	@Param			id		path	string	true	"Listing ID or slug"
 //	@Param			imageId	path	string	true	"Image ID"	format(uuid)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not tourism staff"
 //	@Failure		404	{object}	problem.Problem	"no such listing, or no such image of this listing"
-//	@Router			/api/v1/attractions/{id}/images/{imageId} [delete]
-//	@Router			/api/v1/culinary/{id}/images/{imageId} [delete]
-//	@Router			/api/v1/events/{id}/images/{imageId} [delete]
+//	@Router			/{kind}/{id}/images/{imageId} [delete]
 func Delete(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "imageId")

@@ -65,16 +65,16 @@ func nextCursor(cur cursor.Codec, list string, more bool, last uuid.UUID) (*stri
 // PutFavorite handles PUT /api/v1/me/favorites/{kind}/{id} for one kind.
 //
 //	@Summary		Add a favourite
+//	@ID				addFavorite
 //	@Description	Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first `added_at`. `id` is the listing's UUID or slug.
 //	@Tags			favorites
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Listing ID or slug"
+//	@Param			kind	path	string	true	"Listing kind"	Enums(attractions, culinary, events)
+//	@Param			id		path	string	true	"Listing ID or slug"
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		404	{object}	problem.Problem	"no published listing of this kind with this id or slug"
-//	@Router			/api/v1/me/favorites/attractions/{id} [put]
-//	@Router			/api/v1/me/favorites/culinary/{id} [put]
-//	@Router			/api/v1/me/favorites/events/{id} [put]
+//	@Router			/me/favorites/{kind}/{id} [put]
 func PutFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		ctx := c.Request.Context()
@@ -89,15 +89,15 @@ func PutFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 // DeleteFavorite handles DELETE /api/v1/me/favorites/{kind}/{id} for one kind.
 //
 //	@Summary		Remove a favourite
+//	@ID				removeFavorite
 //	@Description	Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.
 //	@Tags			favorites
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Listing ID or slug"
+//	@Param			kind	path	string	true	"Listing kind"	Enums(attractions, culinary, events)
+//	@Param			id		path	string	true	"Listing ID or slug"
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
-//	@Router			/api/v1/me/favorites/attractions/{id} [delete]
-//	@Router			/api/v1/me/favorites/culinary/{id} [delete]
-//	@Router			/api/v1/me/favorites/events/{id} [delete]
+//	@Router			/me/favorites/{kind}/{id} [delete]
 func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		ctx := c.Request.Context()
@@ -112,6 +112,7 @@ func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 // ListFavorites handles GET /api/v1/me/favorites.
 //
 //	@Summary		Your favourites
+//	@ID				listFavorites
 //	@Description	Your favourite listings, most recently added first. Listings that are no longer published are left out (and come back if republished). Names are in the language of `?lang=` or `Accept-Language` (default Indonesian), as `Content-Language` says.
 //	@Tags			favorites
 //	@Produce		json
@@ -123,7 +124,7 @@ func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Success		200				{object}	favoriteList
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401				{object}	problem.Problem
-//	@Router			/api/v1/me/favorites [get]
+//	@Router			/me/favorites [get]
 func ListFavorites(svc *Service, cur cursor.Codec) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		p, err := readPage(c, cur, "favorites")

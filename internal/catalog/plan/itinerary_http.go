@@ -153,6 +153,7 @@ func writeItinerary(c *gin.Context, status int, it Itinerary) {
 // CreateItinerary handles POST /api/v1/me/itineraries.
 //
 //	@Summary		Create an itinerary
+//	@ID				createItinerary
 //	@Description	A personal trip plan: a name, an optional start date and up to 100 items in visiting order. Each item names a published listing by kind and UUID or slug; one that does not resolve is a 422 under its path, e.g. `items[2].id`. Items come back with `position` (their index, from 0) and the listing's `slug` and `name` (in the language of `?lang=` or `Accept-Language`).
 //	@Tags			itineraries
 //	@Accept			json
@@ -165,7 +166,7 @@ func writeItinerary(c *gin.Context, status int, it Itinerary) {
 //	@Failure		401		{object}	problem.Problem
 //	@Failure		415		{object}	problem.Problem	"body is not JSON"
 //	@Failure		422		{object}	problem.Problem	"validation failed, or an item's listing is unknown or unpublished"
-//	@Router			/api/v1/me/itineraries [post]
+//	@Router			/me/itineraries [post]
 func CreateItinerary(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in createItineraryRequest
@@ -186,17 +187,18 @@ func CreateItinerary(svc *Service) web.HandlerFunc {
 // ListItineraries handles GET /api/v1/me/itineraries.
 //
 //	@Summary		Your itineraries
+//	@ID				listItineraries
 //	@Description	Your itineraries, newest first, each with its items.
 //	@Tags			itineraries
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			lang	query		string	false	"Language of listing names"	Enums(id, en)
-//	@Param			limit	query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
+//	@Param			limit	query		int		false	"Page size"					minimum(1)	maximum(100)	default(20)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	itineraryList
 //	@Failure		400		{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401		{object}	problem.Problem
-//	@Router			/api/v1/me/itineraries [get]
+//	@Router			/me/itineraries [get]
 func ListItineraries(svc *Service, cur cursor.Codec) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		p, err := readPage(c, cur, "itineraries")
@@ -230,15 +232,16 @@ func ListItineraries(svc *Service, cur cursor.Codec) web.HandlerFunc {
 // GetItinerary handles GET /api/v1/me/itineraries/{id}.
 //
 //	@Summary	One of your itineraries
+//	@ID			getItinerary
 //	@Tags		itineraries
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		id		path		string	true	"Itinerary ID"	format(uuid)
+//	@Param		id		path		string	true	"Itinerary ID"				format(uuid)
 //	@Param		lang	query		string	false	"Language of listing names"	Enums(id, en)
 //	@Success	200		{object}	itineraryResponse
 //	@Failure	401		{object}	problem.Problem
 //	@Failure	404		{object}	problem.Problem	"no such itinerary of yours"
-//	@Router		/api/v1/me/itineraries/{id} [get]
+//	@Router		/me/itineraries/{id} [get]
 func GetItinerary(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")
@@ -258,12 +261,13 @@ func GetItinerary(svc *Service) web.HandlerFunc {
 // PatchItinerary handles PATCH /api/v1/me/itineraries/{id}.
 //
 //	@Summary		Change an itinerary
+//	@ID				updateItinerary
 //	@Description	Replaces what the body contains: `name`, `start_date` (null clears it) and/or `items` (the whole list, in the new order). Absent fields stay as they are.
 //	@Tags			itineraries
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string					true	"Itinerary ID"	format(uuid)
+//	@Param			id		path		string					true	"Itinerary ID"				format(uuid)
 //	@Param			lang	query		string					false	"Language of listing names"	Enums(id, en)
 //	@Param			body	body		updateItineraryRequest	true	"What to replace"
 //	@Success		200		{object}	itineraryResponse
@@ -272,7 +276,7 @@ func GetItinerary(svc *Service) web.HandlerFunc {
 //	@Failure		404		{object}	problem.Problem	"no such itinerary of yours"
 //	@Failure		415		{object}	problem.Problem	"body is not JSON"
 //	@Failure		422		{object}	problem.Problem	"validation failed, or an item's listing is unknown or unpublished"
-//	@Router			/api/v1/me/itineraries/{id} [patch]
+//	@Router			/me/itineraries/{id} [patch]
 func PatchItinerary(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")
@@ -296,13 +300,14 @@ func PatchItinerary(svc *Service) web.HandlerFunc {
 // DeleteItinerary handles DELETE /api/v1/me/itineraries/{id}.
 //
 //	@Summary	Delete an itinerary
+//	@ID			deleteItinerary
 //	@Tags		itineraries
 //	@Security	BearerAuth
 //	@Param		id	path	string	true	"Itinerary ID"	format(uuid)
 //	@Success	204
 //	@Failure	401	{object}	problem.Problem
 //	@Failure	404	{object}	problem.Problem	"no such itinerary of yours"
-//	@Router		/api/v1/me/itineraries/{id} [delete]
+//	@Router		/me/itineraries/{id} [delete]
 func DeleteItinerary(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")

@@ -67,9 +67,11 @@ type position struct {
 // List handles GET /api/v1/{kind}/{id}/reviews for one kind.
 //
 //	@Summary		Reviews of a listing
+//	@ID				listReviews
 //	@Description	Visible reviews of a published listing, newest first. `id` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an `ETag` and answers `If-None-Match` with 304.
 //	@Tags			reviews
 //	@Produce		json
+//	@Param			kind			path		string	true	"Listing kind"	Enums(attractions, culinary, events)
 //	@Param			id				path		string	true	"Listing ID or slug"
 //	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"
@@ -78,9 +80,7 @@ type position struct {
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		404				{object}	problem.Problem	"no published listing with this id or slug"
-//	@Router			/api/v1/attractions/{id}/reviews [get]
-//	@Router			/api/v1/culinary/{id}/reviews [get]
-//	@Router			/api/v1/events/{id}/reviews [get]
+//	@Router			/{kind}/{id}/reviews [get]
 func List(svc *Service, cur cursor.Codec, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		limit, err := web.QueryLimit(c)
@@ -118,11 +118,13 @@ func List(svc *Service, cur cursor.Codec, k kind.Kind) web.HandlerFunc {
 // Create handles POST /api/v1/{kind}/{id}/reviews for one kind.
 //
 //	@Summary		Review a listing
+//	@ID				createReview
 //	@Description	One review per user and listing: a second one is 409 until the first is deleted. The listing's `rating` (average and count) includes the new review at once. `id`, author, status and dates in the body are ignored.
 //	@Tags			reviews
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
+//	@Param			kind	path		string				true	"Listing kind"	Enums(attractions, culinary, events)
 //	@Param			id		path		string				true	"Listing ID or slug"
 //	@Param			body	body		createReviewRequest	true	"The review"
 //	@Success		201		{object}	reviewResponse
@@ -132,9 +134,7 @@ func List(svc *Service, cur cursor.Codec, k kind.Kind) web.HandlerFunc {
 //	@Failure		409		{object}	problem.Problem	"you already reviewed this listing (code conflict)"
 //	@Failure		415		{object}	problem.Problem	"body is not JSON"
 //	@Failure		422		{object}	problem.Problem	"rating outside 1..5 or text over 2000 characters"
-//	@Router			/api/v1/attractions/{id}/reviews [post]
-//	@Router			/api/v1/culinary/{id}/reviews [post]
-//	@Router			/api/v1/events/{id}/reviews [post]
+//	@Router			/{kind}/{id}/reviews [post]
 func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in createReviewRequest
@@ -154,6 +154,7 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 // Delete handles DELETE /api/v1/reviews/{id}.
 //
 //	@Summary		Delete or hide a review
+//	@ID				deleteReview
 //	@Description	The author deletes their own review (they may then write a new one). Tourism staff and admins hide someone else's review instead: it stays on record but leaves the public list. Either way the listing's rating no longer counts it. Hiding an already hidden review is a no-op. Both answer 204.
 //	@Tags			reviews
 //	@Security		BearerAuth
@@ -162,7 +163,7 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"neither the author nor tourism staff"
 //	@Failure		404	{object}	problem.Problem	"no such review, or it was deleted"
-//	@Router			/api/v1/reviews/{id} [delete]
+//	@Router			/reviews/{id} [delete]
 func Delete(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")
