@@ -40,6 +40,7 @@ const docTemplate = `{
                 "operationId": "listAuditLog",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Only this actor",
@@ -47,24 +48,28 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
                         "type": "string",
                         "description": "Only this entity type, e.g. user, attraction",
                         "name": "entity",
                         "in": "query"
                     },
                     {
+                        "maxLength": 128,
                         "type": "string",
                         "description": "Only this record",
                         "name": "entity_id",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
                         "type": "string",
                         "description": "Only this action, e.g. user.update_access",
                         "name": "action",
                         "in": "query"
                     },
                     {
+                        "maxLength": 35,
                         "type": "string",
                         "format": "date-time",
                         "description": "At or after (RFC 3339)",
@@ -72,6 +77,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 35,
                         "type": "string",
                         "format": "date-time",
                         "description": "Before (RFC 3339)",
@@ -82,12 +88,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -139,6 +147,7 @@ const docTemplate = `{
                 "operationId": "listUsers",
                 "parameters": [
                     {
+                        "maxLength": 254,
                         "type": "string",
                         "description": "Part of the email or name",
                         "name": "q",
@@ -159,12 +168,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -220,6 +231,7 @@ const docTemplate = `{
                 "operationId": "updateUser",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "User ID",
@@ -530,6 +542,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 256,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
@@ -663,6 +676,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 256,
                         "type": "string",
                         "description": "Used when lang is absent, e.g. en-US,en;q=0.9",
                         "name": "Accept-Language",
@@ -672,12 +686,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -733,7 +749,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 100,
                         "type": "string",
+                        "x-pattern": "idOrSlug",
                         "description": "Listing ID or slug",
                         "name": "id",
                         "in": "path",
@@ -784,7 +802,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 100,
                         "type": "string",
+                        "x-pattern": "idOrSlug",
                         "description": "Listing ID or slug",
                         "name": "id",
                         "in": "path",
@@ -835,12 +855,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -958,6 +980,7 @@ const docTemplate = `{
                 "operationId": "getItinerary",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Itinerary ID",
@@ -1010,6 +1033,7 @@ const docTemplate = `{
                 "operationId": "deleteItinerary",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Itinerary ID",
@@ -1056,6 +1080,7 @@ const docTemplate = `{
                 "operationId": "updateItinerary",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Itinerary ID",
@@ -1138,6 +1163,7 @@ const docTemplate = `{
                 "operationId": "deleteReview",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Review ID",
@@ -1192,13 +1218,17 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 40,
                         "type": "string",
+                        "x-pattern": "types",
                         "description": "Comma-separated kinds: attraction, culinary, event (default all)",
                         "name": "types",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
                         "type": "string",
+                        "x-pattern": "latLng",
                         "description": "lat,lng; adds distance_m",
                         "name": "near",
                         "in": "query"
@@ -1223,6 +1253,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 256,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
@@ -1232,12 +1263,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -1295,6 +1328,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 256,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
@@ -1352,19 +1386,23 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
                         "type": "string",
                         "description": "Category code of this kind (GET /api/v1/categories)",
                         "name": "category",
                         "in": "query"
                     },
                     {
+                        "maxLength": 40,
                         "type": "string",
                         "description": "Only listings with this tag; repeat for several (all must match)",
                         "name": "tag",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
                         "type": "string",
+                        "x-pattern": "latLng",
                         "description": "lat,lng; adds distance_m to every item",
                         "name": "near",
                         "in": "query"
@@ -1393,12 +1431,14 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 35,
                         "type": "string",
                         "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
                         "name": "from",
                         "in": "query"
                     },
                     {
+                        "maxLength": 35,
                         "type": "string",
                         "description": "Events only: a date includes the whole day (Asia/Jakarta)",
                         "name": "to",
@@ -1443,6 +1483,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 256,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
@@ -1452,12 +1493,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -1624,7 +1667,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 100,
                         "type": "string",
+                        "x-pattern": "idOrSlug",
                         "description": "Listing ID or slug",
                         "name": "idOrSlug",
                         "in": "path",
@@ -1642,6 +1687,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 256,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
@@ -1698,9 +1744,10 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
-                        "description": "Listing ID",
+                        "description": "Listing ID (a UUID; slugs are not accepted here)",
                         "name": "idOrSlug",
                         "in": "path",
                         "required": true
@@ -1762,9 +1809,10 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
-                        "description": "Listing ID",
+                        "description": "Listing ID (a UUID; slugs are not accepted here)",
                         "name": "idOrSlug",
                         "in": "path",
                         "required": true
@@ -1876,7 +1924,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 100,
                         "type": "string",
+                        "x-pattern": "idOrSlug",
                         "description": "Listing ID or slug",
                         "name": "id",
                         "in": "path",
@@ -1976,13 +2026,16 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 100,
                         "type": "string",
+                        "x-pattern": "idOrSlug",
                         "description": "Listing ID or slug",
                         "name": "id",
                         "in": "path",
                         "required": true
                     },
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Image ID",
@@ -2041,7 +2094,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 100,
                         "type": "string",
+                        "x-pattern": "idOrSlug",
                         "description": "Listing ID or slug",
                         "name": "id",
                         "in": "path",
@@ -2051,18 +2106,21 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
+                        "maxLength": 256,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -2125,7 +2183,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 100,
                         "type": "string",
+                        "x-pattern": "idOrSlug",
                         "description": "Listing ID or slug",
                         "name": "id",
                         "in": "path",
@@ -2194,37 +2254,51 @@ const docTemplate = `{
             "properties": {
                 "action": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "user.update"
                 },
                 "actor_email": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 254
                 },
                 "actor_id": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "x-nullable": true
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "details": {
                     "type": "string",
+                    "maxLength": 65536,
                     "example": "{\"role\":\"staff\"}"
                 },
                 "entity": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "user"
                 },
                 "entity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 128
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
                 },
                 "ip": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "203.0.113.7"
                 },
                 "request_id": {
-                    "type": "string"
+                    "type": "string",
+                    "maxLength": 128
                 }
             }
         },
@@ -2233,6 +2307,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/AuditEntry"
                     }
@@ -2247,18 +2322,21 @@ const docTemplate = `{
             "properties": {
                 "attractions": {
                     "type": "array",
+                    "maxItems": 200,
                     "items": {
                         "$ref": "#/definitions/Category"
                     }
                 },
                 "culinary": {
                     "type": "array",
+                    "maxItems": 200,
                     "items": {
                         "$ref": "#/definitions/Category"
                     }
                 },
                 "events": {
                     "type": "array",
+                    "maxItems": 200,
                     "items": {
                         "$ref": "#/definitions/Category"
                     }
@@ -2270,11 +2348,11 @@ const docTemplate = `{
             "properties": {
                 "code": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "heritage_palace"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Keraton \u0026 Istana"
+                    "x-localized": "200"
                 }
             }
         },
@@ -2299,6 +2377,7 @@ const docTemplate = `{
                 "start_date": {
                     "type": "string",
                     "format": "date",
+                    "maxLength": 10,
                     "example": "2026-08-15"
                 }
             }
@@ -2311,6 +2390,7 @@ const docTemplate = `{
             "properties": {
                 "rating": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 5,
                     "minimum": 1,
                     "example": 5
@@ -2326,10 +2406,14 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "added_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "kind": {
@@ -2343,10 +2427,13 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta"
                 }
             }
@@ -2356,6 +2443,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Favorite"
                     }
@@ -2370,10 +2458,12 @@ const docTemplate = `{
             "properties": {
                 "field": {
                     "type": "string",
+                    "maxLength": 256,
                     "example": "password"
                 },
                 "message": {
                     "type": "string",
+                    "maxLength": 500,
                     "example": "must be at least 10 characters"
                 }
             }
@@ -2416,29 +2506,39 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-aaaa-7bbb-8ccc-1b2c3d4e5f60"
                 },
                 "items": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/ItineraryItem"
                     }
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Akhir pekan di Solo"
                 },
                 "start_date": {
                     "type": "string",
                     "format": "date",
+                    "maxLength": 10,
+                    "x-nullable": true,
                     "example": "2026-08-15"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 }
             }
         },
@@ -2452,10 +2552,15 @@ const docTemplate = `{
                 },
                 "day": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 365,
+                    "minimum": 1,
                     "example": 1
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "kind": {
@@ -2469,18 +2574,25 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "note": {
                     "type": "string",
+                    "maxLength": 500,
                     "example": "Datang pagi, sebelum ramai."
                 },
                 "position": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 99,
+                    "minimum": 0,
                     "example": 0
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta"
                 }
             }
@@ -2495,6 +2607,7 @@ const docTemplate = `{
             "properties": {
                 "day": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 365,
                     "minimum": 1,
                     "example": 1
@@ -2525,6 +2638,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Itinerary"
                     }
@@ -2539,14 +2653,22 @@ const docTemplate = `{
             "properties": {
                 "limit": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 100,
+                    "minimum": 1,
                     "example": 20
                 },
                 "next_cursor": {
                     "type": "string",
+                    "maxLength": 2048,
+                    "x-nullable": true,
                     "example": "eyJrIjpbIjAxOTMiXX0.c2ln"
                 },
                 "total": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
+                    "minimum": 0,
                     "example": 42
                 }
             }
@@ -2556,21 +2678,24 @@ const docTemplate = `{
             "properties": {
                 "address": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "Kompleks Keraton, Baluwarti, Pasar Kliwon, Surakarta"
                 },
                 "category": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "heritage_palace"
                 },
                 "contact": {
                     "$ref": "#/definitions/ListingContact"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "description": {
-                    "type": "string",
-                    "example": "Istana resmi Kasunanan Surakarta…"
+                    "x-localized": "10000"
                 },
                 "distance_m": {
                     "description": "great-circle metres from near",
@@ -2578,18 +2703,24 @@ const docTemplate = `{
                     "example": 1234.5
                 },
                 "ends_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "halal": {
                     "type": "boolean",
+                    "x-nullable": true,
                     "example": true
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "images": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/ListingImage"
                     }
@@ -2598,8 +2729,7 @@ const docTemplate = `{
                     "$ref": "#/definitions/GeoPoint"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Keraton Kasunanan Surakarta Hadiningrat"
+                    "x-localized": "200"
                 },
                 "open_now": {
                     "description": "in Asia/Jakarta, at the time of the response",
@@ -2608,18 +2738,22 @@ const docTemplate = `{
                 },
                 "opening_hours": {
                     "type": "array",
+                    "maxItems": 50,
                     "items": {
                         "$ref": "#/definitions/OpeningHours"
                     }
                 },
                 "organizer": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "price_range": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 4,
                     "minimum": 1,
+                    "x-nullable": true,
                     "example": 2
                 },
                 "rating": {
@@ -2627,13 +2761,17 @@ const docTemplate = `{
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta-hadiningrat"
                 },
                 "specialties": {
                     "description": "culinary only",
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 100
                     },
                     "example": [
                         "Nasi liwet ayam"
@@ -2641,7 +2779,9 @@ const docTemplate = `{
                 },
                 "starts_at": {
                     "description": "events only",
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "status": {
                     "type": "string",
@@ -2654,8 +2794,10 @@ const docTemplate = `{
                 },
                 "tags": {
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 40
                     },
                     "example": [
                         "heritage",
@@ -2665,12 +2807,14 @@ const docTemplate = `{
                 "ticket_prices": {
                     "description": "attractions only",
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
                         "$ref": "#/definitions/TicketPrice"
                     }
                 },
                 "ticket_url": {
                     "type": "string",
+                    "maxLength": 500,
                     "example": ""
                 },
                 "type": {
@@ -2683,10 +2827,13 @@ const docTemplate = `{
                     "example": "attraction"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "venue": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Alun-alun Utara Keraton Surakarta"
                 }
             }
@@ -2696,14 +2843,17 @@ const docTemplate = `{
             "properties": {
                 "instagram": {
                     "type": "string",
+                    "maxLength": 31,
                     "example": "keratonsurakarta"
                 },
                 "phone": {
                     "type": "string",
+                    "maxLength": 30,
                     "example": "+62271644046"
                 },
                 "website": {
                     "type": "string",
+                    "maxLength": 500,
                     "example": "https://kraton-surakarta.example"
                 }
             }
@@ -2713,10 +2863,12 @@ const docTemplate = `{
             "properties": {
                 "caption": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Pendapa Sasana Sewaka"
                 },
                 "url": {
                     "type": "string",
+                    "maxLength": 600,
                     "example": "/media/listings/0193a5b2/1.jpg"
                 }
             }
@@ -2726,6 +2878,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Listing"
                     }
@@ -2740,10 +2893,15 @@ const docTemplate = `{
             "properties": {
                 "average": {
                     "type": "number",
+                    "maximum": 5,
+                    "minimum": 0,
                     "example": 4.6
                 },
                 "count": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
+                    "minimum": 0,
                     "example": 128
                 }
             }
@@ -2758,6 +2916,7 @@ const docTemplate = `{
                 },
                 "category": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "heritage_palace"
                 },
                 "contact": {
@@ -2769,6 +2928,8 @@ const docTemplate = `{
                 "ends_at": {
                     "description": "events",
                     "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
                     "example": "2026-08-15T08:00:00+07:00"
                 },
                 "halal": {
@@ -2784,6 +2945,7 @@ const docTemplate = `{
                 },
                 "opening_hours": {
                     "type": "array",
+                    "maxItems": 50,
                     "items": {
                         "$ref": "#/definitions/OpeningHoursWrite"
                     }
@@ -2796,6 +2958,7 @@ const docTemplate = `{
                 "price_range": {
                     "description": "culinary",
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 4,
                     "minimum": 1,
                     "example": 2
@@ -2803,8 +2966,10 @@ const docTemplate = `{
                 "specialties": {
                     "description": "culinary",
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 100
                     },
                     "example": [
                         "Nasi liwet ayam"
@@ -2813,6 +2978,8 @@ const docTemplate = `{
                 "starts_at": {
                     "description": "events",
                     "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
                     "example": "2026-08-08T10:00:00+07:00"
                 },
                 "status": {
@@ -2826,8 +2993,10 @@ const docTemplate = `{
                 },
                 "tags": {
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 40
                     },
                     "example": [
                         "heritage",
@@ -2837,6 +3006,7 @@ const docTemplate = `{
                 "ticket_prices": {
                     "description": "attractions",
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
                         "$ref": "#/definitions/TicketPriceWrite"
                     }
@@ -2859,10 +3029,12 @@ const docTemplate = `{
             "properties": {
                 "en": {
                     "type": "string",
+                    "maxLength": 10000,
                     "example": "Surakarta Sunanate Palace"
                 },
                 "id": {
                     "type": "string",
+                    "maxLength": 10000,
                     "example": "Keraton Kasunanan Surakarta"
                 }
             }
@@ -2877,11 +3049,13 @@ const docTemplate = `{
                 "email": {
                     "type": "string",
                     "maxLength": 254,
+                    "minLength": 1,
                     "example": "user@example.com"
                 },
                 "password": {
                     "type": "string",
                     "maxLength": 128,
+                    "minLength": 1,
                     "example": "solo-demo-2026"
                 }
             }
@@ -2891,17 +3065,22 @@ const docTemplate = `{
             "properties": {
                 "close": {
                     "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "closingClock",
                     "example": "14:00"
                 },
                 "day": {
                     "description": "0 = Sunday",
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 6,
                     "minimum": 0,
                     "example": 1
                 },
                 "open": {
                     "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "clock",
                     "example": "09:00"
                 }
             }
@@ -2911,16 +3090,21 @@ const docTemplate = `{
             "properties": {
                 "close": {
                     "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "closingClock",
                     "example": "14:00"
                 },
                 "day": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 6,
                     "minimum": 0,
                     "example": 1
                 },
                 "open": {
                     "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "clock",
                     "example": "09:00"
                 }
             }
@@ -2930,36 +3114,46 @@ const docTemplate = `{
             "properties": {
                 "code": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "validation_failed"
                 },
                 "detail": {
                     "type": "string",
+                    "maxLength": 2000,
                     "example": "One or more fields are invalid."
                 },
                 "errors": {
                     "type": "array",
+                    "maxItems": 1000,
                     "items": {
                         "$ref": "#/definitions/FieldError"
                     }
                 },
                 "instance": {
                     "type": "string",
+                    "maxLength": 8192,
                     "example": "/api/v1/auth/register"
                 },
                 "request_id": {
                     "type": "string",
+                    "maxLength": 128,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "status": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 599,
+                    "minimum": 400,
                     "example": 422
                 },
                 "title": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Validation failed"
                 },
                 "type": {
                     "type": "string",
+                    "maxLength": 256,
                     "example": "https://solo-destination.example/problems/validation_failed"
                 }
             }
@@ -2973,6 +3167,7 @@ const docTemplate = `{
                 "refresh_token": {
                     "type": "string",
                     "maxLength": 256,
+                    "minLength": 1,
                     "example": "mB3k0x2y…"
                 }
             }
@@ -2987,12 +3182,14 @@ const docTemplate = `{
             "properties": {
                 "email": {
                     "type": "string",
+                    "format": "email",
                     "maxLength": 254,
                     "example": "sari@example.com"
                 },
                 "name": {
                     "type": "string",
                     "maxLength": 100,
+                    "minLength": 1,
                     "example": "Sari Wulandari"
                 },
                 "password": {
@@ -3003,7 +3200,8 @@ const docTemplate = `{
                 },
                 "phone": {
                     "type": "string",
-                    "maxLength": 16,
+                    "maxLength": 64,
+                    "x-pattern": "phone",
                     "example": "+6281234567890"
                 }
             }
@@ -3015,24 +3213,32 @@ const docTemplate = `{
                     "$ref": "#/definitions/ReviewAuthor"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
                 },
                 "listing_id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "rating": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 5,
                     "minimum": 1,
                     "example": 5
                 },
                 "text": {
                     "type": "string",
+                    "maxLength": 2000,
                     "example": "Keraton yang megah, pemandunya ramah."
                 }
             }
@@ -3042,10 +3248,13 @@ const docTemplate = `{
             "properties": {
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Sari Wulandari"
                 }
             }
@@ -3055,6 +3264,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Review"
                     }
@@ -3073,18 +3283,22 @@ const docTemplate = `{
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Serabi Notosuman"
+                    "x-localized": "200"
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "serabi-notosuman"
                 },
                 "snippet": {
                     "type": "string",
+                    "maxLength": 10002,
                     "example": "…toko serabi legendaris sejak 1923 di Jalan Moh. Yamin…"
                 },
                 "type": {
@@ -3103,6 +3317,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/SearchHit"
                     }
@@ -3117,6 +3332,7 @@ const docTemplate = `{
             "properties": {
                 "caption": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Gerbang utama keraton"
                 },
                 "content_type": {
@@ -3129,26 +3345,39 @@ const docTemplate = `{
                     "example": "image/webp"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b3-1111-7222-8333-444455556666"
                 },
                 "listing_id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "position": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 0
                 },
                 "size_bytes": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 5242880,
+                    "minimum": 1,
                     "example": 183422
                 },
                 "url": {
                     "type": "string",
+                    "maxLength": 600,
                     "example": "/media/listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp"
                 }
             }
@@ -3158,14 +3387,17 @@ const docTemplate = `{
             "properties": {
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Keraton Kasunanan Surakarta Hadiningrat"
+                    "x-localized": "200"
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta-hadiningrat"
                 },
                 "type": {
@@ -3184,6 +3416,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 10,
                     "items": {
                         "$ref": "#/definitions/Suggestion"
                     }
@@ -3198,11 +3431,14 @@ const docTemplate = `{
             "properties": {
                 "amount_idr": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
                     "minimum": 0,
                     "example": 15000
                 },
                 "label": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Dewasa / Adult"
                 }
             }
@@ -3212,6 +3448,8 @@ const docTemplate = `{
             "properties": {
                 "amount_idr": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
                     "minimum": 0,
                     "example": 15000
                 },
@@ -3227,18 +3465,27 @@ const docTemplate = `{
             "properties": {
                 "access_token": {
                     "type": "string",
+                    "maxLength": 4096,
                     "example": "eyJhbGciOiJIUzI1NiIs…"
                 },
                 "expires_in": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 86400,
+                    "minimum": 1,
                     "example": 900
                 },
                 "refresh_token": {
                     "type": "string",
+                    "maxLength": 256,
                     "example": "mB3k0x2y…"
                 },
                 "token_type": {
                     "type": "string",
+                    "maxLength": 6,
+                    "enum": [
+                        "Bearer"
+                    ],
                     "example": "Bearer"
                 },
                 "user": {
@@ -3264,6 +3511,7 @@ const docTemplate = `{
                 "start_date": {
                     "type": "string",
                     "format": "date",
+                    "maxLength": 10,
                     "x-nullable": true,
                     "example": "2026-08-16"
                 }
@@ -3280,6 +3528,8 @@ const docTemplate = `{
                 },
                 "phone": {
                     "type": "string",
+                    "maxLength": 64,
+                    "x-pattern": "phone",
                     "example": "+6281234567890"
                 },
                 "preferred_lang": {
@@ -3324,7 +3574,9 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "department": {
                     "type": "string",
@@ -3334,6 +3586,7 @@ const docTemplate = `{
                         "revenue",
                         "licensing"
                     ],
+                    "x-nullable": true,
                     "example": "tourism"
                 },
                 "disabled": {
@@ -3342,18 +3595,23 @@ const docTemplate = `{
                 },
                 "email": {
                     "type": "string",
+                    "maxLength": 254,
                     "example": "sari@example.com"
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Sari Wulandari"
                 },
                 "phone": {
                     "type": "string",
+                    "maxLength": 16,
                     "example": "+6281234567890"
                 },
                 "preferred_lang": {
@@ -3374,7 +3632,9 @@ const docTemplate = `{
                     "example": "user"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 }
             }
         },
@@ -3383,6 +3643,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/User"
                     }
@@ -3395,7 +3656,7 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerAuth": {
-            "description": "A JWT access token from POST /auth/login, sent as \"Bearer \u003ctoken\u003e\" (an HTTP bearer scheme in the OpenAPI 3 description).",
+            "description": "A JWT access token from POST /auth/login, sent as \"Bearer \u003ctoken\u003e\" (an HTTP bearer scheme in the OpenAPI 3 description). Tokens follow RFC8725 (JWT best current practices): signed with HS256 and verified against an explicit algorithm allow-list, issuer, audience and expiry; short-lived (15 minutes by default).",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"

@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -64,7 +65,11 @@ func convert(swagger2 []byte) ([]byte, error) {
 		return nil, fmt.Errorf("platform.yaml: %w", err)
 	}
 
-	v3.Servers = openapi3.Servers{{URL: "/api/v1", Description: "The API; infrastructure routes override it with the server root."}}
+	v3.Servers = openapi3.Servers{{
+		URL:         "/api/v1",
+		Description: "The API on the host that serves this document (production, staging or local alike); infrastructure routes override it with the server root.",
+		Extensions:  map[string]any{"x-internal": false},
+	}}
 	// Swagger 2 has no bearer scheme; OpenAPI 3 does, and generated clients
 	// then send "Authorization: Bearer <token>" themselves.
 	if s, ok := v3.Components.SecuritySchemes["BearerAuth"]; ok && s.Value != nil {
@@ -77,6 +82,9 @@ func convert(swagger2 []byte) ([]byte, error) {
 		}
 	}
 	localisedFields(v3)
+	if err := namedPatterns(v3, platform.Patterns); err != nil {
+		return nil, err
+	}
 	if err := mergePlatform(v3, platform); err != nil {
 		return nil, err
 	}
@@ -86,6 +94,7 @@ func convert(swagger2 []byte) ([]byte, error) {
 // fragment is the shape of platform.yaml: paths at the server root and
 // components shared with the API's operations.
 type fragment struct {
+	Patterns   map[string]string             `json:"patterns"`
 	Paths      map[string]*openapi3.PathItem `json:"paths"`
 	Components openapi3.Components           `json:"components"`
 }
@@ -132,7 +141,7 @@ func addPlatformResponses(op *openapi3.Operation) {
 		if resp.Value.Headers == nil {
 			resp.Value.Headers = openapi3.Headers{}
 		}
-		headers := []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-Request-ID"}
+		headers := []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-Request-ID", "Access-Control-Allow-Origin"}
 		if code == "429" || code == "503" {
 			headers = append(headers, "Retry-After") // web.RenderError sends it with both
 		}
@@ -149,7 +158,8 @@ func addPlatformResponses(op *openapi3.Operation) {
 	}
 }
 
-// localisedFields gives every property marked x-localized its real type: a
+// localisedFields gives every property marked x-localized (its value is the
+// longest string in one language) its real type: a
 // string in the language asked for, or the {id, en} object with ?lang=all
 // and in create and update responses. Swagger 2 has no oneOf, so there the
 // property stays untyped.
@@ -164,10 +174,14 @@ func localisedFields(doc *openapi3.T) {
 		for _, p := range s.Value.Properties {
 			if p.Value != nil && p.Value.Extensions["x-localized"] != nil {
 				desc := p.Value.Description
+				var maxLen *uint64
+				if n, err := strconv.ParseUint(fmt.Sprint(p.Value.Extensions["x-localized"]), 10, 64); err == nil {
+					maxLen = &n
+				}
 				p.Value = &openapi3.Schema{
 					Description: desc,
 					OneOf: openapi3.SchemaRefs{
-						{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: p.Value.MaxLength, Description: "In the language of Content-Language."}},
+						{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: maxLen, Description: "In the language of Content-Language."}},
 						{Ref: "#/components/schemas/LocalizedText"},
 					},
 				}
@@ -185,10 +199,76 @@ func localisedFields(doc *openapi3.T) {
 	}
 }
 
+// namedPatterns replaces each x-pattern=<name> extension with the pattern
+// of that name from platform.yaml.
+func namedPatterns(doc *openapi3.T, patterns map[string]string) error {
+	var missing []string
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(s *openapi3.SchemaRef)
+	walk = func(s *openapi3.SchemaRef) {
+		if s == nil || s.Value == nil || seen[s.Value] {
+			return
+		}
+		seen[s.Value] = true
+		if name, ok := s.Value.Extensions["x-pattern"]; ok {
+			if p, ok := patterns[fmt.Sprint(name)]; ok {
+				s.Value.Pattern = p
+			} else {
+				missing = append(missing, fmt.Sprint(name))
+			}
+			delete(s.Value.Extensions, "x-pattern")
+		}
+		for _, p := range s.Value.Properties {
+			walk(p)
+		}
+		walk(s.Value.Items)
+		for _, x := range s.Value.AllOf {
+			walk(x)
+		}
+		for _, x := range s.Value.OneOf {
+			walk(x)
+		}
+	}
+	for _, s := range doc.Components.Schemas {
+		walk(s)
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				if p.Value == nil {
+					continue
+				}
+				// swag puts a parameter's extensions on the parameter.
+				if name, ok := p.Value.Extensions["x-pattern"]; ok && p.Value.Schema != nil && p.Value.Schema.Value != nil {
+					if p.Value.Schema.Value.Extensions == nil {
+						p.Value.Schema.Value.Extensions = map[string]any{}
+					}
+					p.Value.Schema.Value.Extensions["x-pattern"] = name
+					delete(p.Value.Extensions, "x-pattern")
+				}
+				walk(p.Value.Schema)
+			}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					walk(mt.Schema)
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("x-pattern names not in platform.yaml: %v", missing)
+	}
+	return nil
+}
+
 // mergePlatform adds the infrastructure routes, which live at the server
 // root rather than under /api/v1, and the shared components.
 func mergePlatform(doc *openapi3.T, f fragment) error {
-	root := openapi3.Servers{{URL: "/", Description: "Infrastructure routes live at the server root, not under /api/v1."}}
+	root := openapi3.Servers{{
+		URL:         "/",
+		Description: "The server root of the same host (production, staging or local alike): infrastructure routes are not under /api/v1.",
+		Extensions:  map[string]any{"x-internal": false},
+	}}
 	for path, item := range f.Paths {
 		if doc.Paths.Value(path) != nil {
 			return fmt.Errorf("platform.yaml: %s is also annotated on a handler", path)

@@ -16,16 +16,16 @@ import (
 
 // Entry is one recorded write.
 type Entry struct {
-	ID         uuid.UUID  `json:"id"`
-	ActorID    *uuid.UUID `json:"actor_id"`
-	ActorEmail string     `json:"actor_email"`
-	Action     string     `json:"action" example:"user.update"`
-	Entity     string     `json:"entity" example:"user"`
-	EntityID   string     `json:"entity_id"`
-	RequestID  string     `json:"request_id"`
-	IP         string     `json:"ip" example:"203.0.113.7"`
-	Details    string     `json:"details,omitempty" example:"{\"role\":\"staff\"}"`
-	At         time.Time  `json:"at"`
+	ID         uuid.UUID  `json:"id" format:"uuid" maxLength:"36"`
+	ActorID    *uuid.UUID `json:"actor_id" format:"uuid" maxLength:"36" extensions:"x-nullable"`
+	ActorEmail string     `json:"actor_email" maxLength:"254"`
+	Action     string     `json:"action" example:"user.update" maxLength:"64"`
+	Entity     string     `json:"entity" example:"user" maxLength:"64"`
+	EntityID   string     `json:"entity_id" maxLength:"128"`
+	RequestID  string     `json:"request_id" maxLength:"128"`
+	IP         string     `json:"ip" example:"203.0.113.7" maxLength:"64"`
+	Details    string     `json:"details,omitempty" example:"{\"role\":\"staff\"}" maxLength:"65536"`
+	At         time.Time  `json:"at" format:"date-time" maxLength:"35"`
 } // @name AuditEntry
 
 func (Entry) TableName() string { return "audit_log" }

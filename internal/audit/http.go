@@ -14,7 +14,7 @@ import (
 )
 
 type entryList struct {
-	Data []Entry      `json:"data"`
+	Data []Entry      `json:"data" validate:"max=100"`
 	Meta web.ListMeta `json:"meta"`
 } // @name AuditEntryList
 
@@ -40,14 +40,14 @@ type position struct {
 //	@Tags			admin
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			actor_id	query		string	false	"Only this actor"	format(uuid)
-//	@Param			entity		query		string	false	"Only this entity type, e.g. user, attraction"
-//	@Param			entity_id	query		string	false	"Only this record"
-//	@Param			action		query		string	false	"Only this action, e.g. user.update_access"
-//	@Param			from		query		string	false	"At or after (RFC 3339)"	format(date-time)
-//	@Param			to			query		string	false	"Before (RFC 3339)"			format(date-time)
-//	@Param			limit		query		int		false	"Page size"					minimum(1)	maximum(100)	default(20)
-//	@Param			cursor		query		string	false	"next_cursor of the previous page"
+//	@Param			actor_id	query		string	false	"Only this actor"								format(uuid)	maxLength(36)
+//	@Param			entity		query		string	false	"Only this entity type, e.g. user, attraction"	maxLength(64)
+//	@Param			entity_id	query		string	false	"Only this record"								maxLength(128)
+//	@Param			action		query		string	false	"Only this action, e.g. user.update_access"		maxLength(64)
+//	@Param			from		query		string	false	"At or after (RFC 3339)"						format(date-time)	maxLength(35)
+//	@Param			to			query		string	false	"Before (RFC 3339)"								format(date-time)	maxLength(35)
+//	@Param			limit		query		int		false	"Page size"										format(int32)		minimum(1)	maximum(100)	default(20)
+//	@Param			cursor		query		string	false	"next_cursor of the previous page"				maxLength(2048)
 //	@Success		200			{object}	entryList
 //	@Failure		400			{object}	problem.Problem
 //	@Failure		401			{object}	problem.Problem

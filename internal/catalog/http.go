@@ -23,22 +23,22 @@ import (
 //	@Description	Tourism staff and admins may pass `status`; anyone else asking for a status other than `published` gets 403. Responses to such staff lists are `Cache-Control: private, no-store`; public responses carry an ETag and honour If-None-Match.
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			kind			path		string	true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			q				query		string	false	"Search words"	maxLength(200)
-//	@Param			category		query		string	false	"Category code of this kind (GET /api/v1/categories)"
-//	@Param			tag				query		string	false	"Only listings with this tag; repeat for several (all must match)"
-//	@Param			near			query		string	false	"lat,lng; adds distance_m to every item"
-//	@Param			radius_m		query		number	false	"Radius around near, metres"	minimum(1)	maximum(50000)	default(5000)
+//	@Param			kind			path		string	true	"Listing kind"														Enums(attractions, culinary, events)
+//	@Param			q				query		string	false	"Search words"														maxLength(200)
+//	@Param			category		query		string	false	"Category code of this kind (GET /api/v1/categories)"				maxLength(64)
+//	@Param			tag				query		string	false	"Only listings with this tag; repeat for several (all must match)"	maxLength(40)
+//	@Param			near			query		string	false	"lat,lng; adds distance_m to every item"							maxLength(64)	extensions(x-pattern=latLng)
+//	@Param			radius_m		query		number	false	"Radius around near, metres"										minimum(1)		maximum(50000)	default(5000)
 //	@Param			open_now		query		boolean	false	"Only listings open now (Asia/Jakarta)"
-//	@Param			min_rating		query		number	false	"Lowest average rating"	minimum(0)	maximum(5)
-//	@Param			from			query		string	false	"Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD"
-//	@Param			to				query		string	false	"Events only: a date includes the whole day (Asia/Jakarta)"
+//	@Param			min_rating		query		number	false	"Lowest average rating"												minimum(0)	maximum(5)
+//	@Param			from			query		string	false	"Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD"	maxLength(35)
+//	@Param			to				query		string	false	"Events only: a date includes the whole day (Asia/Jakarta)"			maxLength(35)
 //	@Param			sort			query		string	false	"Order"																Enums(relevance, distance, rating, name, newest, starts_at)
 //	@Param			status			query		string	false	"Tourism staff only"												Enums(draft, published, archived, all)	default(published)
 //	@Param			lang			query		string	false	"Language of name and description; all returns {id, en} objects"	Enums(id, en, all)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
-//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(256)
+//	@Param			limit			query		int		false	"Page size"															format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"									maxLength(2048)
 //	@Success		200				{object}	listingList
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		400				{object}	problem.Problem	"unknown sort, status or category; bad near, radius_m, limit or cursor"
@@ -81,10 +81,10 @@ func List(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Description	By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then `Cache-Control: private, no-store`).
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			kind			path		string	true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			idOrSlug		path		string	true	"Listing ID or slug"
+//	@Param			kind			path		string	true	"Listing kind"						Enums(attractions, culinary, events)
+//	@Param			idOrSlug		path		string	true	"Listing ID or slug"				maxLength(100)	extensions(x-pattern=idOrSlug)
 //	@Param			lang			query		string	false	"Language of name and description"	Enums(id, en, all)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"	maxLength(256)
 //	@Success		200				{object}	listingResponse
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		401				{object}	problem.Problem	"invalid token"
@@ -162,8 +162,8 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			kind		path		string			true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			idOrSlug	path		string			true	"Listing ID"	format(uuid)
+//	@Param			kind		path		string			true	"Listing kind"										Enums(attractions, culinary, events)
+//	@Param			idOrSlug	path		string			true	"Listing ID (a UUID; slugs are not accepted here)"	format(uuid)	maxLength(36)
 //	@Param			body		body		listingRequest	true	"Fields to change"
 //	@Param			lang		query		string			false	"Language of the response"	Enums(id, en, all)	default(all)
 //	@Success		200			{object}	listingResponse
@@ -202,8 +202,8 @@ func Update(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Description	Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.
 //	@Tags			catalog
 //	@Security		BearerAuth
-//	@Param			kind		path	string	true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			idOrSlug	path	string	true	"Listing ID"	format(uuid)
+//	@Param			kind		path	string	true	"Listing kind"										Enums(attractions, culinary, events)
+//	@Param			idOrSlug	path	string	true	"Listing ID (a UUID; slugs are not accepted here)"	format(uuid)	maxLength(36)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem
@@ -230,8 +230,8 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@ID			listCategories
 //	@Tags		catalog
 //	@Produce	json
-//	@Param		lang			query		string	false	"Language of the labels"	Enums(id, en, all)
-//	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Param		lang			query		string	false	"Language of the labels"			Enums(id, en, all)
+//	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"	maxLength(256)
 //	@Success	200				{object}	categoriesResponse
 //	@Success	304				"Not modified (If-None-Match)"
 //	@Router		/categories [get]
@@ -261,14 +261,14 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Description	One ranked list of published attractions, culinary spots and events: listings whose name holds every word first, then the other matches (tags, descriptions), best rated first within each group. Every word matches as a word prefix, accents ignored. `snippet` is an excerpt of the description around the first match.
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			q				query		string	true	"Search words"	maxLength(200)
-//	@Param			types			query		string	false	"Comma-separated kinds: attraction, culinary, event (default all)"
-//	@Param			near			query		string	false	"lat,lng; adds distance_m"
-//	@Param			radius_m		query		number	false	"With near: only results within this radius, metres"	minimum(1)	maximum(50000)
-//	@Param			lang			query		string	false	"Language of name and snippet"							Enums(id, en, all)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
-//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			q				query		string	true	"Search words"														maxLength(200)
+//	@Param			types			query		string	false	"Comma-separated kinds: attraction, culinary, event (default all)"	maxLength(40)	extensions(x-pattern=types)
+//	@Param			near			query		string	false	"lat,lng; adds distance_m"											maxLength(64)	extensions(x-pattern=latLng)
+//	@Param			radius_m		query		number	false	"With near: only results within this radius, metres"				minimum(1)		maximum(50000)
+//	@Param			lang			query		string	false	"Language of name and snippet"										Enums(id, en, all)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(256)
+//	@Param			limit			query		int		false	"Page size"															format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"									maxLength(2048)
 //	@Success		200				{object}	searchList
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		400				{object}	problem.Problem	"q missing or blank, unknown type, bad near/radius_m/limit/cursor"
@@ -351,9 +351,9 @@ func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
 //	@Description	Up to 10 published listings of any kind for what was typed so far: names with a word starting with the typed word(s) first, then similar names (typo-tolerant, trigram word similarity).
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			q				query		string	true	"What was typed"	maxLength(200)
-//	@Param			lang			query		string	false	"Language of name"	Enums(id, en, all)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Param			q				query		string	true	"What was typed"					maxLength(200)
+//	@Param			lang			query		string	false	"Language of name"					Enums(id, en, all)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"	maxLength(256)
 //	@Success		200				{object}	suggestionList
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		400				{object}	problem.Problem	"q missing or blank"

@@ -24,10 +24,10 @@ const (
 var phonePattern = regexp.MustCompile(`^\+?[0-9]{8,15}$`)
 
 type registerRequest struct {
-	Email    string `json:"email" binding:"required,email,max=254" example:"sari@example.com"`
+	Email    string `json:"email" binding:"required,email,max=254" example:"sari@example.com" maxLength:"254" format:"email"`
 	Password string `json:"password" binding:"required" minLength:"10" maxLength:"128" example:"kain-batik-2026"`
-	Name     string `json:"name" binding:"required,max=100" example:"Sari Wulandari"`
-	Phone    string `json:"phone,omitempty" maxLength:"16" example:"+6281234567890"`
+	Name     string `json:"name" binding:"required,max=100" example:"Sari Wulandari" minLength:"1" maxLength:"100"`
+	Phone    string `json:"phone,omitempty" maxLength:"64" extensions:"x-pattern=phone" example:"+6281234567890"`
 } // @name RegisterRequest
 
 func (r *registerRequest) Normalize() {
@@ -54,19 +54,19 @@ func normalizePhone(s string) string {
 }
 
 type loginRequest struct {
-	Email    string `json:"email" binding:"required,max=254" example:"user@example.com"`
-	Password string `json:"password" binding:"required,max=128" example:"solo-demo-2026"`
+	Email    string `json:"email" binding:"required,max=254" example:"user@example.com" minLength:"1" maxLength:"254"`
+	Password string `json:"password" binding:"required,max=128" example:"solo-demo-2026" minLength:"1" maxLength:"128"`
 } // @name LoginRequest
 
 func (r *loginRequest) Normalize() { r.Email = strings.ToLower(strings.TrimSpace(r.Email)) }
 
 type refreshRequest struct {
-	RefreshToken string `json:"refresh_token" binding:"required,max=256" example:"mB3k0x2y…"`
+	RefreshToken string `json:"refresh_token" binding:"required,max=256" example:"mB3k0x2y…" minLength:"1" maxLength:"256"`
 } // @name RefreshRequest
 
 type updateMeRequest struct {
-	Name          *string `json:"name,omitempty" binding:"omitempty,min=1,max=100" example:"Sari W."`
-	Phone         *string `json:"phone,omitempty" example:"+6281234567890"`
+	Name          *string `json:"name,omitempty" binding:"omitempty,min=1,max=100" example:"Sari W." minLength:"1" maxLength:"100"`
+	Phone         *string `json:"phone,omitempty" maxLength:"64" extensions:"x-pattern=phone" example:"+6281234567890"`
 	PreferredLang *Lang   `json:"preferred_lang,omitempty" enums:"id,en" swaggertype:"string" example:"en"`
 } // @name UpdateMeRequest
 
@@ -95,16 +95,16 @@ type updateUserRequest struct {
 } // @name UpdateUserRequest
 
 type userResponse struct {
-	ID            uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Email         string    `json:"email" example:"sari@example.com"`
-	Name          string    `json:"name" example:"Sari Wulandari"`
-	Phone         string    `json:"phone" example:"+6281234567890"`
+	ID            uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Email         string    `json:"email" example:"sari@example.com" maxLength:"254"`
+	Name          string    `json:"name" example:"Sari Wulandari" maxLength:"100"`
+	Phone         string    `json:"phone" example:"+6281234567890" maxLength:"16"`
 	PreferredLang string    `json:"preferred_lang" enums:"id,en" example:"id"`
 	Role          string    `json:"role" enums:"user,staff,admin" example:"user"`
-	Department    *string   `json:"department" enums:"tourism,transport,revenue,licensing" example:"tourism"`
+	Department    *string   `json:"department" enums:"tourism,transport,revenue,licensing" example:"tourism" extensions:"x-nullable"`
 	Disabled      bool      `json:"disabled" example:"false"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	CreatedAt     time.Time `json:"created_at" format:"date-time" maxLength:"35"`
+	UpdatedAt     time.Time `json:"updated_at" format:"date-time" maxLength:"35"`
 } // @name User
 
 func toUserResponse(u user) userResponse {
@@ -118,10 +118,10 @@ func toUserResponse(u user) userResponse {
 }
 
 type tokenResponse struct {
-	AccessToken  string       `json:"access_token" example:"eyJhbGciOiJIUzI1NiIs…"`
-	TokenType    string       `json:"token_type" example:"Bearer"`
-	ExpiresIn    int          `json:"expires_in" example:"900"`
-	RefreshToken string       `json:"refresh_token" example:"mB3k0x2y…"`
+	AccessToken  string       `json:"access_token" example:"eyJhbGciOiJIUzI1NiIs…" maxLength:"4096"`
+	TokenType    string       `json:"token_type" example:"Bearer" enums:"Bearer" maxLength:"6"`
+	ExpiresIn    int          `json:"expires_in" example:"900" format:"int32" minimum:"1" maximum:"86400"`
+	RefreshToken string       `json:"refresh_token" example:"mB3k0x2y…" maxLength:"256"`
 	User         userResponse `json:"user"`
 } // @name TokenPair
 
@@ -131,7 +131,7 @@ func toTokenResponse(s Session) tokenResponse {
 }
 
 type userList struct {
-	Data []userResponse `json:"data"`
+	Data []userResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta   `json:"meta"`
 } // @name UserList
 
@@ -320,10 +320,10 @@ type userCursor struct {
 //	@Tags		admin
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		q		query		string	false	"Part of the email or name"
-//	@Param		role	query		string	false	"Only this role"	Enums(user, staff, admin)
-//	@Param		limit	query		int		false	"Page size"			minimum(1)	maximum(100)	default(20)
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Param		q		query		string	false	"Part of the email or name"			maxLength(254)
+//	@Param		role	query		string	false	"Only this role"					Enums(user, staff, admin)
+//	@Param		limit	query		int		false	"Page size"							format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)
 //	@Success	200		{object}	userList
 //	@Failure	400		{object}	problem.Problem
 //	@Failure	401		{object}	problem.Problem
@@ -376,7 +376,7 @@ func ListUsers(svc *Service, cur cursor.Codec) web.HandlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string				true	"User ID"	format(uuid)
+//	@Param			id		path		string				true	"User ID"	format(uuid)	maxLength(36)
 //	@Param			body	body		updateUserRequest	true	"Fields to change"
 //	@Success		200		{object}	userResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON or unknown role/department"

@@ -32,7 +32,7 @@
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization
-//	@description				A JWT access token from POST /auth/login, sent as "Bearer <token>" (an HTTP bearer scheme in the OpenAPI 3 description).
+//	@description				A JWT access token from POST /auth/login, sent as "Bearer <token>" (an HTTP bearer scheme in the OpenAPI 3 description). Tokens follow RFC8725 (JWT best current practices): signed with HS256 and verified against an explicit algorithm allow-list, issuer, audience and expiry; short-lived (15 minutes by default).
 package server
 
 import (

@@ -20,14 +20,14 @@ import (
 )
 
 type imageResponse struct {
-	ID          uuid.UUID `json:"id" example:"0193a5b3-1111-7222-8333-444455556666"`
-	ListingID   uuid.UUID `json:"listing_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	URL         string    `json:"url" example:"/media/listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp"`
-	Caption     string    `json:"caption" example:"Gerbang utama keraton"`
+	ID          uuid.UUID `json:"id" example:"0193a5b3-1111-7222-8333-444455556666" format:"uuid" maxLength:"36"`
+	ListingID   uuid.UUID `json:"listing_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	URL         string    `json:"url" example:"/media/listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp" maxLength:"600"`
+	Caption     string    `json:"caption" example:"Gerbang utama keraton" maxLength:"200"`
 	ContentType string    `json:"content_type" enums:"image/jpeg,image/png,image/webp" example:"image/webp"`
-	SizeBytes   int64     `json:"size_bytes" example:"183422"`
-	Position    int       `json:"position" example:"0"`
-	CreatedAt   time.Time `json:"created_at"`
+	SizeBytes   int64     `json:"size_bytes" example:"183422" format:"int64" minimum:"1" maximum:"5242880"`
+	Position    int       `json:"position" example:"0" format:"int32" minimum:"0" maximum:"2147483647"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time" maxLength:"35"`
 } // @name StoredImage
 
 func toResponse(im Image) imageResponse {
@@ -44,8 +44,8 @@ func toResponse(im Image) imageResponse {
 //	@Accept			mpfd
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			kind	path		string	true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			id		path		string	true	"Listing ID or slug"
+//	@Param			kind	path		string	true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path		string	true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
 //	@Param			file	formData	file	true	"The image: JPEG, PNG or WebP, at most 5 MiB"
 //	@Param			caption	formData	string	false	"Caption, at most 200 characters"	maxlength(200)
 //	@Success		201		{object}	imageResponse
@@ -81,9 +81,9 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Description	Deletes the image record and then its file; its URL stops working.
 //	@Tags			images
 //	@Security		BearerAuth
-//	@Param			kind	path	string	true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			id		path	string	true	"Listing ID or slug"
-//	@Param			imageId	path	string	true	"Image ID"	format(uuid)
+//	@Param			kind	path	string	true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path	string	true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
+//	@Param			imageId	path	string	true	"Image ID"				format(uuid)	maxLength(36)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not tourism staff"

@@ -16,14 +16,14 @@ import (
 
 type favoriteResponse struct {
 	Kind    string    `json:"kind" enums:"attractions,culinary,events" example:"attractions"`
-	ID      uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Slug    string    `json:"slug" example:"keraton-kasunanan-surakarta"`
-	Name    string    `json:"name" example:"Keraton Kasunanan Surakarta"`
-	AddedAt time.Time `json:"added_at"`
+	ID      uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Slug    string    `json:"slug" example:"keraton-kasunanan-surakarta" maxLength:"100" extensions:"x-pattern=slug"`
+	Name    string    `json:"name" example:"Keraton Kasunanan Surakarta" maxLength:"200"`
+	AddedAt time.Time `json:"added_at" format:"date-time" maxLength:"35"`
 } // @name Favorite
 
 type favoriteList struct {
-	Data []favoriteResponse `json:"data"`
+	Data []favoriteResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta       `json:"meta"`
 } // @name FavoriteList
 
@@ -69,8 +69,8 @@ func nextCursor(cur cursor.Codec, list string, more bool, last uuid.UUID) (*stri
 //	@Description	Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first `added_at`. `id` is the listing's UUID or slug.
 //	@Tags			favorites
 //	@Security		BearerAuth
-//	@Param			kind	path	string	true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			id		path	string	true	"Listing ID or slug"
+//	@Param			kind	path	string	true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path	string	true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		404	{object}	problem.Problem	"no published listing of this kind with this id or slug"
@@ -93,8 +93,8 @@ func PutFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Description	Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.
 //	@Tags			favorites
 //	@Security		BearerAuth
-//	@Param			kind	path	string	true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			id		path	string	true	"Listing ID or slug"
+//	@Param			kind	path	string	true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path	string	true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Router			/me/favorites/{kind}/{id} [delete]
@@ -117,10 +117,10 @@ func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Tags			favorites
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			lang			query		string	false	"Language of names"	Enums(id, en)
-//	@Param			Accept-Language	header		string	false	"Used when lang is absent, e.g. en-US,en;q=0.9"
-//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			lang			query		string	false	"Language of names"								Enums(id, en)
+//	@Param			Accept-Language	header		string	false	"Used when lang is absent, e.g. en-US,en;q=0.9"	maxLength(256)
+//	@Param			limit			query		int		false	"Page size"										format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"				maxLength(2048)
 //	@Success		200				{object}	favoriteList
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401				{object}	problem.Problem

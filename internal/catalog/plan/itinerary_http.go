@@ -60,7 +60,7 @@ func (d *nullableDate) UnmarshalJSON(b []byte) error {
 type itemRequest struct {
 	Kind kindParam `json:"kind" validate:"required" enums:"attractions,culinary,events" swaggertype:"string" example:"attractions"`
 	ID   string    `json:"id" validate:"required" maxLength:"200" example:"keraton-kasunanan-surakarta"`
-	Day  int       `json:"day" validate:"required" minimum:"1" maximum:"365" example:"1"`
+	Day  int       `json:"day" validate:"required" minimum:"1" maximum:"365" example:"1" format:"int32"`
 	Note string    `json:"note,omitempty" maxLength:"500" example:"Datang pagi, sebelum ramai."`
 } // @name ItineraryItemInput
 
@@ -74,7 +74,7 @@ func toItemInputs(in []itemRequest) *[]ItemInput {
 
 type createItineraryRequest struct {
 	Name      string        `json:"name" validate:"required" maxLength:"100" example:"Akhir pekan di Solo"`
-	StartDate *string       `json:"start_date,omitempty" format:"date" example:"2026-08-15"`
+	StartDate *string       `json:"start_date,omitempty" format:"date" example:"2026-08-15" maxLength:"10"`
 	Items     []itemRequest `json:"items" validate:"max=100"`
 } // @name CreateItineraryRequest
 
@@ -85,7 +85,7 @@ func (r createItineraryRequest) changes() Changes {
 
 type updateItineraryRequest struct {
 	Name      *string        `json:"name,omitempty" maxLength:"100" example:"Akhir pekan panjang di Solo"`
-	StartDate nullableDate   `json:"start_date,omitempty" swaggertype:"string" format:"date" extensions:"x-nullable" example:"2026-08-16"`
+	StartDate nullableDate   `json:"start_date,omitempty" swaggertype:"string" format:"date" extensions:"x-nullable" example:"2026-08-16" maxLength:"10"`
 	Items     *[]itemRequest `json:"items,omitempty" validate:"max=100"`
 } // @name UpdateItineraryRequest
 
@@ -105,23 +105,23 @@ func (r updateItineraryRequest) changes() Changes {
 }
 
 type itemResponse struct {
-	Position  int    `json:"position" example:"0"`
+	Position  int    `json:"position" example:"0" format:"int32" minimum:"0" maximum:"99"`
 	Kind      string `json:"kind" enums:"attractions,culinary,events" example:"attractions"`
-	ID        string `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Slug      string `json:"slug" example:"keraton-kasunanan-surakarta"`
-	Name      string `json:"name" example:"Keraton Kasunanan Surakarta"`
-	Day       int    `json:"day" example:"1"`
-	Note      string `json:"note" example:"Datang pagi, sebelum ramai."`
+	ID        string `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Slug      string `json:"slug" example:"keraton-kasunanan-surakarta" maxLength:"100" extensions:"x-pattern=slug"`
+	Name      string `json:"name" example:"Keraton Kasunanan Surakarta" maxLength:"200"`
+	Day       int    `json:"day" example:"1" format:"int32" minimum:"1" maximum:"365"`
+	Note      string `json:"note" example:"Datang pagi, sebelum ramai." maxLength:"500"`
 	Available bool   `json:"available" example:"true"` // false once the listing is no longer published
 } // @name ItineraryItem
 
 type itineraryResponse struct {
-	ID        uuid.UUID      `json:"id" example:"0193a5b2-aaaa-7bbb-8ccc-1b2c3d4e5f60"`
-	Name      string         `json:"name" example:"Akhir pekan di Solo"`
-	StartDate *string        `json:"start_date" format:"date" example:"2026-08-15"`
-	Items     []itemResponse `json:"items"`
-	CreatedAt time.Time      `json:"created_at"`
-	UpdatedAt time.Time      `json:"updated_at"`
+	ID        uuid.UUID      `json:"id" example:"0193a5b2-aaaa-7bbb-8ccc-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Name      string         `json:"name" example:"Akhir pekan di Solo" maxLength:"100"`
+	StartDate *string        `json:"start_date" format:"date" example:"2026-08-15" maxLength:"10" extensions:"x-nullable"`
+	Items     []itemResponse `json:"items" validate:"max=100"`
+	CreatedAt time.Time      `json:"created_at" format:"date-time" maxLength:"35"`
+	UpdatedAt time.Time      `json:"updated_at" format:"date-time" maxLength:"35"`
 } // @name Itinerary
 
 func toItineraryResponse(it Itinerary, lang string) itineraryResponse {
@@ -139,7 +139,7 @@ func toItineraryResponse(it Itinerary, lang string) itineraryResponse {
 }
 
 type itineraryList struct {
-	Data []itineraryResponse `json:"data"`
+	Data []itineraryResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta        `json:"meta"`
 } // @name ItineraryList
 
@@ -192,9 +192,9 @@ func CreateItinerary(svc *Service) web.HandlerFunc {
 //	@Tags			itineraries
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			lang	query		string	false	"Language of listing names"	Enums(id, en)
-//	@Param			limit	query		int		false	"Page size"					minimum(1)	maximum(100)	default(20)
-//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Param			lang	query		string	false	"Language of listing names"			Enums(id, en)
+//	@Param			limit	query		int		false	"Page size"							format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)
 //	@Success		200		{object}	itineraryList
 //	@Failure		400		{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401		{object}	problem.Problem
@@ -236,7 +236,7 @@ func ListItineraries(svc *Service, cur cursor.Codec) web.HandlerFunc {
 //	@Tags		itineraries
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		id		path		string	true	"Itinerary ID"				format(uuid)
+//	@Param		id		path		string	true	"Itinerary ID"				format(uuid)	maxLength(36)
 //	@Param		lang	query		string	false	"Language of listing names"	Enums(id, en)
 //	@Success	200		{object}	itineraryResponse
 //	@Failure	401		{object}	problem.Problem
@@ -267,7 +267,7 @@ func GetItinerary(svc *Service) web.HandlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string					true	"Itinerary ID"				format(uuid)
+//	@Param			id		path		string					true	"Itinerary ID"				format(uuid)	maxLength(36)
 //	@Param			lang	query		string					false	"Language of listing names"	Enums(id, en)
 //	@Param			body	body		updateItineraryRequest	true	"What to replace"
 //	@Success		200		{object}	itineraryResponse
@@ -303,7 +303,7 @@ func PatchItinerary(svc *Service) web.HandlerFunc {
 //	@ID			deleteItinerary
 //	@Tags		itineraries
 //	@Security	BearerAuth
-//	@Param		id	path	string	true	"Itinerary ID"	format(uuid)
+//	@Param		id	path	string	true	"Itinerary ID"	format(uuid)	maxLength(36)
 //	@Success	204
 //	@Failure	401	{object}	problem.Problem
 //	@Failure	404	{object}	problem.Problem	"no such itinerary of yours"

@@ -20,7 +20,7 @@ import (
 )
 
 type createReviewRequest struct {
-	Rating *int   `json:"rating" binding:"required" minimum:"1" maximum:"5" example:"5"`
+	Rating *int   `json:"rating" binding:"required" minimum:"1" maximum:"5" example:"5" format:"int32"`
 	Text   string `json:"text,omitempty" maxLength:"2000" example:"Keraton yang megah, pemandunya ramah."`
 } // @name CreateReviewRequest
 
@@ -34,17 +34,17 @@ func (r *createReviewRequest) Validate() map[string]string {
 }
 
 type authorResponse struct {
-	ID   uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Name string    `json:"name" example:"Sari Wulandari"`
+	ID   uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Name string    `json:"name" example:"Sari Wulandari" maxLength:"100"`
 } // @name ReviewAuthor
 
 type reviewResponse struct {
-	ID        uuid.UUID      `json:"id" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"`
-	ListingID uuid.UUID      `json:"listing_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Rating    int            `json:"rating" minimum:"1" maximum:"5" example:"5"`
-	Text      string         `json:"text" example:"Keraton yang megah, pemandunya ramah."`
+	ID        uuid.UUID      `json:"id" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	ListingID uuid.UUID      `json:"listing_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Rating    int            `json:"rating" minimum:"1" maximum:"5" example:"5" format:"int32"`
+	Text      string         `json:"text" example:"Keraton yang megah, pemandunya ramah." maxLength:"2000"`
 	Author    authorResponse `json:"author"`
-	CreatedAt time.Time      `json:"created_at"`
+	CreatedAt time.Time      `json:"created_at" format:"date-time" maxLength:"35"`
 } // @name Review
 
 func toResponse(r Review) reviewResponse {
@@ -53,7 +53,7 @@ func toResponse(r Review) reviewResponse {
 }
 
 type reviewList struct {
-	Data []reviewResponse `json:"data"`
+	Data []reviewResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta     `json:"meta"`
 } // @name ReviewList
 
@@ -71,11 +71,11 @@ type position struct {
 //	@Description	Visible reviews of a published listing, newest first. `id` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an `ETag` and answers `If-None-Match` with 304.
 //	@Tags			reviews
 //	@Produce		json
-//	@Param			kind			path		string	true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			id				path		string	true	"Listing ID or slug"
-//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
+//	@Param			kind			path		string	true	"Listing kind"						Enums(attractions, culinary, events)
+//	@Param			id				path		string	true	"Listing ID or slug"				maxLength(100)	extensions(x-pattern=idOrSlug)
+//	@Param			limit			query		int		false	"Page size"							format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"	maxLength(2048)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(256)
 //	@Success		200				{object}	reviewList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
@@ -124,8 +124,8 @@ func List(svc *Service, cur cursor.Codec, k kind.Kind) web.HandlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			kind	path		string				true	"Listing kind"	Enums(attractions, culinary, events)
-//	@Param			id		path		string				true	"Listing ID or slug"
+//	@Param			kind	path		string				true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path		string				true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
 //	@Param			body	body		createReviewRequest	true	"The review"
 //	@Success		201		{object}	reviewResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON or a rating that is not an integer"
@@ -158,7 +158,7 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Description	The author deletes their own review (they may then write a new one). Tourism staff and admins hide someone else's review instead: it stays on record but leaves the public list. Either way the listing's rating no longer counts it. Hiding an already hidden review is a no-op. Both answer 204.
 //	@Tags			reviews
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Review ID"	format(uuid)
+//	@Param			id	path	string	true	"Review ID"	format(uuid)	maxLength(36)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"neither the author nor tourism staff"
