@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -223,6 +224,9 @@ func parseStatusFilter(raw string, who identity.Actor) (statusFilter, error) {
 
 // parseSearchText folds q into search words; blank or wordless q is a 400.
 func parseSearchText(raw string) ([]string, error) {
+	if utf8.RuneCountInString(raw) > maxQueryLen {
+		return nil, apperr.BadRequest(fmt.Sprintf("q must be at most %d characters.", maxQueryLen))
+	}
 	toks := tokens(raw)
 	if len(toks) == 0 {
 		return nil, apperr.BadRequest("q must contain at least one letter or digit.")
