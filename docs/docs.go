@@ -531,13 +531,9 @@ const docTemplate = `{
                 "operationId": "listCategories",
                 "parameters": [
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of the labels",
+                        "description": "Language of the labels: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -666,12 +662,9 @@ const docTemplate = `{
                 "operationId": "listFavorites",
                 "parameters": [
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of names",
+                        "description": "Language of names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -842,12 +835,9 @@ const docTemplate = `{
                 "operationId": "listItineraries",
                 "parameters": [
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of listing names",
+                        "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -910,12 +900,9 @@ const docTemplate = `{
                 "operationId": "createItinerary",
                 "parameters": [
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of listing names",
+                        "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -989,12 +976,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of listing names",
+                        "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     }
@@ -1089,12 +1073,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of listing names",
+                        "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -1211,6 +1192,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "maxLength": 200,
+                        "minLength": 1,
                         "type": "string",
                         "description": "Search words",
                         "name": "q",
@@ -1242,13 +1224,9 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of name and snippet",
+                        "description": "Language of name and snippet: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -1310,6 +1288,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "maxLength": 200,
+                        "minLength": 1,
                         "type": "string",
                         "description": "What was typed",
                         "name": "q",
@@ -1317,13 +1296,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of name",
+                        "description": "Language of name: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -1380,6 +1355,7 @@ const docTemplate = `{
                     },
                     {
                         "maxLength": 200,
+                        "minLength": 1,
                         "type": "string",
                         "description": "Search words",
                         "name": "q",
@@ -1472,13 +1448,9 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of name and description; all returns {id, en} objects",
+                        "description": "Language of name and description; all returns {id, en} objects: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -1578,14 +1550,10 @@ const docTemplate = `{
                         }
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
                         "default": "all",
-                        "description": "Language of the response",
+                        "description": "Language of the response: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     }
@@ -1676,13 +1644,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
-                        "description": "Language of name and description",
+                        "description": "Language of name and description: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -1827,14 +1791,10 @@ const docTemplate = `{
                         }
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 35,
                         "type": "string",
                         "default": "all",
-                        "description": "Language of the response",
+                        "description": "Language of the response: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     }
@@ -2275,6 +2235,7 @@ const docTemplate = `{
                 "details": {
                     "type": "string",
                     "maxLength": 65536,
+                    "x-optional": true,
                     "example": "{\"role\":\"staff\"}"
                 },
                 "entity": {
@@ -2669,6 +2630,7 @@ const docTemplate = `{
                     "format": "int64",
                     "maximum": 9223372036854776000,
                     "minimum": 0,
+                    "x-optional": true,
                     "example": 42
                 }
             }
@@ -2700,16 +2662,19 @@ const docTemplate = `{
                 "distance_m": {
                     "description": "great-circle metres from near",
                     "type": "number",
+                    "x-optional": true,
                     "example": 1234.5
                 },
                 "ends_at": {
                     "type": "string",
                     "format": "date-time",
-                    "maxLength": 35
+                    "maxLength": 35,
+                    "x-optional": true
                 },
                 "halal": {
                     "type": "boolean",
                     "x-nullable": true,
+                    "x-optional": true,
                     "example": true
                 },
                 "id": {
@@ -2746,6 +2711,7 @@ const docTemplate = `{
                 "organizer": {
                     "type": "string",
                     "maxLength": 200,
+                    "x-optional": true,
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "price_range": {
@@ -2754,6 +2720,7 @@ const docTemplate = `{
                     "maximum": 4,
                     "minimum": 1,
                     "x-nullable": true,
+                    "x-optional": true,
                     "example": 2
                 },
                 "rating": {
@@ -2773,6 +2740,7 @@ const docTemplate = `{
                         "type": "string",
                         "maxLength": 100
                     },
+                    "x-optional": true,
                     "example": [
                         "Nasi liwet ayam"
                     ]
@@ -2781,7 +2749,8 @@ const docTemplate = `{
                     "description": "events only",
                     "type": "string",
                     "format": "date-time",
-                    "maxLength": 35
+                    "maxLength": 35,
+                    "x-optional": true
                 },
                 "status": {
                     "type": "string",
@@ -2810,11 +2779,13 @@ const docTemplate = `{
                     "maxItems": 20,
                     "items": {
                         "$ref": "#/definitions/TicketPrice"
-                    }
+                    },
+                    "x-optional": true
                 },
                 "ticket_url": {
                     "type": "string",
                     "maxLength": 500,
+                    "x-optional": true,
                     "example": ""
                 },
                 "type": {
@@ -2834,6 +2805,7 @@ const docTemplate = `{
                 "venue": {
                     "type": "string",
                     "maxLength": 200,
+                    "x-optional": true,
                     "example": "Alun-alun Utara Keraton Surakarta"
                 }
             }
@@ -2956,11 +2928,11 @@ const docTemplate = `{
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "price_range": {
-                    "description": "culinary",
+                    "description": "culinary: 1 (cheap) to 4, else 422; other kinds ignore it",
                     "type": "integer",
-                    "format": "int32",
-                    "maximum": 4,
-                    "minimum": 1,
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
+                    "minimum": -9223372036854776000,
                     "example": 2
                 },
                 "specialties": {
@@ -3127,7 +3099,8 @@ const docTemplate = `{
                     "maxItems": 1000,
                     "items": {
                         "$ref": "#/definitions/FieldError"
-                    }
+                    },
+                    "x-optional": true
                 },
                 "instance": {
                     "type": "string",
@@ -3137,6 +3110,7 @@ const docTemplate = `{
                 "request_id": {
                     "type": "string",
                     "maxLength": 128,
+                    "x-optional": true,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "status": {
@@ -3279,6 +3253,7 @@ const docTemplate = `{
             "properties": {
                 "distance_m": {
                     "type": "number",
+                    "x-optional": true,
                     "example": 850.2
                 },
                 "id": {

@@ -17,7 +17,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -82,6 +84,7 @@ func convert(swagger2 []byte) ([]byte, error) {
 		}
 	}
 	localisedFields(v3)
+	requiredResponseFields(v3)
 	if err := namedPatterns(v3, platform.Patterns); err != nil {
 		return nil, err
 	}
@@ -113,11 +116,12 @@ func problemMediaType(op *openapi3.Operation) {
 }
 
 // addPlatformResponses documents what the middleware in front of every
-// /api/v1 handler may answer, once, so no handler has to repeat it:
-// rate limits (429 and RateLimit-* on every response), overlong query
-// strings (414), bodies too large, of another media type or not JSON
-// (413, 415, 400), a sent but invalid bearer token (401, also on public
-// operations), the database deadline (503) and unexpected failures (500).
+// /api/v1 handler may answer, once, so no handler has to repeat it: rate
+// limits (429, and RateLimit-* on every response), overlong query strings
+// (414), bodies too large, of another media type or not JSON (413, 415,
+// 400), a sent but invalid bearer token (401, also on public operations)
+// or one of a disabled account (403), the database deadline (503) and
+// unexpected failures (500).
 func addPlatformResponses(op *openapi3.Operation) {
 	add := func(code int, name string) {
 		if op.Responses.Status(code) == nil {
@@ -130,6 +134,7 @@ func addPlatformResponses(op *openapi3.Operation) {
 		add(415, "UnsupportedMediaType")
 	}
 	add(401, "InvalidToken")
+	add(403, "AccountDisabled")
 	add(414, "URITooLong")
 	add(429, "TooManyRequests")
 	add(500, "InternalError")
@@ -196,6 +201,87 @@ func localisedFields(doc *openapi3.T) {
 	}
 	for _, s := range doc.Components.Schemas {
 		walk(s)
+	}
+}
+
+// requiredResponseFields marks every property of a schema that only
+// responses use as required, except those tagged x-optional (omitempty
+// fields, and fields of one listing kind): the server always sends them
+// (null where nullable), so generated clients need not treat them as
+// optional. Schemas that request bodies use stay as annotated.
+func requiredResponseFields(doc *openapi3.T) {
+	refsFrom := func(roots []*openapi3.SchemaRef) map[string]bool {
+		seen := map[string]bool{}
+		var walk func(s *openapi3.SchemaRef)
+		walk = func(s *openapi3.SchemaRef) {
+			if s == nil {
+				return
+			}
+			if s.Ref != "" {
+				name := strings.TrimPrefix(s.Ref, "#/components/schemas/")
+				if seen[name] {
+					return
+				}
+				seen[name] = true
+				walk(doc.Components.Schemas[name])
+				return
+			}
+			if s.Value == nil {
+				return
+			}
+			for _, p := range s.Value.Properties {
+				walk(p)
+			}
+			walk(s.Value.Items)
+			for _, x := range s.Value.AllOf {
+				walk(x)
+			}
+			for _, x := range s.Value.OneOf {
+				walk(x)
+			}
+		}
+		for _, r := range roots {
+			walk(r)
+		}
+		return seen
+	}
+	var inRequests, inResponses []*openapi3.SchemaRef
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					inRequests = append(inRequests, mt.Schema)
+				}
+			}
+			for _, r := range op.Responses.Map() {
+				if r.Value != nil {
+					for _, mt := range r.Value.Content {
+						inResponses = append(inResponses, mt.Schema)
+					}
+				}
+			}
+		}
+	}
+	requests := refsFrom(inRequests)
+	for name := range refsFrom(inResponses) {
+		s := doc.Components.Schemas[name]
+		if s == nil || s.Value == nil {
+			continue
+		}
+		var required []string
+		for prop, p := range s.Value.Properties {
+			optional := p.Value != nil && p.Value.Extensions["x-optional"] != nil
+			if p.Value != nil {
+				delete(p.Value.Extensions, "x-optional")
+			}
+			if !optional && !requests[name] {
+				required = append(required, prop)
+			}
+		}
+		if !requests[name] {
+			sort.Strings(required)
+			s.Value.Required = required
+		}
 	}
 }
 

@@ -24,7 +24,7 @@ type Entry struct {
 	EntityID   string     `json:"entity_id" maxLength:"128"`
 	RequestID  string     `json:"request_id" maxLength:"128"`
 	IP         string     `json:"ip" example:"203.0.113.7" maxLength:"64"`
-	Details    string     `json:"details,omitempty" example:"{\"role\":\"staff\"}" maxLength:"65536"`
+	Details    string     `json:"details,omitempty" example:"{\"role\":\"staff\"}" maxLength:"65536" extensions:"x-optional"`
 	At         time.Time  `json:"at" format:"date-time" maxLength:"35"`
 } // @name AuditEntry
 

@@ -24,7 +24,7 @@ import (
 //	@Tags			catalog
 //	@Produce		json
 //	@Param			kind			path		string	true	"Listing kind"														Enums(attractions, culinary, events)
-//	@Param			q				query		string	false	"Search words"														maxLength(200)
+//	@Param			q				query		string	false	"Search words"														minLength(1)	maxLength(200)
 //	@Param			category		query		string	false	"Category code of this kind (GET /api/v1/categories)"				maxLength(64)
 //	@Param			tag				query		string	false	"Only listings with this tag; repeat for several (all must match)"	maxLength(40)
 //	@Param			near			query		string	false	"lat,lng; adds distance_m to every item"							maxLength(64)	extensions(x-pattern=latLng)
@@ -35,7 +35,7 @@ import (
 //	@Param			to				query		string	false	"Events only: a date includes the whole day (Asia/Jakarta)"			maxLength(35)
 //	@Param			sort			query		string	false	"Order"																Enums(relevance, distance, rating, name, newest, starts_at)
 //	@Param			status			query		string	false	"Tourism staff only"												Enums(draft, published, archived, all)	default(published)
-//	@Param			lang			query		string	false	"Language of name and description; all returns {id, en} objects"	Enums(id, en, all)
+//	@Param			lang			query		string	false	"Language of name and description; all returns {id, en} objects: id, en or all; any other value means id"	maxLength(35)
 //	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(256)
 //	@Param			limit			query		int		false	"Page size"															format(int32)	minimum(1)	maximum(100)	default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"									maxLength(2048)
@@ -83,7 +83,7 @@ func List(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Produce		json
 //	@Param			kind			path		string	true	"Listing kind"						Enums(attractions, culinary, events)
 //	@Param			idOrSlug		path		string	true	"Listing ID or slug"				maxLength(100)	extensions(x-pattern=idOrSlug)
-//	@Param			lang			query		string	false	"Language of name and description"	Enums(id, en, all)
+//	@Param			lang			query		string	false	"Language of name and description: id, en or all; any other value means id"	maxLength(35)
 //	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"	maxLength(256)
 //	@Success		200				{object}	listingResponse
 //	@Success		304				"Not modified (If-None-Match)"
@@ -126,7 +126,7 @@ func writeLang(c *gin.Context) Lang {
 //	@Security		BearerAuth
 //	@Param			kind	path		string			true	"Listing kind"	Enums(attractions, culinary, events)
 //	@Param			body	body		listingRequest	true	"New listing"
-//	@Param			lang	query		string			false	"Language of the response"	Enums(id, en, all)	default(all)
+//	@Param			lang	query		string			false	"Language of the response: id, en or all; any other value means id"	maxLength(35)	default(all)
 //	@Success		201		{object}	listingResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON, wrong types, unknown status"
 //	@Failure		401		{object}	problem.Problem
@@ -165,7 +165,7 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Param			kind		path		string			true	"Listing kind"										Enums(attractions, culinary, events)
 //	@Param			idOrSlug	path		string			true	"Listing ID (a UUID; slugs are not accepted here)"	format(uuid)	maxLength(36)
 //	@Param			body		body		listingRequest	true	"Fields to change"
-//	@Param			lang		query		string			false	"Language of the response"	Enums(id, en, all)	default(all)
+//	@Param			lang		query		string			false	"Language of the response: id, en or all; any other value means id"	maxLength(35)	default(all)
 //	@Success		200			{object}	listingResponse
 //	@Failure		400			{object}	problem.Problem
 //	@Failure		401			{object}	problem.Problem
@@ -230,7 +230,7 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@ID			listCategories
 //	@Tags		catalog
 //	@Produce	json
-//	@Param		lang			query		string	false	"Language of the labels"			Enums(id, en, all)
+//	@Param		lang			query		string	false	"Language of the labels: id, en or all; any other value means id"	maxLength(35)
 //	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"	maxLength(256)
 //	@Success	200				{object}	categoriesResponse
 //	@Success	304				"Not modified (If-None-Match)"
@@ -261,11 +261,11 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Description	One ranked list of published attractions, culinary spots and events: listings whose name holds every word first, then the other matches (tags, descriptions), best rated first within each group. Every word matches as a word prefix, accents ignored. `snippet` is an excerpt of the description around the first match.
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			q				query		string	true	"Search words"														maxLength(200)
+//	@Param			q				query		string	true	"Search words"														minLength(1)	maxLength(200)
 //	@Param			types			query		string	false	"Comma-separated kinds: attraction, culinary, event (default all)"	maxLength(40)	extensions(x-pattern=types)
 //	@Param			near			query		string	false	"lat,lng; adds distance_m"											maxLength(64)	extensions(x-pattern=latLng)
 //	@Param			radius_m		query		number	false	"With near: only results within this radius, metres"				minimum(1)		maximum(50000)
-//	@Param			lang			query		string	false	"Language of name and snippet"										Enums(id, en, all)
+//	@Param			lang			query		string	false	"Language of name and snippet: id, en or all; any other value means id"	maxLength(35)
 //	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(256)
 //	@Param			limit			query		int		false	"Page size"															format(int32)	minimum(1)	maximum(100)	default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"									maxLength(2048)
@@ -351,8 +351,8 @@ func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
 //	@Description	Up to 10 published listings of any kind for what was typed so far: names with a word starting with the typed word(s) first, then similar names (typo-tolerant, trigram word similarity).
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			q				query		string	true	"What was typed"					maxLength(200)
-//	@Param			lang			query		string	false	"Language of name"					Enums(id, en, all)
+//	@Param			q				query		string	true	"What was typed"					minLength(1)	maxLength(200)
+//	@Param			lang			query		string	false	"Language of name: id, en or all; any other value means id"	maxLength(35)
 //	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"	maxLength(256)
 //	@Success		200				{object}	suggestionList
 //	@Success		304				"Not modified (If-None-Match)"

@@ -39,13 +39,13 @@ type listingRequest struct {
 	Location     *locationInput      `json:"location"`
 	OpeningHours *[]hoursInput       `json:"opening_hours" validate:"max=50"`
 	Contact      *Contact            `json:"contact"`
-	TicketPrices *[]ticketPriceInput `json:"ticket_prices" validate:"max=20"`                                                 // attractions
-	Specialties  *[]string           `json:"specialties" example:"Nasi liwet ayam" validate:"max=20" maxLength:"100"`         // culinary
-	PriceRange   *int                `json:"price_range" minimum:"1" maximum:"4" example:"2" format:"int32"`                  // culinary
-	Halal        *bool               `json:"halal" example:"true"`                                                            // culinary
-	StartsAt     *time.Time          `json:"starts_at" example:"2026-08-08T10:00:00+07:00" format:"date-time" maxLength:"35"` // events
-	EndsAt       *time.Time          `json:"ends_at" example:"2026-08-15T08:00:00+07:00" format:"date-time" maxLength:"35"`   // events
-	Venue        *string             `json:"venue" maxLength:"200" example:"Alun-alun Utara"`                                 // events
+	TicketPrices *[]ticketPriceInput `json:"ticket_prices" validate:"max=20"`                                                                     // attractions
+	Specialties  *[]string           `json:"specialties" example:"Nasi liwet ayam" validate:"max=20" maxLength:"100"`                             // culinary
+	PriceRange   *int                `json:"price_range" minimum:"-9223372036854775808" maximum:"9223372036854775807" example:"2" format:"int64"` // culinary: 1 (cheap) to 4, else 422; other kinds ignore it
+	Halal        *bool               `json:"halal" example:"true"`                                                                                // culinary
+	StartsAt     *time.Time          `json:"starts_at" example:"2026-08-08T10:00:00+07:00" format:"date-time" maxLength:"35"`                     // events
+	EndsAt       *time.Time          `json:"ends_at" example:"2026-08-15T08:00:00+07:00" format:"date-time" maxLength:"35"`                       // events
+	Venue        *string             `json:"venue" maxLength:"200" example:"Alun-alun Utara"`                                                     // events
 	Organizer    *string             `json:"organizer" maxLength:"200" example:"Keraton Kasunanan Surakarta"`
 	TicketURL    *string             `json:"ticket_url" maxLength:"500" example:"https://tiket.example.com/sekaten"`
 	Status       *Status             `json:"status" enums:"draft,published,archived" swaggertype:"string" example:"draft"`

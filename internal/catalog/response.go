@@ -41,27 +41,27 @@ type listingResponse struct {
 	*attractionFields
 	*culinaryFields
 	*eventFields
-	DistanceM *float64  `json:"distance_m,omitempty" example:"1234.5"` // great-circle metres from near
+	DistanceM *float64  `json:"distance_m,omitempty" example:"1234.5" extensions:"x-optional"` // great-circle metres from near
 	CreatedAt time.Time `json:"created_at" format:"date-time" maxLength:"35"`
 	UpdatedAt time.Time `json:"updated_at" format:"date-time" maxLength:"35"`
 } // @name Listing
 
 type attractionFields struct {
-	TicketPrices []TicketPrice `json:"ticket_prices" validate:"max=20"` // attractions only
+	TicketPrices []TicketPrice `json:"ticket_prices" validate:"max=20" extensions:"x-optional"` // attractions only
 }
 
 type culinaryFields struct {
-	Specialties []string `json:"specialties" example:"Nasi liwet ayam" validate:"max=20" maxLength:"100"` // culinary only
-	PriceRange  *int     `json:"price_range" minimum:"1" maximum:"4" example:"2" format:"int32" extensions:"x-nullable"`
-	Halal       *bool    `json:"halal" example:"true" extensions:"x-nullable"`
+	Specialties []string `json:"specialties" example:"Nasi liwet ayam" validate:"max=20" maxLength:"100" extensions:"x-optional"` // culinary only
+	PriceRange  *int     `json:"price_range" minimum:"1" maximum:"4" example:"2" format:"int32" extensions:"x-nullable,x-optional"`
+	Halal       *bool    `json:"halal" example:"true" extensions:"x-nullable,x-optional"`
 }
 
 type eventFields struct {
-	StartsAt  *time.Time `json:"starts_at" format:"date-time" maxLength:"35"` // events only
-	EndsAt    *time.Time `json:"ends_at" format:"date-time" maxLength:"35"`
-	Venue     string     `json:"venue" example:"Alun-alun Utara Keraton Surakarta" maxLength:"200"`
-	Organizer string     `json:"organizer" example:"Keraton Kasunanan Surakarta" maxLength:"200"`
-	TicketURL string     `json:"ticket_url" example:"" maxLength:"500"`
+	StartsAt  *time.Time `json:"starts_at" format:"date-time" maxLength:"35" extensions:"x-optional"` // events only
+	EndsAt    *time.Time `json:"ends_at" format:"date-time" maxLength:"35" extensions:"x-optional"`
+	Venue     string     `json:"venue" example:"Alun-alun Utara Keraton Surakarta" maxLength:"200" extensions:"x-optional"`
+	Organizer string     `json:"organizer" example:"Keraton Kasunanan Surakarta" maxLength:"200" extensions:"x-optional"`
+	TicketURL string     `json:"ticket_url" example:"" maxLength:"500" extensions:"x-optional"`
 }
 
 type listingList struct {
@@ -112,7 +112,7 @@ type searchHitResponse struct {
 	Slug      string    `json:"slug" example:"serabi-notosuman" maxLength:"100" extensions:"x-pattern=slug"`
 	Name      any       `json:"name" extensions:"x-localized=200"`
 	Snippet   string    `json:"snippet" example:"…toko serabi legendaris sejak 1923 di Jalan Moh. Yamin…" maxLength:"10002"`
-	DistanceM *float64  `json:"distance_m,omitempty" example:"850.2"`
+	DistanceM *float64  `json:"distance_m,omitempty" example:"850.2" extensions:"x-optional"`
 } // @name SearchHit
 
 type searchList struct {

@@ -14,8 +14,8 @@ type Problem struct {
 	Detail    string       `json:"detail" example:"One or more fields are invalid." maxLength:"2000"`
 	Instance  string       `json:"instance" example:"/api/v1/auth/register" maxLength:"8192"`
 	Code      string       `json:"code" example:"validation_failed" maxLength:"64"`
-	RequestID string       `json:"request_id,omitempty" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" maxLength:"128"`
-	Errors    []FieldError `json:"errors,omitempty" validate:"max=1000"`
+	RequestID string       `json:"request_id,omitempty" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" maxLength:"128" extensions:"x-optional"`
+	Errors    []FieldError `json:"errors,omitempty" validate:"max=1000" extensions:"x-optional"`
 } // @name Problem
 
 // FieldError names one invalid field of a request and says what is wrong with it.
