@@ -7,6 +7,7 @@
 // before it is written.
 //
 //	go run ./cmd/oas3 [-in docs/swagger.json] [-out api/openapi.yaml]
+//	go run ./cmd/oas3 -validate api/openapi.yaml
 package main
 
 import (
@@ -33,7 +34,16 @@ var platformYAML []byte
 func main() {
 	in := flag.String("in", "docs/swagger.json", "Swagger 2 input")
 	out := flag.String("out", "api/openapi.yaml", "OpenAPI 3 output")
+	check := flag.String("validate", "", "only load and validate this OpenAPI 3 file")
 	flag.Parse()
+	if *check != "" {
+		if err := validateFile(*check); err != nil {
+			fmt.Fprintln(os.Stderr, "oas3:", err)
+			os.Exit(1)
+		}
+		fmt.Println(*check, "is a valid OpenAPI 3 document")
+		return
+	}
 	if err := run(*in, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "oas3:", err)
 		os.Exit(1)
@@ -50,6 +60,18 @@ func run(in, out string) error {
 		return err
 	}
 	return os.WriteFile(out, doc, 0o644)
+}
+
+// validateFile loads an OpenAPI 3 file with kin-openapi and validates it.
+func validateFile(path string) error {
+	doc, err := openapi3.NewLoader().LoadFromFile(path)
+	if err != nil {
+		return fmt.Errorf("load %s: %w", path, err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 // convert returns the OpenAPI 3 YAML of a Swagger 2 JSON document.
