@@ -543,6 +543,13 @@ const docTemplate = `{
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
                         "in": "header"
+                    },
+                    {
+                        "maxLength": 256,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -550,6 +557,20 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Categories"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
                     "304": {
@@ -1253,6 +1274,13 @@ const docTemplate = `{
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
+                    },
+                    {
+                        "maxLength": 256,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -1260,6 +1288,20 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/SearchResults"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
                     "304": {
@@ -1308,6 +1350,13 @@ const docTemplate = `{
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
                         "in": "header"
+                    },
+                    {
+                        "maxLength": 256,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -1315,6 +1364,20 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Suggestions"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
                     "304": {
@@ -1477,6 +1540,13 @@ const docTemplate = `{
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
+                    },
+                    {
+                        "maxLength": 256,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -1484,6 +1554,20 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/ListingList"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
                     "304": {
@@ -1563,6 +1647,16 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/Listing"
+                        },
+                        "headers": {
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "Path of the new listing"
+                            }
                         }
                     },
                     "400": {
@@ -1656,6 +1750,13 @@ const docTemplate = `{
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
                         "in": "header"
+                    },
+                    {
+                        "maxLength": 256,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -1663,6 +1764,20 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Listing"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
                     "304": {
@@ -1804,6 +1919,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Listing"
+                        },
+                        "headers": {
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            }
                         }
                     },
                     "400": {
@@ -2092,6 +2213,16 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/ReviewList"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
                     "304": {

@@ -113,6 +113,7 @@ func convert(swagger2 []byte) ([]byte, error) {
 	if err := mergePlatform(v3, platform); err != nil {
 		return nil, err
 	}
+	sharedHeaders(v3)
 	return render(v3)
 }
 
@@ -418,6 +419,26 @@ func mergePlatform(doc *openapi3.T, f fragment) error {
 		c.Responses[k] = v
 	}
 	return nil
+}
+
+// sharedHeaders points every response header that platform.yaml describes
+// (ETag, Content-Language, …) at that one description, with its limits; an
+// annotation's @Header only names it.
+func sharedHeaders(doc *openapi3.T) {
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, resp := range op.Responses.Map() {
+				if resp.Value == nil || resp.Ref != "" {
+					continue
+				}
+				for name, h := range resp.Value.Headers {
+					if _, ok := doc.Components.Headers[name]; ok && h.Ref == "" {
+						resp.Value.Headers[name] = &openapi3.HeaderRef{Ref: "#/components/headers/" + name}
+					}
+				}
+			}
+		}
+	}
 }
 
 // render writes doc as YAML with sorted keys in block style, after loading

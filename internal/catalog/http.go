@@ -30,20 +30,24 @@ import (
 //	@Param			near			query		string	false	"lat,lng; adds distance_m to every item"							maxLength(64)	extensions(x-pattern=latLng)
 //	@Param			radius_m		query		number	false	"Radius around near, metres"										minimum(1)		maximum(50000)	default(5000)
 //	@Param			open_now		query		boolean	false	"Only listings open now (Asia/Jakarta)"
-//	@Param			min_rating		query		number	false	"Lowest average rating"												minimum(0)	maximum(5)
-//	@Param			from			query		string	false	"Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD"	maxLength(35)
-//	@Param			to				query		string	false	"Events only: a date includes the whole day (Asia/Jakarta)"			maxLength(35)
-//	@Param			sort			query		string	false	"Order"																Enums(relevance, distance, rating, name, newest, starts_at)
-//	@Param			status			query		string	false	"Tourism staff only"												Enums(draft, published, archived, all)	default(published)
+//	@Param			min_rating		query		number	false	"Lowest average rating"																						minimum(0)	maximum(5)
+//	@Param			from			query		string	false	"Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD"											maxLength(35)
+//	@Param			to				query		string	false	"Events only: a date includes the whole day (Asia/Jakarta)"													maxLength(35)
+//	@Param			sort			query		string	false	"Order"																										Enums(relevance, distance, rating, name, newest, starts_at)
+//	@Param			status			query		string	false	"Tourism staff only"																						Enums(draft, published, archived, all)	default(published)
 //	@Param			lang			query		string	false	"Language of name and description; all returns {id, en} objects: id, en or all; any other value means id"	maxLength(35)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(256)
-//	@Param			limit			query		int		false	"Page size"															format(int32)	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"									maxLength(2048)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"																			maxLength(256)
+//	@Param			limit			query		int		false	"Page size"																									format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"																			maxLength(2048)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"																			maxLength(256)
 //	@Success		200				{object}	listingList
 //	@Success		304				"Not modified (If-None-Match)"
-//	@Failure		400				{object}	problem.Problem	"unknown sort, status or category; bad near, radius_m, limit or cursor"
-//	@Failure		401				{object}	problem.Problem	"invalid token"
-//	@Failure		403				{object}	problem.Problem	"status filter without tourism staff rights"
+//	@Failure		400				{object}	problem.Problem		"unknown sort, status or category; bad near, radius_m, limit or cursor"
+//	@Failure		401				{object}	problem.Problem		"invalid token"
+//	@Failure		403				{object}	problem.Problem		"status filter without tourism staff rights"
+//	@Header			200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header			200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header			200				{string}	Content-Language	"id or en: the language of the localised text"
 //	@Router			/{kind} [get]
 func List(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -81,14 +85,18 @@ func List(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Description	By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then `Cache-Control: private, no-store`).
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			kind			path		string	true	"Listing kind"						Enums(attractions, culinary, events)
-//	@Param			idOrSlug		path		string	true	"Listing ID or slug"				maxLength(100)	extensions(x-pattern=idOrSlug)
+//	@Param			kind			path		string	true	"Listing kind"																Enums(attractions, culinary, events)
+//	@Param			idOrSlug		path		string	true	"Listing ID or slug"														maxLength(100)	extensions(x-pattern=idOrSlug)
 //	@Param			lang			query		string	false	"Language of name and description: id, en or all; any other value means id"	maxLength(35)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"	maxLength(256)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"											maxLength(256)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"											maxLength(256)
 //	@Success		200				{object}	listingResponse
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		401				{object}	problem.Problem	"invalid token"
 //	@Failure		404				{object}	problem.Problem
+//	@Header			200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header			200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header			200				{string}	Content-Language	"id or en: the language of the localised text"
 //	@Router			/{kind}/{idOrSlug} [get]
 func Get(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -134,7 +142,9 @@ func writeLang(c *gin.Context) Lang {
 //	@Failure		409		{object}	problem.Problem	"slug taken concurrently; retry"
 //	@Failure		413		{object}	problem.Problem
 //	@Failure		415		{object}	problem.Problem
-//	@Failure		422		{object}	problem.Problem	"validation failed"
+//	@Failure		422		{object}	problem.Problem		"validation failed"
+//	@Header			201		{string}	Content-Language	"id or en: the language of the localised text"
+//	@Header			201		{string}	Location			"Path of the new listing"
 //	@Router			/{kind} [post]
 func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -174,6 +184,7 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Failure		409			{object}	problem.Problem	"slug taken concurrently; retry"
 //	@Failure		415			{object}	problem.Problem
 //	@Failure		422			{object}	problem.Problem
+//	@Header			200			{string}	Content-Language	"id or en: the language of the localised text"
 //	@Router			/{kind}/{idOrSlug} [patch]
 func Update(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -231,9 +242,13 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Tags		catalog
 //	@Produce	json
 //	@Param		lang			query		string	false	"Language of the labels: id, en or all; any other value means id"	maxLength(35)
-//	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"	maxLength(256)
+//	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(256)
+//	@Param		If-None-Match	header		string	false	"ETag of a copy the client holds"									maxLength(256)
 //	@Success	200				{object}	categoriesResponse
 //	@Success	304				"Not modified (If-None-Match)"
+//	@Header		200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header		200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header		200				{string}	Content-Language	"id or en: the language of the localised text"
 //	@Router		/categories [get]
 func Categories(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -261,17 +276,21 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Description	One ranked list of published attractions, culinary spots and events: listings whose name holds every word first, then the other matches (tags, descriptions), best rated first within each group. Every word matches as a word prefix, accents ignored. `snippet` is an excerpt of the description around the first match.
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			q				query		string	true	"Search words"														minLength(1)	maxLength(200)
-//	@Param			types			query		string	false	"Comma-separated kinds: attraction, culinary, event (default all)"	maxLength(40)	extensions(x-pattern=types)
-//	@Param			near			query		string	false	"lat,lng; adds distance_m"											maxLength(64)	extensions(x-pattern=latLng)
-//	@Param			radius_m		query		number	false	"With near: only results within this radius, metres"				minimum(1)		maximum(50000)
+//	@Param			q				query		string	true	"Search words"															minLength(1)	maxLength(200)
+//	@Param			types			query		string	false	"Comma-separated kinds: attraction, culinary, event (default all)"		maxLength(40)	extensions(x-pattern=types)
+//	@Param			near			query		string	false	"lat,lng; adds distance_m"												maxLength(64)	extensions(x-pattern=latLng)
+//	@Param			radius_m		query		number	false	"With near: only results within this radius, metres"					minimum(1)		maximum(50000)
 //	@Param			lang			query		string	false	"Language of name and snippet: id, en or all; any other value means id"	maxLength(35)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(256)
-//	@Param			limit			query		int		false	"Page size"															format(int32)	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"									maxLength(2048)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"										maxLength(256)
+//	@Param			limit			query		int		false	"Page size"																format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"										maxLength(2048)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"										maxLength(256)
 //	@Success		200				{object}	searchList
 //	@Success		304				"Not modified (If-None-Match)"
-//	@Failure		400				{object}	problem.Problem	"q missing or blank, unknown type, bad near/radius_m/limit/cursor"
+//	@Failure		400				{object}	problem.Problem		"q missing or blank, unknown type, bad near/radius_m/limit/cursor"
+//	@Header			200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header			200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header			200				{string}	Content-Language	"id or en: the language of the localised text"
 //	@Router			/search [get]
 func Search(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -351,12 +370,16 @@ func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
 //	@Description	Up to 10 published listings of any kind for what was typed so far: names with a word starting with the typed word(s) first, then similar names (typo-tolerant, trigram word similarity).
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			q				query		string	true	"What was typed"					minLength(1)	maxLength(200)
+//	@Param			q				query		string	true	"What was typed"											minLength(1)	maxLength(200)
 //	@Param			lang			query		string	false	"Language of name: id, en or all; any other value means id"	maxLength(35)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"	maxLength(256)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"							maxLength(256)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"							maxLength(256)
 //	@Success		200				{object}	suggestionList
 //	@Success		304				"Not modified (If-None-Match)"
-//	@Failure		400				{object}	problem.Problem	"q missing or blank"
+//	@Failure		400				{object}	problem.Problem		"q missing or blank"
+//	@Header			200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header			200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header			200				{string}	Content-Language	"id or en: the language of the localised text"
 //	@Router			/search/suggest [get]
 func Suggest(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {

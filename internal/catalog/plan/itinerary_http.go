@@ -193,8 +193,8 @@ func CreateItinerary(svc *Service) web.HandlerFunc {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			lang	query		string	false	"Language of listing names: id or en; any other value means id"	maxLength(35)
-//	@Param			limit	query		int		false	"Page size"							format(int32)	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)
+//	@Param			limit	query		int		false	"Page size"														format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"								maxLength(2048)
 //	@Success		200		{object}	itineraryList
 //	@Failure		400		{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401		{object}	problem.Problem
@@ -236,7 +236,7 @@ func ListItineraries(svc *Service, cur cursor.Codec) web.HandlerFunc {
 //	@Tags		itineraries
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		id		path		string	true	"Itinerary ID"				format(uuid)	maxLength(36)
+//	@Param		id		path		string	true	"Itinerary ID"													format(uuid)	maxLength(36)
 //	@Param		lang	query		string	false	"Language of listing names: id or en; any other value means id"	maxLength(35)
 //	@Success	200		{object}	itineraryResponse
 //	@Failure	401		{object}	problem.Problem
@@ -267,7 +267,7 @@ func GetItinerary(svc *Service) web.HandlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string					true	"Itinerary ID"				format(uuid)	maxLength(36)
+//	@Param			id		path		string					true	"Itinerary ID"													format(uuid)	maxLength(36)
 //	@Param			lang	query		string					false	"Language of listing names: id or en; any other value means id"	maxLength(35)
 //	@Param			body	body		updateItineraryRequest	true	"What to replace"
 //	@Success		200		{object}	itineraryResponse

@@ -80,6 +80,8 @@ type position struct {
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		404				{object}	problem.Problem	"no published listing with this id or slug"
+//	@Header			200				{string}	ETag			"Validator of this response; absent on staff views of unpublished content"
+//	@Header			200				{string}	Cache-Control	"public, max-age=60; private, no-store for staff views"
 //	@Router			/{kind}/{id}/reviews [get]
 func List(svc *Service, cur cursor.Codec, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
