@@ -531,21 +531,21 @@ const docTemplate = `{
                 "operationId": "listCategories",
                 "parameters": [
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of the labels: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
                         "in": "header"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -683,14 +683,14 @@ const docTemplate = `{
                 "operationId": "listFavorites",
                 "parameters": [
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "Used when lang is absent, e.g. en-US,en;q=0.9",
                         "name": "Accept-Language",
@@ -856,7 +856,7 @@ const docTemplate = `{
                 "operationId": "listItineraries",
                 "parameters": [
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
@@ -921,7 +921,7 @@ const docTemplate = `{
                 "operationId": "createItinerary",
                 "parameters": [
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
@@ -997,7 +997,7 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
@@ -1094,7 +1094,7 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
@@ -1245,14 +1245,14 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of name and snippet: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
@@ -1276,7 +1276,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -1338,21 +1338,21 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of name: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
                         "in": "header"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -1511,14 +1511,14 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of name and description; all returns {id, en} objects: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
@@ -1542,7 +1542,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -1634,7 +1634,7 @@ const docTemplate = `{
                         }
                     },
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "default": "all",
                         "description": "Language of the response: id, en or all; any other value means id",
@@ -1738,21 +1738,21 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Language of name and description: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
                         "in": "header"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -1906,7 +1906,7 @@ const docTemplate = `{
                         }
                     },
                     {
-                        "maxLength": 35,
+                        "maxLength": 4096,
                         "type": "string",
                         "default": "all",
                         "description": "Language of the response: id, en or all; any other value means id",
@@ -2201,7 +2201,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "maxLength": 256,
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",

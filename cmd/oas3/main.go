@@ -179,6 +179,12 @@ func addPlatformResponses(op *openapi3.Operation) {
 			}
 		}
 	}
+	// The handlers read an empty query value as an absent one.
+	for _, p := range op.Parameters {
+		if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && !p.Value.Required {
+			p.Value.AllowEmptyValue = true
+		}
+	}
 	// Public operations take a bearer token when one is sent (staff then see
 	// drafts); say so, so generated clients may send it.
 	if op.Security == nil {

@@ -59,6 +59,7 @@ type segment struct {
 	literal string   // when not a parameter
 	param   string   // path parameter name
 	enum    []string // allowed values of the parameter, if the document lists them
+	rest    bool     // the parameter takes the rest of the path, slashes included
 }
 
 func buildRoutes(doc *openapi3.T) []*specRoute {
@@ -89,6 +90,7 @@ func buildRoutes(doc *openapi3.T) []*specRoute {
 					for _, v := range p.Schema.Value.Enum {
 						seg.enum = append(seg.enum, fmt.Sprint(v))
 					}
+					seg.rest = p.Extensions["x-matches-slashes"] == true
 				}
 				r.segs = append(r.segs, seg)
 			}
@@ -108,13 +110,12 @@ func pathParam(item *openapi3.PathItem, op *openapi3.Operation, name string) *op
 }
 
 // match reports the path parameters when path fits r. A final parameter
-// may take the rest of the path (a storage key holds slashes).
+// marked x-matches-slashes takes the rest of the path (a storage key).
 func (r *specRoute) match(parts []string) (map[string]string, int, bool) {
 	if len(parts) < len(r.segs) || len(r.segs) == 0 {
 		return nil, 0, false
 	}
-	last := r.segs[len(r.segs)-1]
-	if len(parts) > len(r.segs) && last.param == "" {
+	if len(parts) > len(r.segs) && !r.segs[len(r.segs)-1].rest {
 		return nil, 0, false
 	}
 	params := map[string]string{}
@@ -137,10 +138,7 @@ func (r *specRoute) match(parts []string) (map[string]string, int, bool) {
 			params[s.param] = p
 			score++
 		default:
-			if p == "" {
-				return nil, 0, false
-			}
-			params[s.param] = p
+			params[s.param] = p // may be empty: the router passes "" for "//"
 		}
 	}
 	if len(parts) > len(r.segs) {
@@ -161,6 +159,9 @@ func contains(list []string, v string) bool {
 // findRoute returns the documented operation a request reaches: the most
 // specific template (literal segments first) whose method matches.
 func findRoute(method, rawPath string) (*routers.Route, map[string]string) {
+	if len(rawPath) > 1 && strings.HasSuffix(rawPath, "/") {
+		return nil, nil // the router redirects to the path without the slash
+	}
 	parts := strings.Split(strings.Trim(rawPath, "/"), "/")
 	for i, p := range parts {
 		if u, err := url.PathUnescape(p); err == nil {
@@ -239,8 +240,11 @@ func (a *API) checkAgainstSpec(r Req, req *http.Request, body []byte, code int, 
 		if a.testOnlyRoute(req.Method, req.URL.Path) {
 			return // added by a test; TestSpecMatchesRouter covers the real ones
 		}
-		// Only the router's own answers may reach paths the document lacks.
-		if code != http.StatusNotFound && code != http.StatusMethodNotAllowed {
+		// Only the router's own answers may reach paths the document lacks:
+		// not found, method not allowed, or a redirect of a trailing slash.
+		switch code {
+		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		default:
 			a.T.Errorf("%s %s: answered %d, but api/openapi.yaml has no such operation", req.Method, req.URL.Path, code)
 		}
 		return

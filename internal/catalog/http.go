@@ -35,11 +35,11 @@ import (
 //	@Param			to				query		string	false	"Events only: a date includes the whole day (Asia/Jakarta)"													maxLength(35)
 //	@Param			sort			query		string	false	"Order"																										Enums(relevance, distance, rating, name, newest, starts_at)
 //	@Param			status			query		string	false	"Tourism staff only"																						Enums(draft, published, archived, all)	default(published)
-//	@Param			lang			query		string	false	"Language of name and description; all returns {id, en} objects: id, en or all; any other value means id"	maxLength(35)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"																			maxLength(256)
+//	@Param			lang			query		string	false	"Language of name and description; all returns {id, en} objects: id, en or all; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"																			maxLength(65536)
 //	@Param			limit			query		int		false	"Page size"																									format(int32)	minimum(1)	maximum(100)	default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"																			maxLength(2048)
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"																			maxLength(256)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"																			maxLength(65536)
 //	@Success		200				{object}	listingList
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		400				{object}	problem.Problem		"unknown sort, status or category; bad near, radius_m, limit or cursor"
@@ -87,9 +87,9 @@ func List(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Produce		json
 //	@Param			kind			path		string	true	"Listing kind"																Enums(attractions, culinary, events)
 //	@Param			idOrSlug		path		string	true	"Listing ID or slug"														maxLength(100)	extensions(x-pattern=idOrSlug)
-//	@Param			lang			query		string	false	"Language of name and description: id, en or all; any other value means id"	maxLength(35)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"											maxLength(256)
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"											maxLength(256)
+//	@Param			lang			query		string	false	"Language of name and description: id, en or all; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"											maxLength(65536)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"											maxLength(65536)
 //	@Success		200				{object}	listingResponse
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		401				{object}	problem.Problem	"invalid token"
@@ -134,7 +134,7 @@ func writeLang(c *gin.Context) Lang {
 //	@Security		BearerAuth
 //	@Param			kind	path		string			true	"Listing kind"	Enums(attractions, culinary, events)
 //	@Param			body	body		listingRequest	true	"New listing"
-//	@Param			lang	query		string			false	"Language of the response: id, en or all; any other value means id"	maxLength(35)	default(all)
+//	@Param			lang	query		string			false	"Language of the response: id, en or all; any other value means id"	maxLength(4096)	default(all)
 //	@Success		201		{object}	listingResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON, wrong types, unknown status"
 //	@Failure		401		{object}	problem.Problem
@@ -175,7 +175,7 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Param			kind		path		string			true	"Listing kind"										Enums(attractions, culinary, events)
 //	@Param			idOrSlug	path		string			true	"Listing ID (a UUID; slugs are not accepted here)"	format(uuid)	maxLength(36)
 //	@Param			body		body		listingRequest	true	"Fields to change"
-//	@Param			lang		query		string			false	"Language of the response: id, en or all; any other value means id"	maxLength(35)	default(all)
+//	@Param			lang		query		string			false	"Language of the response: id, en or all; any other value means id"	maxLength(4096)	default(all)
 //	@Success		200			{object}	listingResponse
 //	@Failure		400			{object}	problem.Problem
 //	@Failure		401			{object}	problem.Problem
@@ -241,9 +241,9 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@ID			listCategories
 //	@Tags		catalog
 //	@Produce	json
-//	@Param		lang			query		string	false	"Language of the labels: id, en or all; any other value means id"	maxLength(35)
-//	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(256)
-//	@Param		If-None-Match	header		string	false	"ETag of a copy the client holds"									maxLength(256)
+//	@Param		lang			query		string	false	"Language of the labels: id, en or all; any other value means id"	maxLength(4096)
+//	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(65536)
+//	@Param		If-None-Match	header		string	false	"ETag of a copy the client holds"									maxLength(65536)
 //	@Success	200				{object}	categoriesResponse
 //	@Success	304				"Not modified (If-None-Match)"
 //	@Header		200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
@@ -280,11 +280,11 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Param			types			query		string	false	"Comma-separated kinds: attraction, culinary, event (default all)"		maxLength(40)	extensions(x-pattern=types)
 //	@Param			near			query		string	false	"lat,lng; adds distance_m"												maxLength(64)	extensions(x-pattern=latLng)
 //	@Param			radius_m		query		number	false	"With near: only results within this radius, metres"					minimum(1)		maximum(50000)
-//	@Param			lang			query		string	false	"Language of name and snippet: id, en or all; any other value means id"	maxLength(35)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"										maxLength(256)
+//	@Param			lang			query		string	false	"Language of name and snippet: id, en or all; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"										maxLength(65536)
 //	@Param			limit			query		int		false	"Page size"																format(int32)	minimum(1)	maximum(100)	default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"										maxLength(2048)
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"										maxLength(256)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"										maxLength(65536)
 //	@Success		200				{object}	searchList
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		400				{object}	problem.Problem		"q missing or blank, unknown type, bad near/radius_m/limit/cursor"
@@ -371,9 +371,9 @@ func parseSearchQuery(c *gin.Context, svc *Service) (searchQuery, error) {
 //	@Tags			catalog
 //	@Produce		json
 //	@Param			q				query		string	true	"What was typed"											minLength(1)	maxLength(200)
-//	@Param			lang			query		string	false	"Language of name: id, en or all; any other value means id"	maxLength(35)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"							maxLength(256)
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"							maxLength(256)
+//	@Param			lang			query		string	false	"Language of name: id, en or all; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"							maxLength(65536)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"							maxLength(65536)
 //	@Success		200				{object}	suggestionList
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		400				{object}	problem.Problem		"q missing or blank"

@@ -117,8 +117,8 @@ func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Tags			favorites
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			lang			query		string	false	"Language of names: id or en; any other value means id"	maxLength(35)
-//	@Param			Accept-Language	header		string	false	"Used when lang is absent, e.g. en-US,en;q=0.9"			maxLength(256)
+//	@Param			lang			query		string	false	"Language of names: id or en; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"Used when lang is absent, e.g. en-US,en;q=0.9"			maxLength(65536)
 //	@Param			limit			query		int		false	"Page size"												format(int32)	minimum(1)	maximum(100)	default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"						maxLength(2048)
 //	@Success		200				{object}	favoriteList

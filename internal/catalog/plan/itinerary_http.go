@@ -159,7 +159,7 @@ func writeItinerary(c *gin.Context, status int, it Itinerary) {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			lang	query		string					false	"Language of listing names: id or en; any other value means id"	maxLength(35)
+//	@Param			lang	query		string					false	"Language of listing names: id or en; any other value means id"	maxLength(4096)
 //	@Param			body	body		createItineraryRequest	true	"The plan"
 //	@Success		201		{object}	itineraryResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON or an unknown item kind"
@@ -192,7 +192,7 @@ func CreateItinerary(svc *Service) web.HandlerFunc {
 //	@Tags			itineraries
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			lang	query		string	false	"Language of listing names: id or en; any other value means id"	maxLength(35)
+//	@Param			lang	query		string	false	"Language of listing names: id or en; any other value means id"	maxLength(4096)
 //	@Param			limit	query		int		false	"Page size"														format(int32)	minimum(1)	maximum(100)	default(20)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"								maxLength(2048)
 //	@Success		200		{object}	itineraryList
@@ -237,7 +237,7 @@ func ListItineraries(svc *Service, cur cursor.Codec) web.HandlerFunc {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id		path		string	true	"Itinerary ID"													format(uuid)	maxLength(36)
-//	@Param		lang	query		string	false	"Language of listing names: id or en; any other value means id"	maxLength(35)
+//	@Param		lang	query		string	false	"Language of listing names: id or en; any other value means id"	maxLength(4096)
 //	@Success	200		{object}	itineraryResponse
 //	@Failure	401		{object}	problem.Problem
 //	@Failure	404		{object}	problem.Problem	"no such itinerary of yours"
@@ -268,7 +268,7 @@ func GetItinerary(svc *Service) web.HandlerFunc {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id		path		string					true	"Itinerary ID"													format(uuid)	maxLength(36)
-//	@Param			lang	query		string					false	"Language of listing names: id or en; any other value means id"	maxLength(35)
+//	@Param			lang	query		string					false	"Language of listing names: id or en; any other value means id"	maxLength(4096)
 //	@Param			body	body		updateItineraryRequest	true	"What to replace"
 //	@Success		200		{object}	itineraryResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON or an unknown item kind"

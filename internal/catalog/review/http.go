@@ -75,7 +75,7 @@ type position struct {
 //	@Param			id				path		string	true	"Listing ID or slug"				maxLength(100)	extensions(x-pattern=idOrSlug)
 //	@Param			limit			query		int		false	"Page size"							format(int32)	minimum(1)	maximum(100)	default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"	maxLength(2048)
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(256)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	reviewList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
