@@ -48,21 +48,21 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "maxLength": 64,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Only this entity type, e.g. user, attraction",
                         "name": "entity",
                         "in": "query"
                     },
                     {
-                        "maxLength": 128,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Only this record",
                         "name": "entity_id",
                         "in": "query"
                     },
                     {
-                        "maxLength": 64,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Only this action, e.g. user.update_access",
                         "name": "action",
@@ -147,7 +147,7 @@ const docTemplate = `{
                 "operationId": "listUsers",
                 "parameters": [
                     {
-                        "maxLength": 254,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Part of the email or name",
                         "name": "q",
@@ -816,10 +816,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "maxLength": 100,
+                        "maxLength": 65536,
                         "type": "string",
-                        "x-pattern": "idOrSlug",
-                        "description": "Listing ID or slug",
+                        "description": "Listing ID or slug; anything else is a no-op too",
                         "name": "id",
                         "in": "path",
                         "required": true
@@ -2468,8 +2467,8 @@ const docTemplate = `{
                 },
                 "start_date": {
                     "type": "string",
-                    "format": "date",
                     "maxLength": 10,
+                    "x-pattern": "dateOrEmpty",
                     "example": "2026-08-15"
                 }
             }
@@ -3616,9 +3615,9 @@ const docTemplate = `{
                 },
                 "start_date": {
                     "type": "string",
-                    "format": "date",
                     "maxLength": 10,
                     "x-nullable": true,
+                    "x-pattern": "dateOrEmpty",
                     "example": "2026-08-16"
                 }
             }

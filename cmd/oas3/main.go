@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -292,6 +293,26 @@ func requiredResponseFields(doc *openapi3.T) {
 		}
 	}
 	requests := refsFrom(inRequests)
+	// In a request body, null for an optional field is the same as leaving
+	// it out (Go's JSON decoding), so the document allows it.
+	for name := range requests {
+		s := doc.Components.Schemas[name]
+		if s == nil || s.Value == nil {
+			continue
+		}
+		for prop, p := range s.Value.Properties {
+			switch {
+			case slices.Contains(s.Value.Required, prop) || p.Value == nil:
+			case p.Ref != "":
+				// OpenAPI 3.0 cannot mark a $ref nullable; wrap it.
+				s.Value.Properties[prop] = &openapi3.SchemaRef{Value: &openapi3.Schema{
+					Nullable: true, AllOf: openapi3.SchemaRefs{{Ref: p.Ref}},
+				}}
+			default:
+				p.Value.Nullable = true
+			}
+		}
+	}
 	for name := range refsFrom(inResponses) {
 		s := doc.Components.Schemas[name]
 		if s == nil || s.Value == nil {

@@ -41,9 +41,9 @@ type position struct {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			actor_id	query		string	false	"Only this actor"								format(uuid)	maxLength(36)
-//	@Param			entity		query		string	false	"Only this entity type, e.g. user, attraction"	maxLength(64)
-//	@Param			entity_id	query		string	false	"Only this record"								maxLength(128)
-//	@Param			action		query		string	false	"Only this action, e.g. user.update_access"		maxLength(64)
+//	@Param			entity		query		string	false	"Only this entity type, e.g. user, attraction"	maxLength(4096)
+//	@Param			entity_id	query		string	false	"Only this record"								maxLength(4096)
+//	@Param			action		query		string	false	"Only this action, e.g. user.update_access"		maxLength(4096)
 //	@Param			from		query		string	false	"At or after (RFC 3339)"						format(date-time)	maxLength(35)
 //	@Param			to			query		string	false	"Before (RFC 3339)"								format(date-time)	maxLength(35)
 //	@Param			limit		query		int		false	"Page size"										format(int32)		minimum(1)	maximum(100)	default(20)

@@ -20,3 +20,14 @@ func TestSearchWordsLimit(t *testing.T) {
 			ExpectProblem(http.StatusBadRequest, "bad_request")
 	}
 }
+
+// TestQueryNumbersNotANumber refuses what strconv parses but the description
+// forbids: NaN is no rating, radius or coordinate.
+func TestQueryNumbersNotANumber(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	for _, q := range []string{"min_rating=NaN", "near=NaN,NaN", "near=-7.5,110.8&radius_m=NaN", "min_rating=Inf"} {
+		api.Do(apitest.Req{Method: http.MethodGet, Path: "/api/v1/attractions?" + q, Invalid: true}).
+			ExpectProblem(http.StatusBadRequest, "bad_request")
+	}
+}

@@ -192,7 +192,7 @@ func parseListQuery(c *gin.Context, k kind.Kind, who identity.Actor, codec curso
 	}
 	if raw, ok := c.GetQuery("min_rating"); ok {
 		f, err := strconv.ParseFloat(raw, 64)
-		if err != nil || f < 0 || f > 5 {
+		if err != nil || !(f >= 0 && f <= 5) { // NaN fails every comparison
 			return q, apperr.BadRequest("min_rating must be a number from 0 to 5.")
 		}
 		q.MinRating = &f

@@ -320,7 +320,7 @@ type userCursor struct {
 //	@Tags		admin
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		q		query		string	false	"Part of the email or name"			maxLength(254)
+//	@Param		q		query		string	false	"Part of the email or name"			maxLength(4096)
 //	@Param		role	query		string	false	"Only this role"					Enums(user, staff, admin)
 //	@Param		limit	query		int		false	"Page size"							format(int32)	minimum(1)	maximum(100)	default(20)
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)

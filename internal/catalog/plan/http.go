@@ -94,7 +94,7 @@ func PutFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Tags			favorites
 //	@Security		BearerAuth
 //	@Param			kind	path	string	true	"Listing kind"			Enums(attractions, culinary, events)
-//	@Param			id		path	string	true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
+//	@Param			id		path	string	true	"Listing ID or slug; anything else is a no-op too"	maxLength(65536)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Router			/me/favorites/{kind}/{id} [delete]

@@ -74,7 +74,7 @@ func toItemInputs(in []itemRequest) *[]ItemInput {
 
 type createItineraryRequest struct {
 	Name      string        `json:"name" validate:"required" maxLength:"100" example:"Akhir pekan di Solo"`
-	StartDate *string       `json:"start_date,omitempty" format:"date" example:"2026-08-15" maxLength:"10"`
+	StartDate *string       `json:"start_date,omitempty" example:"2026-08-15" maxLength:"10" extensions:"x-pattern=dateOrEmpty"`
 	Items     []itemRequest `json:"items" validate:"max=100"`
 } // @name CreateItineraryRequest
 
@@ -85,7 +85,7 @@ func (r createItineraryRequest) changes() Changes {
 
 type updateItineraryRequest struct {
 	Name      *string        `json:"name,omitempty" maxLength:"100" example:"Akhir pekan panjang di Solo"`
-	StartDate nullableDate   `json:"start_date,omitempty" swaggertype:"string" format:"date" extensions:"x-nullable" example:"2026-08-16" maxLength:"10"`
+	StartDate nullableDate   `json:"start_date,omitempty" swaggertype:"string" extensions:"x-nullable,x-pattern=dateOrEmpty" example:"2026-08-16" maxLength:"10"`
 	Items     *[]itemRequest `json:"items,omitempty" validate:"max=100"`
 } // @name UpdateItineraryRequest
 
