@@ -24,6 +24,8 @@ ci:
 bench:
 	bash bench/run.sh
 
-# Coverage-guided fuzzing of request decoding (its seed corpus runs in every go test).
+# Coverage-guided fuzzing of request decoding (its seed corpus runs in every go test),
+# then many more requests generated from api/openapi.yaml than go test sends.
 fuzz:
 	go test -run '^$$' -fuzz FuzzBindJSON -fuzztime 60s ./internal/platform/web/
+	go test -count=1 -run 'KeepsTheContract|KeepTheContract' -rapid.checks=20000 ./internal/server/

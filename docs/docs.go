@@ -1431,7 +1431,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "maxLength": 40,
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Only listings with this tag; repeat for several (all must match)",
                         "name": "tag",

@@ -26,7 +26,7 @@ import (
 //	@Param			kind			path		string	true	"Listing kind"														Enums(attractions, culinary, events)
 //	@Param			q				query		string	false	"Search words"														minLength(1)	maxLength(200)
 //	@Param			category		query		string	false	"Category code of this kind (GET /api/v1/categories)"				maxLength(64)
-//	@Param			tag				query		string	false	"Only listings with this tag; repeat for several (all must match)"	maxLength(40)
+//	@Param			tag				query		string	false	"Only listings with this tag; repeat for several (all must match)"	maxLength(4096)
 //	@Param			near			query		string	false	"lat,lng; adds distance_m to every item"							maxLength(64)	extensions(x-pattern=latLng)
 //	@Param			radius_m		query		number	false	"Radius around near, metres"										minimum(1)		maximum(50000)	default(5000)
 //	@Param			open_now		query		boolean	false	"Only listings open now (Asia/Jakarta)"
