@@ -24,8 +24,10 @@ ci:
 bench:
 	bash bench/run.sh
 
-# Coverage-guided fuzzing of request decoding and image uploads (their seed corpora run in every go test).
+# Coverage-guided fuzzing of request decoding and image uploads (their seed corpora run in every go test),
+# then many more requests generated from api/openapi.yaml than go test sends.
 fuzz:
 	go test -run '^$$' -fuzz FuzzBindJSON -fuzztime 60s ./internal/platform/web/
 	go test -run '^$$' -fuzz FuzzSanitizeImage -fuzztime 60s ./internal/platform/storage/
 	go test -run '^$$' -fuzz FuzzProfileName -fuzztime 30s ./internal/server/
+	go test -count=1 -run 'KeepsTheContract|KeepTheContract' -rapid.checks=20000 ./internal/server/

@@ -9,16 +9,20 @@ const docTemplate = `{
     "info": {
         "description": "{{escape .Description}}",
         "title": "{{.Title}}",
-        "contact": {},
+        "contact": {
+            "name": "Solo Destination API maintainers",
+            "url": "https://github.com/solodestination/api"
+        },
         "license": {
-            "name": "MIT"
+            "name": "MIT",
+            "url": "https://opensource.org/license/mit"
         },
         "version": "{{.Version}}"
     },
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
-        "/api/v1/admin/audit-log": {
+        "/admin/audit-log": {
             "get": {
                 "security": [
                     {
@@ -33,8 +37,10 @@ const docTemplate = `{
                     "admin"
                 ],
                 "summary": "Read the audit log",
+                "operationId": "listAuditLog",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Only this actor",
@@ -42,24 +48,28 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Only this entity type, e.g. user, attraction",
                         "name": "entity",
                         "in": "query"
                     },
                     {
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Only this record",
                         "name": "entity_id",
                         "in": "query"
                     },
                     {
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Only this action, e.g. user.update_access",
                         "name": "action",
                         "in": "query"
                     },
                     {
+                        "maxLength": 35,
                         "type": "string",
                         "format": "date-time",
                         "description": "At or after (RFC 3339)",
@@ -67,6 +77,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 35,
                         "type": "string",
                         "format": "date-time",
                         "description": "Before (RFC 3339)",
@@ -77,12 +88,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -117,7 +130,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/admin/users": {
+        "/admin/users": {
             "get": {
                 "security": [
                     {
@@ -131,8 +144,10 @@ const docTemplate = `{
                     "admin"
                 ],
                 "summary": "List accounts",
+                "operationId": "listUsers",
                 "parameters": [
                     {
+                        "maxLength": 4096,
                         "type": "string",
                         "description": "Part of the email or name",
                         "name": "q",
@@ -153,12 +168,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -193,7 +210,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/admin/users/{id}": {
+        "/admin/users/{id}": {
             "patch": {
                 "security": [
                     {
@@ -211,8 +228,10 @@ const docTemplate = `{
                     "admin"
                 ],
                 "summary": "Change a user's role, department or status",
+                "operationId": "updateUser",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "User ID",
@@ -276,770 +295,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/attractions": {
-            "get": {
-                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "List listings",
-                "parameters": [
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Search words",
-                        "name": "q",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Category code of this kind (GET /api/v1/categories)",
-                        "name": "category",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Only listings with this tag; repeat for several (all must match)",
-                        "name": "tag",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "example": "-7.5755,110.8243",
-                        "description": "lat,lng; adds distance_m to every item",
-                        "name": "near",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 50000,
-                        "minimum": 1,
-                        "type": "number",
-                        "default": 5000,
-                        "description": "Radius around near, metres",
-                        "name": "radius_m",
-                        "in": "query"
-                    },
-                    {
-                        "type": "boolean",
-                        "description": "Only listings open now (Asia/Jakarta)",
-                        "name": "open_now",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 5,
-                        "minimum": 0,
-                        "type": "number",
-                        "description": "Lowest average rating",
-                        "name": "min_rating",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
-                        "name": "from",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
-                        "name": "to",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "relevance",
-                            "distance",
-                            "rating",
-                            "name",
-                            "newest",
-                            "starts_at"
-                        ],
-                        "type": "string",
-                        "description": "Order",
-                        "name": "sort",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "draft",
-                            "published",
-                            "archived",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "published",
-                        "description": "Tourism staff only",
-                        "name": "status",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description; all returns {id, en} objects",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ListingList"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "400": {
-                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "status filter without tourism staff rights",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Add a listing",
-                "parameters": [
-                    {
-                        "description": "New listing",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON, wrong types, unknown status",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "validation failed",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/attractions/{id}": {
-            "get": {
-                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Get a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Archive a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "patch": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Change, publish or unpublish a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "Fields to change",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "Unprocessable Entity",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/attractions/{id}/images": {
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Images may be at most 8000 pixels wide and high and 40 megapixels. The image is decoded and encoded again before it is stored: trailing bytes and all metadata (EXIF, GPS) are dropped, the EXIF orientation is applied so photos stand upright, and WebP is stored as PNG (with transparency) or JPEG (without), so ` + "`" + `content_type` + "`" + ` and ` + "`" + `url` + "`" + ` name the stored format. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
-                "consumes": [
-                    "multipart/form-data"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Add a photo to a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "file",
-                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
-                        "name": "file",
-                        "in": "formData",
-                        "required": true
-                    },
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Caption, at most 200 characters",
-                        "name": "caption",
-                        "in": "formData"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/StoredImage"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed multipart body",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "image over 5 MiB (code payload_too_large)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "too many images being processed at once; retry after Retry-After (code unavailable)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        },
-                        "headers": {
-                            "Retry-After": {
-                                "type": "integer",
-                                "description": "seconds to wait"
-                            }
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/attractions/{id}/images/{imageId}": {
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Deletes the image record and then its file; its URL stops working.",
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Remove a photo from a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Image ID",
-                        "name": "imageId",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no such listing, or no such image of this listing",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/attractions/{id}/reviews": {
-            "get": {
-                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Reviews of a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "ETag of a copy the client holds",
-                        "name": "If-None-Match",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ReviewList"
-                        }
-                    },
-                    "304": {
-                        "description": "not modified"
-                    },
-                    "400": {
-                        "description": "bad limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Review a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "The review",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/CreateReviewRequest"
-                        }
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Review"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON or a rating that is not an integer",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "you already reviewed this listing (code conflict)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "body is not JSON",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "rating outside 1..5 or text over 2000 characters",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/auth/login": {
+        "/auth/login": {
             "post": {
                 "description": "Returns a 15-minute access token and a refresh token. A wrong email and a wrong password give the same 401. After 10 failures for one account, or 30 from one address, within 15 minutes: 429 with Retry-After.",
                 "consumes": [
@@ -1052,6 +308,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log in",
+                "operationId": "login",
                 "parameters": [
                     {
                         "description": "Credentials",
@@ -1103,7 +360,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/auth/logout": {
+        "/auth/logout": {
             "post": {
                 "description": "Revokes every refresh token of the login the token belongs to. Idempotent.",
                 "consumes": [
@@ -1113,6 +370,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log out",
+                "operationId": "logout",
                 "parameters": [
                     {
                         "description": "Refresh token",
@@ -1143,7 +401,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/auth/refresh": {
+        "/auth/refresh": {
             "post": {
                 "description": "Spends the refresh token for a new pair. Presenting a token that was already spent revokes every token of that login. A login lasts at most 90 days (REFRESH_FAMILY_MAX_AGE) however often it is refreshed; then log in again. The Authorization header is ignored here and on the other auth endpoints.",
                 "consumes": [
@@ -1156,6 +414,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Rotate tokens",
+                "operationId": "refreshTokens",
                 "parameters": [
                     {
                         "description": "Refresh token",
@@ -1201,7 +460,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/auth/register": {
+        "/auth/register": {
             "post": {
                 "description": "Creates a tourist or resident account with the ` + "`" + `user` + "`" + ` role. Any ` + "`" + `role` + "`" + ` or ` + "`" + `department` + "`" + ` in the body is ignored.",
                 "consumes": [
@@ -1214,6 +473,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Create an account",
+                "operationId": "register",
                 "parameters": [
                     {
                         "description": "New account",
@@ -1259,7 +519,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/categories": {
+        "/categories": {
             "get": {
                 "produces": [
                     "application/json"
@@ -1268,22 +528,27 @@ const docTemplate = `{
                     "catalog"
                 ],
                 "summary": "Categories per kind",
+                "operationId": "listCategories",
                 "parameters": [
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of the labels",
+                        "description": "Language of the labels: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
                         "in": "header"
                     }
                 ],
@@ -1292,1541 +557,29 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Categories"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    }
-                }
-            }
-        },
-        "/api/v1/culinary": {
-            "get": {
-                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "List listings",
-                "parameters": [
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Search words",
-                        "name": "q",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Category code of this kind (GET /api/v1/categories)",
-                        "name": "category",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Only listings with this tag; repeat for several (all must match)",
-                        "name": "tag",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "example": "-7.5755,110.8243",
-                        "description": "lat,lng; adds distance_m to every item",
-                        "name": "near",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 50000,
-                        "minimum": 1,
-                        "type": "number",
-                        "default": 5000,
-                        "description": "Radius around near, metres",
-                        "name": "radius_m",
-                        "in": "query"
-                    },
-                    {
-                        "type": "boolean",
-                        "description": "Only listings open now (Asia/Jakarta)",
-                        "name": "open_now",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 5,
-                        "minimum": 0,
-                        "type": "number",
-                        "description": "Lowest average rating",
-                        "name": "min_rating",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
-                        "name": "from",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
-                        "name": "to",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "relevance",
-                            "distance",
-                            "rating",
-                            "name",
-                            "newest",
-                            "starts_at"
-                        ],
-                        "type": "string",
-                        "description": "Order",
-                        "name": "sort",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "draft",
-                            "published",
-                            "archived",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "published",
-                        "description": "Tourism staff only",
-                        "name": "status",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description; all returns {id, en} objects",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ListingList"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "400": {
-                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "status filter without tourism staff rights",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Add a listing",
-                "parameters": [
-                    {
-                        "description": "New listing",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON, wrong types, unknown status",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "validation failed",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/culinary/{id}": {
-            "get": {
-                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Get a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Archive a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "patch": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Change, publish or unpublish a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "Fields to change",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "Unprocessable Entity",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/culinary/{id}/images": {
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Images may be at most 8000 pixels wide and high and 40 megapixels. The image is decoded and encoded again before it is stored: trailing bytes and all metadata (EXIF, GPS) are dropped, the EXIF orientation is applied so photos stand upright, and WebP is stored as PNG (with transparency) or JPEG (without), so ` + "`" + `content_type` + "`" + ` and ` + "`" + `url` + "`" + ` name the stored format. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
-                "consumes": [
-                    "multipart/form-data"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Add a photo to a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "file",
-                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
-                        "name": "file",
-                        "in": "formData",
-                        "required": true
-                    },
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Caption, at most 200 characters",
-                        "name": "caption",
-                        "in": "formData"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/StoredImage"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed multipart body",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "image over 5 MiB (code payload_too_large)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "too many images being processed at once; retry after Retry-After (code unavailable)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
                         },
                         "headers": {
-                            "Retry-After": {
-                                "type": "integer",
-                                "description": "seconds to wait"
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
                             }
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/culinary/{id}/images/{imageId}": {
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Deletes the image record and then its file; its URL stops working.",
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Remove a photo from a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Image ID",
-                        "name": "imageId",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no such listing, or no such image of this listing",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/culinary/{id}/reviews": {
-            "get": {
-                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Reviews of a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "ETag of a copy the client holds",
-                        "name": "If-None-Match",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ReviewList"
-                        }
-                    },
-                    "304": {
-                        "description": "not modified"
-                    },
-                    "400": {
-                        "description": "bad limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Review a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "The review",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/CreateReviewRequest"
-                        }
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Review"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON or a rating that is not an integer",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "you already reviewed this listing (code conflict)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "body is not JSON",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "rating outside 1..5 or text over 2000 characters",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/events": {
-            "get": {
-                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "List listings",
-                "parameters": [
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Search words",
-                        "name": "q",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Category code of this kind (GET /api/v1/categories)",
-                        "name": "category",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Only listings with this tag; repeat for several (all must match)",
-                        "name": "tag",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "example": "-7.5755,110.8243",
-                        "description": "lat,lng; adds distance_m to every item",
-                        "name": "near",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 50000,
-                        "minimum": 1,
-                        "type": "number",
-                        "default": 5000,
-                        "description": "Radius around near, metres",
-                        "name": "radius_m",
-                        "in": "query"
-                    },
-                    {
-                        "type": "boolean",
-                        "description": "Only listings open now (Asia/Jakarta)",
-                        "name": "open_now",
-                        "in": "query"
-                    },
-                    {
-                        "maximum": 5,
-                        "minimum": 0,
-                        "type": "number",
-                        "description": "Lowest average rating",
-                        "name": "min_rating",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
-                        "name": "from",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
-                        "name": "to",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "relevance",
-                            "distance",
-                            "rating",
-                            "name",
-                            "newest",
-                            "starts_at"
-                        ],
-                        "type": "string",
-                        "description": "Order",
-                        "name": "sort",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "draft",
-                            "published",
-                            "archived",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "published",
-                        "description": "Tourism staff only",
-                        "name": "status",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description; all returns {id, en} objects",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ListingList"
                         }
                     },
                     "304": {
                         "description": "Not modified (If-None-Match)"
-                    },
-                    "400": {
-                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "status filter without tourism staff rights",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Add a listing",
-                "parameters": [
-                    {
-                        "description": "New listing",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON, wrong types, unknown status",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "validation failed",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
                     }
                 }
             }
         },
-        "/api/v1/events/{id}": {
-            "get": {
-                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Get a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "description": "Language of name and description",
-                        "name": "lang",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "id or en, when lang is not given",
-                        "name": "Accept-Language",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "304": {
-                        "description": "Not modified (If-None-Match)"
-                    },
-                    "401": {
-                        "description": "invalid token",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Archive a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "patch": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "catalog"
-                ],
-                "summary": "Change, publish or unpublish a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Listing ID",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "Fields to change",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/ListingWrite"
-                        }
-                    },
-                    {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
-                        "type": "string",
-                        "default": "all",
-                        "description": "Language of the response",
-                        "name": "lang",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/Listing"
-                        }
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "slug taken concurrently; retry",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "Unprocessable Entity",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/events/{id}/images": {
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Images may be at most 8000 pixels wide and high and 40 megapixels. The image is decoded and encoded again before it is stored: trailing bytes and all metadata (EXIF, GPS) are dropped, the EXIF orientation is applied so photos stand upright, and WebP is stored as PNG (with transparency) or JPEG (without), so ` + "`" + `content_type` + "`" + ` and ` + "`" + `url` + "`" + ` name the stored format. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
-                "consumes": [
-                    "multipart/form-data"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Add a photo to a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "file",
-                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
-                        "name": "file",
-                        "in": "formData",
-                        "required": true
-                    },
-                    {
-                        "maxLength": 200,
-                        "type": "string",
-                        "description": "Caption, at most 200 characters",
-                        "name": "caption",
-                        "in": "formData"
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/StoredImage"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed multipart body",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "image over 5 MiB (code payload_too_large)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "too many images being processed at once; retry after Retry-After (code unavailable)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        },
-                        "headers": {
-                            "Retry-After": {
-                                "type": "integer",
-                                "description": "seconds to wait"
-                            }
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/events/{id}/images/{imageId}": {
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Deletes the image record and then its file; its URL stops working.",
-                "tags": [
-                    "listing images"
-                ],
-                "summary": "Remove a photo from a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "format": "uuid",
-                        "description": "Image ID",
-                        "name": "imageId",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "not tourism staff",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no such listing, or no such image of this listing",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/events/{id}/reviews": {
-            "get": {
-                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Reviews of a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "maximum": 100,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 20,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "ETag of a copy the client holds",
-                        "name": "If-None-Match",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/ReviewList"
-                        }
-                    },
-                    "304": {
-                        "description": "not modified"
-                    },
-                    "400": {
-                        "description": "bad limit or cursor",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "reviews"
-                ],
-                "summary": "Review a listing",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "The review",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/CreateReviewRequest"
-                        }
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "Created",
-                        "schema": {
-                            "$ref": "#/definitions/Review"
-                        }
-                    },
-                    "400": {
-                        "description": "malformed JSON or a rating that is not an integer",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "you already reviewed this listing (code conflict)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "body is not JSON",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "rating outside 1..5 or text over 2000 characters",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/me": {
+        "/me": {
             "get": {
                 "security": [
                     {
@@ -2840,6 +593,7 @@ const docTemplate = `{
                     "me"
                 ],
                 "summary": "Your profile",
+                "operationId": "getMe",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -2871,6 +625,7 @@ const docTemplate = `{
                     "me"
                 ],
                 "summary": "Update your profile",
+                "operationId": "updateMe",
                 "parameters": [
                     {
                         "description": "Fields to change",
@@ -2910,7 +665,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/me/favorites": {
+        "/me/favorites": {
             "get": {
                 "security": [
                     {
@@ -2925,18 +680,17 @@ const docTemplate = `{
                     "favorites"
                 ],
                 "summary": "Your favourites",
+                "operationId": "listFavorites",
                 "parameters": [
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of names",
+                        "description": "Language of names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "Used when lang is absent, e.g. en-US,en;q=0.9",
                         "name": "Accept-Language",
@@ -2946,12 +700,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -2980,7 +736,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/me/favorites/attractions/{id}": {
+        "/me/favorites/{kind}/{id}": {
             "put": {
                 "security": [
                     {
@@ -2992,9 +748,24 @@ const docTemplate = `{
                     "favorites"
                 ],
                 "summary": "Add a favourite",
+                "operationId": "addFavorite",
                 "parameters": [
                     {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
                         "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 100,
+                        "type": "string",
+                        "x-pattern": "idOrSlug",
                         "description": "Listing ID or slug",
                         "name": "id",
                         "in": "path",
@@ -3030,10 +801,24 @@ const docTemplate = `{
                     "favorites"
                 ],
                 "summary": "Remove a favourite",
+                "operationId": "removeFavorite",
                 "parameters": [
                     {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
                         "type": "string",
-                        "description": "Listing ID or slug",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "Listing ID or slug; anything else is a no-op too",
                         "name": "id",
                         "in": "path",
                         "required": true
@@ -3052,151 +837,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/me/favorites/culinary/{id}": {
-            "put": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first ` + "`" + `added_at` + "`" + `. ` + "`" + `id` + "`" + ` is the listing's UUID or slug.",
-                "tags": [
-                    "favorites"
-                ],
-                "summary": "Add a favourite",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.",
-                "tags": [
-                    "favorites"
-                ],
-                "summary": "Remove a favourite",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/me/favorites/events/{id}": {
-            "put": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first ` + "`" + `added_at` + "`" + `. ` + "`" + `id` + "`" + ` is the listing's UUID or slug.",
-                "tags": [
-                    "favorites"
-                ],
-                "summary": "Add a favourite",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "no published listing of this kind with this id or slug",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            },
-            "delete": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.",
-                "tags": [
-                    "favorites"
-                ],
-                "summary": "Remove a favourite",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Listing ID or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "204": {
-                        "description": "No Content"
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/api/v1/me/itineraries": {
+        "/me/itineraries": {
             "get": {
                 "security": [
                     {
@@ -3211,14 +852,12 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "Your itineraries",
+                "operationId": "listItineraries",
                 "parameters": [
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of listing names",
+                        "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -3226,12 +865,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -3276,14 +917,12 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "Create an itinerary",
+                "operationId": "createItinerary",
                 "parameters": [
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of listing names",
+                        "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -3331,7 +970,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/me/itineraries/{id}": {
+        "/me/itineraries/{id}": {
             "get": {
                 "security": [
                     {
@@ -3345,8 +984,10 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "One of your itineraries",
+                "operationId": "getItinerary",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Itinerary ID",
@@ -3355,12 +996,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of listing names",
+                        "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     }
@@ -3396,8 +1034,10 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "Delete an itinerary",
+                "operationId": "deleteItinerary",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Itinerary ID",
@@ -3441,8 +1081,10 @@ const docTemplate = `{
                     "itineraries"
                 ],
                 "summary": "Change an itinerary",
+                "operationId": "updateItinerary",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Itinerary ID",
@@ -3451,12 +1093,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of listing names",
+                        "description": "Language of listing names: id or en; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -3510,7 +1149,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/reviews/{id}": {
+        "/reviews/{id}": {
             "delete": {
                 "security": [
                     {
@@ -3522,8 +1161,10 @@ const docTemplate = `{
                     "reviews"
                 ],
                 "summary": "Delete or hide a review",
+                "operationId": "deleteReview",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Review ID",
@@ -3557,7 +1198,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/search": {
+        "/search": {
             "get": {
                 "description": "One ranked list of published attractions, culinary spots and events: listings whose name holds every word first, then the other matches (tags, descriptions), best rated first within each group. Every word matches as a word prefix, accents ignored. ` + "`" + `snippet` + "`" + ` is an excerpt of the description around the first match.",
                 "produces": [
@@ -3567,9 +1208,11 @@ const docTemplate = `{
                     "catalog"
                 ],
                 "summary": "Search all listings",
+                "operationId": "searchCatalog",
                 "parameters": [
                     {
                         "maxLength": 200,
+                        "minLength": 1,
                         "type": "string",
                         "description": "Search words",
                         "name": "q",
@@ -3577,15 +1220,17 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 40,
                         "type": "string",
-                        "example": "attraction,culinary",
+                        "x-pattern": "types",
                         "description": "Comma-separated kinds: attraction, culinary, event (default all)",
                         "name": "types",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
                         "type": "string",
-                        "example": "-7.5755,110.8243",
+                        "x-pattern": "latLng",
                         "description": "lat,lng; adds distance_m",
                         "name": "near",
                         "in": "query"
@@ -3599,17 +1244,14 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of name and snippet",
+                        "description": "Language of name and snippet: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
@@ -3619,16 +1261,25 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -3636,6 +1287,20 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/SearchResults"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
                     "304": {
@@ -3650,7 +1315,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/api/v1/search/suggest": {
+        "/search/suggest": {
             "get": {
                 "description": "Up to 10 published listings of any kind for what was typed so far: names with a word starting with the typed word(s) first, then similar names (typo-tolerant, trigram word similarity).",
                 "produces": [
@@ -3660,9 +1325,11 @@ const docTemplate = `{
                     "catalog"
                 ],
                 "summary": "Complete a name",
+                "operationId": "suggestNames",
                 "parameters": [
                     {
                         "maxLength": 200,
+                        "minLength": 1,
                         "type": "string",
                         "description": "What was typed",
                         "name": "q",
@@ -3670,20 +1337,24 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of name",
+                        "description": "Language of name: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "id or en, when lang is not given",
                         "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
                         "in": "header"
                     }
                 ],
@@ -3692,6 +1363,20 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Suggestions"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
                     "304": {
@@ -3706,61 +1391,402 @@ const docTemplate = `{
                 }
             }
         },
-        "/healthz": {
+        "/{kind}": {
             "get": {
+                "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
-                    "platform"
+                    "catalog"
                 ],
-                "summary": "Liveness",
+                "summary": "List listings",
+                "operationId": "listListings",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 200,
+                        "minLength": 1,
+                        "type": "string",
+                        "description": "Search words",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "type": "string",
+                        "description": "Category code of this kind (GET /api/v1/categories)",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Only listings with this tag; repeat for several (all must match)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "type": "string",
+                        "x-pattern": "latLng",
+                        "description": "lat,lng; adds distance_m to every item",
+                        "name": "near",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 50000,
+                        "minimum": 1,
+                        "type": "number",
+                        "default": 5000,
+                        "description": "Radius around near, metres",
+                        "name": "radius_m",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Only listings open now (Asia/Jakarta)",
+                        "name": "open_now",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 5,
+                        "minimum": 0,
+                        "type": "number",
+                        "description": "Lowest average rating",
+                        "name": "min_rating",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 35,
+                        "type": "string",
+                        "description": "Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 35,
+                        "type": "string",
+                        "description": "Events only: a date includes the whole day (Asia/Jakarta)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "relevance",
+                            "distance",
+                            "rating",
+                            "name",
+                            "newest",
+                            "starts_at"
+                        ],
+                        "type": "string",
+                        "description": "Order",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "draft",
+                            "published",
+                            "archived",
+                            "all"
+                        ],
+                        "type": "string",
+                        "default": "published",
+                        "description": "Tourism staff only",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of name and description; all returns {id, en} objects: id, en or all; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
                 "responses": {
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/Health"
+                            "$ref": "#/definitions/ListingList"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "400": {
+                        "description": "unknown sort, status or category; bad near, radius_m, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "status filter without tourism staff rights",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. ` + "`" + `status` + "`" + ` defaults to ` + "`" + `draft` + "`" + `. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and ` + "`" + `id` + "`" + `, ` + "`" + `slug` + "`" + `, ` + "`" + `rating` + "`" + ` and timestamps, are ignored.\nThe response holds name and description as {id, en} objects unless ?lang= asks for one language.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Add a listing",
+                "operationId": "createListing",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "New listing",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response: id, en or all; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Listing"
+                        },
+                        "headers": {
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "Path of the new listing"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, wrong types, unknown status",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     }
                 }
             }
         },
-        "/media/{key}": {
+        "/{kind}/{idOrSlug}": {
             "get": {
-                "description": "Serves an uploaded file (listing images) by its storage key, as found in the ` + "`" + `url` + "`" + ` of an image. Keys are content-unique, so responses are cacheable for a year (` + "`" + `Cache-Control: public, max-age=31536000, immutable` + "`" + `). Supports ` + "`" + `Range` + "`" + ` and ` + "`" + `If-None-Match` + "`" + `. Directories are never listed.",
+                "description": "By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then ` + "`" + `Cache-Control: private, no-store` + "`" + `).",
                 "produces": [
-                    "image/jpeg",
-                    "image/png",
-                    "image/webp"
+                    "application/json"
                 ],
                 "tags": [
-                    "platform"
+                    "catalog"
                 ],
-                "summary": "A stored file",
+                "summary": "Get a listing",
+                "operationId": "getListing",
                 "parameters": [
                     {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
                         "type": "string",
-                        "description": "Storage key, e.g. listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp",
-                        "name": "key",
+                        "description": "Listing kind",
+                        "name": "kind",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "maxLength": 100,
+                        "type": "string",
+                        "x-pattern": "idOrSlug",
+                        "description": "Listing ID or slug",
+                        "name": "idOrSlug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of name and description: id, en or all; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "id or en, when lang is not given",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "type": "file"
-                        }
-                    },
-                    "206": {
-                        "description": "the requested range",
-                        "schema": {
-                            "type": "file"
+                            "$ref": "#/definitions/Listing"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
                     "304": {
-                        "description": "not modified (If-None-Match matched)"
+                        "description": "Not modified (If-None-Match)"
+                    },
+                    "401": {
+                        "description": "invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -3769,47 +1795,553 @@ const docTemplate = `{
                         }
                     }
                 }
-            }
-        },
-        "/metrics": {
-            "get": {
-                "description": "Requests by route template, method and status; latency histogram; database pool; Go runtime and process.",
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.",
+                "tags": [
+                    "catalog"
+                ],
+                "summary": "Archive a listing",
+                "operationId": "archiveListing",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID (a UUID; slugs are not accepted here)",
+                        "name": "idOrSlug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff and admins. Each field sent replaces the stored one whole; ` + "`" + `status` + "`" + ` publishes (` + "`" + `published` + "`" + `) or unpublishes (` + "`" + `draft` + "`" + `). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.",
+                "consumes": [
+                    "application/json"
+                ],
                 "produces": [
-                    "text/plain"
+                    "application/json"
                 ],
                 "tags": [
-                    "platform"
+                    "catalog"
                 ],
-                "summary": "Prometheus metrics",
+                "summary": "Change, publish or unpublish a listing",
+                "operationId": "updateListing",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Listing ID (a UUID; slugs are not accepted here)",
+                        "name": "idOrSlug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ListingWrite"
+                        }
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "default": "all",
+                        "description": "Language of the response: id, en or all; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
                 "responses": {
                     "200": {
-                        "description": "Prometheus text exposition format",
+                        "description": "OK",
                         "schema": {
-                            "type": "string"
+                            "$ref": "#/definitions/Listing"
+                        },
+                        "headers": {
+                            "Content-Language": {
+                                "type": "string",
+                                "description": "id or en: the language of the localised text"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "slug taken concurrently; retry",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     }
                 }
             }
         },
-        "/readyz": {
-            "get": {
-                "description": "200 while the database answers; 503 when it does not or while the instance is shutting down.",
+        "/{kind}/{id}/images": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional ` + "`" + `caption` + "`" + `. Images may be at most 8000 pixels wide and high and 40 megapixels. The image is decoded and encoded again before it is stored: trailing bytes and all metadata (EXIF, GPS) are dropped, the EXIF orientation is applied so photos stand upright, and WebP is stored as PNG (with transparency) or JPEG (without), so ` + "`" + `content_type` + "`" + ` and ` + "`" + `url` + "`" + ` name the stored format. Listings in any status accept photos. The photo is served from the returned ` + "`" + `url` + "`" + ` with year-long cache headers.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
-                    "platform"
+                    "images"
                 ],
-                "summary": "Readiness",
+                "summary": "Add a photo to a listing",
+                "operationId": "addListingImage",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 100,
+                        "type": "string",
+                        "x-pattern": "idOrSlug",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "The image: JPEG, PNG or WebP, at most 5 MiB",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "description": "Caption, at most 200 characters",
+                        "name": "caption",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/StoredImage"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed multipart body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no listing of this kind with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "image over 5 MiB (code payload_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "too many images being processed at once; retry after Retry-After (code unavailable)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/{kind}/{id}/images/{imageId}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Deletes the image record and then its file; its URL stops working.",
+                "tags": [
+                    "images"
+                ],
+                "summary": "Remove a photo from a listing",
+                "operationId": "deleteListingImage",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 100,
+                        "type": "string",
+                        "x-pattern": "idOrSlug",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Image ID",
+                        "name": "imageId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such listing, or no such image of this listing",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/{kind}/{id}/reviews": {
+            "get": {
+                "description": "Visible reviews of a published listing, newest first. ` + "`" + `id` + "`" + ` is the listing's UUID or its slug. A draft, archived or unknown listing is 404. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Reviews of a listing",
+                "operationId": "listReviews",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 100,
+                        "type": "string",
+                        "x-pattern": "idOrSlug",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
                 "responses": {
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/Health"
+                            "$ref": "#/definitions/ReviewList"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "public, max-age=60; private, no-store for staff views"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Validator of this response; absent on staff views of unpublished content"
+                            }
                         }
                     },
-                    "503": {
-                        "description": "Service Unavailable",
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One review per user and listing: a second one is 409 until the first is deleted. The listing's ` + "`" + `rating` + "`" + ` (average and count) includes the new review at once. ` + "`" + `id` + "`" + `, author, status and dates in the body are ignored.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Review a listing",
+                "operationId": "createReview",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 100,
+                        "type": "string",
+                        "x-pattern": "idOrSlug",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The review",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateReviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Review"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON or a rating that is not an integer",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no published listing with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "you already reviewed this listing (code conflict)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "body is not JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "rating outside 1..5 or text over 2000 characters",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3824,42 +2356,57 @@ const docTemplate = `{
             "properties": {
                 "action": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "user.update"
                 },
                 "actor_email": {
                     "type": "string",
+                    "maxLength": 254,
                     "example": "tourism@example.com"
                 },
                 "actor_id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "x-nullable": true,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "details": {
                     "description": "JSON of what changed",
                     "type": "string",
+                    "maxLength": 65536,
+                    "x-optional": true,
                     "example": "{\"role\":\"staff\"}"
                 },
                 "entity": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "user"
                 },
                 "entity_id": {
                     "type": "string",
+                    "maxLength": 128,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
                 },
                 "ip": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "203.0.113.7"
                 },
                 "request_id": {
                     "type": "string",
+                    "maxLength": 128,
                     "example": "01JDZ8F3QK4T6V9W2X5Y7Z0A1B"
                 }
             }
@@ -3869,6 +2416,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/AuditEntry"
                     }
@@ -3883,18 +2431,21 @@ const docTemplate = `{
             "properties": {
                 "attractions": {
                     "type": "array",
+                    "maxItems": 200,
                     "items": {
                         "$ref": "#/definitions/Category"
                     }
                 },
                 "culinary": {
                     "type": "array",
+                    "maxItems": 200,
                     "items": {
                         "$ref": "#/definitions/Category"
                     }
                 },
                 "events": {
                     "type": "array",
+                    "maxItems": 200,
                     "items": {
                         "$ref": "#/definitions/Category"
                     }
@@ -3906,11 +2457,11 @@ const docTemplate = `{
             "properties": {
                 "code": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "heritage_palace"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Keraton \u0026 Istana"
+                    "x-localized": "200"
                 }
             }
         },
@@ -3934,7 +2485,8 @@ const docTemplate = `{
                 },
                 "start_date": {
                     "type": "string",
-                    "format": "date",
+                    "maxLength": 10,
+                    "x-pattern": "dateOrEmpty",
                     "example": "2026-08-15"
                 }
             }
@@ -3947,6 +2499,7 @@ const docTemplate = `{
             "properties": {
                 "rating": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 5,
                     "minimum": 1,
                     "example": 5
@@ -3962,10 +2515,14 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "added_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "kind": {
@@ -3979,10 +2536,13 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta"
                 }
             }
@@ -3992,6 +2552,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Favorite"
                     }
@@ -4006,10 +2567,12 @@ const docTemplate = `{
             "properties": {
                 "field": {
                     "type": "string",
+                    "maxLength": 256,
                     "example": "password"
                 },
                 "message": {
                     "type": "string",
+                    "maxLength": 500,
                     "example": "must be at least 10 characters"
                 }
             }
@@ -4048,42 +2611,43 @@ const docTemplate = `{
                 }
             }
         },
-        "Health": {
-            "type": "object",
-            "properties": {
-                "status": {
-                    "type": "string",
-                    "example": "ok"
-                }
-            }
-        },
         "Itinerary": {
             "type": "object",
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-aaaa-7bbb-8ccc-1b2c3d4e5f60"
                 },
                 "items": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/ItineraryItem"
                     }
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Akhir pekan di Solo"
                 },
                 "start_date": {
                     "type": "string",
                     "format": "date",
+                    "maxLength": 10,
+                    "x-nullable": true,
                     "example": "2026-08-15"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 }
             }
         },
@@ -4097,10 +2661,15 @@ const docTemplate = `{
                 },
                 "day": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 365,
+                    "minimum": 1,
                     "example": 1
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "kind": {
@@ -4115,19 +2684,26 @@ const docTemplate = `{
                 "name": {
                     "description": "absent when not available",
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "note": {
                     "type": "string",
+                    "maxLength": 500,
                     "example": "Datang pagi, sebelum ramai."
                 },
                 "position": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 99,
+                    "minimum": 0,
                     "example": 0
                 },
                 "slug": {
                     "description": "absent when not available",
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta"
                 }
             }
@@ -4142,6 +2718,7 @@ const docTemplate = `{
             "properties": {
                 "day": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 365,
                     "minimum": 1,
                     "example": 1
@@ -4172,6 +2749,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Itinerary"
                     }
@@ -4186,14 +2764,23 @@ const docTemplate = `{
             "properties": {
                 "limit": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 100,
+                    "minimum": 1,
                     "example": 20
                 },
                 "next_cursor": {
                     "type": "string",
+                    "maxLength": 2048,
+                    "x-nullable": true,
                     "example": "eyJrIjpbIjAxOTMiXX0.c2ln"
                 },
                 "total": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
+                    "minimum": 0,
+                    "x-optional": true,
                     "example": 42
                 }
             }
@@ -4203,40 +2790,52 @@ const docTemplate = `{
             "properties": {
                 "address": {
                     "type": "string",
+                    "maxLength": 300,
                     "example": "Kompleks Keraton, Baluwarti, Pasar Kliwon, Surakarta"
                 },
                 "category": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "heritage_palace"
                 },
                 "contact": {
                     "$ref": "#/definitions/ListingContact"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "description": {
-                    "type": "string",
-                    "example": "Istana resmi Kasunanan Surakarta…"
+                    "x-localized": "10000"
                 },
                 "distance_m": {
                     "description": "great-circle metres from near",
                     "type": "number",
+                    "x-optional": true,
                     "example": 1234.5
                 },
                 "ends_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-optional": true
                 },
                 "halal": {
                     "type": "boolean",
+                    "x-nullable": true,
+                    "x-optional": true,
                     "example": true
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "images": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/ListingImage"
                     }
@@ -4245,8 +2844,7 @@ const docTemplate = `{
                     "$ref": "#/definitions/GeoPoint"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Keraton Kasunanan Surakarta Hadiningrat"
+                    "x-localized": "200"
                 },
                 "open_now": {
                     "description": "in Asia/Jakarta, at the time of the response",
@@ -4255,18 +2853,24 @@ const docTemplate = `{
                 },
                 "opening_hours": {
                     "type": "array",
+                    "maxItems": 50,
                     "items": {
                         "$ref": "#/definitions/OpeningHours"
                     }
                 },
                 "organizer": {
                     "type": "string",
+                    "maxLength": 200,
+                    "x-optional": true,
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "price_range": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 4,
                     "minimum": 1,
+                    "x-nullable": true,
+                    "x-optional": true,
                     "example": 2
                 },
                 "rating": {
@@ -4274,21 +2878,29 @@ const docTemplate = `{
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta-hadiningrat"
                 },
                 "specialties": {
                     "description": "culinary only",
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 100
                     },
+                    "x-optional": true,
                     "example": [
                         "Nasi liwet ayam"
                     ]
                 },
                 "starts_at": {
                     "description": "events only",
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-optional": true
                 },
                 "status": {
                     "type": "string",
@@ -4301,8 +2913,10 @@ const docTemplate = `{
                 },
                 "tags": {
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 40
                     },
                     "example": [
                         "heritage",
@@ -4312,12 +2926,16 @@ const docTemplate = `{
                 "ticket_prices": {
                     "description": "attractions only",
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
                         "$ref": "#/definitions/TicketPrice"
-                    }
+                    },
+                    "x-optional": true
                 },
                 "ticket_url": {
                     "type": "string",
+                    "maxLength": 500,
+                    "x-optional": true,
                     "example": ""
                 },
                 "type": {
@@ -4330,10 +2948,14 @@ const docTemplate = `{
                     "example": "attraction"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "venue": {
                     "type": "string",
+                    "maxLength": 200,
+                    "x-optional": true,
                     "example": "Alun-alun Utara Keraton Surakarta"
                 }
             }
@@ -4343,14 +2965,17 @@ const docTemplate = `{
             "properties": {
                 "instagram": {
                     "type": "string",
+                    "maxLength": 31,
                     "example": "keratonsurakarta"
                 },
                 "phone": {
                     "type": "string",
+                    "maxLength": 30,
                     "example": "+62271644046"
                 },
                 "website": {
                     "type": "string",
+                    "maxLength": 500,
                     "example": "https://kraton-surakarta.example"
                 }
             }
@@ -4360,10 +2985,12 @@ const docTemplate = `{
             "properties": {
                 "caption": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Pendapa Sasana Sewaka"
                 },
                 "url": {
                     "type": "string",
+                    "maxLength": 600,
                     "example": "/media/listings/0193a5b2/1.jpg"
                 }
             }
@@ -4373,6 +3000,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Listing"
                     }
@@ -4387,10 +3015,15 @@ const docTemplate = `{
             "properties": {
                 "average": {
                     "type": "number",
+                    "maximum": 5,
+                    "minimum": 0,
                     "example": 4.6
                 },
                 "count": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
+                    "minimum": 0,
                     "example": 128
                 }
             }
@@ -4405,6 +3038,7 @@ const docTemplate = `{
                 },
                 "category": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "heritage_palace"
                 },
                 "contact": {
@@ -4416,6 +3050,8 @@ const docTemplate = `{
                 "ends_at": {
                     "description": "events",
                     "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
                     "example": "2026-08-15T08:00:00+07:00"
                 },
                 "halal": {
@@ -4431,6 +3067,7 @@ const docTemplate = `{
                 },
                 "opening_hours": {
                     "type": "array",
+                    "maxItems": 50,
                     "items": {
                         "$ref": "#/definitions/OpeningHoursWrite"
                     }
@@ -4441,17 +3078,20 @@ const docTemplate = `{
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "price_range": {
-                    "description": "culinary",
+                    "description": "culinary: 1 (cheap) to 4, else 422; other kinds ignore it",
                     "type": "integer",
-                    "maximum": 4,
-                    "minimum": 1,
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
+                    "minimum": -9223372036854776000,
                     "example": 2
                 },
                 "specialties": {
                     "description": "culinary",
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 100
                     },
                     "example": [
                         "Nasi liwet ayam"
@@ -4460,6 +3100,8 @@ const docTemplate = `{
                 "starts_at": {
                     "description": "events",
                     "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
                     "example": "2026-08-08T10:00:00+07:00"
                 },
                 "status": {
@@ -4473,8 +3115,10 @@ const docTemplate = `{
                 },
                 "tags": {
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 40
                     },
                     "example": [
                         "heritage",
@@ -4484,6 +3128,7 @@ const docTemplate = `{
                 "ticket_prices": {
                     "description": "attractions",
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
                         "$ref": "#/definitions/TicketPriceWrite"
                     }
@@ -4506,10 +3151,12 @@ const docTemplate = `{
             "properties": {
                 "en": {
                     "type": "string",
+                    "maxLength": 10000,
                     "example": "Surakarta Sunanate Palace"
                 },
                 "id": {
                     "type": "string",
+                    "maxLength": 10000,
                     "example": "Keraton Kasunanan Surakarta"
                 }
             }
@@ -4524,11 +3171,13 @@ const docTemplate = `{
                 "email": {
                     "type": "string",
                     "maxLength": 254,
+                    "minLength": 1,
                     "example": "user@example.com"
                 },
                 "password": {
                     "type": "string",
                     "maxLength": 128,
+                    "minLength": 1,
                     "example": "solo-demo-2026"
                 }
             }
@@ -4538,17 +3187,22 @@ const docTemplate = `{
             "properties": {
                 "close": {
                     "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "closingClock",
                     "example": "14:00"
                 },
                 "day": {
                     "description": "0 = Sunday",
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 6,
                     "minimum": 0,
                     "example": 1
                 },
                 "open": {
                     "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "clock",
                     "example": "09:00"
                 }
             }
@@ -4558,16 +3212,21 @@ const docTemplate = `{
             "properties": {
                 "close": {
                     "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "closingClock",
                     "example": "14:00"
                 },
                 "day": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 6,
                     "minimum": 0,
                     "example": 1
                 },
                 "open": {
                     "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "clock",
                     "example": "09:00"
                 }
             }
@@ -4577,36 +3236,48 @@ const docTemplate = `{
             "properties": {
                 "code": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "validation_failed"
                 },
                 "detail": {
                     "type": "string",
+                    "maxLength": 2000,
                     "example": "One or more fields are invalid."
                 },
                 "errors": {
                     "type": "array",
+                    "maxItems": 1000,
                     "items": {
                         "$ref": "#/definitions/FieldError"
-                    }
+                    },
+                    "x-optional": true
                 },
                 "instance": {
                     "type": "string",
+                    "maxLength": 8192,
                     "example": "/api/v1/auth/register"
                 },
                 "request_id": {
                     "type": "string",
+                    "maxLength": 128,
+                    "x-optional": true,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "status": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 599,
+                    "minimum": 400,
                     "example": 422
                 },
                 "title": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Validation failed"
                 },
                 "type": {
                     "type": "string",
+                    "maxLength": 256,
                     "example": "https://solo-destination.example/problems/validation_failed"
                 }
             }
@@ -4620,6 +3291,7 @@ const docTemplate = `{
                 "refresh_token": {
                     "type": "string",
                     "maxLength": 256,
+                    "minLength": 1,
                     "example": "mB3k0x2y…"
                 }
             }
@@ -4634,12 +3306,14 @@ const docTemplate = `{
             "properties": {
                 "email": {
                     "type": "string",
+                    "format": "email",
                     "maxLength": 254,
                     "example": "sari@example.com"
                 },
                 "name": {
                     "type": "string",
                     "maxLength": 100,
+                    "minLength": 1,
                     "example": "Sari Wulandari"
                 },
                 "password": {
@@ -4650,7 +3324,8 @@ const docTemplate = `{
                 },
                 "phone": {
                     "type": "string",
-                    "maxLength": 16,
+                    "maxLength": 64,
+                    "x-pattern": "phone",
                     "example": "+6281234567890"
                 }
             }
@@ -4662,24 +3337,32 @@ const docTemplate = `{
                     "$ref": "#/definitions/ReviewAuthor"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
                 },
                 "listing_id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "rating": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 5,
                     "minimum": 1,
                     "example": 5
                 },
                 "text": {
                     "type": "string",
+                    "maxLength": 2000,
                     "example": "Keraton yang megah, pemandunya ramah."
                 }
             }
@@ -4689,10 +3372,13 @@ const docTemplate = `{
             "properties": {
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Sari Wulandari"
                 }
             }
@@ -4702,6 +3388,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Review"
                     }
@@ -4716,22 +3403,27 @@ const docTemplate = `{
             "properties": {
                 "distance_m": {
                     "type": "number",
+                    "x-optional": true,
                     "example": 850.2
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Serabi Notosuman"
+                    "x-localized": "200"
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "serabi-notosuman"
                 },
                 "snippet": {
                     "type": "string",
+                    "maxLength": 10002,
                     "example": "…toko serabi legendaris sejak 1923 di Jalan Moh. Yamin…"
                 },
                 "type": {
@@ -4750,6 +3442,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/SearchHit"
                     }
@@ -4764,6 +3457,7 @@ const docTemplate = `{
             "properties": {
                 "caption": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Gerbang utama keraton"
                 },
                 "content_type": {
@@ -4776,26 +3470,39 @@ const docTemplate = `{
                     "example": "image/webp"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b3-1111-7222-8333-444455556666"
                 },
                 "listing_id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "position": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 0
                 },
                 "size_bytes": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 5242880,
+                    "minimum": 1,
                     "example": 183422
                 },
                 "url": {
                     "type": "string",
+                    "maxLength": 600,
                     "example": "/media/listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp"
                 }
             }
@@ -4805,14 +3512,17 @@ const docTemplate = `{
             "properties": {
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Keraton Kasunanan Surakarta Hadiningrat"
+                    "x-localized": "200"
                 },
                 "slug": {
                     "type": "string",
+                    "maxLength": 100,
+                    "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta-hadiningrat"
                 },
                 "type": {
@@ -4831,6 +3541,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 10,
                     "items": {
                         "$ref": "#/definitions/Suggestion"
                     }
@@ -4845,11 +3556,14 @@ const docTemplate = `{
             "properties": {
                 "amount_idr": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
                     "minimum": 0,
                     "example": 15000
                 },
                 "label": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Dewasa / Adult"
                 }
             }
@@ -4859,6 +3573,8 @@ const docTemplate = `{
             "properties": {
                 "amount_idr": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9223372036854776000,
                     "minimum": 0,
                     "example": 15000
                 },
@@ -4874,18 +3590,27 @@ const docTemplate = `{
             "properties": {
                 "access_token": {
                     "type": "string",
+                    "maxLength": 4096,
                     "example": "eyJhbGciOiJIUzI1NiIs…"
                 },
                 "expires_in": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 86400,
+                    "minimum": 1,
                     "example": 900
                 },
                 "refresh_token": {
                     "type": "string",
+                    "maxLength": 256,
                     "example": "mB3k0x2y…"
                 },
                 "token_type": {
                     "type": "string",
+                    "maxLength": 6,
+                    "enum": [
+                        "Bearer"
+                    ],
                     "example": "Bearer"
                 },
                 "user": {
@@ -4910,8 +3635,9 @@ const docTemplate = `{
                 },
                 "start_date": {
                     "type": "string",
-                    "format": "date",
+                    "maxLength": 10,
                     "x-nullable": true,
+                    "x-pattern": "dateOrEmpty",
                     "example": "2026-08-16"
                 }
             }
@@ -4927,6 +3653,8 @@ const docTemplate = `{
                 },
                 "phone": {
                     "type": "string",
+                    "maxLength": 64,
+                    "x-pattern": "phone",
                     "example": "+6281234567890"
                 },
                 "preferred_lang": {
@@ -4971,7 +3699,9 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "department": {
                     "type": "string",
@@ -4981,6 +3711,7 @@ const docTemplate = `{
                         "revenue",
                         "licensing"
                     ],
+                    "x-nullable": true,
                     "example": "tourism"
                 },
                 "disabled": {
@@ -4989,18 +3720,23 @@ const docTemplate = `{
                 },
                 "email": {
                     "type": "string",
+                    "maxLength": 254,
                     "example": "sari@example.com"
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Sari Wulandari"
                 },
                 "phone": {
                     "type": "string",
+                    "maxLength": 16,
                     "example": "+6281234567890"
                 },
                 "preferred_lang": {
@@ -5021,7 +3757,9 @@ const docTemplate = `{
                     "example": "user"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 }
             }
         },
@@ -5030,6 +3768,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/User"
                     }
@@ -5042,22 +3781,60 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerAuth": {
-            "description": "Access token from POST /api/v1/auth/login, sent as \"Bearer \u003ctoken\u003e\".",
+            "description": "A JWT access token from POST /auth/login, sent as \"Bearer \u003ctoken\u003e\" (an HTTP bearer scheme in the OpenAPI 3 description). Tokens follow RFC8725 (JWT best current practices): signed with HS256 and verified against an explicit algorithm allow-list, issuer, audience and expiry; short-lived (15 minutes by default).",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Register, log in, rotate refresh tokens, log out.",
+            "name": "auth"
+        },
+        {
+            "description": "The caller's own profile.",
+            "name": "me"
+        },
+        {
+            "description": "Attractions, culinary spots and events: lists with filters and sorts, one listing, categories, search and name suggestions; tourism staff add, change, publish and archive listings.",
+            "name": "catalog"
+        },
+        {
+            "description": "Ratings and reviews of listings, one per user and listing.",
+            "name": "reviews"
+        },
+        {
+            "description": "Photos of listings, uploaded by tourism staff and served from /media.",
+            "name": "images"
+        },
+        {
+            "description": "The caller's favourite listings.",
+            "name": "favorites"
+        },
+        {
+            "description": "The caller's trip plans: listings in visiting order, by day.",
+            "name": "itineraries"
+        },
+        {
+            "description": "User administration and the audit log of every staff and admin write (administrators only).",
+            "name": "admin"
+        },
+        {
+            "description": "Health, readiness, metrics, stored files and this description, served at the server root rather than under /api/v1 (described only in the OpenAPI 3 document).",
+            "name": "infrastructure"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it
 var SwaggerInfo = &swag.Spec{
 	Version:          "1.0.0",
 	Host:             "",
-	BasePath:         "/",
+	BasePath:         "/api/v1",
 	Schemes:          []string{},
 	Title:            "Solo Destination API",
-	Description:      "Backend of a city super-app for Surakarta (Solo), Indonesia: tourism catalog, tourist transport with seat booking, local tax payment and permits.\nErrors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=`.\nRequests to /api/v1 are limited per client address (per account when signed in): responses carry the IETF `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers, and a client over its limit gets 429 `rate_limited` with `Retry-After`.",
+	Description:      "Backend of a city super-app for Surakarta (Solo), Indonesia. Today it serves accounts (register, log in, profile; staff roles per city department; user administration and an audit log) and the tourism catalog: attractions, culinary spots and events in Indonesian and English, search and suggestions, photos, reviews, favourites and itineraries.\nErrors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=` until it is null.\nEvery response carries `X-Request-ID`; rate-limited responses (429) say when to retry in `Retry-After`, and responses under /api/v1 report the client's budget in `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

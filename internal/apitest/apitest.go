@@ -101,6 +101,9 @@ type Req struct {
 	As          Actor
 	Header      map[string]string
 	RemoteAddr  string
+	// Invalid marks a request that deliberately breaks api/openapi.yaml's
+	// rules: it must fail the document's validation and get a documented 4xx.
+	Invalid bool
 }
 
 // Response is what the server answered.
@@ -115,9 +118,11 @@ type Response struct {
 func (a *API) Do(r Req) *Response {
 	a.T.Helper()
 	var body io.Reader
+	var sent []byte
 	ct := r.ContentType
 	switch {
 	case r.RawBody != nil:
+		sent = r.RawBody
 		body = bytes.NewReader(r.RawBody)
 		if ct == "" {
 			ct = "application/json"
@@ -127,6 +132,7 @@ func (a *API) Do(r Req) *Response {
 		if err != nil {
 			a.T.Fatal(err)
 		}
+		sent = b
 		body = bytes.NewReader(b)
 		if ct == "" {
 			ct = "application/json"
@@ -145,8 +151,10 @@ func (a *API) Do(r Req) *Response {
 	if r.RemoteAddr != "" {
 		req.RemoteAddr = r.RemoteAddr
 	}
+	check := req.Clone(context.Background())
 	rec := httptest.NewRecorder()
 	a.Handler.ServeHTTP(rec, req)
+	a.checkAgainstSpec(r, check, sent, rec.Code, rec.Header(), rec.Body.Bytes())
 	return &Response{T: a.T, Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 

@@ -15,16 +15,16 @@ import (
 // entryResponse is an audit entry as admins read it: the fields API.md
 // names, and the details recorded with it.
 type entryResponse struct {
-	ID         uuid.UUID  `json:"id" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"`
-	ActorID    *uuid.UUID `json:"actor_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	ActorEmail string     `json:"actor_email" example:"tourism@example.com"`
-	Action     string     `json:"action" example:"user.update"`
-	Entity     string     `json:"entity" example:"user"`
-	EntityID   string     `json:"entity_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	RequestID  string     `json:"request_id" example:"01JDZ8F3QK4T6V9W2X5Y7Z0A1B"`
-	IP         string     `json:"ip" example:"203.0.113.7"`
-	Details    string     `json:"details,omitempty" example:"{\"role\":\"staff\"}"` // JSON of what changed
-	At         time.Time  `json:"at"`
+	ID         uuid.UUID  `json:"id" format:"uuid" maxLength:"36" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"`
+	ActorID    *uuid.UUID `json:"actor_id" format:"uuid" maxLength:"36" extensions:"x-nullable" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	ActorEmail string     `json:"actor_email" maxLength:"254" example:"tourism@example.com"`
+	Action     string     `json:"action" maxLength:"64" example:"user.update"`
+	Entity     string     `json:"entity" maxLength:"64" example:"user"`
+	EntityID   string     `json:"entity_id" maxLength:"128" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	RequestID  string     `json:"request_id" maxLength:"128" example:"01JDZ8F3QK4T6V9W2X5Y7Z0A1B"`
+	IP         string     `json:"ip" maxLength:"64" example:"203.0.113.7"`
+	Details    string     `json:"details,omitempty" maxLength:"65536" extensions:"x-optional" example:"{\"role\":\"staff\"}"` // JSON of what changed
+	At         time.Time  `json:"at" format:"date-time" maxLength:"35"`
 } // @name AuditEntry
 
 func toResponse(e Entry) entryResponse {
@@ -33,30 +33,31 @@ func toResponse(e Entry) entryResponse {
 }
 
 type entryList struct {
-	Data []entryResponse `json:"data"`
+	Data []entryResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta    `json:"meta"`
 } // @name AuditEntryList
 
 // List handles GET /api/v1/admin/audit-log.
 //
 //	@Summary		Read the audit log
+//	@ID				listAuditLog
 //	@Description	Every staff and admin write, newest first: who, what, which record, when, from which address, under which request id.
 //	@Tags			admin
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			actor_id	query		string	false	"Only this actor"	format(uuid)
-//	@Param			entity		query		string	false	"Only this entity type, e.g. user, attraction"
-//	@Param			entity_id	query		string	false	"Only this record"
-//	@Param			action		query		string	false	"Only this action, e.g. user.update_access"
-//	@Param			from		query		string	false	"At or after (RFC 3339)"	format(date-time)
-//	@Param			to			query		string	false	"Before (RFC 3339)"			format(date-time)
-//	@Param			limit		query		int		false	"Page size"					minimum(1)	maximum(100)	default(20)
-//	@Param			cursor		query		string	false	"next_cursor of the previous page"
+//	@Param			actor_id	query		string	false	"Only this actor"								format(uuid)	maxLength(36)
+//	@Param			entity		query		string	false	"Only this entity type, e.g. user, attraction"	maxLength(4096)
+//	@Param			entity_id	query		string	false	"Only this record"								maxLength(4096)
+//	@Param			action		query		string	false	"Only this action, e.g. user.update_access"		maxLength(4096)
+//	@Param			from		query		string	false	"At or after (RFC 3339)"						format(date-time)	maxLength(35)
+//	@Param			to			query		string	false	"Before (RFC 3339)"								format(date-time)	maxLength(35)
+//	@Param			limit		query		int		false	"Page size"										format(int32)		minimum(1)	maximum(100)	default(20)
+//	@Param			cursor		query		string	false	"next_cursor of the previous page"				maxLength(2048)
 //	@Success		200			{object}	entryList
 //	@Failure		400			{object}	problem.Problem
 //	@Failure		401			{object}	problem.Problem
 //	@Failure		403			{object}	problem.Problem
-//	@Router			/api/v1/admin/audit-log [get]
+//	@Router			/admin/audit-log [get]
 func List(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		f, err := parseFilter(c)

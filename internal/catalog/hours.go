@@ -23,9 +23,9 @@ func mustLoad(name string) *time.Location {
 // Close earlier than Open means the span ends the next day; Close may be
 // "24:00".
 type Hours struct {
-	Day   int    `json:"day" minimum:"0" maximum:"6" example:"1"` // 0 = Sunday
-	Open  string `json:"open" example:"09:00"`
-	Close string `json:"close" example:"14:00"`
+	Day   int    `json:"day" minimum:"0" maximum:"6" example:"1" format:"int32"` // 0 = Sunday
+	Open  string `json:"open" example:"09:00" maxLength:"5" extensions:"x-pattern=clock"`
+	Close string `json:"close" example:"14:00" maxLength:"5" extensions:"x-pattern=closingClock"`
 } // @name OpeningHours
 
 // span is a stored listing_hours row: minutes of one weekday, never past

@@ -15,6 +15,7 @@ import (
 // List handles GET /api/v1/{attractions|culinary|events}.
 //
 //	@Summary		List listings
+//	@ID				listListings
 //	@Description	Published listings, a page at a time; follow `meta.next_cursor` with `?cursor=` (the other parameters must stay the same, else 400).
 //	@Description	Sorts: `relevance` (needs `q`; listings whose name holds every word first, then the other matches, best rated first within each group), `distance` (needs `near`), `rating` (best first), `name` (in the response language), `newest`, and for events `starts_at` (soonest first).
 //	@Description	Default sort: `relevance` with `q`, else `distance` with `near`, else `starts_at` for events, else `rating`.
@@ -22,29 +23,32 @@ import (
 //	@Description	Tourism staff and admins may pass `status`; anyone else asking for a status other than `published` gets 403. Responses to such staff lists are `Cache-Control: private, no-store`; public responses carry an ETag and honour If-None-Match.
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			q				query		string	false	"Search words"	maxLength(200)
-//	@Param			category		query		string	false	"Category code of this kind (GET /api/v1/categories)"
-//	@Param			tag				query		string	false	"Only listings with this tag; repeat for several (all must match)"
-//	@Param			near			query		string	false	"lat,lng; adds distance_m to every item"	example(-7.5755,110.8243)
-//	@Param			radius_m		query		number	false	"Radius around near, metres"	minimum(1)	maximum(50000)	default(5000)
+//	@Param			kind			path		string	true	"Listing kind"														Enums(attractions, culinary, events)
+//	@Param			q				query		string	false	"Search words"														minLength(1)	maxLength(200)
+//	@Param			category		query		string	false	"Category code of this kind (GET /api/v1/categories)"				maxLength(64)
+//	@Param			tag				query		string	false	"Only listings with this tag; repeat for several (all must match)"	maxLength(4096)
+//	@Param			near			query		string	false	"lat,lng; adds distance_m to every item"							maxLength(64)	extensions(x-pattern=latLng)
+//	@Param			radius_m		query		number	false	"Radius around near, metres"										minimum(1)		maximum(50000)	default(5000)
 //	@Param			open_now		query		boolean	false	"Only listings open now (Asia/Jakarta)"
-//	@Param			min_rating		query		number	false	"Lowest average rating"	minimum(0)	maximum(5)
-//	@Param			from			query		string	false	"Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD"
-//	@Param			to				query		string	false	"Events only: a date includes the whole day (Asia/Jakarta)"
-//	@Param			sort			query		string	false	"Order"	Enums(relevance, distance, rating, name, newest, starts_at)
-//	@Param			status			query		string	false	"Tourism staff only"	Enums(draft, published, archived, all)	default(published)
-//	@Param			lang			query		string	false	"Language of name and description; all returns {id, en} objects"	Enums(id, en, all)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
-//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			min_rating		query		number	false	"Lowest average rating"																						minimum(0)	maximum(5)
+//	@Param			from			query		string	false	"Events only: spans overlapping [from, to]; RFC 3339 or YYYY-MM-DD"											maxLength(35)
+//	@Param			to				query		string	false	"Events only: a date includes the whole day (Asia/Jakarta)"													maxLength(35)
+//	@Param			sort			query		string	false	"Order"																										Enums(relevance, distance, rating, name, newest, starts_at)
+//	@Param			status			query		string	false	"Tourism staff only"																						Enums(draft, published, archived, all)	default(published)
+//	@Param			lang			query		string	false	"Language of name and description; all returns {id, en} objects: id, en or all; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"																			maxLength(65536)
+//	@Param			limit			query		int		false	"Page size"																									format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"																			maxLength(2048)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"																			maxLength(65536)
 //	@Success		200				{object}	listingList
 //	@Success		304				"Not modified (If-None-Match)"
-//	@Failure		400				{object}	problem.Problem	"unknown sort, status or category; bad near, radius_m, limit or cursor"
-//	@Failure		401				{object}	problem.Problem	"invalid token"
-//	@Failure		403				{object}	problem.Problem	"status filter without tourism staff rights"
-//	@Router			/api/v1/attractions [get]
-//	@Router			/api/v1/culinary [get]
-//	@Router			/api/v1/events [get]
+//	@Failure		400				{object}	problem.Problem		"unknown sort, status or category; bad near, radius_m, limit or cursor"
+//	@Failure		401				{object}	problem.Problem		"invalid token"
+//	@Failure		403				{object}	problem.Problem		"status filter without tourism staff rights"
+//	@Header			200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header			200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header			200				{string}	Content-Language	"id or en: the language of the localised text"
+//	@Router			/{kind} [get]
 func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		if serveCached(c, svc.responseCache(), listCacheParams) {
@@ -75,19 +79,23 @@ func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 // Get handles GET /api/v1/{kind}/{idOrSlug}.
 //
 //	@Summary		Get a listing
+//	@ID				getListing
 //	@Description	By id or slug. Drafts and archived listings are 404 except to tourism staff and admins (and then `Cache-Control: private, no-store`).
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			id				path		string	true	"Listing ID or slug"
-//	@Param			lang			query		string	false	"Language of name and description"	Enums(id, en, all)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Param			kind			path		string	true	"Listing kind"																Enums(attractions, culinary, events)
+//	@Param			idOrSlug		path		string	true	"Listing ID or slug"														maxLength(100)	extensions(x-pattern=idOrSlug)
+//	@Param			lang			query		string	false	"Language of name and description: id, en or all; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"											maxLength(65536)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"											maxLength(65536)
 //	@Success		200				{object}	listingResponse
 //	@Success		304				"Not modified (If-None-Match)"
 //	@Failure		401				{object}	problem.Problem	"invalid token"
 //	@Failure		404				{object}	problem.Problem
-//	@Router			/api/v1/attractions/{id} [get]
-//	@Router			/api/v1/culinary/{id} [get]
-//	@Router			/api/v1/events/{id} [get]
+//	@Header			200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header			200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header			200				{string}	Content-Language	"id or en: the language of the localised text"
+//	@Router			/{kind}/{idOrSlug} [get]
 func Get(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		if serveCached(c, svc.responseCache(), noCacheParams) {
@@ -115,14 +123,16 @@ func writeLang(c *gin.Context) Lang {
 // Create handles POST /api/v1/{kind}.
 //
 //	@Summary		Add a listing
+//	@ID				createListing
 //	@Description	Tourism staff and admins. `status` defaults to `draft`. The slug is made from the Indonesian name (unique per kind: -2, -3 … on clashes). Fields of other kinds, and `id`, `slug`, `rating` and timestamps, are ignored.
 //	@Description	The response holds name and description as {id, en} objects unless ?lang= asks for one language.
 //	@Tags			catalog
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
+//	@Param			kind	path		string			true	"Listing kind"	Enums(attractions, culinary, events)
 //	@Param			body	body		listingRequest	true	"New listing"
-//	@Param			lang	query		string			false	"Language of the response"	Enums(id, en, all)	default(all)
+//	@Param			lang	query		string			false	"Language of the response: id, en or all; any other value means id"	maxLength(4096)	default(all)
 //	@Success		201		{object}	listingResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON, wrong types, unknown status"
 //	@Failure		401		{object}	problem.Problem
@@ -130,10 +140,10 @@ func writeLang(c *gin.Context) Lang {
 //	@Failure		409		{object}	problem.Problem	"slug taken concurrently; retry"
 //	@Failure		413		{object}	problem.Problem
 //	@Failure		415		{object}	problem.Problem
-//	@Failure		422		{object}	problem.Problem	"validation failed"
-//	@Router			/api/v1/attractions [post]
-//	@Router			/api/v1/culinary [post]
-//	@Router			/api/v1/events [post]
+//	@Failure		422		{object}	problem.Problem		"validation failed"
+//	@Header			201		{string}	Content-Language	"id or en: the language of the localised text"
+//	@Header			201		{string}	Location			"Path of the new listing"
+//	@Router			/{kind} [post]
 func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in listingRequest
@@ -154,25 +164,26 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 // Update handles PATCH /api/v1/{kind}/{id}.
 //
 //	@Summary		Change, publish or unpublish a listing
+//	@ID				updateListing
 //	@Description	Tourism staff and admins. Each field sent replaces the stored one whole; `status` publishes (`published`) or unpublishes (`draft`). A listing that was never published follows a new Indonesian name with its slug; after publication the slug stays.
 //	@Tags			catalog
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string			true	"Listing ID"	format(uuid)
-//	@Param			body	body		listingRequest	true	"Fields to change"
-//	@Param			lang	query		string			false	"Language of the response"	Enums(id, en, all)	default(all)
-//	@Success		200		{object}	listingResponse
-//	@Failure		400		{object}	problem.Problem
-//	@Failure		401		{object}	problem.Problem
-//	@Failure		403		{object}	problem.Problem
-//	@Failure		404		{object}	problem.Problem
-//	@Failure		409		{object}	problem.Problem	"slug taken concurrently; retry"
-//	@Failure		415		{object}	problem.Problem
-//	@Failure		422		{object}	problem.Problem
-//	@Router			/api/v1/attractions/{id} [patch]
-//	@Router			/api/v1/culinary/{id} [patch]
-//	@Router			/api/v1/events/{id} [patch]
+//	@Param			kind		path		string			true	"Listing kind"										Enums(attractions, culinary, events)
+//	@Param			idOrSlug	path		string			true	"Listing ID (a UUID; slugs are not accepted here)"	format(uuid)	maxLength(36)
+//	@Param			body		body		listingRequest	true	"Fields to change"
+//	@Param			lang		query		string			false	"Language of the response: id, en or all; any other value means id"	maxLength(4096)	default(all)
+//	@Success		200			{object}	listingResponse
+//	@Failure		400			{object}	problem.Problem
+//	@Failure		401			{object}	problem.Problem
+//	@Failure		403			{object}	problem.Problem
+//	@Failure		404			{object}	problem.Problem
+//	@Failure		409			{object}	problem.Problem	"slug taken concurrently; retry"
+//	@Failure		415			{object}	problem.Problem
+//	@Failure		422			{object}	problem.Problem
+//	@Header			200			{string}	Content-Language	"id or en: the language of the localised text"
+//	@Router			/{kind}/{idOrSlug} [patch]
 func Update(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")
@@ -196,17 +207,17 @@ func Update(svc *Service, k kind.Kind) web.HandlerFunc {
 // Archive handles DELETE /api/v1/{kind}/{id}.
 //
 //	@Summary		Archive a listing
+//	@ID				archiveListing
 //	@Description	Tourism staff and admins. Soft: the listing leaves public view (404 to the public) and can be published again with PATCH. Archiving an archived listing is a no-op.
 //	@Tags			catalog
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Listing ID"	format(uuid)
+//	@Param			kind		path	string	true	"Listing kind"										Enums(attractions, culinary, events)
+//	@Param			idOrSlug	path	string	true	"Listing ID (a UUID; slugs are not accepted here)"	format(uuid)	maxLength(36)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem
 //	@Failure		404	{object}	problem.Problem
-//	@Router			/api/v1/attractions/{id} [delete]
-//	@Router			/api/v1/culinary/{id} [delete]
-//	@Router			/api/v1/events/{id} [delete]
+//	@Router			/{kind}/{idOrSlug} [delete]
 func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")
@@ -225,13 +236,18 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 // Categories handles GET /api/v1/categories.
 //
 //	@Summary	Categories per kind
+//	@ID			listCategories
 //	@Tags		catalog
 //	@Produce	json
-//	@Param		lang			query		string	false	"Language of the labels"	Enums(id, en, all)
-//	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Param		lang			query		string	false	"Language of the labels: id, en or all; any other value means id"	maxLength(4096)
+//	@Param		Accept-Language	header		string	false	"id or en, when lang is not given"									maxLength(65536)
+//	@Param		If-None-Match	header		string	false	"ETag of a copy the client holds"									maxLength(65536)
 //	@Success	200				{object}	categoriesResponse
 //	@Success	304				"Not modified (If-None-Match)"
-//	@Router		/api/v1/categories [get]
+//	@Header		200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header		200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header		200				{string}	Content-Language	"id or en: the language of the localised text"
+//	@Router		/categories [get]
 func Categories(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		if serveCached(c, svc.responseCache(), noCacheParams) {
@@ -254,21 +270,26 @@ func Categories(svc *Service) web.HandlerFunc {
 // Search handles GET /api/v1/search.
 //
 //	@Summary		Search all listings
+//	@ID				searchCatalog
 //	@Description	One ranked list of published attractions, culinary spots and events: listings whose name holds every word first, then the other matches (tags, descriptions), best rated first within each group. Every word matches as a word prefix, accents ignored. `snippet` is an excerpt of the description around the first match.
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			q				query		string	true	"Search words"	maxLength(200)
-//	@Param			types			query		string	false	"Comma-separated kinds: attraction, culinary, event (default all)"	example(attraction,culinary)
-//	@Param			near			query		string	false	"lat,lng; adds distance_m"	example(-7.5755,110.8243)
-//	@Param			radius_m		query		number	false	"With near: only results within this radius, metres"	minimum(1)	maximum(50000)
-//	@Param			lang			query		string	false	"Language of name and snippet"	Enums(id, en, all)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
-//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			q				query		string	true	"Search words"															minLength(1)	maxLength(200)
+//	@Param			types			query		string	false	"Comma-separated kinds: attraction, culinary, event (default all)"		maxLength(40)	extensions(x-pattern=types)
+//	@Param			near			query		string	false	"lat,lng; adds distance_m"												maxLength(64)	extensions(x-pattern=latLng)
+//	@Param			radius_m		query		number	false	"With near: only results within this radius, metres"					minimum(1)		maximum(50000)
+//	@Param			lang			query		string	false	"Language of name and snippet: id, en or all; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"										maxLength(65536)
+//	@Param			limit			query		int		false	"Page size"																format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"										maxLength(2048)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"										maxLength(65536)
 //	@Success		200				{object}	searchList
 //	@Success		304				"Not modified (If-None-Match)"
-//	@Failure		400				{object}	problem.Problem	"q missing or blank, unknown type, bad near/radius_m/limit/cursor"
-//	@Router			/api/v1/search [get]
+//	@Failure		400				{object}	problem.Problem		"q missing or blank, unknown type, bad near/radius_m/limit/cursor"
+//	@Header			200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header			200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header			200				{string}	Content-Language	"id or en: the language of the localised text"
+//	@Router			/search [get]
 func Search(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		if serveCached(c, svc.responseCache(), searchCacheParams) {
@@ -344,16 +365,21 @@ func parseSearchFilters(c *gin.Context) (searchQuery, error) {
 // Suggest handles GET /api/v1/search/suggest.
 //
 //	@Summary		Complete a name
+//	@ID				suggestNames
 //	@Description	Up to 10 published listings of any kind for what was typed so far: names with a word starting with the typed word(s) first, then similar names (typo-tolerant, trigram word similarity).
 //	@Tags			catalog
 //	@Produce		json
-//	@Param			q				query		string	true	"What was typed"	maxLength(200)
-//	@Param			lang			query		string	false	"Language of name"	Enums(id, en, all)
-//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"
+//	@Param			q				query		string	true	"What was typed"											minLength(1)	maxLength(200)
+//	@Param			lang			query		string	false	"Language of name: id, en or all; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"id or en, when lang is not given"							maxLength(65536)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"							maxLength(65536)
 //	@Success		200				{object}	suggestionList
 //	@Success		304				"Not modified (If-None-Match)"
-//	@Failure		400				{object}	problem.Problem	"q missing or blank"
-//	@Router			/api/v1/search/suggest [get]
+//	@Failure		400				{object}	problem.Problem		"q missing or blank"
+//	@Header			200				{string}	ETag				"Validator of this response; absent on staff views of unpublished content"
+//	@Header			200				{string}	Cache-Control		"public, max-age=60; private, no-store for staff views"
+//	@Header			200				{string}	Content-Language	"id or en: the language of the localised text"
+//	@Router			/search/suggest [get]
 func Suggest(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		if serveCached(c, svc.responseCache(), suggestCacheParams) {

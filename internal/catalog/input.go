@@ -33,19 +33,19 @@ const (
 type listingRequest struct {
 	Name         *Text               `json:"name"`
 	Description  *Text               `json:"description" text:"multiline"`
-	Category     *string             `json:"category" example:"heritage_palace"`
-	Tags         *[]string           `json:"tags" maxItems:"20" example:"heritage,royal"`
+	Category     *string             `json:"category" example:"heritage_palace" maxLength:"64"`
+	Tags         *[]string           `json:"tags" example:"heritage,royal" validate:"max=20" maxLength:"40"`
 	Address      *string             `json:"address" text:"multiline" maxLength:"300" example:"Jl. Sidikoro, Baluwarti, Pasar Kliwon, Surakarta"`
 	Location     *locationInput      `json:"location"`
-	OpeningHours *[]hoursInput       `json:"opening_hours" maxItems:"50"`
+	OpeningHours *[]hoursInput       `json:"opening_hours" validate:"max=50"`
 	Contact      *Contact            `json:"contact"`
-	TicketPrices *[]ticketPriceInput `json:"ticket_prices" maxItems:"20"`                         // attractions
-	Specialties  *[]string           `json:"specialties" maxItems:"20" example:"Nasi liwet ayam"` // culinary
-	PriceRange   *int                `json:"price_range" minimum:"1" maximum:"4" example:"2"`     // culinary
-	Halal        *bool               `json:"halal" example:"true"`                                // culinary
-	StartsAt     *time.Time          `json:"starts_at" example:"2026-08-08T10:00:00+07:00"`       // events
-	EndsAt       *time.Time          `json:"ends_at" example:"2026-08-15T08:00:00+07:00"`         // events
-	Venue        *string             `json:"venue" maxLength:"200" example:"Alun-alun Utara"`     // events
+	TicketPrices *[]ticketPriceInput `json:"ticket_prices" validate:"max=20"`                                                                     // attractions
+	Specialties  *[]string           `json:"specialties" example:"Nasi liwet ayam" validate:"max=20" maxLength:"100"`                             // culinary
+	PriceRange   *int                `json:"price_range" minimum:"-9223372036854775808" maximum:"9223372036854775807" example:"2" format:"int64"` // culinary: 1 (cheap) to 4, else 422; other kinds ignore it
+	Halal        *bool               `json:"halal" example:"true"`                                                                                // culinary
+	StartsAt     *time.Time          `json:"starts_at" example:"2026-08-08T10:00:00+07:00" format:"date-time" maxLength:"35"`                     // events
+	EndsAt       *time.Time          `json:"ends_at" example:"2026-08-15T08:00:00+07:00" format:"date-time" maxLength:"35"`                       // events
+	Venue        *string             `json:"venue" maxLength:"200" example:"Alun-alun Utara"`                                                     // events
 	Organizer    *string             `json:"organizer" maxLength:"200" example:"Keraton Kasunanan Surakarta"`
 	TicketURL    *string             `json:"ticket_url" maxLength:"500" example:"https://tiket.example.com/sekaten"`
 	Status       *Status             `json:"status" enums:"draft,published,archived" swaggertype:"string" example:"draft"`
@@ -57,14 +57,14 @@ type locationInput struct {
 } // @name GeoPointWrite
 
 type hoursInput struct {
-	Day   *int   `json:"day" minimum:"0" maximum:"6" example:"1"`
-	Open  string `json:"open" example:"09:00"`
-	Close string `json:"close" example:"14:00"`
+	Day   *int   `json:"day" minimum:"0" maximum:"6" example:"1" format:"int32"`
+	Open  string `json:"open" example:"09:00" maxLength:"5" extensions:"x-pattern=clock"`
+	Close string `json:"close" example:"14:00" maxLength:"5" extensions:"x-pattern=closingClock"`
 } // @name OpeningHoursWrite
 
 type ticketPriceInput struct {
 	Label     string `json:"label" maxLength:"100" example:"Dewasa / Adult"`
-	AmountIDR *int64 `json:"amount_idr" minimum:"0" example:"15000"`
+	AmountIDR *int64 `json:"amount_idr" minimum:"0" example:"15000" format:"int64" maximum:"9223372036854775807"`
 } // @name TicketPriceWrite
 
 // Normalize trims text and lower-cases tags before the rules are checked.

@@ -44,8 +44,8 @@ func (s *Status) UnmarshalJSON(b []byte) error {
 
 // Text is a localised text: Indonesian is required, English optional.
 type Text struct {
-	ID string `json:"id" example:"Keraton Kasunanan Surakarta"`
-	EN string `json:"en" example:"Surakarta Sunanate Palace"`
+	ID string `json:"id" example:"Keraton Kasunanan Surakarta" maxLength:"10000"`
+	EN string `json:"en" example:"Surakarta Sunanate Palace" maxLength:"10000"`
 } // @name LocalizedText
 
 // In returns the text in lang, falling back to Indonesian when the English
@@ -59,27 +59,27 @@ func (t Text) In(l Lang) string {
 
 // Contact is how to reach a listing.
 type Contact struct {
-	Phone     string `json:"phone" example:"+62271644046"`
-	Website   string `json:"website" example:"https://kraton-surakarta.example"`
-	Instagram string `json:"instagram" example:"keratonsurakarta"`
+	Phone     string `json:"phone" example:"+62271644046" maxLength:"30"`
+	Website   string `json:"website" example:"https://kraton-surakarta.example" maxLength:"500"`
+	Instagram string `json:"instagram" example:"keratonsurakarta" maxLength:"31"`
 } // @name ListingContact
 
 // TicketPrice is one entry fee of an attraction, in whole rupiah.
 type TicketPrice struct {
-	Label     string `json:"label" example:"Dewasa / Adult"`
-	AmountIDR int64  `json:"amount_idr" minimum:"0" example:"15000"`
+	Label     string `json:"label" example:"Dewasa / Adult" maxLength:"100"`
+	AmountIDR int64  `json:"amount_idr" minimum:"0" example:"15000" format:"int64" maximum:"9223372036854775807"`
 } // @name TicketPrice
 
 // Image is a picture of a listing, served from /media.
 type Image struct {
-	URL     string `json:"url" example:"/media/listings/0193a5b2/1.jpg"`
-	Caption string `json:"caption" example:"Pendapa Sasana Sewaka"`
+	URL     string `json:"url" example:"/media/listings/0193a5b2/1.jpg" maxLength:"600"`
+	Caption string `json:"caption" example:"Pendapa Sasana Sewaka" maxLength:"200"`
 } // @name ListingImage
 
 // Rating summarises the visible reviews of a listing.
 type Rating struct {
-	Average float64 `json:"average" example:"4.6"`
-	Count   int     `json:"count" example:"128"`
+	Average float64 `json:"average" example:"4.6" minimum:"0" maximum:"5"`
+	Count   int     `json:"count" example:"128" format:"int64" minimum:"0" maximum:"9223372036854775807"`
 } // @name ListingRating
 
 // Listing is an attraction, culinary spot or event. Kind-specific fields

@@ -18,49 +18,49 @@ import (
 // are strings in the response language, or {"id","en"} objects with
 // ?lang=all. Kind-specific fields appear only on their kind.
 type listingResponse struct {
-	ID           uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	ID           uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
 	Type         kind.Kind `json:"type" enums:"attraction,culinary,event" swaggertype:"string" example:"attraction"`
-	Slug         string    `json:"slug" example:"keraton-kasunanan-surakarta-hadiningrat"`
-	Name         any       `json:"name" swaggertype:"string" example:"Keraton Kasunanan Surakarta Hadiningrat"`
-	Description  any       `json:"description" swaggertype:"string" example:"Istana resmi Kasunanan Surakarta…"`
-	Category     string    `json:"category" example:"heritage_palace"`
-	Tags         []string  `json:"tags" example:"heritage,royal"`
-	Address      string    `json:"address" example:"Kompleks Keraton, Baluwarti, Pasar Kliwon, Surakarta"`
+	Slug         string    `json:"slug" example:"keraton-kasunanan-surakarta-hadiningrat" maxLength:"100" extensions:"x-pattern=slug"`
+	Name         any       `json:"name" extensions:"x-localized=200"`
+	Description  any       `json:"description" extensions:"x-localized=10000"`
+	Category     string    `json:"category" example:"heritage_palace" maxLength:"64"`
+	Tags         []string  `json:"tags" example:"heritage,royal" validate:"max=20" maxLength:"40"`
+	Address      string    `json:"address" example:"Kompleks Keraton, Baluwarti, Pasar Kliwon, Surakarta" maxLength:"300"`
 	Location     Location  `json:"location"`
-	OpeningHours []Hours   `json:"opening_hours"`
+	OpeningHours []Hours   `json:"opening_hours" validate:"max=50"`
 	OpenNow      bool      `json:"open_now" example:"true"` // in Asia/Jakarta, at the time of the response
 	Contact      Contact   `json:"contact"`
-	Images       []Image   `json:"images"`
+	Images       []Image   `json:"images" validate:"max=100"`
 	Rating       Rating    `json:"rating"`
 	Status       Status    `json:"status" enums:"draft,published,archived" swaggertype:"string" example:"published"`
 	*attractionFields
 	*culinaryFields
 	*eventFields
-	DistanceM *float64  `json:"distance_m,omitempty" example:"1234.5"` // great-circle metres from near
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	DistanceM *float64  `json:"distance_m,omitempty" example:"1234.5" extensions:"x-optional"` // great-circle metres from near
+	CreatedAt time.Time `json:"created_at" format:"date-time" maxLength:"35"`
+	UpdatedAt time.Time `json:"updated_at" format:"date-time" maxLength:"35"`
 } // @name Listing
 
 type attractionFields struct {
-	TicketPrices []TicketPrice `json:"ticket_prices"` // attractions only
+	TicketPrices []TicketPrice `json:"ticket_prices" validate:"max=20" extensions:"x-optional"` // attractions only
 }
 
 type culinaryFields struct {
-	Specialties []string `json:"specialties" example:"Nasi liwet ayam"` // culinary only
-	PriceRange  *int     `json:"price_range" minimum:"1" maximum:"4" example:"2"`
-	Halal       *bool    `json:"halal" example:"true"`
+	Specialties []string `json:"specialties" example:"Nasi liwet ayam" validate:"max=20" maxLength:"100" extensions:"x-optional"` // culinary only
+	PriceRange  *int     `json:"price_range" minimum:"1" maximum:"4" example:"2" format:"int32" extensions:"x-nullable,x-optional"`
+	Halal       *bool    `json:"halal" example:"true" extensions:"x-nullable,x-optional"`
 }
 
 type eventFields struct {
-	StartsAt  *time.Time `json:"starts_at"` // events only
-	EndsAt    *time.Time `json:"ends_at"`
-	Venue     string     `json:"venue" example:"Alun-alun Utara Keraton Surakarta"`
-	Organizer string     `json:"organizer" example:"Keraton Kasunanan Surakarta"`
-	TicketURL string     `json:"ticket_url" example:""`
+	StartsAt  *time.Time `json:"starts_at" format:"date-time" maxLength:"35" extensions:"x-optional"` // events only
+	EndsAt    *time.Time `json:"ends_at" format:"date-time" maxLength:"35" extensions:"x-optional"`
+	Venue     string     `json:"venue" example:"Alun-alun Utara Keraton Surakarta" maxLength:"200" extensions:"x-optional"`
+	Organizer string     `json:"organizer" example:"Keraton Kasunanan Surakarta" maxLength:"200" extensions:"x-optional"`
+	TicketURL string     `json:"ticket_url" example:"" maxLength:"500" extensions:"x-optional"`
 }
 
 type listingList struct {
-	Data []listingResponse `json:"data"`
+	Data []listingResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta      `json:"meta"`
 } // @name ListingList
 
@@ -91,39 +91,39 @@ func toListingResponse(l Listing, lang Lang) listingResponse {
 }
 
 type categoryResponse struct {
-	Code string `json:"code" example:"heritage_palace"`
-	Name any    `json:"name" swaggertype:"string" example:"Keraton & Istana"`
+	Code string `json:"code" example:"heritage_palace" maxLength:"64"`
+	Name any    `json:"name" extensions:"x-localized=200"`
 } // @name Category
 
 type categoriesResponse struct {
-	Attractions []categoryResponse `json:"attractions"`
-	Culinary    []categoryResponse `json:"culinary"`
-	Events      []categoryResponse `json:"events"`
+	Attractions []categoryResponse `json:"attractions" validate:"max=200"`
+	Culinary    []categoryResponse `json:"culinary" validate:"max=200"`
+	Events      []categoryResponse `json:"events" validate:"max=200"`
 } // @name Categories
 
 type searchHitResponse struct {
 	Type      kind.Kind `json:"type" enums:"attraction,culinary,event" swaggertype:"string" example:"culinary"`
-	ID        uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Slug      string    `json:"slug" example:"serabi-notosuman"`
-	Name      any       `json:"name" swaggertype:"string" example:"Serabi Notosuman"`
-	Snippet   string    `json:"snippet" example:"…toko serabi legendaris sejak 1923 di Jalan Moh. Yamin…"`
-	DistanceM *float64  `json:"distance_m,omitempty" example:"850.2"`
+	ID        uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Slug      string    `json:"slug" example:"serabi-notosuman" maxLength:"100" extensions:"x-pattern=slug"`
+	Name      any       `json:"name" extensions:"x-localized=200"`
+	Snippet   string    `json:"snippet" example:"…toko serabi legendaris sejak 1923 di Jalan Moh. Yamin…" maxLength:"10002"`
+	DistanceM *float64  `json:"distance_m,omitempty" example:"850.2" extensions:"x-optional"`
 } // @name SearchHit
 
 type searchList struct {
-	Data []searchHitResponse `json:"data"`
+	Data []searchHitResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta        `json:"meta"`
 } // @name SearchResults
 
 type suggestionResponse struct {
 	Type kind.Kind `json:"type" enums:"attraction,culinary,event" swaggertype:"string" example:"attraction"`
-	ID   uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Slug string    `json:"slug" example:"keraton-kasunanan-surakarta-hadiningrat"`
-	Name any       `json:"name" swaggertype:"string" example:"Keraton Kasunanan Surakarta Hadiningrat"`
+	ID   uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Slug string    `json:"slug" example:"keraton-kasunanan-surakarta-hadiningrat" maxLength:"100" extensions:"x-pattern=slug"`
+	Name any       `json:"name" extensions:"x-localized=200"`
 } // @name Suggestion
 
 type suggestionList struct {
-	Data []suggestionResponse `json:"data"`
+	Data []suggestionResponse `json:"data" validate:"max=10"`
 	Meta web.ListMeta         `json:"meta"`
 } // @name Suggestions
 

@@ -24,10 +24,10 @@ const (
 var phonePattern = regexp.MustCompile(`^\+?[0-9]{8,15}$`)
 
 type registerRequest struct {
-	Email    string `json:"email" binding:"required,email,max=254" example:"sari@example.com"`
+	Email    string `json:"email" binding:"required,email,max=254" example:"sari@example.com" maxLength:"254" format:"email"`
 	Password string `json:"password" binding:"required" text:"secret" minLength:"10" maxLength:"128" example:"kain-batik-2026"`
-	Name     string `json:"name" binding:"required,max=100" example:"Sari Wulandari"`
-	Phone    string `json:"phone,omitempty" maxLength:"16" example:"+6281234567890"`
+	Name     string `json:"name" binding:"required,max=100" example:"Sari Wulandari" minLength:"1" maxLength:"100"`
+	Phone    string `json:"phone,omitempty" maxLength:"64" extensions:"x-pattern=phone" example:"+6281234567890"`
 } // @name RegisterRequest
 
 func (r *registerRequest) Normalize() {
@@ -58,19 +58,19 @@ func normalizePhone(s string) string {
 }
 
 type loginRequest struct {
-	Email    string `json:"email" binding:"required,max=254" example:"user@example.com"`
-	Password string `json:"password" binding:"required,max=128" text:"secret" example:"solo-demo-2026"`
+	Email    string `json:"email" binding:"required,max=254" example:"user@example.com" minLength:"1" maxLength:"254"`
+	Password string `json:"password" binding:"required,max=128" text:"secret" example:"solo-demo-2026" minLength:"1" maxLength:"128"`
 } // @name LoginRequest
 
 func (r *loginRequest) Normalize() { r.Email = strings.ToLower(strings.TrimSpace(r.Email)) }
 
 type refreshRequest struct {
-	RefreshToken string `json:"refresh_token" binding:"required,max=256" example:"mB3k0x2y…"`
+	RefreshToken string `json:"refresh_token" binding:"required,max=256" example:"mB3k0x2y…" minLength:"1" maxLength:"256"`
 } // @name RefreshRequest
 
 type updateMeRequest struct {
-	Name          *string `json:"name,omitempty" binding:"omitempty,min=1,max=100" example:"Sari W."`
-	Phone         *string `json:"phone,omitempty" example:"+6281234567890"`
+	Name          *string `json:"name,omitempty" binding:"omitempty,min=1,max=100" example:"Sari W." minLength:"1" maxLength:"100"`
+	Phone         *string `json:"phone,omitempty" maxLength:"64" extensions:"x-pattern=phone" example:"+6281234567890"`
 	PreferredLang *Lang   `json:"preferred_lang,omitempty" enums:"id,en" swaggertype:"string" example:"en"`
 } // @name UpdateMeRequest
 
@@ -99,16 +99,16 @@ type updateUserRequest struct {
 } // @name UpdateUserRequest
 
 type userResponse struct {
-	ID            uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Email         string    `json:"email" example:"sari@example.com"`
-	Name          string    `json:"name" example:"Sari Wulandari"`
-	Phone         string    `json:"phone" example:"+6281234567890"`
+	ID            uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Email         string    `json:"email" example:"sari@example.com" maxLength:"254"`
+	Name          string    `json:"name" example:"Sari Wulandari" maxLength:"100"`
+	Phone         string    `json:"phone" example:"+6281234567890" maxLength:"16"`
 	PreferredLang string    `json:"preferred_lang" enums:"id,en" example:"id"`
 	Role          string    `json:"role" enums:"user,staff,admin" example:"user"`
-	Department    *string   `json:"department" enums:"tourism,transport,revenue,licensing" example:"tourism"`
+	Department    *string   `json:"department" enums:"tourism,transport,revenue,licensing" example:"tourism" extensions:"x-nullable"`
 	Disabled      bool      `json:"disabled" example:"false"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	CreatedAt     time.Time `json:"created_at" format:"date-time" maxLength:"35"`
+	UpdatedAt     time.Time `json:"updated_at" format:"date-time" maxLength:"35"`
 } // @name User
 
 func toUserResponse(u user) userResponse {
@@ -122,10 +122,10 @@ func toUserResponse(u user) userResponse {
 }
 
 type tokenResponse struct {
-	AccessToken  string       `json:"access_token" example:"eyJhbGciOiJIUzI1NiIs…"`
-	TokenType    string       `json:"token_type" example:"Bearer"`
-	ExpiresIn    int          `json:"expires_in" example:"900"`
-	RefreshToken string       `json:"refresh_token" example:"mB3k0x2y…"`
+	AccessToken  string       `json:"access_token" example:"eyJhbGciOiJIUzI1NiIs…" maxLength:"4096"`
+	TokenType    string       `json:"token_type" example:"Bearer" enums:"Bearer" maxLength:"6"`
+	ExpiresIn    int          `json:"expires_in" example:"900" format:"int32" minimum:"1" maximum:"86400"`
+	RefreshToken string       `json:"refresh_token" example:"mB3k0x2y…" maxLength:"256"`
 	User         userResponse `json:"user"`
 } // @name TokenPair
 
@@ -135,13 +135,14 @@ func toTokenResponse(s Session) tokenResponse {
 }
 
 type userList struct {
-	Data []userResponse `json:"data"`
+	Data []userResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta   `json:"meta"`
 } // @name UserList
 
 // Register handles POST /api/v1/auth/register.
 //
 //	@Summary		Create an account
+//	@ID				register
 //	@Description	Creates a tourist or resident account with the `user` role. Any `role` or `department` in the body is ignored.
 //	@Tags			auth
 //	@Accept			json
@@ -152,7 +153,7 @@ type userList struct {
 //	@Failure		409		{object}	problem.Problem	"email already registered"
 //	@Failure		415		{object}	problem.Problem	"body is not JSON"
 //	@Failure		422		{object}	problem.Problem	"validation failed"
-//	@Router			/api/v1/auth/register [post]
+//	@Router			/auth/register [post]
 func Register(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in registerRequest
@@ -171,6 +172,7 @@ func Register(svc *Service) web.HandlerFunc {
 // Login handles POST /api/v1/auth/login.
 //
 //	@Summary		Log in
+//	@ID				login
 //	@Description	Returns a 15-minute access token and a refresh token. A wrong email and a wrong password give the same 401. After 10 failures for one account, or 30 from one address, within 15 minutes: 429 with Retry-After.
 //	@Tags			auth
 //	@Accept			json
@@ -182,7 +184,7 @@ func Register(svc *Service) web.HandlerFunc {
 //	@Failure		403		{object}	problem.Problem	"account disabled (code account_disabled)"
 //	@Failure		422		{object}	problem.Problem
 //	@Failure		429		{object}	problem.Problem	"too many failed logins"
-//	@Router			/api/v1/auth/login [post]
+//	@Router			/auth/login [post]
 func Login(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in loginRequest
@@ -202,6 +204,7 @@ func Login(svc *Service) web.HandlerFunc {
 // Refresh handles POST /api/v1/auth/refresh.
 //
 //	@Summary		Rotate tokens
+//	@ID				refreshTokens
 //	@Description	Spends the refresh token for a new pair. Presenting a token that was already spent revokes every token of that login. A login lasts at most 90 days (REFRESH_FAMILY_MAX_AGE) however often it is refreshed; then log in again. The Authorization header is ignored here and on the other auth endpoints.
 //	@Tags			auth
 //	@Accept			json
@@ -212,7 +215,7 @@ func Login(svc *Service) web.HandlerFunc {
 //	@Failure		401		{object}	problem.Problem	"invalid, expired, revoked or reused"
 //	@Failure		403		{object}	problem.Problem	"account disabled by an administrator (code account_disabled)"
 //	@Failure		422		{object}	problem.Problem
-//	@Router			/api/v1/auth/refresh [post]
+//	@Router			/auth/refresh [post]
 func Refresh(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in refreshRequest
@@ -232,6 +235,7 @@ func Refresh(svc *Service) web.HandlerFunc {
 // Logout handles POST /api/v1/auth/logout.
 //
 //	@Summary		Log out
+//	@ID				logout
 //	@Description	Revokes every refresh token of the login the token belongs to. Idempotent.
 //	@Tags			auth
 //	@Accept			json
@@ -239,7 +243,7 @@ func Refresh(svc *Service) web.HandlerFunc {
 //	@Success		204
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem
-//	@Router			/api/v1/auth/logout [post]
+//	@Router			/auth/logout [post]
 func Logout(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in refreshRequest
@@ -257,12 +261,13 @@ func Logout(svc *Service) web.HandlerFunc {
 // GetMe handles GET /api/v1/me.
 //
 //	@Summary	Your profile
+//	@ID			getMe
 //	@Tags		me
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Success	200	{object}	userResponse
 //	@Failure	401	{object}	problem.Problem
-//	@Router		/api/v1/me [get]
+//	@Router		/me [get]
 func GetMe(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		ctx := c.Request.Context()
@@ -279,6 +284,7 @@ func GetMe(svc *Service) web.HandlerFunc {
 // PatchMe handles PATCH /api/v1/me.
 //
 //	@Summary	Update your profile
+//	@ID			updateMe
 //	@Tags		me
 //	@Accept		json
 //	@Produce	json
@@ -288,7 +294,7 @@ func GetMe(svc *Service) web.HandlerFunc {
 //	@Failure	400		{object}	problem.Problem	"malformed JSON or unknown preferred_lang"
 //	@Failure	401		{object}	problem.Problem
 //	@Failure	422		{object}	problem.Problem
-//	@Router		/api/v1/me [patch]
+//	@Router		/me [patch]
 func PatchMe(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in updateMeRequest
@@ -308,18 +314,19 @@ func PatchMe(svc *Service) web.HandlerFunc {
 // ListUsers handles GET /api/v1/admin/users.
 //
 //	@Summary	List accounts
+//	@ID			listUsers
 //	@Tags		admin
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		q		query		string	false	"Part of the email or name"
-//	@Param		role	query		string	false	"Only this role"	Enums(user, staff, admin)
-//	@Param		limit	query		int		false	"Page size"			minimum(1)	maximum(100)	default(20)
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Param		q		query		string	false	"Part of the email or name"			maxLength(4096)
+//	@Param		role	query		string	false	"Only this role"					Enums(user, staff, admin)
+//	@Param		limit	query		int		false	"Page size"							format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)
 //	@Success	200		{object}	userList
 //	@Failure	400		{object}	problem.Problem
 //	@Failure	401		{object}	problem.Problem
 //	@Failure	403		{object}	problem.Problem
-//	@Router		/api/v1/admin/users [get]
+//	@Router		/admin/users [get]
 func ListUsers(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		f := userFilter{Query: strings.TrimSpace(c.Query("q")), Role: Role(c.Query("role"))}
@@ -352,12 +359,13 @@ func ListUsers(svc *Service, pg web.Pager) web.HandlerFunc {
 // PatchUser handles PATCH /api/v1/admin/users/{id}.
 //
 //	@Summary		Change a user's role, department or status
+//	@ID				updateUser
 //	@Description	Staff need a department; other roles have none. Disabling revokes the user's refresh tokens at once and their access tokens stop working at the next request.
 //	@Tags			admin
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string				true	"User ID"	format(uuid)
+//	@Param			id		path		string				true	"User ID"	format(uuid)	maxLength(36)
 //	@Param			body	body		updateUserRequest	true	"Fields to change"
 //	@Success		200		{object}	userResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON or unknown role/department"
@@ -366,7 +374,7 @@ func ListUsers(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Failure		404		{object}	problem.Problem
 //	@Failure		409		{object}	problem.Problem	"changing your own role or disabling yourself"
 //	@Failure		422		{object}	problem.Problem
-//	@Router			/api/v1/admin/users/{id} [patch]
+//	@Router			/admin/users/{id} [patch]
 func PatchUser(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")

@@ -14,27 +14,13 @@ type healthResponse struct {
 	Status string `json:"status" example:"ok"`
 } // @name Health
 
-// healthz handles GET /healthz.
-//
-//	@Summary	Liveness
-//	@Tags		platform
-//	@Produce	json
-//	@Success	200	{object}	healthResponse
-//	@Router		/healthz [get]
+// healthz handles GET /healthz (described in cmd/oas3/platform.yaml).
 func healthz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, healthResponse{Status: "ok"})
 }
 
-// readyz handles GET /readyz.
-//
-//	@Summary		Readiness
-//	@Description	200 while the database answers; 503 when it does not or while the instance is shutting down.
-//	@Tags			platform
-//	@Produce		json
-//	@Success		200	{object}	healthResponse
-//	@Failure		503	{object}	problem.Problem
-//	@Router			/readyz [get]
+// readyz handles GET /readyz (described in cmd/oas3/platform.yaml).
 func readyz(d Deps) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		c.Header("Cache-Control", "no-store")
@@ -49,13 +35,3 @@ func readyz(d Deps) web.HandlerFunc {
 		return nil
 	}
 }
-
-// metricsDoc documents GET /metrics, served by promhttp.
-//
-//	@Summary		Prometheus metrics
-//	@Description	Requests by route template, method and status; latency histogram; database pool; Go runtime and process.
-//	@Tags			platform
-//	@Produce		plain
-//	@Success		200	{string}	string	"Prometheus text exposition format"
-//	@Router			/metrics [get]
-func metricsDoc() {}

@@ -24,6 +24,8 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 		r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
 	}
 	r.GET("/swagger/*any", swaggerUI())
+	r.GET("/openapi.json", openAPI("application/json"))
+	r.GET("/openapi.yaml", openAPI("application/yaml"))
 	r.GET(storage.URLPrefix+"*key", web.Handle(storage.Serve(d.Media)))
 
 	auth := identity.NewAuth(d.Identity)

@@ -3,15 +3,36 @@
 //
 //	@title						Solo Destination API
 //	@version					1.0.0
-//	@description				Backend of a city super-app for Surakarta (Solo), Indonesia: tourism catalog, tourist transport with seat booking, local tax payment and permits.
-//	@description				Errors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=`.
-//	@description				Requests to /api/v1 are limited per client address (per account when signed in): responses carry the IETF `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers, and a client over its limit gets 429 `rate_limited` with `Retry-After`.
+//	@description				Backend of a city super-app for Surakarta (Solo), Indonesia. Today it serves accounts (register, log in, profile; staff roles per city department; user administration and an audit log) and the tourism catalog: attractions, culinary spots and events in Indonesian and English, search and suggestions, photos, reviews, favourites and itineraries.
+//	@description				Errors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=` until it is null.
+//	@description				Every response carries `X-Request-ID`; rate-limited responses (429) say when to retry in `Retry-After`, and responses under /api/v1 report the client's budget in `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.
 //	@license.name				MIT
-//	@BasePath					/
+//	@license.url				https://opensource.org/license/mit
+//	@contact.name				Solo Destination API maintainers
+//	@contact.url				https://github.com/solodestination/api
+//	@BasePath					/api/v1
+//	@tag.name					auth
+//	@tag.description			Register, log in, rotate refresh tokens, log out.
+//	@tag.name					me
+//	@tag.description			The caller's own profile.
+//	@tag.name					catalog
+//	@tag.description			Attractions, culinary spots and events: lists with filters and sorts, one listing, categories, search and name suggestions; tourism staff add, change, publish and archive listings.
+//	@tag.name					reviews
+//	@tag.description			Ratings and reviews of listings, one per user and listing.
+//	@tag.name					images
+//	@tag.description			Photos of listings, uploaded by tourism staff and served from /media.
+//	@tag.name					favorites
+//	@tag.description			The caller's favourite listings.
+//	@tag.name					itineraries
+//	@tag.description			The caller's trip plans: listings in visiting order, by day.
+//	@tag.name					admin
+//	@tag.description			User administration and the audit log of every staff and admin write (administrators only).
+//	@tag.name					infrastructure
+//	@tag.description			Health, readiness, metrics, stored files and this description, served at the server root rather than under /api/v1 (described only in the OpenAPI 3 document).
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization
-//	@description				Access token from POST /api/v1/auth/login, sent as "Bearer <token>".
+//	@description				A JWT access token from POST /auth/login, sent as "Bearer <token>" (an HTTP bearer scheme in the OpenAPI 3 description). Tokens follow RFC8725 (JWT best current practices): signed with HS256 and verified against an explicit algorithm allow-list, issuer, audience and expiry; short-lived (15 minutes by default).
 package server
 
 import (

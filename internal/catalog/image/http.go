@@ -14,14 +14,14 @@ import (
 )
 
 type imageResponse struct {
-	ID          uuid.UUID `json:"id" example:"0193a5b3-1111-7222-8333-444455556666"`
-	ListingID   uuid.UUID `json:"listing_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	URL         string    `json:"url" example:"/media/listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp"`
-	Caption     string    `json:"caption" example:"Gerbang utama keraton"`
+	ID          uuid.UUID `json:"id" example:"0193a5b3-1111-7222-8333-444455556666" format:"uuid" maxLength:"36"`
+	ListingID   uuid.UUID `json:"listing_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	URL         string    `json:"url" example:"/media/listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp" maxLength:"600"`
+	Caption     string    `json:"caption" example:"Gerbang utama keraton" maxLength:"200"`
 	ContentType string    `json:"content_type" enums:"image/jpeg,image/png,image/webp" example:"image/webp"`
-	SizeBytes   int64     `json:"size_bytes" example:"183422"`
-	Position    int       `json:"position" example:"0"`
-	CreatedAt   time.Time `json:"created_at"`
+	SizeBytes   int64     `json:"size_bytes" example:"183422" format:"int64" minimum:"1" maximum:"5242880"`
+	Position    int       `json:"position" example:"0" format:"int32" minimum:"0" maximum:"2147483647"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time" maxLength:"35"`
 } // @name StoredImage
 
 func toResponse(im Image) imageResponse {
@@ -32,12 +32,14 @@ func toResponse(im Image) imageResponse {
 // Create handles POST /api/v1/{kind}/{id}/images for one kind.
 //
 //	@Summary		Add a photo to a listing
+//	@ID				addListingImage
 //	@Description	multipart/form-data with one `file` (JPEG, PNG or WebP, at most 5 MiB, recognised by its bytes, not its name or declared type) and an optional `caption`. Images may be at most 8000 pixels wide and high and 40 megapixels. The image is decoded and encoded again before it is stored: trailing bytes and all metadata (EXIF, GPS) are dropped, the EXIF orientation is applied so photos stand upright, and WebP is stored as PNG (with transparency) or JPEG (without), so `content_type` and `url` name the stored format. Listings in any status accept photos. The photo is served from the returned `url` with year-long cache headers.
-//	@Tags			listing images
+//	@Tags			images
 //	@Accept			mpfd
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string	true	"Listing ID or slug"
+//	@Param			kind	path		string	true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path		string	true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
 //	@Param			file	formData	file	true	"The image: JPEG, PNG or WebP, at most 5 MiB"
 //	@Param			caption	formData	string	false	"Caption, at most 200 characters"	maxlength(200)
 //	@Success		201		{object}	imageResponse
@@ -50,9 +52,7 @@ func toResponse(im Image) imageResponse {
 //	@Failure		422		{object}	problem.Problem	"file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)"
 //	@Failure		503		{object}	problem.Problem	"too many images being processed at once; retry after Retry-After (code unavailable)"
 //	@Header			503		{integer}	Retry-After	"seconds to wait"
-//	@Router			/api/v1/attractions/{id}/images [post]
-//	@Router			/api/v1/culinary/{id}/images [post]
-//	@Router			/api/v1/events/{id}/images [post]
+//	@Router			/{kind}/{id}/images [post]
 func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		up, err := readUpload(c.Request)
@@ -73,18 +73,18 @@ func Create(svc *Service, k kind.Kind) web.HandlerFunc {
 // Delete handles DELETE /api/v1/{kind}/{id}/images/{imageId} for one kind.
 //
 //	@Summary		Remove a photo from a listing
+//	@ID				deleteListingImage
 //	@Description	Deletes the image record and then its file; its URL stops working.
-//	@Tags			listing images
+//	@Tags			images
 //	@Security		BearerAuth
-//	@Param			id		path	string	true	"Listing ID or slug"
-//	@Param			imageId	path	string	true	"Image ID"	format(uuid)
+//	@Param			kind	path	string	true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path	string	true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
+//	@Param			imageId	path	string	true	"Image ID"				format(uuid)	maxLength(36)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not tourism staff"
 //	@Failure		404	{object}	problem.Problem	"no such listing, or no such image of this listing"
-//	@Router			/api/v1/attractions/{id}/images/{imageId} [delete]
-//	@Router			/api/v1/culinary/{id}/images/{imageId} [delete]
-//	@Router			/api/v1/events/{id}/images/{imageId} [delete]
+//	@Router			/{kind}/{id}/images/{imageId} [delete]
 func Delete(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "imageId")

@@ -15,14 +15,14 @@ import (
 
 type favoriteResponse struct {
 	Kind    string    `json:"kind" enums:"attractions,culinary,events" example:"attractions"`
-	ID      uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Slug    string    `json:"slug" example:"keraton-kasunanan-surakarta"`
-	Name    string    `json:"name" example:"Keraton Kasunanan Surakarta"`
-	AddedAt time.Time `json:"added_at"`
+	ID      uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Slug    string    `json:"slug" example:"keraton-kasunanan-surakarta" maxLength:"100" extensions:"x-pattern=slug"`
+	Name    string    `json:"name" example:"Keraton Kasunanan Surakarta" maxLength:"200"`
+	AddedAt time.Time `json:"added_at" format:"date-time" maxLength:"35"`
 } // @name Favorite
 
 type favoriteList struct {
-	Data []favoriteResponse `json:"data"`
+	Data []favoriteResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta       `json:"meta"`
 } // @name FavoriteList
 
@@ -43,16 +43,16 @@ func readPage(c *gin.Context, pg web.Pager, list string) (web.Page[uuid.UUID], P
 // PutFavorite handles PUT /api/v1/me/favorites/{kind}/{id} for one kind.
 //
 //	@Summary		Add a favourite
+//	@ID				addFavorite
 //	@Description	Marks a published listing as a favourite. Idempotent: repeating it changes nothing and keeps the first `added_at`. `id` is the listing's UUID or slug.
 //	@Tags			favorites
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Listing ID or slug"
+//	@Param			kind	path	string	true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path	string	true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
 //	@Failure		404	{object}	problem.Problem	"no published listing of this kind with this id or slug"
-//	@Router			/api/v1/me/favorites/attractions/{id} [put]
-//	@Router			/api/v1/me/favorites/culinary/{id} [put]
-//	@Router			/api/v1/me/favorites/events/{id} [put]
+//	@Router			/me/favorites/{kind}/{id} [put]
 func PutFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		ctx := c.Request.Context()
@@ -67,15 +67,15 @@ func PutFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 // DeleteFavorite handles DELETE /api/v1/me/favorites/{kind}/{id} for one kind.
 //
 //	@Summary		Remove a favourite
+//	@ID				removeFavorite
 //	@Description	Idempotent: 204 whether or not the listing was a favourite, and also when the listing has since been unpublished.
 //	@Tags			favorites
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Listing ID or slug"
+//	@Param			kind	path	string	true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path	string	true	"Listing ID or slug; anything else is a no-op too"	maxLength(65536)
 //	@Success		204
 //	@Failure		401	{object}	problem.Problem
-//	@Router			/api/v1/me/favorites/attractions/{id} [delete]
-//	@Router			/api/v1/me/favorites/culinary/{id} [delete]
-//	@Router			/api/v1/me/favorites/events/{id} [delete]
+//	@Router			/me/favorites/{kind}/{id} [delete]
 func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		ctx := c.Request.Context()
@@ -90,18 +90,19 @@ func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 // ListFavorites handles GET /api/v1/me/favorites.
 //
 //	@Summary		Your favourites
+//	@ID				listFavorites
 //	@Description	Your favourite listings, most recently added first. Listings that are no longer published are left out (and come back if republished). Names are in the language of `?lang=` or `Accept-Language` (default Indonesian), as `Content-Language` says.
 //	@Tags			favorites
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			lang			query		string	false	"Language of names"	Enums(id, en)
-//	@Param			Accept-Language	header		string	false	"Used when lang is absent, e.g. en-US,en;q=0.9"
-//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			lang			query		string	false	"Language of names: id or en; any other value means id"	maxLength(4096)
+//	@Param			Accept-Language	header		string	false	"Used when lang is absent, e.g. en-US,en;q=0.9"			maxLength(65536)
+//	@Param			limit			query		int		false	"Page size"												format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"						maxLength(2048)
 //	@Success		200				{object}	favoriteList
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401				{object}	problem.Problem
-//	@Router			/api/v1/me/favorites [get]
+//	@Router			/me/favorites [get]
 func ListFavorites(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		page, p, err := readPage(c, pg, "favorites")

@@ -59,7 +59,7 @@ func (d *nullableDate) UnmarshalJSON(b []byte) error {
 type itemRequest struct {
 	Kind kindParam `json:"kind" validate:"required" enums:"attractions,culinary,events" swaggertype:"string" example:"attractions"`
 	ID   string    `json:"id" validate:"required" maxLength:"200" example:"keraton-kasunanan-surakarta"`
-	Day  int       `json:"day" validate:"required" minimum:"1" maximum:"365" example:"1"`
+	Day  int       `json:"day" validate:"required" minimum:"1" maximum:"365" example:"1" format:"int32"`
 	Note string    `json:"note,omitempty" text:"multiline" maxLength:"500" example:"Datang pagi, sebelum ramai."`
 } // @name ItineraryItemInput
 
@@ -73,7 +73,7 @@ func toItemInputs(in []itemRequest) *[]ItemInput {
 
 type createItineraryRequest struct {
 	Name      string        `json:"name" validate:"required" maxLength:"100" example:"Akhir pekan di Solo"`
-	StartDate *string       `json:"start_date,omitempty" format:"date" example:"2026-08-15"`
+	StartDate *string       `json:"start_date,omitempty" example:"2026-08-15" maxLength:"10" extensions:"x-pattern=dateOrEmpty"`
 	Items     []itemRequest `json:"items" validate:"max=100"`
 } // @name CreateItineraryRequest
 
@@ -84,7 +84,7 @@ func (r createItineraryRequest) changes() Changes {
 
 type updateItineraryRequest struct {
 	Name      *string        `json:"name,omitempty" maxLength:"100" example:"Akhir pekan panjang di Solo"`
-	StartDate nullableDate   `json:"start_date,omitempty" swaggertype:"string" format:"date" extensions:"x-nullable" example:"2026-08-16"`
+	StartDate nullableDate   `json:"start_date,omitempty" swaggertype:"string" extensions:"x-nullable,x-pattern=dateOrEmpty" example:"2026-08-16" maxLength:"10"`
 	Items     *[]itemRequest `json:"items,omitempty" validate:"max=100"`
 } // @name UpdateItineraryRequest
 
@@ -104,23 +104,23 @@ func (r updateItineraryRequest) changes() Changes {
 }
 
 type itemResponse struct {
-	Position  int    `json:"position" example:"0"`
+	Position  int    `json:"position" example:"0" format:"int32" minimum:"0" maximum:"99"`
 	Kind      string `json:"kind" enums:"attractions,culinary,events" example:"attractions"`
-	ID        string `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Slug      string `json:"slug,omitempty" example:"keraton-kasunanan-surakarta"` // absent when not available
-	Name      string `json:"name,omitempty" example:"Keraton Kasunanan Surakarta"` // absent when not available
-	Day       int    `json:"day" example:"1"`
-	Note      string `json:"note" example:"Datang pagi, sebelum ramai."`
+	ID        string `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Slug      string `json:"slug,omitempty" example:"keraton-kasunanan-surakarta" maxLength:"100" extensions:"x-pattern=slug"` // absent when not available
+	Name      string `json:"name,omitempty" example:"Keraton Kasunanan Surakarta" maxLength:"200"`                             // absent when not available
+	Day       int    `json:"day" example:"1" format:"int32" minimum:"1" maximum:"365"`
+	Note      string `json:"note" example:"Datang pagi, sebelum ramai." maxLength:"500"`
 	Available bool   `json:"available" example:"true"` // false once the listing is no longer published
 } // @name ItineraryItem
 
 type itineraryResponse struct {
-	ID        uuid.UUID      `json:"id" example:"0193a5b2-aaaa-7bbb-8ccc-1b2c3d4e5f60"`
-	Name      string         `json:"name" example:"Akhir pekan di Solo"`
-	StartDate *string        `json:"start_date" format:"date" example:"2026-08-15"`
-	Items     []itemResponse `json:"items"`
-	CreatedAt time.Time      `json:"created_at"`
-	UpdatedAt time.Time      `json:"updated_at"`
+	ID        uuid.UUID      `json:"id" example:"0193a5b2-aaaa-7bbb-8ccc-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Name      string         `json:"name" example:"Akhir pekan di Solo" maxLength:"100"`
+	StartDate *string        `json:"start_date" format:"date" example:"2026-08-15" maxLength:"10" extensions:"x-nullable"`
+	Items     []itemResponse `json:"items" validate:"max=100"`
+	CreatedAt time.Time      `json:"created_at" format:"date-time" maxLength:"35"`
+	UpdatedAt time.Time      `json:"updated_at" format:"date-time" maxLength:"35"`
 } // @name Itinerary
 
 func toItineraryResponse(it Itinerary, lang web.Lang) itineraryResponse {
@@ -141,7 +141,7 @@ func toItineraryResponse(it Itinerary, lang web.Lang) itineraryResponse {
 }
 
 type itineraryList struct {
-	Data []itineraryResponse `json:"data"`
+	Data []itineraryResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta        `json:"meta"`
 } // @name ItineraryList
 
@@ -155,19 +155,20 @@ func writeItinerary(c *gin.Context, status int, it Itinerary) {
 // CreateItinerary handles POST /api/v1/me/itineraries.
 //
 //	@Summary		Create an itinerary
+//	@ID				createItinerary
 //	@Description	A personal trip plan: a name, an optional start date and up to 100 items in visiting order. Each item names a published listing by kind and UUID or slug; one that does not resolve is a 422 under its path, e.g. `items[2].id`. Items come back with `position` (their index, from 0) and the listing's `slug` and `name` (in the language of `?lang=` or `Accept-Language`).
 //	@Tags			itineraries
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			lang	query		string					false	"Language of listing names"	Enums(id, en)
+//	@Param			lang	query		string					false	"Language of listing names: id or en; any other value means id"	maxLength(4096)
 //	@Param			body	body		createItineraryRequest	true	"The plan"
 //	@Success		201		{object}	itineraryResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON or an unknown item kind"
 //	@Failure		401		{object}	problem.Problem
 //	@Failure		415		{object}	problem.Problem	"body is not JSON"
 //	@Failure		422		{object}	problem.Problem	"validation failed, or an item's listing is unknown or unpublished"
-//	@Router			/api/v1/me/itineraries [post]
+//	@Router			/me/itineraries [post]
 func CreateItinerary(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		var in createItineraryRequest
@@ -188,17 +189,18 @@ func CreateItinerary(svc *Service) web.HandlerFunc {
 // ListItineraries handles GET /api/v1/me/itineraries.
 //
 //	@Summary		Your itineraries
+//	@ID				listItineraries
 //	@Description	Your itineraries, newest first, each with its items.
 //	@Tags			itineraries
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			lang	query		string	false	"Language of listing names"	Enums(id, en)
-//	@Param			limit	query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Param			lang	query		string	false	"Language of listing names: id or en; any other value means id"	maxLength(4096)
+//	@Param			limit	query		int		false	"Page size"														format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"								maxLength(2048)
 //	@Success		200		{object}	itineraryList
 //	@Failure		400		{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401		{object}	problem.Problem
-//	@Router			/api/v1/me/itineraries [get]
+//	@Router			/me/itineraries [get]
 func ListItineraries(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		page, p, err := readPage(c, pg, "itineraries")
@@ -226,15 +228,16 @@ func ListItineraries(svc *Service, pg web.Pager) web.HandlerFunc {
 // GetItinerary handles GET /api/v1/me/itineraries/{id}.
 //
 //	@Summary	One of your itineraries
+//	@ID			getItinerary
 //	@Tags		itineraries
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		id		path		string	true	"Itinerary ID"	format(uuid)
-//	@Param		lang	query		string	false	"Language of listing names"	Enums(id, en)
+//	@Param		id		path		string	true	"Itinerary ID"													format(uuid)	maxLength(36)
+//	@Param		lang	query		string	false	"Language of listing names: id or en; any other value means id"	maxLength(4096)
 //	@Success	200		{object}	itineraryResponse
 //	@Failure	401		{object}	problem.Problem
 //	@Failure	404		{object}	problem.Problem	"no such itinerary of yours"
-//	@Router		/api/v1/me/itineraries/{id} [get]
+//	@Router		/me/itineraries/{id} [get]
 func GetItinerary(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")
@@ -254,13 +257,14 @@ func GetItinerary(svc *Service) web.HandlerFunc {
 // PatchItinerary handles PATCH /api/v1/me/itineraries/{id}.
 //
 //	@Summary		Change an itinerary
+//	@ID				updateItinerary
 //	@Description	Replaces what the body contains: `name`, `start_date` (null clears it) and/or `items` (the whole list, in the new order). Absent fields stay as they are.
 //	@Tags			itineraries
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string					true	"Itinerary ID"	format(uuid)
-//	@Param			lang	query		string					false	"Language of listing names"	Enums(id, en)
+//	@Param			id		path		string					true	"Itinerary ID"													format(uuid)	maxLength(36)
+//	@Param			lang	query		string					false	"Language of listing names: id or en; any other value means id"	maxLength(4096)
 //	@Param			body	body		updateItineraryRequest	true	"What to replace"
 //	@Success		200		{object}	itineraryResponse
 //	@Failure		400		{object}	problem.Problem	"malformed JSON or an unknown item kind"
@@ -268,7 +272,7 @@ func GetItinerary(svc *Service) web.HandlerFunc {
 //	@Failure		404		{object}	problem.Problem	"no such itinerary of yours"
 //	@Failure		415		{object}	problem.Problem	"body is not JSON"
 //	@Failure		422		{object}	problem.Problem	"validation failed, or an item's listing is unknown or unpublished"
-//	@Router			/api/v1/me/itineraries/{id} [patch]
+//	@Router			/me/itineraries/{id} [patch]
 func PatchItinerary(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")
@@ -292,13 +296,14 @@ func PatchItinerary(svc *Service) web.HandlerFunc {
 // DeleteItinerary handles DELETE /api/v1/me/itineraries/{id}.
 //
 //	@Summary	Delete an itinerary
+//	@ID			deleteItinerary
 //	@Tags		itineraries
 //	@Security	BearerAuth
-//	@Param		id	path	string	true	"Itinerary ID"	format(uuid)
+//	@Param		id	path	string	true	"Itinerary ID"	format(uuid)	maxLength(36)
 //	@Success	204
 //	@Failure	401	{object}	problem.Problem
 //	@Failure	404	{object}	problem.Problem	"no such itinerary of yours"
-//	@Router		/api/v1/me/itineraries/{id} [delete]
+//	@Router		/me/itineraries/{id} [delete]
 func DeleteItinerary(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		id, err := web.PathUUID(c, "id")

@@ -25,20 +25,7 @@ func URL(key string) string { return URLPrefix + key }
 // without revalidating: keys are content-unique, so a key's bytes never change.
 const ImmutableCacheControl = "public, max-age=31536000, immutable"
 
-// Serve handles GET /media/*key.
-//
-//	@Summary		A stored file
-//	@Description	Serves an uploaded file (listing images) by its storage key, as found in the `url` of an image. Keys are content-unique, so responses are cacheable for a year (`Cache-Control: public, max-age=31536000, immutable`). Supports `Range` and `If-None-Match`. Directories are never listed.
-//	@Tags			platform
-//	@Produce		image/jpeg
-//	@Produce		image/png
-//	@Produce		image/webp
-//	@Param			key	path		string	true	"Storage key, e.g. listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp"
-//	@Success		200	{file}		binary
-//	@Success		206	{file}		binary	"the requested range"
-//	@Success		304	"not modified (If-None-Match matched)"
-//	@Failure		404	{object}	problem.Problem
-//	@Router			/media/{key} [get]
+// Serve handles GET /media/*key (described in cmd/oas3/platform.yaml).
 func Serve(s Storage) web.HandlerFunc {
 	return func(c *gin.Context) error {
 		key := strings.TrimPrefix(c.Param("key"), "/")

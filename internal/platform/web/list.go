@@ -17,9 +17,9 @@ const (
 
 // ListMeta is the "meta" object of every list response.
 type ListMeta struct {
-	Limit      int     `json:"limit" example:"20"`
-	NextCursor *string `json:"next_cursor" example:"eyJrIjpbIjAxOTMiXX0.c2ln"`
-	Total      *int64  `json:"total,omitempty" example:"42"`
+	Limit      int     `json:"limit" example:"20" format:"int32" minimum:"1" maximum:"100"`
+	NextCursor *string `json:"next_cursor" example:"eyJrIjpbIjAxOTMiXX0.c2ln" maxLength:"2048" extensions:"x-nullable"`
+	Total      *int64  `json:"total,omitempty" example:"42" format:"int64" minimum:"0" maximum:"9223372036854775807" extensions:"x-optional"`
 } // @name ListMeta
 
 // QueryLimit reads ?limit=, defaulting to 20; values outside 1..100 are a 400.
