@@ -2685,6 +2685,7 @@ const docTemplate = `{
                     "description": "absent when not available",
                     "type": "string",
                     "maxLength": 200,
+                    "x-optional": true,
                     "example": "Keraton Kasunanan Surakarta"
                 },
                 "note": {
@@ -2703,6 +2704,7 @@ const docTemplate = `{
                     "description": "absent when not available",
                     "type": "string",
                     "maxLength": 100,
+                    "x-optional": true,
                     "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta"
                 }

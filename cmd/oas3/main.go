@@ -142,8 +142,8 @@ func problemMediaType(op *openapi3.Operation) {
 // addPlatformResponses documents what the middleware in front of every
 // /api/v1 handler may answer, once, so no handler has to repeat it: rate
 // limits (429, and RateLimit-* on every response), overlong query strings
-// (414), bodies too large, of another media type or not JSON (413, 415,
-// 400), a sent but invalid bearer token (401, also on public operations)
+// (414), path segments or query values with forbidden characters (400),
+// bodies too large, of another media type or not JSON (413, 415, 400), a sent but invalid bearer token (401, also on public operations)
 // or one of a disabled account (403), the database deadline (503) and
 // unexpected failures (500).
 func addPlatformResponses(op *openapi3.Operation) {
@@ -152,8 +152,8 @@ func addPlatformResponses(op *openapi3.Operation) {
 			op.Responses.Set(fmt.Sprint(code), &openapi3.ResponseRef{Ref: "#/components/responses/" + name})
 		}
 	}
+	add(400, "BadRequest") // web.CleanURL checks every path and query value
 	if op.RequestBody != nil {
-		add(400, "BadRequest")
 		add(413, "PayloadTooLarge")
 		add(415, "UnsupportedMediaType")
 	}

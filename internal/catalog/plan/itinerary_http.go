@@ -107,8 +107,8 @@ type itemResponse struct {
 	Position  int    `json:"position" example:"0" format:"int32" minimum:"0" maximum:"99"`
 	Kind      string `json:"kind" enums:"attractions,culinary,events" example:"attractions"`
 	ID        string `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
-	Slug      string `json:"slug,omitempty" example:"keraton-kasunanan-surakarta" maxLength:"100" extensions:"x-pattern=slug"` // absent when not available
-	Name      string `json:"name,omitempty" example:"Keraton Kasunanan Surakarta" maxLength:"200"`                             // absent when not available
+	Slug      string `json:"slug,omitempty" example:"keraton-kasunanan-surakarta" maxLength:"100" extensions:"x-pattern=slug,x-optional"` // absent when not available
+	Name      string `json:"name,omitempty" example:"Keraton Kasunanan Surakarta" maxLength:"200" extensions:"x-optional"`                // absent when not available
 	Day       int    `json:"day" example:"1" format:"int32" minimum:"1" maximum:"365"`
 	Note      string `json:"note" example:"Datang pagi, sebelum ramai." maxLength:"500"`
 	Available bool   `json:"available" example:"true"` // false once the listing is no longer published
