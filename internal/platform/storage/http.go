@@ -54,7 +54,7 @@ func Serve(s Storage) web.HandlerFunc {
 			http.ServeContent(c.Writer, c.Request, "", obj.ModTime, rs)
 			return nil
 		}
-		if inm := c.GetHeader("If-None-Match"); inm != "" && inm == h.Get("ETag") {
+		if web.ETagMatches(c.GetHeader("If-None-Match"), h.Get("ETag")) {
 			c.Status(http.StatusNotModified)
 			return nil
 		}
