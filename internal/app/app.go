@@ -24,6 +24,7 @@ import (
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
+	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
@@ -82,14 +83,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
-		Private:  private,
-		Identity: ids,
-		Catalog:  cat,
-		Reviews:  review.NewService(db, cat, ids),
-		Plans:    plan.NewService(db),
-		Images:   image.NewService(db, media, log, cache),
-		Audit:    audit.NewService(db),
-		Metrics:  prometheus.NewRegistry(),
+		Private:     private,
+		Idempotency: idempotency.New(db),
+		Identity:    ids,
+		Catalog:     cat,
+		Reviews:     review.NewService(db, cat, ids),
+		Plans:       plan.NewService(db),
+		Images:      image.NewService(db, media, log, cache),
+		Audit:       audit.NewService(db),
+		Metrics:     prometheus.NewRegistry(),
 	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {

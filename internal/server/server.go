@@ -35,6 +35,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 )
@@ -54,6 +55,8 @@ type Deps struct {
 	// Metrics is the registry the HTTP collectors join; nil makes a new one.
 	// With METRICS_ADDR set, cmd/api serves it on its own listener.
 	Metrics *prometheus.Registry
+	// Idempotency deduplicates retried writes that opt in (Idempotency-Key).
+	Idempotency *idempotency.Keys
 
 	Identity *identity.Service
 	Catalog  *catalog.Service
