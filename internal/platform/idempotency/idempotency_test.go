@@ -1,7 +1,7 @@
 package idempotency_test
 
 import (
-		"io"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
