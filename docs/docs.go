@@ -3510,6 +3510,165 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/me/notifications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's in-app messages, newest first: bookings confirmed or cancelled, trips cancelled. ` + "`" + `read_at` + "`" + ` is null while unread; ` + "`" + `?unread=true` + "`" + ` lists only those. Titles and bodies are in ` + "`" + `?lang=` + "`" + ` when given, else in the account's ` + "`" + `preferred_lang` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "My notifications",
+                "operationId": "listNotifications",
+                "parameters": [
+                    {
+                        "type": "boolean",
+                        "description": "Only unread notifications",
+                        "name": "unread",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "Language of titles and bodies",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad limit, cursor or unread",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/notifications/{id}/read": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sets ` + "`" + `read_at` + "`" + ` the first time; marking it again changes nothing and answers the same. Someone else's notification is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Mark a notification read",
+                "operationId": "markNotificationRead",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Notification ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "Language of title and body",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Notification"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such notification of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/reviews/{id}": {
             "delete": {
                 "security": [
@@ -4530,6 +4689,56 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 128,
                     "example": "solo-demo-2026"
+                }
+            }
+        },
+        "Notification": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "string",
+                    "example": "Perjalanan Jaladara 6 Des 09:00 dibatalkan; pemesanan Anda BK7F3Q2M dibatalkan."
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "entity": {
+                    "type": "string",
+                    "example": "booking"
+                },
+                "entity_id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "trip_cancelled"
+                },
+                "read_at": {
+                    "description": "null while unread",
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Perjalanan dibatalkan"
+                }
+            }
+        },
+        "NotificationList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Notification"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
                 }
             }
         },

@@ -21,6 +21,7 @@ import (
 	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/demo"
 	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
@@ -83,15 +84,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
-		Private:     private,
-		Idempotency: idempotency.New(db),
-		Identity:    ids,
-		Catalog:     cat,
-		Reviews:     review.NewService(db, cat, ids),
-		Plans:       plan.NewService(db),
-		Images:      image.NewService(db, media, log, cache),
-		Audit:       audit.NewService(db),
-		Metrics:     prometheus.NewRegistry(),
+		Private:       private,
+		Idempotency:   idempotency.New(db),
+		Identity:      ids,
+		Catalog:       cat,
+		Reviews:       review.NewService(db, cat, ids),
+		Plans:         plan.NewService(db),
+		Images:        image.NewService(db, media, log, cache),
+		Audit:         audit.NewService(db),
+		Notifications: notification.NewService(db, ids),
+		Metrics:       prometheus.NewRegistry(),
 	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {

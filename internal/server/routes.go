@@ -12,6 +12,7 @@ import (
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 )
@@ -72,6 +73,9 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	user.GET("/me/itineraries/:id", web.Handle(plan.GetItinerary(d.Plans)))
 	user.PATCH("/me/itineraries/:id", web.Handle(plan.PatchItinerary(d.Plans)))
 	user.DELETE("/me/itineraries/:id", web.Handle(plan.DeleteItinerary(d.Plans)))
+
+	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
+	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))
 
 	admin := v1.Group("/admin", auth.RequireAdmin())
 	admin.GET("/users", web.Handle(identity.ListUsers(d.Identity, d.Pager)))

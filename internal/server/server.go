@@ -33,6 +33,7 @@ import (
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/idempotency"
@@ -64,6 +65,8 @@ type Deps struct {
 	Plans    *plan.Service
 	Images   *image.Service
 	Audit    *audit.Service
+	// Notifications are written by other domains in their transactions.
+	Notifications *notification.Service
 
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.
