@@ -29,6 +29,7 @@ import (
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
+	"github.com/solodestination/api/internal/transport"
 )
 
 // App is a running set of services over one database. Its services are
@@ -83,6 +84,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	if err != nil {
 		return nil, err
 	}
+	notes := notification.NewService(db, ids)
 	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
@@ -92,7 +94,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Plans:         plan.NewService(db),
 		Images:        image.NewService(db, media, log, cache),
 		Audit:         audit.NewService(db),
-		Notifications: notification.NewService(db, ids),
+		Notifications: notes,
+		Transport:     transport.NewService(db, notes, time.Now),
 		Metrics:       prometheus.NewRegistry(),
 	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)

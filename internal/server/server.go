@@ -39,6 +39,7 @@ import (
 	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/internal/transport"
 )
 
 // Deps is everything the HTTP layer needs, built once by internal/app: the
@@ -67,6 +68,7 @@ type Deps struct {
 	Audit    *audit.Service
 	// Notifications are written by other domains in their transactions.
 	Notifications *notification.Service
+	Transport     *transport.Service
 
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.
