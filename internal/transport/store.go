@@ -182,17 +182,21 @@ func routeStops(ctx context.Context, db *gorm.DB, routeIDs []uuid.UUID) (map[uui
 	var rows []struct {
 		RouteID  uuid.UUID
 		Position int
-		stopRow
+		StopID   uuid.UUID
+		NameID   string
+		NameEn   string
+		Lat, Lng float64
 	}
 	err := db.WithContext(ctx).Table("transport_route_stops rs").
-		Select("rs.route_id, rs.position, s.*").
+		Select("rs.route_id, rs.position, s.id AS stop_id, s.name_id, s.name_en, s.lat, s.lng").
 		Joins("JOIN transport_stops s ON s.id = rs.stop_id").
 		Where("rs.route_id IN ?", routeIDs).Order("rs.route_id, rs.position").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load route stops: %w", err)
 	}
 	for _, r := range rows {
-		out[r.RouteID] = append(out[r.RouteID], RouteStop{Order: r.Position, Stop: r.stopRow.toDomain()})
+		out[r.RouteID] = append(out[r.RouteID], RouteStop{Order: r.Position,
+			Stop: Stop{ID: r.StopID, Name: Text{r.NameID, r.NameEn}, Location: Location{r.Lat, r.Lng}}})
 	}
 	return out, nil
 }
