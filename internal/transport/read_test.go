@@ -177,3 +177,33 @@ func TestTripsByRouteAndDate(t *testing.T) {
 		"departs_at": time.Now().Add(time.Hour).Format(time.RFC3339), "arrives_at": time.Now().Format(time.RFC3339),
 		"capacity": 0, "fare_idr": -1}, w.staff).ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
 }
+
+// Lists load their joined data in one query per page, not per item.
+func TestListsQueryCountDoesNotGrowWithItems(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sari := w.api.User("sari")
+	for range 6 {
+		tr := w.trip(t, w.route, 2*time.Hour, 10)
+		w.book(tr, 1, sari, "").Expect(http.StatusCreated)
+	}
+	for _, c := range []struct {
+		path string
+		as   apitest.Actor
+		max  int64
+	}{
+		// One to authenticate, one for the page, one for the trips.
+		{"/api/v1/me/bookings", sari, 3},
+		// The routes, then all their stops.
+		{"/api/v1/transport/routes", apitest.Anonymous, 2},
+		// The stops, then the modes serving them.
+		{"/api/v1/transport/stops?near=-7.5613,110.7958", apitest.Anonymous, 2},
+		{"/api/v1/transport/trips", apitest.Anonymous, 1},
+	} {
+		w.api.DB.Queries.Reset()
+		w.api.Get(c.path, c.as).Expect(http.StatusOK)
+		if n := w.api.DB.Queries.Count(); n > c.max {
+			t.Errorf("%s ran %d queries, want at most %d", c.path, n, c.max)
+		}
+	}
+}
