@@ -113,6 +113,7 @@ func (a *App) Seed(ctx context.Context) error {
 	return demo.Seed(ctx, a.DB, a.Log,
 		demo.Seeder{Name: "identity", Run: a.Identity.SeedDemo},
 		demo.Seeder{Name: "catalog", Run: a.Catalog.SeedDemo},
+		demo.Seeder{Name: "transport", Run: a.Transport.SeedDemo},
 	)
 }
 
