@@ -63,6 +63,7 @@ func readerLang(c *gin.Context, svc *Service, who identity.Actor) (web.Lang, err
 //	@Success		200		{object}	notificationList
 //	@Failure		400		{object}	problem.Problem	"bad limit, cursor or unread"
 //	@Failure		401		{object}	problem.Problem
+//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		429		{object}	problem.Problem
 //	@Failure		503		{object}	problem.Problem
 //	@Router			/api/v1/me/notifications [get]
@@ -115,6 +116,7 @@ func List(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Success		200		{object}	notificationResponse
 //	@Failure		400		{object}	problem.Problem
 //	@Failure		401		{object}	problem.Problem
+//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		404		{object}	problem.Problem	"no such notification of yours"
 //	@Failure		429		{object}	problem.Problem
 //	@Failure		503		{object}	problem.Problem

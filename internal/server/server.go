@@ -141,7 +141,7 @@ func corsMiddleware(origins []string) gin.HandlerFunc {
 		AllowMethods: []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
 		AllowHeaders: []string{"Authorization", "Content-Type", "Accept-Language", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
 		ExposeHeaders: []string{"X-Request-ID", "ETag", "Retry-After", "Content-Language", "Location",
-			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
+			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Idempotent-Replayed"},
 		MaxAge: 12 * time.Hour, // a Duration: a bare 12*60*60 would be 43 µs, sent as 0
 	}
 	switch {

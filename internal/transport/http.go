@@ -163,6 +163,8 @@ const cacheControl = "public, no-cache"
 //	@Success		200				{object}	modeList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem
+//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
+//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
 //	@Failure		429				{object}	problem.Problem
 //	@Failure		503				{object}	problem.Problem
 //	@Router			/api/v1/transport/modes [get]
@@ -197,6 +199,8 @@ func ListModes(svc *Service) web.HandlerFunc {
 //	@Success		200				{object}	routeList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
+//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
+//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
 //	@Failure		429				{object}	problem.Problem
 //	@Failure		503				{object}	problem.Problem
 //	@Router			/api/v1/transport/routes [get]
@@ -238,6 +242,8 @@ func ListRoutes(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Success		200				{object}	routeResponse
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem
+//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
+//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
 //	@Failure		404				{object}	problem.Problem
 //	@Failure		429				{object}	problem.Problem
 //	@Failure		503				{object}	problem.Problem
@@ -280,6 +286,8 @@ const (
 //	@Success		200				{object}	stopList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad near, radius_m, limit or cursor"
+//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
+//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
 //	@Failure		429				{object}	problem.Problem
 //	@Failure		503				{object}	problem.Problem
 //	@Router			/api/v1/transport/stops [get]
@@ -354,6 +362,8 @@ func parseNear(c *gin.Context) (*Near, error) {
 //	@Success		200				{object}	tripList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad route_id, date, limit or cursor"
+//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
+//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
 //	@Failure		429				{object}	problem.Problem
 //	@Failure		503				{object}	problem.Problem
 //	@Router			/api/v1/transport/trips [get]
@@ -404,6 +414,8 @@ func ListTrips(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Success		200				{object}	tripResponse
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem
+//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
+//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
 //	@Failure		404				{object}	problem.Problem
 //	@Failure		429				{object}	problem.Problem
 //	@Failure		503				{object}	problem.Problem

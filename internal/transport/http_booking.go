@@ -27,6 +27,7 @@ import (
 //	@Success		201				{object}	bookingResponse
 //	@Failure		400				{object}	problem.Problem	"malformed JSON, bad Idempotency-Key"
 //	@Failure		401				{object}	problem.Problem
+//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		404				{object}	problem.Problem	"no such trip"
 //	@Failure		409				{object}	problem.Problem	"insufficient_seats, trip_cancelled, trip_departed or idempotency_in_progress"
 //	@Failure		413				{object}	problem.Problem
@@ -70,6 +71,7 @@ func Book(svc *Service) web.HandlerFunc {
 //	@Success		200		{object}	bookingList
 //	@Failure		400		{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401		{object}	problem.Problem
+//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		429		{object}	problem.Problem
 //	@Failure		503		{object}	problem.Problem
 //	@Router			/api/v1/me/bookings [get]
@@ -109,6 +111,7 @@ func ListMyBookings(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Success		200	{object}	bookingResponse
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		401	{object}	problem.Problem
+//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		404	{object}	problem.Problem	"no such booking of yours"
 //	@Failure		429	{object}	problem.Problem
 //	@Failure		503	{object}	problem.Problem
@@ -142,6 +145,7 @@ func GetMyBooking(svc *Service) web.HandlerFunc {
 //	@Success		200	{object}	bookingResponse
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		401	{object}	problem.Problem
+//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		404	{object}	problem.Problem	"no such booking of yours"
 //	@Failure		409	{object}	problem.Problem	"the trip has departed (trip_departed)"
 //	@Failure		429	{object}	problem.Problem
