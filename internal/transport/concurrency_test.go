@@ -117,3 +117,59 @@ func TestOneIdempotencyKeyMakesOneBooking(t *testing.T) {
 	}
 	w.book(tr, 3, sari, "one-key").ExpectProblem(http.StatusUnprocessableEntity, "idempotency_conflict")
 }
+
+// Two API replicas over one database: bookings spread over both never
+// oversell, and one Idempotency-Key sent to both makes one booking.
+func TestTwoReplicasNeverOversellOrDoubleBook(t *testing.T) {
+	t.Parallel()
+	attempts, capacity := 60, 8
+	if testdb.IsPostgres() {
+		attempts, capacity = 400, 50
+	}
+	w := newWorld(t)
+	other := w.api.Replica()
+	tr := w.trip(t, w.route, 4*time.Hour, capacity)
+	sari := w.api.User("sari")
+	replicas := []*apitest.API{w.api, other}
+
+	book := func(api *apitest.API, key string, seats int) *apitest.Response {
+		return api.Do(apitest.Req{Method: http.MethodPost, Path: "/api/v1/transport/trips/" + tr + "/bookings",
+			Body: map[string]any{"seats": seats, "passenger_name": "Sari"}, As: sari,
+			Header: map[string]string{"Idempotency-Key": key}})
+	}
+	codes := make([]int, attempts)
+	var wg sync.WaitGroup
+	for i := range attempts {
+		wg.Add(1)
+		go func() { defer wg.Done(); codes[i] = book(replicas[i%2], fmt.Sprintf("k%d", i), 1).Code }()
+	}
+	wg.Wait()
+	created := 0
+	for _, c := range codes {
+		if c == http.StatusCreated {
+			created++
+		} else if c != http.StatusConflict {
+			t.Fatalf("status %d", c)
+		}
+	}
+	if created != capacity || w.seats(t, tr).SeatsAvailable != 0 {
+		t.Fatalf("%d confirmed on %d seats, %d left", created, capacity, w.seats(t, tr).SeatsAvailable)
+	}
+
+	// The same key on both replicas at once: one booking (on a fresh trip).
+	tr = w.trip(t, w.route, 4*time.Hour, 20)
+	res := make([]*apitest.Response, 10)
+	for i := range res {
+		wg.Add(1)
+		go func() { defer wg.Done(); res[i] = book(replicas[i%2], "shared-key", 2) }()
+	}
+	wg.Wait()
+	for _, r := range res {
+		if r.Code != http.StatusCreated && r.Code != http.StatusConflict {
+			t.Fatalf("status %d: %s", r.Code, r.Body)
+		}
+	}
+	if n := count(t, w.api, "SELECT COUNT(*) FROM transport_bookings WHERE trip_id = ?", tr); n != 1 {
+		t.Fatalf("%d bookings for one key on two replicas, want 1", n)
+	}
+}
