@@ -202,3 +202,28 @@ func TestExpiredKeysAreReusedAndPruned(t *testing.T) {
 		t.Fatalf("key expires in %v, want 24h", d)
 	}
 }
+
+// A claim whose request never finished (its process died) is taken over
+// after a minute, so the client's retry is not refused forever.
+func TestAbandonedClaimIsTakenOver(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	e := &effects{}
+	user := uuid.Must(uuid.NewV7())
+	mount(t, api, user, e)
+	post(api, "crashed", `{}`).Expect(http.StatusCreated)
+	// Make it look like a request that claimed the key and died.
+	if err := api.DB.Exec("UPDATE idempotency_keys SET status_code = 0, body = NULL, claimed_at = ?",
+		time.Now().UTC().Add(-30*time.Second)).Error; err != nil {
+		t.Fatal(err)
+	}
+	post(api, "crashed", `{}`).ExpectProblem(http.StatusConflict, "idempotency_in_progress")
+	if err := api.DB.Exec("UPDATE idempotency_keys SET claimed_at = ?", time.Now().UTC().Add(-2*time.Minute)).Error; err != nil {
+		t.Fatal(err)
+	}
+	post(api, "crashed", `{}`).Expect(http.StatusCreated)
+	post(api, "crashed", `{}`).Expect(http.StatusCreated)
+	if e.ran.Load() != 2 {
+		t.Fatalf("effect ran %d times, want 2 (the first and the take-over)", e.ran.Load())
+	}
+}
