@@ -31,6 +31,11 @@ func TestBookCancelAndSeeBookings(t *testing.T) {
 		w.book(tr, bad, budi, "").ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
 	}
 	w.book(tr, "two", budi, "").ExpectProblem(http.StatusBadRequest, "bad_request")
+	bad := w.api.Send(http.MethodPost, "/api/v1/transport/trips/"+tr+"/bookings",
+		map[string]any{"seats": 1, "passenger_name": "Sari\nWulan"}, budi).ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
+	if len(bad.Errors) != 1 || bad.Errors[0].Field != "passenger_name" {
+		t.Fatalf("errors %+v, want passenger_name", bad.Errors)
+	}
 	w.api.Send(http.MethodPost, "/api/v1/transport/trips/"+tr+"/bookings", map[string]any{"seats": 1}, budi).
 		ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
 
