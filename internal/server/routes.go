@@ -83,7 +83,8 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	v1.GET("/transport/stops", web.Handle(transport.ListStops(d.Transport, d.Pager)))
 	v1.GET("/transport/trips", web.Handle(transport.ListTrips(d.Transport, d.Pager)))
 	v1.GET("/transport/trips/:id", web.Handle(transport.GetTrip(d.Transport)))
-	user.POST("/transport/trips/:id/bookings", d.Idempotency.Middleware(), web.Handle(transport.Book(d.Transport)))
+	user.POST("/transport/trips/:id/bookings", d.Idempotency.Middleware(transport.ReplayBooking(d.Transport)),
+		web.Handle(transport.Book(d.Transport)))
 	user.GET("/me/bookings", web.Handle(transport.ListMyBookings(d.Transport, d.Pager)))
 	user.GET("/me/bookings/:id", web.Handle(transport.GetMyBooking(d.Transport)))
 	user.POST("/me/bookings/:id/cancel", web.Handle(transport.CancelMyBooking(d.Transport)))

@@ -13,6 +13,7 @@ import (
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/idempotency"
 )
 
 // BookingDraft is what a rider asks for.
@@ -64,6 +65,11 @@ func (s *Service) Book(ctx context.Context, who identity.Actor, tripID uuid.UUID
 		}
 		b.Trip = trip
 		b.Trip.SeatsAvailable = taken[0].SeatsAvailable
+		// A retry with the request's Idempotency-Key finds this booking
+		// even if this process dies before answering.
+		if err := idempotency.BindEffect(ctx, tx, b.ID.String()); err != nil {
+			return err
+		}
 		return s.notes.Notify(ctx, tx, bookingConfirmed(b))
 	})
 	if err != nil {

@@ -173,3 +173,30 @@ func TestTwoReplicasNeverOversellOrDoubleBook(t *testing.T) {
 		t.Fatalf("%d bookings for one key on two replicas, want 1", n)
 	}
 }
+
+// A booking whose answer was lost (the process died after the commit) is
+// not made again by the client's retry: the retry answers the same booking.
+func TestRetryAfterLostAnswerReturnsTheSameBooking(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	tr := w.trip(t, w.route, 4*time.Hour, 10)
+	sari := w.api.User("sari")
+	var first booking
+	w.book(tr, 3, sari, "lost-answer").Expect(http.StatusCreated).JSON(&first)
+	// What a crash between the commit and storing the answer leaves behind.
+	if err := w.api.DB.Exec("UPDATE idempotency_keys SET status_code = 0, body = NULL, claimed_at = ?",
+		time.Now().UTC().Add(-2*time.Minute)).Error; err != nil {
+		t.Fatal(err)
+	}
+	var again booking
+	w.book(tr, 3, sari, "lost-answer").Expect(http.StatusCreated).JSON(&again)
+	if again.ID != first.ID || again.Code != first.Code {
+		t.Fatalf("retry made %s (%s), want the first booking %s", again.ID, again.Code, first.ID)
+	}
+	if n := count(t, w.api, "SELECT COUNT(*) FROM transport_bookings WHERE trip_id = ?", tr); n != 1 {
+		t.Fatalf("%d bookings, want 1", n)
+	}
+	if got := w.seats(t, tr).SeatsAvailable; got != 7 {
+		t.Fatalf("seats_available %d, want 7", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/pkg/cursor"
 )
@@ -49,6 +50,26 @@ func Book(svc *Service) web.HandlerFunc {
 		ctx := c.Request.Context()
 		b, err := svc.Book(ctx, identity.ActorFrom(ctx), id,
 			BookingDraft{Seats: int(*in.Seats), PassengerName: in.PassengerName, RiderCategory: in.RiderCategory})
+		if err != nil {
+			return err
+		}
+		c.Header("Location", "/api/v1/me/bookings/"+b.ID.String())
+		c.JSON(http.StatusCreated, toBookingResponse(b, svc.Now()))
+		return nil
+	}
+}
+
+// ReplayBooking answers the retry of a booking request whose booking was
+// made but whose answer was lost, as the first attempt would have: 201 with
+// the booking (its seats as they are now).
+func ReplayBooking(svc *Service) idempotency.Replayer {
+	return func(c *gin.Context, resource string) error {
+		id, err := uuid.Parse(resource)
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		b, err := svc.MyBooking(ctx, identity.ActorFrom(ctx), id)
 		if err != nil {
 			return err
 		}

@@ -53,6 +53,7 @@ type keyRow struct {
 	RequestHash []byte
 	StatusCode  int
 	ContentType string
+	Resource    string
 	Body        []byte
 	ClaimedAt   time.Time
 	ExpiresAt   time.Time
@@ -72,6 +73,31 @@ func New(db *database.DB) *Keys {
 	return &Keys{db: db, now: func() time.Time { return time.Now().UTC() }}
 }
 
+// Replayer answers a retried request whose first attempt made its effect
+// (resource names what it made, as given to BindEffect) but died before its
+// answer was stored: it writes the answer the first attempt would have.
+type Replayer func(c *gin.Context, resource string) error
+
+type claimKey struct{}
+
+type claim struct {
+	user uuid.UUID
+	key  string
+}
+
+// BindEffect records, with tx, the transaction that makes the request's
+// effect, which resource it made (e.g. a booking id). A route behind
+// Middleware calls it from the service that owns the effect; without a key
+// on the request it does nothing.
+func BindEffect(ctx context.Context, tx *gorm.DB, resource string) error {
+	cl, ok := ctx.Value(claimKey{}).(claim)
+	if !ok {
+		return nil
+	}
+	return tx.WithContext(ctx).Exec("UPDATE idempotency_keys SET resource = ? WHERE user_id = ? AND key = ?",
+		resource, cl.user, cl.key).Error
+}
+
 // Middleware deduplicates the requests of a route by their Idempotency-Key,
 // per signed-in user. Mount it after the authentication guard. Without the
 // header a request passes through untouched. The first request with a key
@@ -80,8 +106,11 @@ func New(db *database.DB) *Keys {
 // Idempotent-Replayed: true); with another request it is 422
 // idempotency_conflict; while the first is still running it is 409
 // idempotency_in_progress with Retry-After. A 5xx answer (the database was
-// down, say) releases the key, so the client's retry runs again.
-func (k *Keys) Middleware() gin.HandlerFunc {
+// down, say) releases the key, so the client's retry runs again. The
+// route's service calls BindEffect in the transaction of its effect; a
+// retry of a request that died after that commit is answered by replay
+// instead of being run again.
+func (k *Keys) Middleware(replay Replayer) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		key := c.GetHeader(Header)
 		user := web.MetaFrom(c.Request.Context()).ActorID
@@ -107,12 +136,21 @@ func (k *Keys) Middleware() gin.HandlerFunc {
 			return
 		}
 		if !claimed {
-			replay(c, stored)
+			replayStored(c, stored)
 			return
 		}
 		rec := &recorder{ResponseWriter: c.Writer}
 		c.Writer = rec
-		c.Next()
+		if stored.Resource != "" {
+			// Taken over from an attempt whose effect committed.
+			if err := replay(c, stored.Resource); err != nil {
+				web.RenderError(c, err)
+			}
+			c.Abort()
+		} else {
+			c.Request = c.Request.WithContext(context.WithValue(ctx, claimKey{}, claim{user: user, key: key}))
+			c.Next()
+		}
 		// The answer is stored even when the client has gone away: its
 		// retry must find it.
 		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -231,13 +269,21 @@ func (k *Keys) finish(ctx context.Context, user uuid.UUID, key string, status in
 		status, contentType, body, user, key).Error
 }
 
+// release frees the key after a failure on our side. A key whose effect
+// committed is not freed (the retry would make it again) but made
+// takeable at once, so the retry replays it.
 func (k *Keys) release(ctx context.Context, user uuid.UUID, key string) error {
-	return k.db.WithContext(ctx).Exec(
-		"DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status_code = 0", user, key).Error
+	db := k.db.WithContext(ctx)
+	if err := db.Exec("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status_code = 0 AND resource = ''",
+		user, key).Error; err != nil {
+		return err
+	}
+	return db.Exec("UPDATE idempotency_keys SET claimed_at = ? WHERE user_id = ? AND key = ? AND status_code = 0 AND resource <> ''",
+		k.now().Add(-abandonAfter), user, key).Error
 }
 
-// replay answers with the stored response.
-func replay(c *gin.Context, r keyRow) {
+// replayStored answers with the stored response.
+func replayStored(c *gin.Context, r keyRow) {
 	c.Header(ReplayedHeader, "true")
 	c.Header("Cache-Control", "no-store")
 	c.Data(r.StatusCode, r.ContentType, r.Body)

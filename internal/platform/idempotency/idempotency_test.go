@@ -1,6 +1,7 @@
 package idempotency_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/platform/apperr"
@@ -28,7 +30,7 @@ func mount(t *testing.T, api *apitest.API, user uuid.UUID, e *effects) {
 	t.Helper()
 	api.Engine.POST("/test/effects", func(c *gin.Context) {
 		web.SetActor(c, user, "t@example.org")
-	}, api.App.Idempotency.Middleware(), func(c *gin.Context) {
+	}, api.App.Idempotency.Middleware(replayEffect), func(c *gin.Context) {
 		if e.gate != nil {
 			<-e.gate
 		}
@@ -38,11 +40,29 @@ func mount(t *testing.T, api *apitest.API, user uuid.UUID, e *effects) {
 			return
 		}
 		n := e.ran.Add(1)
+		if string(body) == `{"bind":true}` {
+			// The effect commits with its binding, then the process "dies"
+			// before answering: the 5xx leaves the binding for the retry.
+			err := api.App.DB.InTx(c.Request.Context(), func(tx *gorm.DB) error {
+				return idempotency.BindEffect(c.Request.Context(), tx, fmt.Sprint(n))
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			web.RenderError(c, errUnavailable)
+			return
+		}
 		c.JSON(http.StatusCreated, gin.H{"effect": n, "body": string(body)})
 	})
 }
 
 var errUnavailable = &apperr.Error{Kind: apperr.Unavailable, Code: "unavailable", Detail: "down"}
+
+// replayEffect answers a retry of a request whose effect committed.
+func replayEffect(c *gin.Context, resource string) error {
+	c.JSON(http.StatusCreated, gin.H{"effect": resource, "replayed": true})
+	return nil
+}
 
 func post(api *apitest.API, key, body string) *apitest.Response {
 	h := map[string]string{}
@@ -83,7 +103,7 @@ func TestKeysAreScopedToTheUser(t *testing.T) {
 	mount(t, api, uuid.Must(uuid.NewV7()), a)
 	api.Engine.POST("/test/other", func(c *gin.Context) {
 		web.SetActor(c, uuid.Must(uuid.NewV7()), "o@example.org")
-	}, api.App.Idempotency.Middleware(), func(c *gin.Context) {
+	}, api.App.Idempotency.Middleware(replayEffect), func(c *gin.Context) {
 		b.ran.Add(1)
 		c.Status(http.StatusNoContent)
 	})
@@ -225,5 +245,30 @@ func TestAbandonedClaimIsTakenOver(t *testing.T) {
 	post(api, "crashed", `{}`).Expect(http.StatusCreated)
 	if e.ran.Load() != 2 {
 		t.Fatalf("effect ran %d times, want 2 (the first and the take-over)", e.ran.Load())
+	}
+}
+
+// A request whose effect committed but whose answer was lost (a 5xx after
+// the commit, or a crash) is never run again: its retry is answered from
+// what it made.
+func TestCommittedEffectIsReplayedNotRepeated(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	e := &effects{}
+	mount(t, api, uuid.Must(uuid.NewV7()), e)
+	if code := post(api, "lost", `{"bind":true}`).Code; code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", code)
+	}
+	var got struct {
+		Effect   string `json:"effect"`
+		Replayed bool   `json:"replayed"`
+	}
+	post(api, "lost", `{"bind":true}`).Expect(http.StatusCreated).JSON(&got)
+	if got.Effect != "1" || !got.Replayed {
+		t.Fatalf("retry answered %+v, want the replay of effect 1", got)
+	}
+	post(api, "lost", `{"bind":true}`).Expect(http.StatusCreated) // now stored: plain replay
+	if e.ran.Load() != 1 {
+		t.Fatalf("effect ran %d times, want 1", e.ran.Load())
 	}
 }
