@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	"github.com/solodestination/api/internal/app"
 	"github.com/solodestination/api/internal/identity"
@@ -18,8 +19,15 @@ import (
 // service would be. Tokens of one are accepted by the other (same secret).
 func (a *API) Replica() *API {
 	a.T.Helper()
+	return a.ReplicaVia(a.DB.URL)
+}
+
+// ReplicaVia is Replica reaching the PostgreSQL database through url (a
+// testdb.FaultProxy's, say); on SQLite url is empty and the file is shared.
+func (a *API) ReplicaVia(url string) *API {
+	a.T.Helper()
 	ctx := context.Background()
-	o := database.Options{URL: a.DB.URL, MaxConns: 8, BusyTimeout: a.App.Config.DBQueryTimeout}
+	o := database.Options{URL: url, MaxConns: 8, BusyTimeout: a.App.Config.DBQueryTimeout, ConnectTimeout: time.Second}
 	if o.URL == "" {
 		var file string
 		if err := a.DB.SQL.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file); err != nil {
