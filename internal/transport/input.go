@@ -90,7 +90,7 @@ func (m *modeRequest) check(create bool) map[string]string {
 	if create && !modeCode.MatchString(m.Code) {
 		p.add("code", "must be 2-40 lower-case letters, digits or _, starting with a letter")
 	}
-	p.text("name", m.Name, maxName, create)
+	p.text("name", m.Name, maxName, create || m.Name != nil)
 	p.text("description", m.Description, maxDescription, false)
 	if len(m.Fares) > maxFares {
 		p.add("fares", "has too many entries")
@@ -138,7 +138,7 @@ func (r *stopRequest) Normalize() { trimText(r.Name) }
 
 func (r *stopRequest) check(create bool) map[string]string {
 	p := problems{}
-	p.text("name", r.Name, maxName, create)
+	p.text("name", r.Name, maxName, create || r.Name != nil)
 	if create && r.Location == nil {
 		p.add("location", "is required")
 	}
@@ -166,7 +166,7 @@ func (r *routeRequest) check(create bool) map[string]string {
 	if create && r.Mode == nil {
 		p.add("mode", "is required")
 	}
-	p.text("name", r.Name, maxName, create)
+	p.text("name", r.Name, maxName, create || r.Name != nil)
 	p.text("description", r.Description, maxDescription, false)
 	if r.StopIDs == nil && create {
 		p.add("stop_ids", "is required")

@@ -44,6 +44,8 @@ func TestModesAreLocalisedAndCacheable(t *testing.T) {
 		"fares": []map[string]any{{"category": "student", "label": "Pelajar", "amount_idr": 2000}}}, w.staff).Expect(http.StatusOK)
 	w.api.Send(http.MethodPatch, "/api/v1/transport/modes/city_bus", map[string]any{
 		"fares": []map[string]any{{"category": "pirate", "amount_idr": 1}}}, w.staff).ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
+	w.api.Send(http.MethodPatch, "/api/v1/transport/modes/city_bus", map[string]any{"name": map[string]string{"id": " "}}, w.staff).
+		ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
 	w.api.Send(http.MethodPatch, "/api/v1/transport/modes/nope", map[string]any{"bookable": true}, w.staff).ExpectProblem(http.StatusNotFound, "not_found")
 }
 
