@@ -665,6 +665,229 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/bookings": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's bookings, newest first, each with its trip.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "My bookings",
+                "operationId": "listMyBookings",
+                "parameters": [
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/BookingList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "account disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/bookings/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Someone else's booking is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "One of my bookings",
+                "operationId": "getMyBooking",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Booking ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Booking"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "account disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such booking of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/bookings/{id}/cancel": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Frees the booking's seats, once: cancelling a cancelled booking answers it unchanged. After the trip departed → 409 ` + "`" + `trip_departed` + "`" + `. Someone else's booking is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Cancel my booking",
+                "operationId": "cancelMyBooking",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Booking ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Booking"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "account disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such booking of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the trip has departed (trip_departed)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/me/favorites": {
             "get": {
                 "security": [
@@ -1149,6 +1372,177 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/notifications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's in-app messages, newest first: bookings confirmed or cancelled, trips cancelled. ` + "`" + `read_at` + "`" + ` is null while unread; ` + "`" + `?unread=true` + "`" + ` lists only those. Titles and bodies are in ` + "`" + `?lang=` + "`" + ` when given, else in the account's ` + "`" + `preferred_lang` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "My notifications",
+                "operationId": "listNotifications",
+                "parameters": [
+                    {
+                        "type": "boolean",
+                        "description": "Only unread notifications",
+                        "name": "unread",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "Language of titles and bodies",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad limit, cursor or unread",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "account disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/notifications/{id}/read": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sets ` + "`" + `read_at` + "`" + ` the first time; marking it again changes nothing and answers the same. Someone else's notification is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Mark a notification read",
+                "operationId": "markNotificationRead",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Notification ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "Language of title and body",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Notification"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "account disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such notification of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/reviews/{id}": {
             "delete": {
                 "security": [
@@ -1384,6 +1778,1684 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "q missing or blank",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/modes": {
+            "get": {
+                "description": "Every mode (andong, steam train, electric car, double-decker bus, city bus) with its fares per rider category, operating hours (day 0 = Sunday, Asia/Jakarta) and whether its trips can be booked. One page holds them all (` + "`" + `next_cursor` + "`" + ` is null). Names and descriptions are in ` + "`" + `?lang=` + "`" + ` or ` + "`" + `Accept-Language` + "`" + `; ` + "`" + `?lang=all` + "`" + ` returns ` + "`" + `{id, en}` + "`" + ` objects. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Transport modes",
+                "operationId": "listTransportModes",
+                "parameters": [
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportModeList"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "an invalid bearer token was sent",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the token\\'s account is disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A new mode with its localised name (Indonesian required) and description, fares per rider category and operating hours. Answers in the editing shape ({id, en} objects). A code in use → 409 ` + "`" + `conflict` + "`" + `. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Create a transport mode",
+                "operationId": "createTransportMode",
+                "parameters": [
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TransportModeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/TransportMode"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the code is taken",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/modes/{code}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only a mode no route uses (else 409 ` + "`" + `in_use` + "`" + `). Audited.",
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Delete a transport mode",
+                "operationId": "deleteTransportMode",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Mode code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "routes use this mode (in_use)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Changes the fields sent; others stay. Answers in the editing shape. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Change a transport mode",
+                "operationId": "updateTransportMode",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Mode code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TransportModeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportMode"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/routes": {
+            "get": {
+                "description": "Routes by id, each with its ordered stops and its path as a GeoJSON LineString. ` + "`" + `?mode=` + "`" + ` keeps one mode's routes. Names are localised as for modes. Sends an ` + "`" + `ETag` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Transport routes",
+                "operationId": "listTransportRoutes",
+                "parameters": [
+                    {
+                        "maxLength": 40,
+                        "type": "string",
+                        "description": "Only this mode's routes, e.g. steam_train",
+                        "name": "mode",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportRouteList"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "an invalid bearer token was sent",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the token\\'s account is disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A route of an existing mode through 2–100 existing stops in order (a loop may repeat a stop), with an optional drawn path of [lng, lat] points. Answers in the editing shape. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Create a transport route",
+                "operationId": "createTransportRoute",
+                "parameters": [
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TransportRouteRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/TransportRoute"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/routes/{id}": {
+            "get": {
+                "description": "One route with its ordered stops and path. Sends an ` + "`" + `ETag` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "A transport route",
+                "operationId": "getTransportRoute",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Route ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportRoute"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "an invalid bearer token was sent",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the token\\'s account is disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only a route without trips (else 409 ` + "`" + `in_use` + "`" + `). Audited.",
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Delete a transport route",
+                "operationId": "deleteTransportRoute",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Route ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the route has trips (in_use)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Changes the fields sent; ` + "`" + `stop_ids` + "`" + ` replaces the whole ordered list. Answers in the editing shape. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Change a transport route",
+                "operationId": "updateTransportRoute",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Route ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TransportRouteRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportRoute"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/stops": {
+            "get": {
+                "description": "With ` + "`" + `near=lat,lng` + "`" + `: the stops within ` + "`" + `radius_m` + "`" + ` (default 2000), nearest first, each with ` + "`" + `distance_m` + "`" + ` (great-circle metres). Without it: every stop, by id. Each stop lists the modes whose routes serve it. Sends an ` + "`" + `ETag` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Transport stops",
+                "operationId": "listTransportStops",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "lat,lng, e.g. -7.5695,110.8250",
+                        "name": "near",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 50000,
+                        "minimum": 1,
+                        "type": "number",
+                        "default": 2000,
+                        "description": "Search radius in metres (needs near)",
+                        "name": "radius_m",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "en",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Language",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportStopList"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "bad near, radius_m, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "an invalid bearer token was sent",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the token\\'s account is disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A stop with its localised name and location. Answers in the editing shape. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Create a transport stop",
+                "operationId": "createTransportStop",
+                "parameters": [
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TransportStopRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/TransportStop"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/stops/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only a stop no route passes (else 409 ` + "`" + `in_use` + "`" + `). Audited.",
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Delete a transport stop",
+                "operationId": "deleteTransportStop",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Stop ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "routes pass this stop (in_use)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Changes the fields sent. Answers in the editing shape. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Change a transport stop",
+                "operationId": "updateTransportStop",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Stop ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TransportStopRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportStop"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/trips": {
+            "get": {
+                "description": "Trips by departure time. ` + "`" + `date` + "`" + ` (YYYY-MM-DD, Asia/Jakarta) lists that day's trips, including departed and cancelled ones; without it, the trips that have not departed yet. ` + "`" + `status` + "`" + ` is ` + "`" + `departed` + "`" + ` once the departure time has passed. ` + "`" + `seats_available` + "`" + ` is read from the database on every request. Sends an ` + "`" + `ETag` + "`" + ` (no-cache: revalidate every time).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Dated trips",
+                "operationId": "listTransportTrips",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Only this route's trips",
+                        "name": "route_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "Day in Asia/Jakarta",
+                        "name": "date",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportTripList"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "bad route_id, date, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "an invalid bearer token was sent",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the token\\'s account is disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A dated trip of a route: departs in the future, arrives after it departs; all ` + "`" + `capacity` + "`" + ` seats are available. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Create a one-off trip",
+                "operationId": "createTransportTrip",
+                "parameters": [
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateTransportTripRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/TransportTrip"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/trips/{id}": {
+            "get": {
+                "description": "One trip with its current ` + "`" + `seats_available` + "`" + ` and status. Sends an ` + "`" + `ETag` + "`" + ` (no-cache).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "A dated trip",
+                "operationId": "getTransportTrip",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Trip ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportTrip"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "an invalid bearer token was sent",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the token\\'s account is disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only a trip nobody ever booked (else 409 ` + "`" + `in_use` + "`" + `: cancel it instead). Audited.",
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Delete a trip",
+                "operationId": "deleteTransportTrip",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Trip ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the trip has bookings (in_use)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "` + "`" + `{\"status\": \"cancelled\"}` + "`" + ` cancels a trip that has not departed: its confirmed bookings are cancelled in the same transaction and each of their owners is notified once. Cancelling a cancelled trip answers it unchanged; a departed trip → 409 ` + "`" + `trip_departed` + "`" + `. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Cancel a trip",
+                "operationId": "updateTransportTrip",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Trip ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateTransportTripRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportTrip"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the trip has departed (trip_departed)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/trips/{id}/bookings": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Takes ` + "`" + `seats` + "`" + ` (1–10) on the trip for ` + "`" + `passenger_name` + "`" + `; ` + "`" + `total_idr` + "`" + ` = seats × the trip's ` + "`" + `fare_idr` + "`" + ` (` + "`" + `rider_category` + "`" + ` is recorded, never required). Seats are never oversold, under any concurrency. Not enough seats → 409 ` + "`" + `insufficient_seats` + "`" + `; a cancelled trip → 409 ` + "`" + `trip_cancelled` + "`" + `; a departed one → 409 ` + "`" + `trip_departed` + "`" + `; a mode that cannot be booked → 422 ` + "`" + `not_bookable` + "`" + `.\nSend an ` + "`" + `Idempotency-Key` + "`" + ` to retry safely: the same key with the same body answers the first response again (with ` + "`" + `Idempotent-Replayed: true` + "`" + `) without booking twice; the same key with another body → 422 ` + "`" + `idempotency_conflict` + "`" + `; while the first request is still running → 409 ` + "`" + `idempotency_in_progress` + "`" + ` with ` + "`" + `Retry-After` + "`" + `. Keys are per user and kept 24 h.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Book seats on a trip",
+                "operationId": "createBooking",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Trip ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 255,
+                        "type": "string",
+                        "description": "Unique per intended booking, e.g. a UUID",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "Seats and passenger",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateBookingRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Booking"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, bad Idempotency-Key",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "account disabled (account_disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such trip",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "insufficient_seats, trip_cancelled, trip_departed or idempotency_in_progress",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "seats outside 1..10, no passenger_name, not_bookable or idempotency_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2426,6 +4498,77 @@ const docTemplate = `{
                 }
             }
         },
+        "Booking": {
+            "type": "object",
+            "properties": {
+                "cancelled_at": {
+                    "type": "string"
+                },
+                "code": {
+                    "description": "no 0/O or 1/I",
+                    "type": "string",
+                    "maxLength": 8,
+                    "minLength": 8,
+                    "example": "K7F3Q2MX"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
+                },
+                "passenger_name": {
+                    "type": "string",
+                    "example": "Sari Wulandari"
+                },
+                "rider_category": {
+                    "type": "string",
+                    "example": "adult"
+                },
+                "seats": {
+                    "type": "integer",
+                    "maximum": 10,
+                    "minimum": 1,
+                    "example": 2
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "confirmed",
+                        "cancelled"
+                    ],
+                    "example": "confirmed"
+                },
+                "total_idr": {
+                    "description": "seats × the trip's fare_idr",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 100000
+                },
+                "trip": {
+                    "$ref": "#/definitions/TransportTrip"
+                },
+                "trip_id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                }
+            }
+        },
+        "BookingList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Booking"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
         "Categories": {
             "type": "object",
             "properties": {
@@ -2462,6 +4605,34 @@ const docTemplate = `{
                 },
                 "name": {
                     "x-localized": "200"
+                }
+            }
+        },
+        "CreateBookingRequest": {
+            "type": "object",
+            "properties": {
+                "passenger_name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "Sari Wulandari"
+                },
+                "rider_category": {
+                    "type": "string",
+                    "enum": [
+                        "adult",
+                        "child",
+                        "student",
+                        "elderly",
+                        "foreign_tourist",
+                        "disabled"
+                    ],
+                    "example": "adult"
+                },
+                "seats": {
+                    "type": "integer",
+                    "maximum": 10,
+                    "minimum": 1,
+                    "example": 2
                 }
             }
         },
@@ -2508,6 +4679,35 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "Keraton yang megah, pemandunya ramah."
+                }
+            }
+        },
+        "CreateTransportTripRequest": {
+            "type": "object",
+            "properties": {
+                "arrives_at": {
+                    "type": "string",
+                    "example": "2026-12-06T12:00:00+07:00"
+                },
+                "capacity": {
+                    "type": "integer",
+                    "maximum": 1000,
+                    "minimum": 1,
+                    "example": 72
+                },
+                "departs_at": {
+                    "type": "string",
+                    "example": "2026-12-06T09:00:00+07:00"
+                },
+                "fare_idr": {
+                    "type": "integer",
+                    "maximum": 100000000,
+                    "minimum": 0,
+                    "example": 50000
+                },
+                "route_id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 }
             }
         },
@@ -2574,6 +4774,28 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 500,
                     "example": "must be at least 10 characters"
+                }
+            }
+        },
+        "GeoLineString": {
+            "type": "object",
+            "properties": {
+                "coordinates": {
+                    "type": "array",
+                    "items": {
+                        "type": "array",
+                        "items": {
+                            "type": "number",
+                            "format": "float64"
+                        }
+                    }
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "LineString"
+                    ],
+                    "example": "LineString"
                 }
             }
         },
@@ -3184,6 +5406,56 @@ const docTemplate = `{
                 }
             }
         },
+        "Notification": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "string",
+                    "example": "Perjalanan Jaladara 6 Des 09:00 dibatalkan; pemesanan Anda BK7F3Q2M dibatalkan."
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "entity": {
+                    "type": "string",
+                    "example": "booking"
+                },
+                "entity_id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "trip_cancelled"
+                },
+                "read_at": {
+                    "description": "null while unread",
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Perjalanan dibatalkan"
+                }
+            }
+        },
+        "NotificationList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Notification"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
         "OpeningHours": {
             "type": "object",
             "properties": {
@@ -3620,6 +5892,393 @@ const docTemplate = `{
                 }
             }
         },
+        "TransportFare": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "type": "integer",
+                    "maximum": 100000000,
+                    "minimum": 0,
+                    "example": 20000
+                },
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "adult",
+                        "child",
+                        "student",
+                        "elderly",
+                        "foreign_tourist",
+                        "disabled"
+                    ],
+                    "example": "adult"
+                },
+                "label": {
+                    "type": "string",
+                    "maxLength": 80,
+                    "example": "Dewasa / Adult"
+                }
+            }
+        },
+        "TransportHours": {
+            "type": "object",
+            "properties": {
+                "close": {
+                    "type": "string",
+                    "example": "17:00"
+                },
+                "day": {
+                    "type": "integer",
+                    "maximum": 6,
+                    "minimum": 0,
+                    "example": 6
+                },
+                "open": {
+                    "type": "string",
+                    "example": "09:00"
+                }
+            }
+        },
+        "TransportMode": {
+            "type": "object",
+            "properties": {
+                "bookable": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "code": {
+                    "type": "string",
+                    "example": "steam_train"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "Kereta uap wisata di Jalan Slamet Riyadi."
+                },
+                "fares": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransportFare"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Sepur Kluthuk Jaladara"
+                },
+                "operating_hours": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransportHours"
+                    }
+                }
+            }
+        },
+        "TransportModeList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransportMode"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "TransportModeRequest": {
+            "type": "object",
+            "properties": {
+                "bookable": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "code": {
+                    "description": "lower-case letters, digits and _, starting with a letter; set on create only",
+                    "type": "string",
+                    "maxLength": 40,
+                    "minLength": 2,
+                    "example": "steam_train"
+                },
+                "description": {
+                    "$ref": "#/definitions/TransportText"
+                },
+                "fares": {
+                    "description": "absent: unchanged",
+                    "type": "array",
+                    "maxItems": 12,
+                    "items": {
+                        "$ref": "#/definitions/TransportFare"
+                    }
+                },
+                "name": {
+                    "$ref": "#/definitions/TransportText"
+                },
+                "operating_hours": {
+                    "description": "absent: unchanged",
+                    "type": "array",
+                    "maxItems": 21,
+                    "items": {
+                        "$ref": "#/definitions/TransportHours"
+                    }
+                }
+            }
+        },
+        "TransportPoint": {
+            "type": "object",
+            "properties": {
+                "lat": {
+                    "type": "number",
+                    "maximum": 90,
+                    "minimum": -90,
+                    "example": -7.5613
+                },
+                "lng": {
+                    "type": "number",
+                    "maximum": 180,
+                    "minimum": -180,
+                    "example": 110.7958
+                }
+            }
+        },
+        "TransportRoute": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "Menyusuri Jalan Slamet Riyadi."
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "mode": {
+                    "type": "string",
+                    "example": "steam_train"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Jaladara Purwosari–Solo Kota"
+                },
+                "path": {
+                    "description": "the drawn path, or straight lines through the stops",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/GeoLineString"
+                        }
+                    ]
+                },
+                "stops": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransportRouteStop"
+                    }
+                }
+            }
+        },
+        "TransportRouteList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransportRoute"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "TransportRouteRequest": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "$ref": "#/definitions/TransportText"
+                },
+                "mode": {
+                    "type": "string",
+                    "example": "steam_train"
+                },
+                "name": {
+                    "$ref": "#/definitions/TransportText"
+                },
+                "path": {
+                    "description": "[lng, lat] positions; [] clears a drawn path (the stops are joined)",
+                    "type": "array",
+                    "maxItems": 5000,
+                    "items": {
+                        "type": "array",
+                        "items": {
+                            "type": "number",
+                            "format": "float64"
+                        }
+                    }
+                },
+                "stop_ids": {
+                    "description": "in riding order; a loop may repeat a stop",
+                    "type": "array",
+                    "maxItems": 100,
+                    "minItems": 2,
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "TransportRouteStop": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "location": {
+                    "$ref": "#/definitions/TransportPoint"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Loji Gandrung"
+                },
+                "order": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                }
+            }
+        },
+        "TransportStop": {
+            "type": "object",
+            "properties": {
+                "distance_m": {
+                    "description": "great-circle metres from near",
+                    "type": "number",
+                    "example": 412.7
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "location": {
+                    "$ref": "#/definitions/TransportPoint"
+                },
+                "modes": {
+                    "description": "codes of the modes whose routes serve the stop",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "steam_train",
+                        "city_bus"
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Stasiun Purwosari"
+                }
+            }
+        },
+        "TransportStopList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransportStop"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "TransportStopRequest": {
+            "type": "object",
+            "properties": {
+                "location": {
+                    "$ref": "#/definitions/TransportPoint"
+                },
+                "name": {
+                    "$ref": "#/definitions/TransportText"
+                }
+            }
+        },
+        "TransportText": {
+            "type": "object",
+            "properties": {
+                "en": {
+                    "type": "string",
+                    "example": "Jaladara steam train"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "Sepur Kluthuk Jaladara"
+                }
+            }
+        },
+        "TransportTrip": {
+            "type": "object",
+            "properties": {
+                "arrives_at": {
+                    "type": "string"
+                },
+                "capacity": {
+                    "type": "integer",
+                    "maximum": 1000,
+                    "minimum": 1,
+                    "example": 72
+                },
+                "departs_at": {
+                    "type": "string"
+                },
+                "fare_idr": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 50000
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "mode": {
+                    "type": "string",
+                    "example": "steam_train"
+                },
+                "route_id": {
+                    "type": "string",
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f61"
+                },
+                "seats_available": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 41
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "scheduled",
+                        "departed",
+                        "cancelled"
+                    ],
+                    "example": "scheduled"
+                }
+            }
+        },
+        "TransportTripList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransportTrip"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
         "UpdateItineraryRequest": {
             "type": "object",
             "properties": {
@@ -3666,6 +6325,18 @@ const docTemplate = `{
                         "en"
                     ],
                     "example": "en"
+                }
+            }
+        },
+        "UpdateTransportTripRequest": {
+            "type": "object",
+            "properties": {
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "cancelled"
+                    ],
+                    "example": "cancelled"
                 }
             }
         },
@@ -3819,6 +6490,14 @@ const docTemplate = `{
             "name": "itineraries"
         },
         {
+            "description": "Tourist transport: modes with fares, routes with ordered stops, nearby stops, dated trips with seats available, seat booking and the caller's bookings; transport staff manage the network and cancel trips.",
+            "name": "transport"
+        },
+        {
+            "description": "The caller's in-app messages (booking confirmed or cancelled, trip cancelled), newest first.",
+            "name": "notifications"
+        },
+        {
             "description": "User administration and the audit log of every staff and admin write (administrators only).",
             "name": "admin"
         },
@@ -3836,7 +6515,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/api/v1",
 	Schemes:          []string{},
 	Title:            "Solo Destination API",
-	Description:      "Backend of a city super-app for Surakarta (Solo), Indonesia. Today it serves accounts (register, log in, profile; staff roles per city department; user administration and an audit log) and the tourism catalog: attractions, culinary spots and events in Indonesian and English, search and suggestions, photos, reviews, favourites and itineraries.\nErrors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=` until it is null.\nEvery response carries `X-Request-ID`; rate-limited responses (429) say when to retry in `Retry-After`, and responses under /api/v1 report the client's budget in `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.",
+	Description:      "Backend of a city super-app for Surakarta (Solo), Indonesia. Today it serves accounts (register, log in, profile; staff roles per city department; user administration and an audit log) and the tourism catalog: attractions, culinary spots and events in Indonesian and English, search and suggestions, photos, reviews, favourites and itineraries; tourist transport (modes and fares, routes and stops, dated trips) with seat booking; and in-app notifications. Writes that book seats accept an `Idempotency-Key` header: the same key with the same body replays the first answer.\nErrors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=` until it is null.\nEvery response carries `X-Request-ID`; rate-limited responses (429) say when to retry in `Retry-After`, and responses under /api/v1 report the client's budget in `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

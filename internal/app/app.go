@@ -21,12 +21,15 @@ import (
 	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/demo"
 	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
+	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
+	"github.com/solodestination/api/internal/transport"
 )
 
 // App is a running set of services over one database. Its services are
@@ -81,15 +84,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	if err != nil {
 		return nil, err
 	}
+	notes := notification.NewService(db, ids)
 	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
-		Private:  private,
-		Identity: ids,
-		Catalog:  cat,
-		Reviews:  review.NewService(db, cat, ids),
-		Plans:    plan.NewService(db),
-		Images:   image.NewService(db, media, log, cache),
-		Audit:    audit.NewService(db),
-		Metrics:  prometheus.NewRegistry(),
+		Private:       private,
+		Idempotency:   idempotency.New(db),
+		Identity:      ids,
+		Catalog:       cat,
+		Reviews:       review.NewService(db, cat, ids),
+		Plans:         plan.NewService(db),
+		Images:        image.NewService(db, media, log, cache),
+		Audit:         audit.NewService(db),
+		Notifications: notes,
+		Transport:     transport.NewService(db, notes, time.Now),
+		Metrics:       prometheus.NewRegistry(),
 	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
@@ -106,6 +113,7 @@ func (a *App) Seed(ctx context.Context) error {
 	return demo.Seed(ctx, a.DB, a.Log,
 		demo.Seeder{Name: "identity", Run: a.Identity.SeedDemo},
 		demo.Seeder{Name: "catalog", Run: a.Catalog.SeedDemo},
+		demo.Seeder{Name: "transport", Run: a.Transport.SeedDemo},
 	)
 }
 

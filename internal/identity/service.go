@@ -110,6 +110,19 @@ func (s *Service) Names(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]str
 	return out, nil
 }
 
+// PreferredLang returns the language ("id" or "en") an account reads in,
+// for domains that write to it (notifications); an unknown id is "id".
+func (s *Service) PreferredLang(ctx context.Context, id uuid.UUID) (string, error) {
+	var langs []string
+	if err := s.db.WithContext(ctx).Table("users").Where("id = ?", id).Limit(1).Pluck("preferred_lang", &langs).Error; err != nil {
+		return "", fmt.Errorf("load preferred language: %w", err)
+	}
+	if len(langs) == 0 {
+		return string(LangID), nil
+	}
+	return langs[0], nil
+}
+
 // Register creates an account with the plain user role, whatever was asked.
 func (s *Service) Register(ctx context.Context, in Registration) (user, error) {
 	u, err := s.createAccount(ctx, s.store(), in, RoleUser, "")

@@ -12,8 +12,10 @@ import (
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/internal/transport"
 )
 
 // addRoutes shows the whole API, its guards and its handlers on one screen.
@@ -74,6 +76,36 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	user.GET("/me/itineraries/:id", web.Handle(plan.GetItinerary(d.Plans)))
 	user.PATCH("/me/itineraries/:id", web.Handle(plan.PatchItinerary(d.Plans)))
 	user.DELETE("/me/itineraries/:id", web.Handle(plan.DeleteItinerary(d.Plans)))
+
+	// Transport: public reads, bookings (retry-safe with Idempotency-Key),
+	// and the transport department's writes.
+	v1.GET("/transport/modes", web.Handle(transport.ListModes(d.Transport)))
+	v1.GET("/transport/routes", web.Handle(transport.ListRoutes(d.Transport, d.Pager)))
+	v1.GET("/transport/routes/:id", web.Handle(transport.GetRoute(d.Transport)))
+	v1.GET("/transport/stops", web.Handle(transport.ListStops(d.Transport, d.Pager)))
+	v1.GET("/transport/trips", web.Handle(transport.ListTrips(d.Transport, d.Pager)))
+	v1.GET("/transport/trips/:id", web.Handle(transport.GetTrip(d.Transport)))
+	user.POST("/transport/trips/:id/bookings", d.Idempotency.Middleware(transport.ReplayBooking(d.Transport)),
+		web.Handle(transport.Book(d.Transport)))
+	user.GET("/me/bookings", web.Handle(transport.ListMyBookings(d.Transport, d.Pager)))
+	user.GET("/me/bookings/:id", web.Handle(transport.GetMyBooking(d.Transport)))
+	user.POST("/me/bookings/:id/cancel", web.Handle(transport.CancelMyBooking(d.Transport)))
+	transportStaff := v1.Group("", auth.RequireStaff(identity.DeptTransport))
+	transportStaff.POST("/transport/modes", web.Handle(transport.CreateMode(d.Transport)))
+	transportStaff.PATCH("/transport/modes/:code", web.Handle(transport.UpdateMode(d.Transport)))
+	transportStaff.DELETE("/transport/modes/:code", web.Handle(transport.DeleteMode(d.Transport)))
+	transportStaff.POST("/transport/stops", web.Handle(transport.CreateStop(d.Transport)))
+	transportStaff.PATCH("/transport/stops/:id", web.Handle(transport.UpdateStop(d.Transport)))
+	transportStaff.DELETE("/transport/stops/:id", web.Handle(transport.DeleteStop(d.Transport)))
+	transportStaff.POST("/transport/routes", web.Handle(transport.CreateRoute(d.Transport)))
+	transportStaff.PATCH("/transport/routes/:id", web.Handle(transport.UpdateRoute(d.Transport)))
+	transportStaff.DELETE("/transport/routes/:id", web.Handle(transport.DeleteRoute(d.Transport)))
+	transportStaff.POST("/transport/trips", web.Handle(transport.CreateTrip(d.Transport)))
+	transportStaff.PATCH("/transport/trips/:id", web.Handle(transport.UpdateTrip(d.Transport)))
+	transportStaff.DELETE("/transport/trips/:id", web.Handle(transport.DeleteTrip(d.Transport)))
+
+	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
+	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))
 
 	admin := v1.Group("/admin", auth.RequireAdmin())
 	admin.GET("/users", web.Handle(identity.ListUsers(d.Identity, d.Pager)))

@@ -3,7 +3,7 @@
 //
 //	@title						Solo Destination API
 //	@version					1.0.0
-//	@description				Backend of a city super-app for Surakarta (Solo), Indonesia. Today it serves accounts (register, log in, profile; staff roles per city department; user administration and an audit log) and the tourism catalog: attractions, culinary spots and events in Indonesian and English, search and suggestions, photos, reviews, favourites and itineraries.
+//	@description				Backend of a city super-app for Surakarta (Solo), Indonesia. Today it serves accounts (register, log in, profile; staff roles per city department; user administration and an audit log) and the tourism catalog: attractions, culinary spots and events in Indonesian and English, search and suggestions, photos, reviews, favourites and itineraries; tourist transport (modes and fares, routes and stops, dated trips) with seat booking; and in-app notifications. Writes that book seats accept an `Idempotency-Key` header: the same key with the same body replays the first answer.
 //	@description				Errors are RFC 9457 `application/problem+json` documents with a stable `code`. Lists are `{data, meta{limit, next_cursor}}`; follow `next_cursor` with `?cursor=` until it is null.
 //	@description				Every response carries `X-Request-ID`; rate-limited responses (429) say when to retry in `Retry-After`, and responses under /api/v1 report the client's budget in `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.
 //	@license.name				MIT
@@ -25,6 +25,10 @@
 //	@tag.description			The caller's favourite listings.
 //	@tag.name					itineraries
 //	@tag.description			The caller's trip plans: listings in visiting order, by day.
+//	@tag.name					transport
+//	@tag.description			Tourist transport: modes with fares, routes with ordered stops, nearby stops, dated trips with seats available, seat booking and the caller's bookings; transport staff manage the network and cancel trips.
+//	@tag.name					notifications
+//	@tag.description			The caller's in-app messages (booking confirmed or cancelled, trip cancelled), newest first.
 //	@tag.name					admin
 //	@tag.description			User administration and the audit log of every staff and admin write (administrators only).
 //	@tag.name					infrastructure
@@ -54,10 +58,13 @@ import (
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/internal/transport"
 )
 
 // Deps is everything the HTTP layer needs, built once by internal/app: the
@@ -75,6 +82,8 @@ type Deps struct {
 	// Metrics is the registry the HTTP collectors join; nil makes a new one.
 	// With METRICS_ADDR set, cmd/api serves it on its own listener.
 	Metrics *prometheus.Registry
+	// Idempotency deduplicates retried writes that opt in (Idempotency-Key).
+	Idempotency *idempotency.Keys
 
 	Identity *identity.Service
 	Catalog  *catalog.Service
@@ -82,6 +91,9 @@ type Deps struct {
 	Plans    *plan.Service
 	Images   *image.Service
 	Audit    *audit.Service
+	// Notifications are written by other domains in their transactions.
+	Notifications *notification.Service
+	Transport     *transport.Service
 
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.
@@ -154,7 +166,7 @@ func corsMiddleware(origins []string) gin.HandlerFunc {
 		AllowMethods: []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
 		AllowHeaders: []string{"Authorization", "Content-Type", "Accept-Language", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
 		ExposeHeaders: []string{"X-Request-ID", "ETag", "Retry-After", "Content-Language", "Location",
-			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
+			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Idempotent-Replayed"},
 		MaxAge: 12 * time.Hour, // a Duration: a bare 12*60*60 would be 43 µs, sent as 0
 	}
 	switch {

@@ -1,0 +1,432 @@
+package transport
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/solodestination/api/internal/audit"
+	"github.com/solodestination/api/internal/notification"
+	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/database"
+)
+
+// Staff writes. Who may call them is decided by the route group (transport
+// staff and admins); every one is audited in its own transaction.
+
+// ModeChange is a partial update of a mode; nil fields stay.
+type ModeChange struct {
+	Name, Description *Text
+	Bookable          *bool
+	Fares             *[]Fare
+	OperatingHours    *[]Hours
+}
+
+// CreateMode adds a mode; its code must be new.
+func (s *Service) CreateMode(ctx context.Context, m Mode) (Mode, error) {
+	m.CreatedAt, m.UpdatedAt = s.now(), s.now()
+	m.Fares, m.OperatingHours = nonNil(m.Fares), nonNil(m.OperatingHours)
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		row := modeToRow(m)
+		if err := tx.Create(&row).Error; err != nil {
+			if database.IsDuplicate(err) {
+				return apperr.StateConflict("conflict", "A mode with this code exists.")
+			}
+			return fmt.Errorf("insert mode: %w", err)
+		}
+		return audit.Record(ctx, tx, "transport_mode.create", "transport_mode", m.Code, nil)
+	})
+	return m, err
+}
+
+// UpdateMode changes the given fields of a mode.
+func (s *Service) UpdateMode(ctx context.Context, code string, ch ModeChange) (Mode, error) {
+	var out Mode
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		var r modeRow
+		err := tx.Where("code = ?", code).Take(&r).Error
+		if database.IsNotFound(err) {
+			return apperr.Missing("mode", code)
+		}
+		if err != nil {
+			return err
+		}
+		m := r.toDomain()
+		if ch.Name != nil {
+			m.Name = *ch.Name
+		}
+		if ch.Description != nil {
+			m.Description = *ch.Description
+		}
+		if ch.Bookable != nil {
+			m.Bookable = *ch.Bookable
+		}
+		if ch.Fares != nil {
+			m.Fares = *ch.Fares
+		}
+		if ch.OperatingHours != nil {
+			m.OperatingHours = *ch.OperatingHours
+		}
+		m.UpdatedAt = s.now()
+		row := modeToRow(m)
+		if err := tx.Model(&modeRow{}).Where("code = ?", code).Select("name_id", "name_en", "description_id",
+			"description_en", "bookable", "fares", "operating_hours", "updated_at").Updates(&row).Error; err != nil {
+			return fmt.Errorf("update mode: %w", err)
+		}
+		out = m
+		return audit.Record(ctx, tx, "transport_mode.update", "transport_mode", code, nil)
+	})
+	return out, err
+}
+
+// DeleteMode removes a mode no route uses.
+func (s *Service) DeleteMode(ctx context.Context, code string) error {
+	return s.db.InTx(ctx, func(tx *gorm.DB) error {
+		if err := refuseIfUsed(tx, "transport_routes", "mode_code", code, "Routes of this mode exist; delete them first."); err != nil {
+			return err
+		}
+		res := tx.Where("code = ?", code).Delete(&modeRow{})
+		if res.Error != nil {
+			return fmt.Errorf("delete mode: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return apperr.Missing("mode", code)
+		}
+		return audit.Record(ctx, tx, "transport_mode.delete", "transport_mode", code, nil)
+	})
+}
+
+func refuseIfUsed(tx *gorm.DB, table, column string, id any, detail string) error {
+	var n int64
+	if err := tx.Table(table).Where(column+" = ?", id).Limit(1).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return apperr.StateConflict("in_use", detail)
+	}
+	return nil
+}
+
+// StopChange is a partial update of a stop.
+type StopChange struct {
+	Name     *Text
+	Location *Location
+}
+
+// CreateStop adds a stop.
+func (s *Service) CreateStop(ctx context.Context, name Text, loc Location) (Stop, error) {
+	now := s.now()
+	st := Stop{ID: uuid.Must(uuid.NewV7()), Name: name, Location: loc, Modes: []string{}, CreatedAt: now, UpdatedAt: now}
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		row := stopRow{ID: st.ID, NameID: name.ID, NameEn: name.EN, Lat: loc.Lat, Lng: loc.Lng, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("insert stop: %w", err)
+		}
+		return audit.Record(ctx, tx, "transport_stop.create", "transport_stop", st.ID.String(), nil)
+	})
+	return st, err
+}
+
+// UpdateStop changes the given fields of a stop.
+func (s *Service) UpdateStop(ctx context.Context, id uuid.UUID, ch StopChange) (Stop, error) {
+	var out Stop
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		var r stopRow
+		err := tx.Where("id = ?", id).Take(&r).Error
+		if database.IsNotFound(err) {
+			return apperr.Missing("stop", id)
+		}
+		if err != nil {
+			return err
+		}
+		if ch.Name != nil {
+			r.NameID, r.NameEn = ch.Name.ID, ch.Name.EN
+		}
+		if ch.Location != nil {
+			r.Lat, r.Lng = ch.Location.Lat, ch.Location.Lng
+		}
+		r.UpdatedAt = s.now()
+		if err := tx.Model(&stopRow{}).Where("id = ?", id).Select("name_id", "name_en", "lat", "lng", "updated_at").
+			Updates(&r).Error; err != nil {
+			return fmt.Errorf("update stop: %w", err)
+		}
+		out = r.toDomain()
+		modes, err := stopModes(ctx, tx, []uuid.UUID{id})
+		out.Modes = nonNil(modes[id])
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "transport_stop.update", "transport_stop", id.String(), nil)
+	})
+	return out, err
+}
+
+// DeleteStop removes a stop no route passes.
+func (s *Service) DeleteStop(ctx context.Context, id uuid.UUID) error {
+	return s.db.InTx(ctx, func(tx *gorm.DB) error {
+		if err := refuseIfUsed(tx, "transport_route_stops", "stop_id", id, "Routes pass this stop; change them first."); err != nil {
+			return err
+		}
+		res := tx.Where("id = ?", id).Delete(&stopRow{})
+		if res.Error != nil {
+			return fmt.Errorf("delete stop: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return apperr.Missing("stop", id)
+		}
+		return audit.Record(ctx, tx, "transport_stop.delete", "transport_stop", id.String(), nil)
+	})
+}
+
+// RouteDraft is a new route, or with nil fields a partial update.
+type RouteDraft struct {
+	Mode        *string
+	Name        *Text
+	Description *Text
+	StopIDs     *[]uuid.UUID
+	Path        *[][2]float64
+}
+
+// CreateRoute adds a route of an existing mode through existing stops.
+func (s *Service) CreateRoute(ctx context.Context, d RouteDraft) (Route, error) {
+	now := s.now()
+	id := uuid.Must(uuid.NewV7())
+	var out Route
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		row := routeRow{ID: id, CreatedAt: now, UpdatedAt: now}
+		if err := applyRoute(tx, &row, d); err != nil {
+			return err
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("insert route: %w", err)
+		}
+		if err := setRouteStops(tx, id, *d.StopIDs); err != nil {
+			return err
+		}
+		var err error
+		if out, err = routeByID(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "transport_route.create", "transport_route", id.String(), nil)
+	})
+	return out, err
+}
+
+// UpdateRoute changes the given fields of a route.
+func (s *Service) UpdateRoute(ctx context.Context, id uuid.UUID, d RouteDraft) (Route, error) {
+	var out Route
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		var row routeRow
+		err := tx.Where("id = ?", id).Take(&row).Error
+		if database.IsNotFound(err) {
+			return apperr.Missing("route", id)
+		}
+		if err != nil {
+			return err
+		}
+		if err := applyRoute(tx, &row, d); err != nil {
+			return err
+		}
+		row.UpdatedAt = s.now()
+		if err := tx.Model(&routeRow{}).Where("id = ?", id).Select("mode_code", "name_id", "name_en", "description_id",
+			"description_en", "path", "updated_at").Updates(&row).Error; err != nil {
+			return fmt.Errorf("update route: %w", err)
+		}
+		if d.StopIDs != nil {
+			if err := tx.Where("route_id = ?", id).Delete(&routeStopRow{}).Error; err != nil {
+				return err
+			}
+			if err := setRouteStops(tx, id, *d.StopIDs); err != nil {
+				return err
+			}
+		}
+		if out, err = routeByID(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "transport_route.update", "transport_route", id.String(), nil)
+	})
+	return out, err
+}
+
+func applyRoute(tx *gorm.DB, row *routeRow, d RouteDraft) error {
+	if d.Mode != nil {
+		var n int64
+		if err := tx.Model(&modeRow{}).Where("code = ?", *d.Mode).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.FieldInvalid("mode", "no such mode")
+		}
+		row.ModeCode = *d.Mode
+	}
+	if d.Name != nil {
+		row.NameID, row.NameEn = d.Name.ID, d.Name.EN
+	}
+	if d.Description != nil {
+		row.DescriptionID, row.DescriptionEn = d.Description.ID, d.Description.EN
+	}
+	if d.Path != nil {
+		row.Path = ""
+		if len(*d.Path) > 0 {
+			b, _ := json.Marshal(*d.Path)
+			row.Path = string(b)
+		}
+	}
+	return nil
+}
+
+func setRouteStops(tx *gorm.DB, routeID uuid.UUID, stopIDs []uuid.UUID) error {
+	distinct := map[uuid.UUID]bool{}
+	for _, id := range stopIDs {
+		distinct[id] = true
+	}
+	ids := make([]uuid.UUID, 0, len(distinct))
+	for id := range distinct {
+		ids = append(ids, id)
+	}
+	var n int64
+	if err := tx.Model(&stopRow{}).Where("id IN ?", ids).Count(&n).Error; err != nil {
+		return err
+	}
+	if int(n) != len(ids) {
+		return apperr.FieldInvalid("stop_ids", "names a stop that does not exist")
+	}
+	rows := make([]routeStopRow, len(stopIDs))
+	for i, id := range stopIDs {
+		rows[i] = routeStopRow{RouteID: routeID, Position: i + 1, StopID: id}
+	}
+	return tx.Create(&rows).Error
+}
+
+// DeleteRoute removes a route that has no trips.
+func (s *Service) DeleteRoute(ctx context.Context, id uuid.UUID) error {
+	return s.db.InTx(ctx, func(tx *gorm.DB) error {
+		if err := refuseIfUsed(tx, "transport_trips", "route_id", id, "This route has trips; cancel or delete them first."); err != nil {
+			return err
+		}
+		if err := tx.Where("route_id = ?", id).Delete(&routeStopRow{}).Error; err != nil {
+			return err
+		}
+		res := tx.Where("id = ?", id).Delete(&routeRow{})
+		if res.Error != nil {
+			return fmt.Errorf("delete route: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return apperr.Missing("route", id)
+		}
+		return audit.Record(ctx, tx, "transport_route.delete", "transport_route", id.String(), nil)
+	})
+}
+
+// TripDraft is a one-off trip.
+type TripDraft struct {
+	RouteID              uuid.UUID
+	DepartsAt, ArrivesAt time.Time
+	Capacity             int
+	FareIDR              int64
+}
+
+// CreateTrip adds a one-off trip; it must depart in the future.
+func (s *Service) CreateTrip(ctx context.Context, d TripDraft) (Trip, error) {
+	now := s.now()
+	if !d.DepartsAt.After(now) {
+		return Trip{}, apperr.FieldInvalid("departs_at", "must be in the future")
+	}
+	id := uuid.Must(uuid.NewV7())
+	var out Trip
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&routeRow{}).Where("id = ?", d.RouteID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.FieldInvalid("route_id", "no such route")
+		}
+		row := tripRow{ID: id, RouteID: d.RouteID, DepartsAt: d.DepartsAt.UTC(), ArrivesAt: d.ArrivesAt.UTC(),
+			Capacity: d.Capacity, SeatsAvailable: d.Capacity, FareIDR: d.FareIDR, Status: string(TripScheduled),
+			CreatedAt: now, UpdatedAt: now}
+		if err := tx.Omit("mode_code", "bookable").Create(&row).Error; err != nil {
+			return fmt.Errorf("insert trip: %w", err)
+		}
+		var err error
+		if out, err = tripByID(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "transport_trip.create", "transport_trip", id.String(), nil)
+	})
+	return out, err
+}
+
+// CancelTrip cancels a trip that has not departed, cancels its confirmed
+// bookings in the same transaction and tells each of their owners once.
+// Cancelling a cancelled trip answers it unchanged and notifies no one again.
+func (s *Service) CancelTrip(ctx context.Context, id uuid.UUID) (Trip, error) {
+	var out Trip
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		now := s.now()
+		res := tx.Exec(`UPDATE transport_trips SET status = 'cancelled', cancelled_at = ?, updated_at = ?
+			WHERE id = ? AND status = 'scheduled' AND departs_at > ?`, now, now, id, now)
+		if res.Error != nil {
+			return fmt.Errorf("cancel trip: %w", res.Error)
+		}
+		t, err := tripByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		out = t
+		if res.RowsAffected == 0 {
+			if t.Status == TripCancelled {
+				return nil
+			}
+			return errTripDeparted
+		}
+		var owners []uuid.UUID
+		if err := tx.Model(&bookingRow{}).Distinct("user_id").Where("trip_id = ? AND status = 'confirmed'", id).
+			Pluck("user_id", &owners).Error; err != nil {
+			return err
+		}
+		res = tx.Exec(`UPDATE transport_bookings SET status = 'cancelled', cancelled_at = ?
+			WHERE trip_id = ? AND status = 'confirmed'`, now, id)
+		if res.Error != nil {
+			return fmt.Errorf("cancel bookings: %w", res.Error)
+		}
+		at := t.DepartsAt.In(wib).Format("02-01-2006 15:04")
+		msgs := make([]notification.Message, len(owners))
+		for i, u := range owners {
+			msgs[i] = notification.Message{UserID: u, Kind: "trip_cancelled", Entity: "trip", EntityID: id.String(),
+				DedupeKey: "trip_cancelled:" + id.String(),
+				Title:     notification.Text{ID: "Perjalanan dibatalkan", EN: "Trip cancelled"},
+				Body: notification.Text{
+					ID: fmt.Sprintf("Perjalanan %s WIB dibatalkan oleh operator; pemesanan Anda ikut dibatalkan.", at),
+					EN: fmt.Sprintf("The operator cancelled the %s WIB trip; your booking on it is cancelled.", at)}}
+		}
+		if err := s.notes.Notify(ctx, tx, msgs...); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "transport_trip.cancel", "transport_trip", id.String(),
+			map[string]int64{"bookings_cancelled": res.RowsAffected})
+	})
+	return out, err
+}
+
+// DeleteTrip removes a trip nobody ever booked; one with bookings is
+// cancelled instead.
+func (s *Service) DeleteTrip(ctx context.Context, id uuid.UUID) error {
+	return s.db.InTx(ctx, func(tx *gorm.DB) error {
+		if err := refuseIfUsed(tx, "transport_bookings", "trip_id", id, "This trip has bookings; cancel it instead."); err != nil {
+			return err
+		}
+		res := tx.Where("id = ?", id).Delete(&tripRow{})
+		if res.Error != nil {
+			return fmt.Errorf("delete trip: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return apperr.Missing("trip", id)
+		}
+		return audit.Record(ctx, tx, "transport_trip.delete", "transport_trip", id.String(), nil)
+	})
+}
