@@ -1396,12 +1396,9 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of titles and bodies",
+                        "description": "Language of titles and bodies: id or en; otherwise the account\\'s preferred language",
                         "name": "lang",
                         "in": "query"
                     },
@@ -1487,12 +1484,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language of title and body",
+                        "description": "Language of title and body: id or en; otherwise the account\\'s preferred language",
                         "name": "lang",
                         "in": "query"
                     }
@@ -1798,13 +1792,9 @@ const docTemplate = `{
                 "operationId": "listTransportModes",
                 "parameters": [
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language",
+                        "description": "Language of names and descriptions: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -2140,13 +2130,9 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language",
+                        "description": "Language of names and descriptions: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -2322,13 +2308,9 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language",
+                        "description": "Language of names and descriptions: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -2586,13 +2568,9 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
-                        "enum": [
-                            "id",
-                            "en",
-                            "all"
-                        ],
+                        "maxLength": 4096,
                         "type": "string",
-                        "description": "Language",
+                        "description": "Language of names and descriptions: id, en or all; any other value means id",
                         "name": "lang",
                         "in": "query"
                     },
@@ -4502,7 +4480,8 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "cancelled_at": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "code": {
                     "description": "no 0/O or 1/I",
@@ -4524,6 +4503,7 @@ const docTemplate = `{
                 },
                 "rider_category": {
                     "type": "string",
+                    "x-optional": true,
                     "example": "adult"
                 },
                 "seats": {
@@ -5434,7 +5414,8 @@ const docTemplate = `{
                 },
                 "read_at": {
                     "description": "null while unread",
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "title": {
                     "type": "string",
@@ -5951,8 +5932,7 @@ const docTemplate = `{
                     "example": "steam_train"
                 },
                 "description": {
-                    "type": "string",
-                    "example": "Kereta uap wisata di Jalan Slamet Riyadi."
+                    "x-localized": "10000"
                 },
                 "fares": {
                     "type": "array",
@@ -5961,8 +5941,7 @@ const docTemplate = `{
                     }
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Sepur Kluthuk Jaladara"
+                    "x-localized": "200"
                 },
                 "operating_hours": {
                     "type": "array",
@@ -6045,8 +6024,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "description": {
-                    "type": "string",
-                    "example": "Menyusuri Jalan Slamet Riyadi."
+                    "x-localized": "10000"
                 },
                 "id": {
                     "type": "string",
@@ -6057,8 +6035,7 @@ const docTemplate = `{
                     "example": "steam_train"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Jaladara Purwosari–Solo Kota"
+                    "x-localized": "200"
                 },
                 "path": {
                     "description": "the drawn path, or straight lines through the stops",
@@ -6137,8 +6114,7 @@ const docTemplate = `{
                     "$ref": "#/definitions/TransportPoint"
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Loji Gandrung"
+                    "x-localized": "200"
                 },
                 "order": {
                     "type": "integer",
@@ -6153,6 +6129,7 @@ const docTemplate = `{
                 "distance_m": {
                     "description": "great-circle metres from near",
                     "type": "number",
+                    "x-optional": true,
                     "example": 412.7
                 },
                 "id": {
@@ -6174,8 +6151,7 @@ const docTemplate = `{
                     ]
                 },
                 "name": {
-                    "type": "string",
-                    "example": "Stasiun Purwosari"
+                    "x-localized": "200"
                 }
             }
         },

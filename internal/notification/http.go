@@ -22,7 +22,7 @@ type notificationResponse struct {
 	Entity    string     `json:"entity" example:"booking"`
 	EntityID  string     `json:"entity_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
 	CreatedAt time.Time  `json:"created_at"`
-	ReadAt    *time.Time `json:"read_at"` // null while unread
+	ReadAt    *time.Time `json:"read_at" extensions:"x-nullable"` // null while unread
 } // @name Notification
 
 func toResponse(n Notification, l web.Lang) notificationResponse {
@@ -57,7 +57,7 @@ func readerLang(c *gin.Context, svc *Service, who identity.Actor) (web.Lang, err
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			unread	query		bool	false	"Only unread notifications"
-//	@Param			lang	query		string	false	"Language of titles and bodies"	Enums(id, en)
+//	@Param			lang	query		string	false	"Language of titles and bodies: id or en; otherwise the account\'s preferred language"	maxLength(4096)
 //	@Param			limit	query		int		false	"Page size"						minimum(1)	maximum(100)	default(20)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	notificationList
@@ -112,7 +112,7 @@ func List(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id		path		string	true	"Notification ID"	format(uuid)
-//	@Param			lang	query		string	false	"Language of title and body"	Enums(id, en)
+//	@Param			lang	query		string	false	"Language of title and body: id or en; otherwise the account\'s preferred language"	maxLength(4096)
 //	@Success		200		{object}	notificationResponse
 //	@Failure		400		{object}	problem.Problem
 //	@Failure		401		{object}	problem.Problem

@@ -22,8 +22,8 @@ func localized(t Text, l web.Lang) any {
 
 type modeResponse struct {
 	Code           string  `json:"code" example:"steam_train"`
-	Name           any     `json:"name" swaggertype:"string" example:"Sepur Kluthuk Jaladara"`
-	Description    any     `json:"description" swaggertype:"string" example:"Kereta uap wisata di Jalan Slamet Riyadi."`
+	Name           any     `json:"name" extensions:"x-localized=200"`
+	Description    any     `json:"description" extensions:"x-localized=10000"`
 	Bookable       bool    `json:"bookable" example:"true"`
 	Fares          []Fare  `json:"fares"`
 	OperatingHours []Hours `json:"operating_hours"`
@@ -41,10 +41,10 @@ type modeList struct {
 
 type stopResponse struct {
 	ID        uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Name      any       `json:"name" swaggertype:"string" example:"Stasiun Purwosari"`
+	Name      any       `json:"name" extensions:"x-localized=200"`
 	Location  Location  `json:"location"`
-	Modes     []string  `json:"modes" example:"steam_train,city_bus"` // codes of the modes whose routes serve the stop
-	DistanceM *float64  `json:"distance_m,omitempty" example:"412.7"` // great-circle metres from near
+	Modes     []string  `json:"modes" example:"steam_train,city_bus"`                         // codes of the modes whose routes serve the stop
+	DistanceM *float64  `json:"distance_m,omitempty" extensions:"x-optional" example:"412.7"` // great-circle metres from near
 } // @name TransportStop
 
 func toStopResponse(s Stop, l web.Lang) stopResponse {
@@ -58,7 +58,7 @@ type stopList struct {
 
 type routeStopResponse struct {
 	ID       uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Name     any       `json:"name" swaggertype:"string" example:"Loji Gandrung"`
+	Name     any       `json:"name" extensions:"x-localized=200"`
 	Location Location  `json:"location"`
 	Order    int       `json:"order" minimum:"1" example:"3"`
 } // @name TransportRouteStop
@@ -72,8 +72,8 @@ type lineString struct {
 type routeResponse struct {
 	ID          uuid.UUID           `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
 	Mode        string              `json:"mode" example:"steam_train"`
-	Name        any                 `json:"name" swaggertype:"string" example:"Jaladara Purwosari–Solo Kota"`
-	Description any                 `json:"description" swaggertype:"string" example:"Menyusuri Jalan Slamet Riyadi."`
+	Name        any                 `json:"name" extensions:"x-localized=200"`
+	Description any                 `json:"description" extensions:"x-localized=10000"`
 	Stops       []routeStopResponse `json:"stops"`
 	Path        lineString          `json:"path"` // the drawn path, or straight lines through the stops
 } // @name TransportRoute
@@ -129,11 +129,11 @@ type bookingResponse struct {
 	Seats         int          `json:"seats" minimum:"1" maximum:"10" example:"2"`
 	TotalIDR      int64        `json:"total_idr" minimum:"0" example:"100000"` // seats × the trip's fare_idr
 	PassengerName string       `json:"passenger_name" example:"Sari Wulandari"`
-	RiderCategory string       `json:"rider_category,omitempty" example:"adult"`
+	RiderCategory string       `json:"rider_category,omitempty" extensions:"x-optional" example:"adult"`
 	TripID        uuid.UUID    `json:"trip_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
 	Trip          tripResponse `json:"trip"`
 	CreatedAt     time.Time    `json:"created_at"`
-	CancelledAt   *time.Time   `json:"cancelled_at"`
+	CancelledAt   *time.Time   `json:"cancelled_at" extensions:"x-nullable"`
 } // @name Booking
 
 func toBookingResponse(b Booking, now time.Time) bookingResponse {
@@ -158,7 +158,7 @@ const cacheControl = "public, no-cache"
 //	@ID				listTransportModes
 //	@Tags			transport
 //	@Produce		json
-//	@Param			lang			query		string	false	"Language"	Enums(id, en, all)
+//	@Param			lang			query		string	false	"Language of names and descriptions: id, en or all; any other value means id"	maxLength(4096)
 //	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
 //	@Success		200				{object}	modeList
 //	@Success		304				"not modified"
@@ -192,7 +192,7 @@ func ListModes(svc *Service) web.HandlerFunc {
 //	@Tags			transport
 //	@Produce		json
 //	@Param			mode			query		string	false	"Only this mode's routes, e.g. steam_train"	maxLength(40)
-//	@Param			lang			query		string	false	"Language"									Enums(id, en, all)
+//	@Param			lang			query		string	false	"Language of names and descriptions: id, en or all; any other value means id"									maxLength(4096)
 //	@Param			limit			query		int		false	"Page size"									minimum(1)	maximum(100)	default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"
 //	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
@@ -237,7 +237,7 @@ func ListRoutes(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Tags			transport
 //	@Produce		json
 //	@Param			id				path		string	true	"Route ID"	format(uuid)
-//	@Param			lang			query		string	false	"Language"	Enums(id, en, all)
+//	@Param			lang			query		string	false	"Language of names and descriptions: id, en or all; any other value means id"	maxLength(4096)
 //	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
 //	@Success		200				{object}	routeResponse
 //	@Success		304				"not modified"
@@ -279,7 +279,7 @@ const (
 //	@Produce		json
 //	@Param			near			query		string	false	"lat,lng, e.g. -7.5695,110.8250"
 //	@Param			radius_m		query		number	false	"Search radius in metres (needs near)"	minimum(1)	maximum(50000)	default(2000)
-//	@Param			lang			query		string	false	"Language"								Enums(id, en, all)
+//	@Param			lang			query		string	false	"Language of names and descriptions: id, en or all; any other value means id"								maxLength(4096)
 //	@Param			limit			query		int		false	"Page size"								minimum(1)	maximum(100)	default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"
 //	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
