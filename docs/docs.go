@@ -686,12 +686,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -756,6 +758,7 @@ const docTemplate = `{
                 "operationId": "getMyBooking",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Booking ID",
@@ -828,6 +831,7 @@ const docTemplate = `{
                 "operationId": "cancelMyBooking",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Booking ID",
@@ -1406,12 +1410,14 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
@@ -1476,6 +1482,7 @@ const docTemplate = `{
                 "operationId": "markNotificationRead",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Notification ID",
@@ -1799,6 +1806,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -1955,6 +1963,7 @@ const docTemplate = `{
                 "operationId": "deleteTransportMode",
                 "parameters": [
                     {
+                        "maxLength": 32,
                         "type": "string",
                         "description": "Mode code",
                         "name": "code",
@@ -2030,6 +2039,7 @@ const docTemplate = `{
                 "operationId": "updateTransportMode",
                 "parameters": [
                     {
+                        "maxLength": 32,
                         "type": "string",
                         "description": "Mode code",
                         "name": "code",
@@ -2140,18 +2150,21 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -2300,6 +2313,7 @@ const docTemplate = `{
                 "operationId": "getTransportRoute",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Route ID",
@@ -2315,6 +2329,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -2383,6 +2398,7 @@ const docTemplate = `{
                 "operationId": "deleteTransportRoute",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Route ID",
@@ -2459,6 +2475,7 @@ const docTemplate = `{
                 "operationId": "updateTransportRoute",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Route ID",
@@ -2553,7 +2570,9 @@ const docTemplate = `{
                 "operationId": "listTransportStops",
                 "parameters": [
                     {
+                        "maxLength": 64,
                         "type": "string",
+                        "x-pattern": "latLng",
                         "description": "lat,lng, e.g. -7.5695,110.8250",
                         "name": "near",
                         "in": "query"
@@ -2578,18 +2597,21 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -2740,6 +2762,7 @@ const docTemplate = `{
                 "operationId": "deleteTransportStop",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Stop ID",
@@ -2816,6 +2839,7 @@ const docTemplate = `{
                 "operationId": "updateTransportStop",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Stop ID",
@@ -2910,6 +2934,7 @@ const docTemplate = `{
                 "operationId": "listTransportTrips",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Only this route's trips",
@@ -2917,6 +2942,7 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 10,
                         "type": "string",
                         "format": "date",
                         "description": "Day in Asia/Jakarta",
@@ -2927,18 +2953,21 @@ const docTemplate = `{
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
+                        "format": "int32",
                         "default": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 2048,
                         "type": "string",
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -3087,6 +3116,7 @@ const docTemplate = `{
                 "operationId": "getTransportTrip",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Trip ID",
@@ -3095,6 +3125,7 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maxLength": 65536,
                         "type": "string",
                         "description": "ETag of a copy the client holds",
                         "name": "If-None-Match",
@@ -3163,6 +3194,7 @@ const docTemplate = `{
                 "operationId": "deleteTransportTrip",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Trip ID",
@@ -3239,6 +3271,7 @@ const docTemplate = `{
                 "operationId": "updateTransportTrip",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Trip ID",
@@ -3347,6 +3380,7 @@ const docTemplate = `{
                 "operationId": "createBooking",
                 "parameters": [
                     {
+                        "maxLength": 36,
                         "type": "string",
                         "format": "uuid",
                         "description": "Trip ID",
@@ -4481,6 +4515,8 @@ const docTemplate = `{
             "properties": {
                 "cancelled_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
                     "x-nullable": true
                 },
                 "code": {
@@ -4491,23 +4527,37 @@ const docTemplate = `{
                     "example": "K7F3Q2MX"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
                 },
                 "passenger_name": {
                     "type": "string",
+                    "maxLength": 100,
                     "example": "Sari Wulandari"
                 },
                 "rider_category": {
                     "type": "string",
+                    "enum": [
+                        "adult",
+                        "child",
+                        "student",
+                        "elderly",
+                        "foreign_tourist",
+                        "disabled"
+                    ],
                     "x-optional": true,
                     "example": "adult"
                 },
                 "seats": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 10,
                     "minimum": 1,
                     "example": 2
@@ -4523,6 +4573,8 @@ const docTemplate = `{
                 "total_idr": {
                     "description": "seats × the trip's fare_idr",
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 1000000000,
                     "minimum": 0,
                     "example": 100000
                 },
@@ -4531,6 +4583,8 @@ const docTemplate = `{
                 },
                 "trip_id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 }
             }
@@ -4540,6 +4594,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Booking"
                     }
@@ -4610,6 +4665,7 @@ const docTemplate = `{
                 },
                 "seats": {
                     "type": "integer",
+                    "format": "int64",
                     "maximum": 10,
                     "minimum": 1,
                     "example": 2
@@ -4667,26 +4723,34 @@ const docTemplate = `{
             "properties": {
                 "arrives_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
                     "example": "2026-12-06T12:00:00+07:00"
                 },
                 "capacity": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 1000,
                     "minimum": 1,
                     "example": 72
                 },
                 "departs_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
                     "example": "2026-12-06T09:00:00+07:00"
                 },
                 "fare_idr": {
                     "type": "integer",
+                    "format": "int64",
                     "maximum": 100000000,
                     "minimum": 0,
                     "example": 50000
                 },
                 "route_id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 }
             }
@@ -4762,6 +4826,7 @@ const docTemplate = `{
             "properties": {
                 "coordinates": {
                     "type": "array",
+                    "maxItems": 5000,
                     "items": {
                         "type": "array",
                         "items": {
@@ -5391,34 +5456,45 @@ const docTemplate = `{
             "properties": {
                 "body": {
                     "type": "string",
+                    "maxLength": 2000,
                     "example": "Perjalanan Jaladara 6 Des 09:00 dibatalkan; pemesanan Anda BK7F3Q2M dibatalkan."
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "entity": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "booking"
                 },
                 "entity_id": {
                     "type": "string",
+                    "maxLength": 128,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
                 },
                 "kind": {
                     "type": "string",
+                    "maxLength": 64,
                     "example": "trip_cancelled"
                 },
                 "read_at": {
                     "description": "null while unread",
                     "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
                     "x-nullable": true
                 },
                 "title": {
                     "type": "string",
+                    "maxLength": 200,
                     "example": "Perjalanan dibatalkan"
                 }
             }
@@ -5428,6 +5504,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/Notification"
                     }
@@ -5878,6 +5955,7 @@ const docTemplate = `{
             "properties": {
                 "amount_idr": {
                     "type": "integer",
+                    "format": "int64",
                     "maximum": 100000000,
                     "minimum": 0,
                     "example": 20000
@@ -5906,16 +5984,19 @@ const docTemplate = `{
             "properties": {
                 "close": {
                     "type": "string",
+                    "maxLength": 5,
                     "example": "17:00"
                 },
                 "day": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 6,
                     "minimum": 0,
                     "example": 6
                 },
                 "open": {
                     "type": "string",
+                    "maxLength": 5,
                     "example": "09:00"
                 }
             }
@@ -5929,6 +6010,7 @@ const docTemplate = `{
                 },
                 "code": {
                     "type": "string",
+                    "maxLength": 40,
                     "example": "steam_train"
                 },
                 "description": {
@@ -5936,6 +6018,7 @@ const docTemplate = `{
                 },
                 "fares": {
                     "type": "array",
+                    "maxItems": 12,
                     "items": {
                         "$ref": "#/definitions/TransportFare"
                     }
@@ -5945,6 +6028,7 @@ const docTemplate = `{
                 },
                 "operating_hours": {
                     "type": "array",
+                    "maxItems": 21,
                     "items": {
                         "$ref": "#/definitions/TransportHours"
                     }
@@ -5956,6 +6040,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/TransportMode"
                     }
@@ -6028,10 +6113,13 @@ const docTemplate = `{
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "mode": {
                     "type": "string",
+                    "maxLength": 40,
                     "example": "steam_train"
                 },
                 "name": {
@@ -6047,6 +6135,7 @@ const docTemplate = `{
                 },
                 "stops": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/TransportRouteStop"
                     }
@@ -6058,6 +6147,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/TransportRoute"
                     }
@@ -6075,6 +6165,7 @@ const docTemplate = `{
                 },
                 "mode": {
                     "type": "string",
+                    "maxLength": 40,
                     "example": "steam_train"
                 },
                 "name": {
@@ -6098,7 +6189,8 @@ const docTemplate = `{
                     "maxItems": 100,
                     "minItems": 2,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 36
                     }
                 }
             }
@@ -6108,6 +6200,8 @@ const docTemplate = `{
             "properties": {
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "location": {
@@ -6118,6 +6212,8 @@ const docTemplate = `{
                 },
                 "order": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 100,
                     "minimum": 1,
                     "example": 3
                 }
@@ -6134,6 +6230,8 @@ const docTemplate = `{
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "location": {
@@ -6142,8 +6240,10 @@ const docTemplate = `{
                 "modes": {
                     "description": "codes of the modes whose routes serve the stop",
                     "type": "array",
+                    "maxItems": 20,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 40
                     },
                     "example": [
                         "steam_train",
@@ -6160,6 +6260,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/TransportStop"
                     }
@@ -6185,10 +6286,12 @@ const docTemplate = `{
             "properties": {
                 "en": {
                     "type": "string",
+                    "maxLength": 10000,
                     "example": "Jaladara steam train"
                 },
                 "id": {
                     "type": "string",
+                    "maxLength": 10000,
                     "example": "Sepur Kluthuk Jaladara"
                 }
             }
@@ -6197,36 +6300,50 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "arrives_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "capacity": {
                     "type": "integer",
+                    "format": "int32",
                     "maximum": 1000,
                     "minimum": 1,
                     "example": 72
                 },
                 "departs_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "fare_idr": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 100000000,
                     "minimum": 0,
                     "example": 50000
                 },
                 "id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
                 "mode": {
                     "type": "string",
+                    "maxLength": 40,
                     "example": "steam_train"
                 },
                 "route_id": {
                     "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f61"
                 },
                 "seats_available": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
                     "minimum": 0,
                     "example": 41
                 },
@@ -6246,6 +6363,7 @@ const docTemplate = `{
             "properties": {
                 "data": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/TransportTrip"
                     }

@@ -15,14 +15,14 @@ import (
 
 // notificationResponse is a notification in the reader's language.
 type notificationResponse struct {
-	ID        uuid.UUID  `json:"id" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"`
-	Kind      string     `json:"kind" example:"trip_cancelled"`
-	Title     string     `json:"title" example:"Perjalanan dibatalkan"`
-	Body      string     `json:"body" example:"Perjalanan Jaladara 6 Des 09:00 dibatalkan; pemesanan Anda BK7F3Q2M dibatalkan."`
-	Entity    string     `json:"entity" example:"booking"`
-	EntityID  string     `json:"entity_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	CreatedAt time.Time  `json:"created_at"`
-	ReadAt    *time.Time `json:"read_at" extensions:"x-nullable"` // null while unread
+	ID        uuid.UUID  `json:"id" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Kind      string     `json:"kind" example:"trip_cancelled" maxLength:"64"`
+	Title     string     `json:"title" example:"Perjalanan dibatalkan" maxLength:"200"`
+	Body      string     `json:"body" example:"Perjalanan Jaladara 6 Des 09:00 dibatalkan; pemesanan Anda BK7F3Q2M dibatalkan." maxLength:"2000"`
+	Entity    string     `json:"entity" example:"booking" maxLength:"64"`
+	EntityID  string     `json:"entity_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" maxLength:"128"`
+	CreatedAt time.Time  `json:"created_at" format:"date-time" maxLength:"35"`
+	ReadAt    *time.Time `json:"read_at" extensions:"x-nullable" format:"date-time" maxLength:"35"` // null while unread
 } // @name Notification
 
 func toResponse(n Notification, l web.Lang) notificationResponse {
@@ -31,7 +31,7 @@ func toResponse(n Notification, l web.Lang) notificationResponse {
 }
 
 type notificationList struct {
-	Data []notificationResponse `json:"data"`
+	Data []notificationResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta           `json:"meta"`
 } // @name NotificationList
 
@@ -58,8 +58,8 @@ func readerLang(c *gin.Context, svc *Service, who identity.Actor) (web.Lang, err
 //	@Security		BearerAuth
 //	@Param			unread	query		bool	false	"Only unread notifications"
 //	@Param			lang	query		string	false	"Language of titles and bodies: id or en; otherwise the account\'s preferred language"	maxLength(4096)
-//	@Param			limit	query		int		false	"Page size"						minimum(1)	maximum(100)	default(20)
-//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Param			limit	query		int		false	"Page size"						minimum(1)	maximum(100)	default(20)	format(int32)
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)
 //	@Success		200		{object}	notificationList
 //	@Failure		400		{object}	problem.Problem	"bad limit, cursor or unread"
 //	@Failure		401		{object}	problem.Problem
@@ -111,7 +111,7 @@ func List(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Tags			notifications
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string	true	"Notification ID"	format(uuid)
+//	@Param			id		path		string	true	"Notification ID"	format(uuid)	maxLength(36)
 //	@Param			lang	query		string	false	"Language of title and body: id or en; otherwise the account\'s preferred language"	maxLength(4096)
 //	@Success		200		{object}	notificationResponse
 //	@Failure		400		{object}	problem.Problem

@@ -21,12 +21,12 @@ func localized(t Text, l web.Lang) any {
 }
 
 type modeResponse struct {
-	Code           string  `json:"code" example:"steam_train"`
+	Code           string  `json:"code" example:"steam_train" maxLength:"40"`
 	Name           any     `json:"name" extensions:"x-localized=200"`
 	Description    any     `json:"description" extensions:"x-localized=10000"`
 	Bookable       bool    `json:"bookable" example:"true"`
-	Fares          []Fare  `json:"fares"`
-	OperatingHours []Hours `json:"operating_hours"`
+	Fares          []Fare  `json:"fares" validate:"max=12"`
+	OperatingHours []Hours `json:"operating_hours" validate:"max=21"`
 } // @name TransportMode
 
 func toModeResponse(m Mode, l web.Lang) modeResponse {
@@ -35,16 +35,16 @@ func toModeResponse(m Mode, l web.Lang) modeResponse {
 }
 
 type modeList struct {
-	Data []modeResponse `json:"data"`
+	Data []modeResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta   `json:"meta"`
 } // @name TransportModeList
 
 type stopResponse struct {
-	ID        uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	ID        uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
 	Name      any       `json:"name" extensions:"x-localized=200"`
 	Location  Location  `json:"location"`
-	Modes     []string  `json:"modes" example:"steam_train,city_bus"`                         // codes of the modes whose routes serve the stop
-	DistanceM *float64  `json:"distance_m,omitempty" extensions:"x-optional" example:"412.7"` // great-circle metres from near
+	Modes     []string  `json:"modes" example:"steam_train,city_bus" validate:"max=20" maxLength:"40"` // codes of the modes whose routes serve the stop
+	DistanceM *float64  `json:"distance_m,omitempty" extensions:"x-optional" example:"412.7"`          // great-circle metres from near
 } // @name TransportStop
 
 func toStopResponse(s Stop, l web.Lang) stopResponse {
@@ -52,29 +52,29 @@ func toStopResponse(s Stop, l web.Lang) stopResponse {
 }
 
 type stopList struct {
-	Data []stopResponse `json:"data"`
+	Data []stopResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta   `json:"meta"`
 } // @name TransportStopList
 
 type routeStopResponse struct {
-	ID       uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	ID       uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
 	Name     any       `json:"name" extensions:"x-localized=200"`
 	Location Location  `json:"location"`
-	Order    int       `json:"order" minimum:"1" example:"3"`
+	Order    int       `json:"order" minimum:"1" example:"3" format:"int32" maximum:"100"`
 } // @name TransportRouteStop
 
 // lineString is a GeoJSON LineString of [lng, lat] positions.
 type lineString struct {
 	Type        string      `json:"type" enums:"LineString" example:"LineString"`
-	Coordinates [][]float64 `json:"coordinates"`
+	Coordinates [][]float64 `json:"coordinates" validate:"max=5000"`
 } // @name GeoLineString
 
 type routeResponse struct {
-	ID          uuid.UUID           `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	Mode        string              `json:"mode" example:"steam_train"`
+	ID          uuid.UUID           `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Mode        string              `json:"mode" example:"steam_train" maxLength:"40"`
 	Name        any                 `json:"name" extensions:"x-localized=200"`
 	Description any                 `json:"description" extensions:"x-localized=10000"`
-	Stops       []routeStopResponse `json:"stops"`
+	Stops       []routeStopResponse `json:"stops" validate:"max=100"`
 	Path        lineString          `json:"path"` // the drawn path, or straight lines through the stops
 } // @name TransportRoute
 
@@ -96,19 +96,19 @@ func toRouteResponse(r Route, l web.Lang) routeResponse {
 }
 
 type routeList struct {
-	Data []routeResponse `json:"data"`
+	Data []routeResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta    `json:"meta"`
 } // @name TransportRouteList
 
 type tripResponse struct {
-	ID             uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	RouteID        uuid.UUID `json:"route_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f61"`
-	Mode           string    `json:"mode" example:"steam_train"`
-	DepartsAt      time.Time `json:"departs_at"`
-	ArrivesAt      time.Time `json:"arrives_at"`
-	Capacity       int       `json:"capacity" minimum:"1" maximum:"1000" example:"72"`
-	SeatsAvailable int       `json:"seats_available" minimum:"0" example:"41"`
-	FareIDR        int64     `json:"fare_idr" minimum:"0" example:"50000"`
+	ID             uuid.UUID `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	RouteID        uuid.UUID `json:"route_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f61" format:"uuid" maxLength:"36"`
+	Mode           string    `json:"mode" example:"steam_train" maxLength:"40"`
+	DepartsAt      time.Time `json:"departs_at" format:"date-time" maxLength:"35"`
+	ArrivesAt      time.Time `json:"arrives_at" format:"date-time" maxLength:"35"`
+	Capacity       int       `json:"capacity" minimum:"1" maximum:"1000" example:"72" format:"int32"`
+	SeatsAvailable int       `json:"seats_available" minimum:"0" example:"41" format:"int32" maximum:"1000"`
+	FareIDR        int64     `json:"fare_idr" minimum:"0" example:"50000" format:"int64" maximum:"100000000"`
 	Status         string    `json:"status" enums:"scheduled,departed,cancelled" example:"scheduled"`
 } // @name TransportTrip
 
@@ -118,22 +118,22 @@ func toTripResponse(t Trip, now time.Time) tripResponse {
 }
 
 type tripList struct {
-	Data []tripResponse `json:"data"`
+	Data []tripResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta   `json:"meta"`
 } // @name TransportTripList
 
 type bookingResponse struct {
-	ID            uuid.UUID    `json:"id" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"`
+	ID            uuid.UUID    `json:"id" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
 	Code          string       `json:"code" minLength:"8" maxLength:"8" example:"K7F3Q2MX"` // no 0/O or 1/I
 	Status        string       `json:"status" enums:"confirmed,cancelled" example:"confirmed"`
-	Seats         int          `json:"seats" minimum:"1" maximum:"10" example:"2"`
-	TotalIDR      int64        `json:"total_idr" minimum:"0" example:"100000"` // seats × the trip's fare_idr
-	PassengerName string       `json:"passenger_name" example:"Sari Wulandari"`
-	RiderCategory string       `json:"rider_category,omitempty" extensions:"x-optional" example:"adult"`
-	TripID        uuid.UUID    `json:"trip_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
+	Seats         int          `json:"seats" minimum:"1" maximum:"10" example:"2" format:"int32"`
+	TotalIDR      int64        `json:"total_idr" minimum:"0" example:"100000" format:"int64" maximum:"1000000000"` // seats × the trip's fare_idr
+	PassengerName string       `json:"passenger_name" example:"Sari Wulandari" maxLength:"100"`
+	RiderCategory string       `json:"rider_category,omitempty" extensions:"x-optional" example:"adult" enums:"adult,child,student,elderly,foreign_tourist,disabled"`
+	TripID        uuid.UUID    `json:"trip_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
 	Trip          tripResponse `json:"trip"`
-	CreatedAt     time.Time    `json:"created_at"`
-	CancelledAt   *time.Time   `json:"cancelled_at" extensions:"x-nullable"`
+	CreatedAt     time.Time    `json:"created_at" format:"date-time" maxLength:"35"`
+	CancelledAt   *time.Time   `json:"cancelled_at" extensions:"x-nullable" format:"date-time" maxLength:"35"`
 } // @name Booking
 
 func toBookingResponse(b Booking, now time.Time) bookingResponse {
@@ -143,7 +143,7 @@ func toBookingResponse(b Booking, now time.Time) bookingResponse {
 }
 
 type bookingList struct {
-	Data []bookingResponse `json:"data"`
+	Data []bookingResponse `json:"data" validate:"max=100"`
 	Meta web.ListMeta      `json:"meta"`
 } // @name BookingList
 
@@ -159,7 +159,7 @@ const cacheControl = "public, no-cache"
 //	@Tags			transport
 //	@Produce		json
 //	@Param			lang			query		string	false	"Language of names and descriptions: id, en or all; any other value means id"	maxLength(4096)
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	modeList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem
@@ -193,9 +193,9 @@ func ListModes(svc *Service) web.HandlerFunc {
 //	@Produce		json
 //	@Param			mode			query		string	false	"Only this mode's routes, e.g. steam_train"	maxLength(40)
 //	@Param			lang			query		string	false	"Language of names and descriptions: id, en or all; any other value means id"									maxLength(4096)
-//	@Param			limit			query		int		false	"Page size"									minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
+//	@Param			limit			query		int		false	"Page size"									minimum(1)	maximum(100)	default(20)	format(int32)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"	maxLength(2048)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	routeList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
@@ -236,9 +236,9 @@ func ListRoutes(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@ID				getTransportRoute
 //	@Tags			transport
 //	@Produce		json
-//	@Param			id				path		string	true	"Route ID"	format(uuid)
+//	@Param			id				path		string	true	"Route ID"	format(uuid)	maxLength(36)
 //	@Param			lang			query		string	false	"Language of names and descriptions: id, en or all; any other value means id"	maxLength(4096)
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	routeResponse
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem
@@ -277,12 +277,12 @@ const (
 //	@ID				listTransportStops
 //	@Tags			transport
 //	@Produce		json
-//	@Param			near			query		string	false	"lat,lng, e.g. -7.5695,110.8250"
+//	@Param			near			query		string	false	"lat,lng, e.g. -7.5695,110.8250"	maxLength(64)	extensions(x-pattern=latLng)
 //	@Param			radius_m		query		number	false	"Search radius in metres (needs near)"	minimum(1)	maximum(50000)	default(2000)
 //	@Param			lang			query		string	false	"Language of names and descriptions: id, en or all; any other value means id"								maxLength(4096)
-//	@Param			limit			query		int		false	"Page size"								minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
+//	@Param			limit			query		int		false	"Page size"								minimum(1)	maximum(100)	default(20)	format(int32)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"	maxLength(2048)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	stopList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad near, radius_m, limit or cursor"
@@ -354,11 +354,11 @@ func parseNear(c *gin.Context) (*Near, error) {
 //	@ID				listTransportTrips
 //	@Tags			transport
 //	@Produce		json
-//	@Param			route_id		query		string	false	"Only this route's trips"	format(uuid)
-//	@Param			date			query		string	false	"Day in Asia/Jakarta"		format(date)
-//	@Param			limit			query		int		false	"Page size"					minimum(1)	maximum(100)	default(20)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
+//	@Param			route_id		query		string	false	"Only this route's trips"	format(uuid)	maxLength(36)
+//	@Param			date			query		string	false	"Day in Asia/Jakarta"		format(date)	maxLength(10)
+//	@Param			limit			query		int		false	"Page size"					minimum(1)	maximum(100)	default(20)	format(int32)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"	maxLength(2048)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	tripList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad route_id, date, limit or cursor"
@@ -409,8 +409,8 @@ func ListTrips(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@ID				getTransportTrip
 //	@Tags			transport
 //	@Produce		json
-//	@Param			id				path		string	true	"Trip ID"	format(uuid)
-//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"
+//	@Param			id				path		string	true	"Trip ID"	format(uuid)	maxLength(36)
+//	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	tripResponse
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem

@@ -22,7 +22,7 @@ import (
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id				path		string					true	"Trip ID"	format(uuid)
+//	@Param			id				path		string					true	"Trip ID"	format(uuid)	maxLength(36)
 //	@Param			Idempotency-Key	header		string					false	"Unique per intended booking, e.g. a UUID"	maxLength(255)
 //	@Param			body			body		createBookingRequest	true	"Seats and passenger"
 //	@Success		201				{object}	bookingResponse
@@ -87,8 +87,8 @@ func ReplayBooking(svc *Service) idempotency.Replayer {
 //	@Tags			transport
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			limit	query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)
-//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Param			limit	query		int		false	"Page size"	minimum(1)	maximum(100)	default(20)	format(int32)
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)
 //	@Success		200		{object}	bookingList
 //	@Failure		400		{object}	problem.Problem	"bad limit or cursor"
 //	@Failure		401		{object}	problem.Problem
@@ -128,7 +128,7 @@ func ListMyBookings(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Tags			transport
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id	path		string	true	"Booking ID"	format(uuid)
+//	@Param			id	path		string	true	"Booking ID"	format(uuid)	maxLength(36)
 //	@Success		200	{object}	bookingResponse
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		401	{object}	problem.Problem
@@ -162,7 +162,7 @@ func GetMyBooking(svc *Service) web.HandlerFunc {
 //	@Tags			transport
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id	path		string	true	"Booking ID"	format(uuid)
+//	@Param			id	path		string	true	"Booking ID"	format(uuid)	maxLength(36)
 //	@Success		200	{object}	bookingResponse
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		401	{object}	problem.Problem

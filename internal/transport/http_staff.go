@@ -62,7 +62,7 @@ func CreateMode(svc *Service) web.HandlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			code	path	string	true	"Mode code"
+//	@Param			code	path	string	true	"Mode code"	maxLength(32)
 //	@Param			body	body	modeRequest	true	"The fields"
 //	@Success		200	{object}	modeResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
@@ -107,7 +107,7 @@ func UpdateMode(svc *Service) web.HandlerFunc {
 //	@ID				deleteTransportMode
 //	@Tags			transport
 //	@Security		BearerAuth
-//	@Param			code	path	string	true	"Mode code"
+//	@Param			code	path	string	true	"Mode code"	maxLength(32)
 //	@Success		204
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		401	{object}	problem.Problem
@@ -174,7 +174,7 @@ func CreateStop(svc *Service) web.HandlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Stop ID"	format(uuid)
+//	@Param			id	path	string	true	"Stop ID"	format(uuid)	maxLength(36)
 //	@Param			body	body	stopRequest	true	"The fields"
 //	@Success		200	{object}	stopResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
@@ -216,7 +216,7 @@ func UpdateStop(svc *Service) web.HandlerFunc {
 //	@ID				deleteTransportStop
 //	@Tags			transport
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Stop ID"	format(uuid)
+//	@Param			id	path	string	true	"Stop ID"	format(uuid)	maxLength(36)
 //	@Success		204
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		401	{object}	problem.Problem
@@ -287,7 +287,7 @@ func CreateRoute(svc *Service) web.HandlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Route ID"	format(uuid)
+//	@Param			id	path	string	true	"Route ID"	format(uuid)	maxLength(36)
 //	@Param			body	body	routeRequest	true	"The fields"
 //	@Success		200	{object}	routeResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
@@ -329,7 +329,7 @@ func UpdateRoute(svc *Service) web.HandlerFunc {
 //	@ID				deleteTransportRoute
 //	@Tags			transport
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Route ID"	format(uuid)
+//	@Param			id	path	string	true	"Route ID"	format(uuid)	maxLength(36)
 //	@Success		204
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		401	{object}	problem.Problem
@@ -398,7 +398,7 @@ func CreateTrip(svc *Service) web.HandlerFunc {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Trip ID"	format(uuid)
+//	@Param			id	path	string	true	"Trip ID"	format(uuid)	maxLength(36)
 //	@Param			body	body	updateTripRequest	true	"The fields"
 //	@Success		200	{object}	tripResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
@@ -438,7 +438,7 @@ func UpdateTrip(svc *Service) web.HandlerFunc {
 //	@ID				deleteTransportTrip
 //	@Tags			transport
 //	@Security		BearerAuth
-//	@Param			id	path	string	true	"Trip ID"	format(uuid)
+//	@Param			id	path	string	true	"Trip ID"	format(uuid)	maxLength(36)
 //	@Success		204
 //	@Failure		400	{object}	problem.Problem
 //	@Failure		401	{object}	problem.Problem

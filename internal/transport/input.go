@@ -149,11 +149,11 @@ func (r *stopRequest) check(create bool) map[string]string {
 // routeRequest is the body of creating (mode, name and stop_ids required)
 // and changing (absent fields unchanged) a route.
 type routeRequest struct {
-	Mode        *string     `json:"mode" example:"steam_train"`
+	Mode        *string     `json:"mode" example:"steam_train" maxLength:"40"`
 	Name        *Text       `json:"name"`
 	Description *Text       `json:"description" text:"multiline"`
-	StopIDs     []uuid.UUID `json:"stop_ids" validate:"min=2,max=100"` // in riding order; a loop may repeat a stop
-	Path        [][]float64 `json:"path" validate:"max=5000"`          // [lng, lat] positions; [] clears a drawn path (the stops are joined)
+	StopIDs     []uuid.UUID `json:"stop_ids" validate:"min=2,max=100" maxLength:"36"` // in riding order; a loop may repeat a stop
+	Path        [][]float64 `json:"path" validate:"max=5000"`                         // [lng, lat] positions; [] clears a drawn path (the stops are joined)
 } // @name TransportRouteRequest
 
 func (r *routeRequest) Normalize() {
@@ -203,11 +203,11 @@ func (r *routeRequest) draft() RouteDraft {
 }
 
 type createTripRequest struct {
-	RouteID   uuid.UUID `json:"route_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"`
-	DepartsAt time.Time `json:"departs_at" example:"2026-12-06T09:00:00+07:00"`
-	ArrivesAt time.Time `json:"arrives_at" example:"2026-12-06T12:00:00+07:00"`
-	Capacity  int       `json:"capacity" minimum:"1" maximum:"1000" example:"72"`
-	FareIDR   int64     `json:"fare_idr" minimum:"0" maximum:"100000000" example:"50000"`
+	RouteID   uuid.UUID `json:"route_id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	DepartsAt time.Time `json:"departs_at" example:"2026-12-06T09:00:00+07:00" format:"date-time" maxLength:"35"`
+	ArrivesAt time.Time `json:"arrives_at" example:"2026-12-06T12:00:00+07:00" format:"date-time" maxLength:"35"`
+	Capacity  int       `json:"capacity" minimum:"1" maximum:"1000" example:"72" format:"int32"`
+	FareIDR   int64     `json:"fare_idr" minimum:"0" maximum:"100000000" example:"50000" format:"int64"`
 } // @name CreateTransportTripRequest
 
 func (r *createTripRequest) Validate() map[string]string {
@@ -242,7 +242,7 @@ func (r *updateTripRequest) Validate() map[string]string {
 }
 
 type createBookingRequest struct {
-	Seats         *int64        `json:"seats" minimum:"1" maximum:"10" example:"2"`
+	Seats         *int64        `json:"seats" minimum:"1" maximum:"10" example:"2" format:"int64"`
 	PassengerName string        `json:"passenger_name" maxLength:"100" example:"Sari Wulandari"`
 	RiderCategory RiderCategory `json:"rider_category,omitempty" enums:"adult,child,student,elderly,foreign_tourist,disabled" swaggertype:"string" example:"adult"`
 } // @name CreateBookingRequest

@@ -15,8 +15,8 @@ import (
 
 // Text is a localised text: Indonesian is required, English optional.
 type Text struct {
-	ID string `json:"id" example:"Sepur Kluthuk Jaladara"`
-	EN string `json:"en" example:"Jaladara steam train"`
+	ID string `json:"id" example:"Sepur Kluthuk Jaladara" maxLength:"10000"`
+	EN string `json:"en" example:"Jaladara steam train" maxLength:"10000"`
 } // @name TransportText
 
 // Location is a WGS84 point.
@@ -52,15 +52,15 @@ func (c RiderCategory) Valid() bool {
 type Fare struct {
 	Category  RiderCategory `json:"category" enums:"adult,child,student,elderly,foreign_tourist,disabled" swaggertype:"string" example:"adult"`
 	Label     string        `json:"label" maxLength:"80" example:"Dewasa / Adult"`
-	AmountIDR int64         `json:"amount_idr" minimum:"0" maximum:"100000000" example:"20000"`
+	AmountIDR int64         `json:"amount_idr" minimum:"0" maximum:"100000000" example:"20000" format:"int64"`
 } // @name TransportFare
 
 // Hours is one operating span on a day of the week (0 = Sunday), in
 // Asia/Jakarta.
 type Hours struct {
-	Day   int    `json:"day" minimum:"0" maximum:"6" example:"6"`
-	Open  string `json:"open" example:"09:00"`
-	Close string `json:"close" example:"17:00"`
+	Day   int    `json:"day" minimum:"0" maximum:"6" example:"6" format:"int32"`
+	Open  string `json:"open" example:"09:00" maxLength:"5"`
+	Close string `json:"close" example:"17:00" maxLength:"5"`
 } // @name TransportHours
 
 // Mode is a kind of ride: andong, steam train, electric car, double-decker,
