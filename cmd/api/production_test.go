@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/testdb"
 )
@@ -80,7 +81,7 @@ func TestProductionStartsWithTheMinimalEnvironment(t *testing.T) {
 	u, _ := url.Parse(base)
 	if err := run(context.Background(), []string{"healthcheck"}, func(k string) string {
 		return map[string]string{"HTTP_ADDR": u.Host}[k]
-	}, &syncBuffer{}); err != nil {
+	}, &apitest.LogBuffer{}); err != nil {
 		t.Errorf("healthcheck against the running server: %v", err)
 	}
 	if err := stop(); err != nil {
@@ -91,7 +92,7 @@ func TestProductionStartsWithTheMinimalEnvironment(t *testing.T) {
 func TestProductionRefusesAWeakSecret(t *testing.T) {
 	env := map[string]string{"APP_ENV": "production", "DATABASE_URL": "postgres://solo@127.0.0.1:1/solo",
 		"JWT_SECRET": strings.Repeat("p", 31), "HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir()}
-	err := run(context.Background(), nil, func(k string) string { return env[k] }, &syncBuffer{})
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, &apitest.LogBuffer{})
 	if err == nil || !strings.Contains(err.Error(), "JWT_SECRET must be at least 32 bytes") {
 		t.Fatalf("31-byte JWT_SECRET in production: %v", err)
 	}
@@ -101,7 +102,7 @@ func TestDevelopmentWarnsWhenExposed(t *testing.T) {
 	env := testEnv(t)
 	env["JWT_SECRET"] = "tiny"
 	env["HTTP_ADDR"] = "0.0.0.0:0"
-	out := &syncBuffer{}
+	out := &apitest.LogBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
@@ -119,7 +120,7 @@ func TestDevelopmentWarnsWhenExposed(t *testing.T) {
 
 	// On loopback with a strong secret nothing is said.
 	env = testEnv(t)
-	out = &syncBuffer{}
+	out = &apitest.LogBuffer{}
 	ctx, cancel = context.WithCancel(context.Background())
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
 	waitFor(t, out, "Swagger UI:")
@@ -147,7 +148,7 @@ func TestHealthcheckCommand(t *testing.T) {
 	check := func(addr string) error {
 		return run(context.Background(), []string{"healthcheck"}, func(k string) string {
 			return map[string]string{"HTTP_ADDR": addr}[k]
-		}, &syncBuffer{})
+		}, &apitest.LogBuffer{})
 	}
 	// ":port" (every interface, as in the image) is checked on loopback.
 	for _, addr := range []string{":" + port, "0.0.0.0:" + port, "127.0.0.1:" + port} {
@@ -168,7 +169,7 @@ func TestHealthcheckCommand(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, out *syncBuffer, text string) {
+func waitFor(t *testing.T, out *apitest.LogBuffer, text string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(out.String(), text) {

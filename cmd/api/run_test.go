@@ -7,27 +7,11 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/solodestination/api/internal/apitest"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var swaggerURL = regexp.MustCompile(`Swagger UI: (http://\S+)/swagger/index.html`)
 
@@ -35,7 +19,7 @@ var swaggerURL = regexp.MustCompile(`Swagger UI: (http://\S+)/swagger/index.html
 func startServer(t *testing.T, env map[string]string) (base string, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &apitest.LogBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
 	deadline := time.Now().Add(20 * time.Second)
@@ -146,13 +130,13 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 func TestCommands(t *testing.T) {
 	env := testEnv(t)
 	get := func(k string) string { return env[k] }
-	if err := run(context.Background(), []string{"migrate"}, get, &syncBuffer{}); err != nil {
+	if err := run(context.Background(), []string{"migrate"}, get, &apitest.LogBuffer{}); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	if err := run(context.Background(), []string{"seed"}, get, &syncBuffer{}); err != nil {
+	if err := run(context.Background(), []string{"seed"}, get, &apitest.LogBuffer{}); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	if err := run(context.Background(), []string{"bogus"}, get, &syncBuffer{}); err == nil {
+	if err := run(context.Background(), []string{"bogus"}, get, &apitest.LogBuffer{}); err == nil {
 		t.Fatal("unknown command accepted")
 	}
 	prod := func(k string) string {
@@ -161,7 +145,7 @@ func TestCommands(t *testing.T) {
 		}
 		return env[k]
 	}
-	err := run(context.Background(), nil, prod, &syncBuffer{})
+	err := run(context.Background(), nil, prod, &apitest.LogBuffer{})
 	if err == nil || !strings.Contains(err.Error(), "JWT_SECRET") {
 		t.Fatalf("production without secrets: %v", err)
 	}
@@ -175,7 +159,7 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	env["METRICS_ADDR"] = "127.0.0.1:0"
 	env["SEED_DEMO"] = "false"
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &apitest.LogBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
 	defer func() {
