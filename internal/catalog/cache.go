@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/solodestination/api/internal/platform/httpcache"
+	"github.com/solodestination/api/internal/platform/web"
 )
 
 const cacheKeyCtx = "catalog.cache"
@@ -70,7 +71,7 @@ func serveCached(c *gin.Context, cache *httpcache.Cache, params cacheParams) boo
 	if cache == nil || c.GetHeader("Authorization") != "" {
 		return false
 	}
-	lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
+	lang := web.RequestLang(c)
 	key := params.key(c, lang)
 	if e, ok := cache.Get(key); ok {
 		writeEntry(c, http.StatusOK, e)

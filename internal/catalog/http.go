@@ -117,7 +117,7 @@ func writeLang(c *gin.Context) Lang {
 	if c.Query("lang") == "" {
 		return LangAll
 	}
-	return negotiateLang(c.Query("lang"), "")
+	return web.NegotiateLang(c.Query("lang"), "")
 }
 
 // Create handles POST /api/v1/{kind}.
