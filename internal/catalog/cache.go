@@ -92,7 +92,7 @@ func writeEntry(c *gin.Context, status int, e *httpcache.Entry) {
 	}
 	h.Set("ETag", e.ETag)
 	h.Set("Cache-Control", publicCache)
-	if status == http.StatusOK && etagMatches(c.GetHeader("If-None-Match"), e.ETag) {
+	if status == http.StatusOK && web.ETagMatches(c.GetHeader("If-None-Match"), e.ETag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
