@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/platform/database"
@@ -54,7 +53,7 @@ func TestProductionStartsWithTheMinimalEnvironment(t *testing.T) {
 		// Not production settings: a free port and a scratch directory for the test.
 		"HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
 	}
-	base, stop := startServer(t, env)
+	base, _, stop := startServer(t, env)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -102,13 +101,8 @@ func TestDevelopmentWarnsWhenExposed(t *testing.T) {
 	env := testEnv(t)
 	env["JWT_SECRET"] = "tiny"
 	env["HTTP_ADDR"] = "0.0.0.0:0"
-	out := &apitest.LogBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
-	waitFor(t, out, "Swagger UI:")
-	cancel()
-	if err := <-done; err != nil {
+	_, out, stop := startServer(t, env)
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	log := out.String()
@@ -120,12 +114,8 @@ func TestDevelopmentWarnsWhenExposed(t *testing.T) {
 
 	// On loopback with a strong secret nothing is said.
 	env = testEnv(t)
-	out = &apitest.LogBuffer{}
-	ctx, cancel = context.WithCancel(context.Background())
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
-	waitFor(t, out, "Swagger UI:")
-	cancel()
-	if err := <-done; err != nil {
+	_, out, stop = startServer(t, env)
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	if log := out.String(); strings.Contains(log, "NON-LOOPBACK") || strings.Contains(log, "unsafe configuration") {
@@ -166,16 +156,5 @@ func TestHealthcheckCommand(t *testing.T) {
 	}
 	if err := check("no-port"); err == nil {
 		t.Error("bad HTTP_ADDR accepted")
-	}
-}
-
-func waitFor(t *testing.T, out *apitest.LogBuffer, text string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(out.String(), text) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%q never appeared:\n%s", text, out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
