@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/solodestination/api/internal/app"
+	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/testdb"
 	"github.com/solodestination/api/pkg/problem"
@@ -43,11 +44,15 @@ type Option func(*config.Config)
 // New builds the whole API over a new database.
 func New(t testing.TB, opts ...Option) *API {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return build(t, quietLog(t), identity.FastPasswordParams, opts)
+}
+
+// quietLog discards the server's log, or with -v shows its warnings.
+func quietLog(t testing.TB) *slog.Logger {
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	return build(t, log, opts)
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
 type testWriter struct{ t testing.TB }

@@ -37,12 +37,19 @@ func (l *LogBuffer) String() string {
 func NewLogged(t testing.TB, opts ...Option) (*API, *LogBuffer) {
 	t.Helper()
 	logs := &LogBuffer{}
-	return build(t, slog.New(slog.NewJSONHandler(logs, nil)), opts), logs
+	return build(t, slog.New(slog.NewJSONHandler(logs, nil)), identity.FastPasswordParams, opts), logs
+}
+
+// NewWithPasswordParams is New with password hashing at cost pw instead of
+// the cheap test cost, for tests of hashing itself.
+func NewWithPasswordParams(t testing.TB, pw identity.PasswordParams, opts ...Option) *API {
+	t.Helper()
+	return build(t, quietLog(t), pw, opts)
 }
 
 // build wires the whole API over a new database with the test configuration
-// adjusted by opts, logging to log.
-func build(t testing.TB, log *slog.Logger, opts []Option) *API {
+// adjusted by opts, logging to log and hashing passwords at cost pw.
+func build(t testing.TB, log *slog.Logger, pw identity.PasswordParams, opts []Option) *API {
 	t.Helper()
 	db := testdb.New(t)
 	cfg := config.Config{
@@ -56,7 +63,7 @@ func build(t testing.TB, log *slog.Logger, opts []Option) *API {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	a, err := app.New(context.Background(), cfg, log, db.DB, identity.FastPasswordParams)
+	a, err := app.New(context.Background(), cfg, log, db.DB, pw)
 	if err != nil {
 		t.Fatal(err)
 	}
