@@ -51,7 +51,7 @@ import (
 //	@Router			/{kind} [get]
 func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), listCacheParams) {
+		if serveCached(c, svc.cache, listCacheParams) {
 			return nil
 		}
 		ctx := c.Request.Context()
@@ -98,7 +98,7 @@ func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 //	@Router			/{kind}/{idOrSlug} [get]
 func Get(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), noCacheParams) {
+		if serveCached(c, svc.cache, noCacheParams) {
 			return nil
 		}
 		ctx := c.Request.Context()
@@ -250,7 +250,7 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router		/categories [get]
 func Categories(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), noCacheParams) {
+		if serveCached(c, svc.cache, noCacheParams) {
 			return nil
 		}
 		lang := web.RequestLang(c)
@@ -292,7 +292,7 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Router			/search [get]
 func Search(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), searchCacheParams) {
+		if serveCached(c, svc.cache, searchCacheParams) {
 			return nil
 		}
 		q, page, err := parseSearchQuery(c, pg)
@@ -382,7 +382,7 @@ func parseSearchFilters(c *gin.Context) (searchQuery, error) {
 //	@Router			/search/suggest [get]
 func Suggest(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), suggestCacheParams) {
+		if serveCached(c, svc.cache, suggestCacheParams) {
 			return nil
 		}
 		lang := web.RequestLang(c)
