@@ -345,19 +345,13 @@ func parseSearchFilters(c *gin.Context) (searchQuery, error) {
 			}
 		}
 	}
-	if raw, ok := c.GetQuery("near"); ok {
-		p, ok := parseNear(raw)
-		if !ok {
-			return q, apperr.BadRequest("near must be two numbers lat,lng with lat in -90..90 and lng in -180..180.")
-		}
-		q.Near = &p
-		if _, ok := c.GetQuery("radius_m"); ok {
-			if _, q.RadiusM, err = parseNearRadius(c); err != nil {
-				return q, err
-			}
-		}
-	} else if _, ok := c.GetQuery("radius_m"); ok {
-		return q, apperr.BadRequest("radius_m needs near=lat,lng.")
+	near, radius, err := parseNearRadius(c)
+	if err != nil {
+		return q, err
+	}
+	q.Near = near
+	if _, ok := c.GetQuery("radius_m"); ok { // without it no radius filter: distances only
+		q.RadiusM = radius
 	}
 	return q, nil
 }
