@@ -133,10 +133,7 @@ func toItineraryResponse(it Itinerary, lang web.Lang) itineraryResponse {
 	}
 	for i, x := range it.Items {
 		out.Items[i] = itemResponse{Position: x.Position, Kind: x.Kind.Plural(), ID: x.ListingID.String(),
-			Day: x.Day, Note: x.Note, Available: x.Published}
-		if x.Published { // staff may have unpublished a draft name: show none
-			out.Items[i].Slug, out.Items[i].Name = x.Slug, lang.Pick(x.NameID, x.NameEN)
-		}
+			Slug: x.Slug, Name: lang.Pick(x.NameID, x.NameEN), Day: x.Day, Note: x.Note, Available: x.Published}
 	}
 	return out
 }
