@@ -12,8 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/testdb"
 )
@@ -53,7 +53,7 @@ func TestProductionStartsWithTheMinimalEnvironment(t *testing.T) {
 		// Not production settings: a free port and a scratch directory for the test.
 		"HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
 	}
-	base, stop := startServer(t, env)
+	base, _, stop := startServer(t, env)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -80,7 +80,7 @@ func TestProductionStartsWithTheMinimalEnvironment(t *testing.T) {
 	u, _ := url.Parse(base)
 	if err := run(context.Background(), []string{"healthcheck"}, func(k string) string {
 		return map[string]string{"HTTP_ADDR": u.Host}[k]
-	}, &syncBuffer{}); err != nil {
+	}, &apitest.LogBuffer{}); err != nil {
 		t.Errorf("healthcheck against the running server: %v", err)
 	}
 	if err := stop(); err != nil {
@@ -91,7 +91,7 @@ func TestProductionStartsWithTheMinimalEnvironment(t *testing.T) {
 func TestProductionRefusesAWeakSecret(t *testing.T) {
 	env := map[string]string{"APP_ENV": "production", "DATABASE_URL": "postgres://solo@127.0.0.1:1/solo",
 		"JWT_SECRET": strings.Repeat("p", 31), "HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir()}
-	err := run(context.Background(), nil, func(k string) string { return env[k] }, &syncBuffer{})
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, &apitest.LogBuffer{})
 	if err == nil || !strings.Contains(err.Error(), "JWT_SECRET must be at least 32 bytes") {
 		t.Fatalf("31-byte JWT_SECRET in production: %v", err)
 	}
@@ -101,13 +101,8 @@ func TestDevelopmentWarnsWhenExposed(t *testing.T) {
 	env := testEnv(t)
 	env["JWT_SECRET"] = "tiny"
 	env["HTTP_ADDR"] = "0.0.0.0:0"
-	out := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
-	waitFor(t, out, "Swagger UI:")
-	cancel()
-	if err := <-done; err != nil {
+	_, out, stop := startServer(t, env)
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	log := out.String()
@@ -119,12 +114,8 @@ func TestDevelopmentWarnsWhenExposed(t *testing.T) {
 
 	// On loopback with a strong secret nothing is said.
 	env = testEnv(t)
-	out = &syncBuffer{}
-	ctx, cancel = context.WithCancel(context.Background())
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
-	waitFor(t, out, "Swagger UI:")
-	cancel()
-	if err := <-done; err != nil {
+	_, out, stop = startServer(t, env)
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	if log := out.String(); strings.Contains(log, "NON-LOOPBACK") || strings.Contains(log, "unsafe configuration") {
@@ -147,7 +138,7 @@ func TestHealthcheckCommand(t *testing.T) {
 	check := func(addr string) error {
 		return run(context.Background(), []string{"healthcheck"}, func(k string) string {
 			return map[string]string{"HTTP_ADDR": addr}[k]
-		}, &syncBuffer{})
+		}, &apitest.LogBuffer{})
 	}
 	// ":port" (every interface, as in the image) is checked on loopback.
 	for _, addr := range []string{":" + port, "0.0.0.0:" + port, "127.0.0.1:" + port} {
@@ -165,16 +156,5 @@ func TestHealthcheckCommand(t *testing.T) {
 	}
 	if err := check("no-port"); err == nil {
 		t.Error("bad HTTP_ADDR accepted")
-	}
-}
-
-func waitFor(t *testing.T, out *syncBuffer, text string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(out.String(), text) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%q never appeared:\n%s", text, out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

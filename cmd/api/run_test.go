@@ -7,41 +7,26 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/solodestination/api/internal/apitest"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var swaggerURL = regexp.MustCompile(`Swagger UI: (http://\S+)/swagger/index.html`)
 
-// startServer runs the real entry point and returns its base URL.
-func startServer(t *testing.T, env map[string]string) (base string, stop func() error) {
+// startServer runs the real entry point and returns its base URL and what
+// it has written so far (and goes on writing).
+func startServer(t *testing.T, env map[string]string) (base string, out *apitest.LogBuffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out = &apitest.LogBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := swaggerURL.FindStringSubmatch(out.String()); m != nil {
-			return m[1], func() error {
+			return m[1], out, func() error {
 				cancel()
 				select {
 				case err := <-done:
@@ -60,7 +45,7 @@ func startServer(t *testing.T, env map[string]string) (base string, stop func() 
 	}
 	cancel()
 	t.Fatalf("server did not announce itself:\n%s", out.String())
-	return "", nil
+	return "", nil, nil
 }
 
 func testEnv(t *testing.T) map[string]string {
@@ -73,7 +58,7 @@ func testEnv(t *testing.T) map[string]string {
 
 func TestRunServesSeedsAndStops(t *testing.T) {
 	env := testEnv(t)
-	base, stop := startServer(t, env)
+	base, _, stop := startServer(t, env)
 	for _, path := range []string{"/healthz", "/readyz", "/swagger/index.html", "/swagger/doc.json"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -98,7 +83,7 @@ func TestRunServesSeedsAndStops(t *testing.T) {
 	}
 
 	// A second start on the same data directory neither fails nor seeds twice.
-	base, stop = startServer(t, env)
+	base, _, stop = startServer(t, env)
 	resp, err = http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(login))
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +99,7 @@ func TestRunServesSeedsAndStops(t *testing.T) {
 
 func TestShutdownDrainsInFlightRequests(t *testing.T) {
 	env := testEnv(t)
-	base, stop := startServer(t, env)
+	base, _, stop := startServer(t, env)
 	// A login takes a password hash; start several, then stop at once.
 	const n = 8
 	codes := make(chan int, n)
@@ -146,13 +131,13 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 func TestCommands(t *testing.T) {
 	env := testEnv(t)
 	get := func(k string) string { return env[k] }
-	if err := run(context.Background(), []string{"migrate"}, get, &syncBuffer{}); err != nil {
+	if err := run(context.Background(), []string{"migrate"}, get, &apitest.LogBuffer{}); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	if err := run(context.Background(), []string{"seed"}, get, &syncBuffer{}); err != nil {
+	if err := run(context.Background(), []string{"seed"}, get, &apitest.LogBuffer{}); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	if err := run(context.Background(), []string{"bogus"}, get, &syncBuffer{}); err == nil {
+	if err := run(context.Background(), []string{"bogus"}, get, &apitest.LogBuffer{}); err == nil {
 		t.Fatal("unknown command accepted")
 	}
 	prod := func(k string) string {
@@ -161,7 +146,7 @@ func TestCommands(t *testing.T) {
 		}
 		return env[k]
 	}
-	err := run(context.Background(), nil, prod, &syncBuffer{})
+	err := run(context.Background(), nil, prod, &apitest.LogBuffer{})
 	if err == nil || !strings.Contains(err.Error(), "JWT_SECRET") {
 		t.Fatalf("production without secrets: %v", err)
 	}
@@ -174,27 +159,17 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	env := testEnv(t)
 	env["METRICS_ADDR"] = "127.0.0.1:0"
 	env["SEED_DEMO"] = "false"
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
+	base, out, stop := startServer(t, env)
 	defer func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Error(err)
 		}
 	}()
-	var base, metrics string
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && base == ""; time.Sleep(20 * time.Millisecond) {
-		if m := swaggerURL.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
-		}
-	}
 	m := metricsURL.FindStringSubmatch(out.String())
-	if base == "" || m == nil {
+	if m == nil {
 		t.Fatalf("server did not announce both listeners:\n%s", out.String())
 	}
-	metrics = m[1]
+	metrics := m[1]
 	get := func(url string) (int, string) {
 		resp, err := http.Get(url)
 		if err != nil {

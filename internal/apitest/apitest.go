@@ -44,32 +44,15 @@ type Option func(*config.Config)
 // New builds the whole API over a new database.
 func New(t testing.TB, opts ...Option) *API {
 	t.Helper()
-	db := testdb.New(t)
-	cfg := config.Config{
-		HTTPAddr: ":0", AppEnv: config.Development, DataDir: t.TempDir(), JWTSecret: Secret,
-		PaymentGateway: "sandbox", PaymentWebhookSecret: []byte("webhook-secret-webhook-secret-0123"),
-		CORSOrigins: []string{"*"}, LogLevel: "error", LogFormat: "text",
-		// Tests send many requests from one address; the tests of the
-		// limits themselves turn them on, set low.
-		RateLimitReadsPerMin: 0, RateLimitWritesPerMin: 0,
-	}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return build(t, quietLog(t), identity.FastPasswordParams, opts)
+}
+
+// quietLog discards the server's log, or with -v shows its warnings.
+func quietLog(t testing.TB) *slog.Logger {
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	a, err := app.New(context.Background(), cfg, log, db.DB, identity.FastPasswordParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	draining := &atomic.Bool{}
-	h, engine, err := a.Handler(draining)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &API{T: t, App: a, DB: db, Handler: h, Engine: engine, Draining: draining}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
 type testWriter struct{ t testing.TB }

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/solodestination/api/internal/platform/httpcache"
+	"github.com/solodestination/api/internal/platform/web"
 )
 
 const cacheKeyCtx = "catalog.cache"
@@ -70,7 +71,7 @@ func serveCached(c *gin.Context, cache *httpcache.Cache, params cacheParams) boo
 	if cache == nil || c.GetHeader("Authorization") != "" {
 		return false
 	}
-	lang := negotiateLang(c.Query("lang"), c.GetHeader("Accept-Language"))
+	lang := web.RequestLang(c)
 	key := params.key(c, lang)
 	if e, ok := cache.Get(key); ok {
 		writeEntry(c, http.StatusOK, e)
@@ -91,7 +92,7 @@ func writeEntry(c *gin.Context, status int, e *httpcache.Entry) {
 	}
 	h.Set("ETag", e.ETag)
 	h.Set("Cache-Control", publicCache)
-	if status == http.StatusOK && etagMatches(c.GetHeader("If-None-Match"), e.ETag) {
+	if status == http.StatusOK && web.ETagMatches(c.GetHeader("If-None-Match"), e.ETag) {
 		c.Status(http.StatusNotModified)
 		return
 	}

@@ -51,7 +51,7 @@ import (
 //	@Router			/{kind} [get]
 func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), listCacheParams) {
+		if serveCached(c, svc.cache, listCacheParams) {
 			return nil
 		}
 		ctx := c.Request.Context()
@@ -98,7 +98,7 @@ func List(svc *Service, pg web.Pager, k kind.Kind) web.HandlerFunc {
 //	@Router			/{kind}/{idOrSlug} [get]
 func Get(svc *Service, k kind.Kind) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), noCacheParams) {
+		if serveCached(c, svc.cache, noCacheParams) {
 			return nil
 		}
 		ctx := c.Request.Context()
@@ -117,7 +117,7 @@ func writeLang(c *gin.Context) Lang {
 	if c.Query("lang") == "" {
 		return LangAll
 	}
-	return negotiateLang(c.Query("lang"), "")
+	return web.NegotiateLang(c.Query("lang"), "")
 }
 
 // Create handles POST /api/v1/{kind}.
@@ -250,7 +250,7 @@ func Archive(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router		/categories [get]
 func Categories(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), noCacheParams) {
+		if serveCached(c, svc.cache, noCacheParams) {
 			return nil
 		}
 		lang := web.RequestLang(c)
@@ -292,7 +292,7 @@ func Categories(svc *Service) web.HandlerFunc {
 //	@Router			/search [get]
 func Search(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), searchCacheParams) {
+		if serveCached(c, svc.cache, searchCacheParams) {
 			return nil
 		}
 		q, page, err := parseSearchQuery(c, pg)
@@ -345,19 +345,13 @@ func parseSearchFilters(c *gin.Context) (searchQuery, error) {
 			}
 		}
 	}
-	if raw, ok := c.GetQuery("near"); ok {
-		p, ok := parseNear(raw)
-		if !ok {
-			return q, apperr.BadRequest("near must be two numbers lat,lng with lat in -90..90 and lng in -180..180.")
-		}
-		q.Near = &p
-		if _, ok := c.GetQuery("radius_m"); ok {
-			if _, q.RadiusM, err = parseNearRadius(c); err != nil {
-				return q, err
-			}
-		}
-	} else if _, ok := c.GetQuery("radius_m"); ok {
-		return q, apperr.BadRequest("radius_m needs near=lat,lng.")
+	near, radius, err := parseNearRadius(c)
+	if err != nil {
+		return q, err
+	}
+	q.Near = near
+	if _, ok := c.GetQuery("radius_m"); ok { // without it no radius filter: distances only
+		q.RadiusM = radius
 	}
 	return q, nil
 }
@@ -382,7 +376,7 @@ func parseSearchFilters(c *gin.Context) (searchQuery, error) {
 //	@Router			/search/suggest [get]
 func Suggest(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		if serveCached(c, svc.responseCache(), suggestCacheParams) {
+		if serveCached(c, svc.cache, suggestCacheParams) {
 			return nil
 		}
 		lang := web.RequestLang(c)

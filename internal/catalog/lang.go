@@ -10,6 +10,3 @@ const (
 	LangEN  = web.LangEN
 	LangAll = web.LangAll
 )
-
-// negotiateLang is web.NegotiateLang, named for the catalog's callers.
-var negotiateLang = web.NegotiateLang

@@ -166,6 +166,3 @@ func writeBody(c *gin.Context, status int, body []byte, lang Lang, private bool)
 	writeEntry(c, status, e)
 	return nil
 }
-
-// etagMatches is web.ETagMatches, named for the catalog's callers.
-var etagMatches = web.ETagMatches

@@ -31,7 +31,7 @@ type Options struct {
 type Service struct {
 	db    *database.DB
 	cats  *categories
-	cache *httpcache.Cache
+	cache *httpcache.Cache // anonymous public reads; nil when off
 	now   func() time.Time
 }
 
@@ -47,9 +47,6 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 	}
 	return &Service{db: db, cats: cats, cache: o.Cache, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}, nil
 }
-
-// responseCache is the cache of anonymous public reads (nil when off).
-func (s *Service) responseCache() *httpcache.Cache { return s.cache }
 
 // categories returns the categories of kind k in display order.
 func (s *Service) categories(k kind.Kind) []Category { return s.cats.list[k] }

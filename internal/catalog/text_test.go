@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/solodestination/api/internal/platform/testdb"
+	"github.com/solodestination/api/internal/platform/web"
 )
 
 func TestFold(t *testing.T) {
@@ -153,8 +154,8 @@ func TestNegotiateLang(t *testing.T) {
 		{"", "en;q=0", LangID},
 	}
 	for _, tc := range tests {
-		if got := negotiateLang(tc.query, tc.header); got != tc.want {
-			t.Errorf("negotiateLang(%q, %q) = %q, want %q", tc.query, tc.header, got, tc.want)
+		if got := web.NegotiateLang(tc.query, tc.header); got != tc.want {
+			t.Errorf("NegotiateLang(%q, %q) = %q, want %q", tc.query, tc.header, got, tc.want)
 		}
 	}
 }

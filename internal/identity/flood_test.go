@@ -2,10 +2,7 @@ package identity_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -14,10 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/solodestination/api/internal/app"
+	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/identity"
-	"github.com/solodestination/api/internal/platform/config"
-	"github.com/solodestination/api/internal/platform/testdb"
 )
 
 // Parallel registrations with the production argon2id cost (19 MiB each)
@@ -25,18 +20,7 @@ import (
 // about 600 MiB. Not parallel, so no other test's garbage muddies the heap.
 func TestParallelRegistrationsKeepTheHeapBounded(t *testing.T) {
 	const registrations = 32
-	db := testdb.New(t)
-	cfg := config.Config{HTTPAddr: ":0", AppEnv: config.Development, DataDir: t.TempDir(),
-		JWTSecret: []byte("test-secret-test-secret-test-secret-0123"), PaymentGateway: "sandbox",
-		LogLevel: "error", LogFormat: "text"}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db.DB, identity.DefaultPasswordParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, _, err := a.Handler(&atomic.Bool{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := apitest.NewWithPasswordParams(t, identity.DefaultPasswordParams).Handler
 
 	runtime.GC()
 	var ms runtime.MemStats

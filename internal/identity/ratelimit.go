@@ -2,13 +2,13 @@ package identity
 
 import (
 	"context"
-	"net/netip"
 	"time"
 
 	"github.com/ulule/limiter/v3"
 	"github.com/ulule/limiter/v3/drivers/store/memory"
 
 	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/ratelimit"
 )
 
 // Failed-login limits of the contract: 10 per account or 30 per client
@@ -59,7 +59,7 @@ type reservation struct {
 // the attempt with 429 when either is used up. A refused attempt gives back
 // what it took: it checked no password, so it does not count.
 func (l *loginLimiter) reserve(ctx context.Context, email, clientIP string) (reservation, error) {
-	r := reservation{l: l, keys: [2]string{"login:account:" + email, "login:address:" + addressKey(clientIP)}}
+	r := reservation{l: l, keys: [2]string{"login:account:" + email, "login:address:" + ratelimit.AddressKey(clientIP)}}
 	for i, key := range r.keys {
 		st, err := l.store.Increment(ctx, key, 1, l.rates[i])
 		if err != nil {
@@ -95,23 +95,4 @@ func (r reservation) releaseFirst(ctx context.Context, n int) {
 			_, _ = r.l.store.Increment(ctx, r.keys[i], below, r.l.rates[i])
 		}
 	}
-}
-
-// addressKey is the unit a client address is limited by: the address for
-// IPv4, the /64 for IPv6, since one subscriber usually holds a whole /64 and
-// can pick any address in it.
-func addressKey(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ip
-	}
-	a = a.Unmap()
-	if a.Is4() {
-		return a.String()
-	}
-	p, err := a.WithZone("").Prefix(64)
-	if err != nil {
-		return a.String()
-	}
-	return p.String()
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 
+	"github.com/solodestination/api/internal/platform/ratelimit"
 	"github.com/solodestination/api/internal/platform/web"
 )
 
@@ -32,7 +33,7 @@ func (s *Service) loginFailed(ctx context.Context, u user, found bool, email, cl
 	for i, last := range seat.last {
 		if last {
 			s.security(ctx, "login locked", append([]any{"reason", "too_many_failures", "scope", lockScope[i],
-				"ip", clientIP, "address_key", addressKey(clientIP), "window", loginWindow.String()}, who...)...)
+				"ip", clientIP, "address_key", ratelimit.AddressKey(clientIP), "window", loginWindow.String()}, who...)...)
 		}
 	}
 }

@@ -1,45 +1,18 @@
 package identity_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"log/slog"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/solodestination/api/internal/apitest"
-	"github.com/solodestination/api/internal/app"
-	"github.com/solodestination/api/internal/identity"
-	"github.com/solodestination/api/internal/platform/config"
-	"github.com/solodestination/api/internal/platform/testdb"
 )
 
-// logBuffer collects JSON log lines from concurrent requests.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// lines returns the records whose message is msg.
-func (b *logBuffer) lines(t *testing.T, msg string) []map[string]any {
+// logLines returns the records of logs whose message is msg.
+func logLines(t *testing.T, logs *apitest.LogBuffer, msg string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 		var rec map[string]any
 		if err := json.Unmarshal([]byte(l), &rec); err != nil {
 			t.Fatalf("log line %q: %v", l, err)
@@ -49,26 +22,6 @@ func (b *logBuffer) lines(t *testing.T, msg string) []map[string]any {
 		}
 	}
 	return out
-}
-
-// newLoggedAPI is apitest.New with the server's log captured as JSON.
-func newLoggedAPI(t *testing.T) (*apitest.API, *logBuffer) {
-	t.Helper()
-	db := testdb.New(t)
-	cfg := config.Config{HTTPAddr: ":0", AppEnv: config.Development, DataDir: t.TempDir(), JWTSecret: apitest.Secret,
-		PaymentGateway: "sandbox", PaymentWebhookSecret: []byte("webhook-secret-webhook-secret-0123"),
-		CORSOrigins: []string{"*"}, LogLevel: "info", LogFormat: "json"}
-	logs := &logBuffer{}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewJSONHandler(logs, nil)), db.DB, identity.FastPasswordParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	draining := &atomic.Bool{}
-	h, engine, err := a.Handler(draining)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &apitest.API{T: t, App: a, DB: db, Handler: h, Engine: engine, Draining: draining}, logs
 }
 
 // has reports whether rec carries every key with the value given.
@@ -92,14 +45,14 @@ func find(recs []map[string]any, kv ...string) map[string]any {
 
 func TestSecurityEventsAreLogged(t *testing.T) {
 	t.Parallel()
-	api, logs := newLoggedAPI(t)
+	api, logs := apitest.NewLogged(t)
 	u := api.User("watched")
 	const secret = "guessed-password-42"
 
 	// A wrong password names the account by id; an unknown email by a digest.
 	api.Do(loginReq(u.Email, secret, "198.51.100.1:4000")).Expect(401)
 	api.Do(loginReq("ghost@example.org", secret, "198.51.100.2:4000")).Expect(401)
-	failed := logs.lines(t, "login failed")
+	failed := logLines(t, logs, "login failed")
 	if find(failed, "reason", "wrong_password", "user_id", u.ID.String(), "ip", "198.51.100.1") == nil {
 		t.Errorf("no failed login for %s by user id in %v", u.ID, failed)
 	}
@@ -118,7 +71,7 @@ func TestSecurityEventsAreLogged(t *testing.T) {
 		api.Do(loginReq(u.Email, secret, "198.51.100.1"+itoa(i)+":4000")).Expect(401)
 	}
 	api.Do(loginReq(u.Email, apitest.Password, "198.51.100.99:4000")).ExpectProblem(429, "rate_limited")
-	locked := logs.lines(t, "login locked")
+	locked := logLines(t, logs, "login locked")
 	if len(locked) != 1 || !has(locked[0], "scope", "account", "user_id", u.ID.String()) {
 		t.Errorf("account lock-out events = %v", locked)
 	}
@@ -127,8 +80,8 @@ func TestSecurityEventsAreLogged(t *testing.T) {
 	for i := range 30 {
 		api.Do(loginReq("spray"+itoa(i)+"@example.org", secret, "[2001:db8:7::"+itoa(i+1)+"]:4000")).Expect(401)
 	}
-	if find(logs.lines(t, "login locked"), "scope", "address", "address_key", "2001:db8:7::/64") == nil {
-		t.Errorf("no address lock-out in %v", logs.lines(t, "login locked"))
+	if find(logLines(t, logs, "login locked"), "scope", "address", "address_key", "2001:db8:7::/64") == nil {
+		t.Errorf("no address lock-out in %v", logLines(t, logs, "login locked"))
 	}
 
 	// Reuse names the user and the login.
@@ -138,7 +91,7 @@ func TestSecurityEventsAreLogged(t *testing.T) {
 		ExpectProblem(401, "unauthorized")
 	var family string
 	api.DB.Raw("SELECT family_id FROM refresh_tokens WHERE user_id = ? LIMIT 1", r.ID).Scan(&family)
-	reused := logs.lines(t, "refresh token reused")
+	reused := logLines(t, logs, "refresh token reused")
 	if len(reused) != 1 || !has(reused[0], "user_id", r.ID.String(), "family_id", family) {
 		t.Errorf("reuse events = %v, want one for user %s family %s", reused, r.ID, family)
 	}
@@ -149,10 +102,10 @@ func TestSecurityEventsAreLogged(t *testing.T) {
 	api.Send("PATCH", "/api/v1/admin/users/"+d.ID.String(), map[string]any{"disabled": true}, admin).Expect(200)
 	api.Send("POST", "/api/v1/auth/refresh", map[string]any{"refresh_token": d.RefreshToken}, apitest.Anonymous).
 		ExpectProblem(403, "account_disabled")
-	if find(logs.lines(t, "refresh refused"), "reason", "account_disabled", "user_id", d.ID.String()) == nil {
-		t.Errorf("no refused refresh for the disabled account in %v", logs.lines(t, "refresh refused"))
+	if find(logLines(t, logs, "refresh refused"), "reason", "account_disabled", "user_id", d.ID.String()) == nil {
+		t.Errorf("no refused refresh for the disabled account in %v", logLines(t, logs, "refresh refused"))
 	}
-	if find(logs.lines(t, "refresh token reused"), "user_id", d.ID.String()) != nil {
+	if find(logLines(t, logs, "refresh token reused"), "user_id", d.ID.String()) != nil {
 		t.Error("the disabled account's refresh was logged as reuse")
 	}
 

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,7 +32,7 @@ const queryTimeout = time.Second
 type outageAPI struct {
 	*apitest.API
 	proxy *testdb.FaultProxy
-	log   *syncBuffer
+	log   *apitest.LogBuffer
 	seq   atomic.Int64
 }
 
@@ -51,9 +50,9 @@ func newOutageAPI(t *testing.T) (*outageAPI, apitest.Actor) {
 
 // apiOver builds a second API over the database of direct, reached through
 // o, with the same configuration and its log captured.
-func apiOver(t *testing.T, direct *apitest.API, o database.Options) (*apitest.API, *syncBuffer) {
+func apiOver(t *testing.T, direct *apitest.API, o database.Options) (*apitest.API, *apitest.LogBuffer) {
 	t.Helper()
-	buf := &syncBuffer{}
+	buf := &apitest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx := context.Background()
 	o.Logger, o.MaxConns, o.BusyTimeout = log, 4, direct.App.Config.DBQueryTimeout
@@ -202,23 +201,6 @@ func TestClientDisconnectIsNotLoggedAsError(t *testing.T) {
 	if strings.Contains(o.log.String(), "level=ERROR") {
 		t.Fatalf("client disconnect logged as an error:\n%s", o.log.String())
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // A write stuck behind a lock answers 503 at the request's deadline on both

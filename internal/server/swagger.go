@@ -81,7 +81,7 @@ var swaggerFilesUI = sync.OnceValue(func() gin.HandlerFunc {
 
 // openAPI serves the OpenAPI 3 description, api/openapi.yaml as embedded in
 // the binary, as YAML or as the same document in JSON.
-// The JSON form is converted once at start; TestServedOpenAPI proves the
+// The JSON form is converted once per process; TestServedOpenAPI proves the
 // embedded YAML converts.
 func openAPI(contentType string) gin.HandlerFunc {
 	body := apispec.YAML

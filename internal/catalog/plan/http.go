@@ -26,20 +26,6 @@ type favoriteList struct {
 	Meta web.ListMeta       `json:"meta"`
 } // @name FavoriteList
 
-// readPage reads ?limit= and ?cursor= of one of the caller's own lists;
-// list names it, so a cursor of one cannot be replayed on the other.
-func readPage(c *gin.Context, pg web.Pager, list string) (web.Page[uuid.UUID], Page, error) {
-	wp, err := web.ReadPage[uuid.UUID](c, pg, cursor.Fingerprint(list))
-	if err != nil {
-		return wp, Page{}, err
-	}
-	p := Page{Limit: wp.Limit}
-	if wp.After != nil {
-		p.After = *wp.After
-	}
-	return wp, p, nil
-}
-
 // PutFavorite handles PUT /api/v1/me/favorites/{kind}/{id} for one kind.
 //
 //	@Summary		Add a favourite
@@ -105,12 +91,12 @@ func DeleteFavorite(svc *Service, k kind.Kind) web.HandlerFunc {
 //	@Router			/me/favorites [get]
 func ListFavorites(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		page, p, err := readPage(c, pg, "favorites")
+		page, err := web.ReadPage[uuid.UUID](c, pg, cursor.Fingerprint("favorites"))
 		if err != nil {
 			return err
 		}
 		ctx := c.Request.Context()
-		favs, more, err := svc.Favorites(ctx, identity.ActorFrom(ctx), p)
+		favs, more, err := svc.Favorites(ctx, identity.ActorFrom(ctx), page.After, page.Limit)
 		if err != nil {
 			return err
 		}

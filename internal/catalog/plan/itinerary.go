@@ -41,6 +41,8 @@ type Item struct {
 	Position  int // index in Items, from 0
 	Kind      kind.Kind
 	ListingID uuid.UUID
+	// Slug and names are empty unless the listing is published: staff may
+	// have unpublished a draft the user must not read.
 	Slug      string
 	NameID    string
 	NameEN    string

@@ -14,6 +14,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 // kindParam is a listing kind as clients write it (the plural path word).
@@ -132,10 +133,7 @@ func toItineraryResponse(it Itinerary, lang web.Lang) itineraryResponse {
 	}
 	for i, x := range it.Items {
 		out.Items[i] = itemResponse{Position: x.Position, Kind: x.Kind.Plural(), ID: x.ListingID.String(),
-			Day: x.Day, Note: x.Note, Available: x.Published}
-		if x.Published { // staff may have unpublished a draft name: show none
-			out.Items[i].Slug, out.Items[i].Name = x.Slug, lang.Pick(x.NameID, x.NameEN)
-		}
+			Slug: x.Slug, Name: lang.Pick(x.NameID, x.NameEN), Day: x.Day, Note: x.Note, Available: x.Published}
 	}
 	return out
 }
@@ -203,12 +201,12 @@ func CreateItinerary(svc *Service) web.HandlerFunc {
 //	@Router			/me/itineraries [get]
 func ListItineraries(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		page, p, err := readPage(c, pg, "itineraries")
+		page, err := web.ReadPage[uuid.UUID](c, pg, cursor.Fingerprint("itineraries"))
 		if err != nil {
 			return err
 		}
 		ctx := c.Request.Context()
-		its, more, err := svc.Itineraries(ctx, identity.ActorFrom(ctx), p)
+		its, more, err := svc.Itineraries(ctx, identity.ActorFrom(ctx), page.After, page.Limit)
 		if err != nil {
 			return err
 		}

@@ -38,12 +38,6 @@ type Favorite struct {
 	AddedAt   time.Time
 }
 
-// Page is a keyset position in a newest-first list.
-type Page struct {
-	After uuid.UUID
-	Limit int
-}
-
 func mustLogIn(who identity.Actor) error {
 	if who.Anonymous() {
 		return apperr.Unauthorized("Log in to keep favourites and itineraries.")
@@ -73,17 +67,17 @@ func (s *Service) RemoveFavorite(ctx context.Context, who identity.Actor, k kind
 	return store{s.db.DB}.removeFavorite(ctx, who.ID, k, ref)
 }
 
-// Favorites returns a page of who's favourite published listings, newest
-// first, and whether more follow.
-func (s *Service) Favorites(ctx context.Context, who identity.Actor, p Page) ([]Favorite, bool, error) {
+// Favorites returns up to limit of who's favourite published listings added
+// before after (nil: the newest), newest first, and whether more follow.
+func (s *Service) Favorites(ctx context.Context, who identity.Actor, after *uuid.UUID, limit int) ([]Favorite, bool, error) {
 	if err := mustLogIn(who); err != nil {
 		return nil, false, err
 	}
-	rows, err := store{s.db.DB}.favorites(ctx, who.ID, p.After, p.Limit+1)
+	rows, err := store{s.db.DB}.favorites(ctx, who.ID, after, limit+1)
 	if err != nil {
 		return nil, false, err
 	}
-	rows, more := cursor.Cut(rows, p.Limit)
+	rows, more := cursor.Cut(rows, limit)
 	out := make([]Favorite, len(rows))
 	for i, r := range rows {
 		out[i] = Favorite{ID: r.ID, Kind: kind.Kind(r.Listing.Kind), ListingID: r.Listing.ID, Slug: r.Listing.Slug,
@@ -190,18 +184,19 @@ func (s *Service) Itinerary(ctx context.Context, who identity.Actor, id uuid.UUI
 	return load(ctx, st, row)
 }
 
-// Itineraries returns a page of who's itineraries, newest first, with their
-// items: two queries whatever the page size.
-func (s *Service) Itineraries(ctx context.Context, who identity.Actor, p Page) ([]Itinerary, bool, error) {
+// Itineraries returns up to limit of who's itineraries created before after
+// (nil: the newest), newest first, with their items: two queries whatever
+// the page size.
+func (s *Service) Itineraries(ctx context.Context, who identity.Actor, after *uuid.UUID, limit int) ([]Itinerary, bool, error) {
 	if err := mustLogIn(who); err != nil {
 		return nil, false, err
 	}
 	st := store{s.db.DB}
-	rows, err := st.itineraries(ctx, who.ID, p.After, p.Limit+1)
+	rows, err := st.itineraries(ctx, who.ID, after, limit+1)
 	if err != nil {
 		return nil, false, err
 	}
-	rows, more := cursor.Cut(rows, p.Limit)
+	rows, more := cursor.Cut(rows, limit)
 	ids := make([]uuid.UUID, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID

@@ -181,13 +181,13 @@ type favoriteView struct {
 
 // favorites returns up to limit of the user's favourite published listings
 // added before the favourite after, newest first.
-func (s store) favorites(ctx context.Context, userID, after uuid.UUID, limit int) ([]favoriteView, error) {
+func (s store) favorites(ctx context.Context, userID uuid.UUID, after *uuid.UUID, limit int) ([]favoriteView, error) {
 	q := s.db.WithContext(ctx).Table("favorites AS f").
 		Select("f.id, f.created_at, l.id AS listing_id, l.kind, l.slug, l.status, l.name_id, l.name_en").
 		Joins("JOIN listings l ON l.id = f.listing_id").
 		Where("f.user_id = ? AND l.status = 'published'", userID)
-	if after != uuid.Nil {
-		q = q.Where("f.id < ?", after)
+	if after != nil {
+		q = q.Where("f.id < ?", *after)
 	}
 	var rows []struct {
 		ID        uuid.UUID
@@ -236,10 +236,10 @@ func (s store) ownItinerary(ctx context.Context, owner, id uuid.UUID, lock bool)
 	return r, nil
 }
 
-func (s store) itineraries(ctx context.Context, owner, after uuid.UUID, limit int) ([]itineraryRow, error) {
+func (s store) itineraries(ctx context.Context, owner uuid.UUID, after *uuid.UUID, limit int) ([]itineraryRow, error) {
 	q := s.db.WithContext(ctx).Where("owner_id = ?", owner)
-	if after != uuid.Nil {
-		q = q.Where("id < ?", after)
+	if after != nil {
+		q = q.Where("id < ?", *after)
 	}
 	var rows []itineraryRow
 	if err := q.Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {

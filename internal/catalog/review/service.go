@@ -103,11 +103,12 @@ func (s *Service) Create(ctx context.Context, who identity.Actor, k kind.Kind, r
 			return err
 		}
 		row.ListingID = listingID
-		if hidden, err := st.hiddenBy(ctx, listingID, who.ID); err != nil || hidden {
-			if hidden {
-				return apperr.StateConflict("conflict", "Your review of this listing was hidden by moderators; you cannot write another.")
-			}
+		hidden, err := st.hiddenBy(ctx, listingID, who.ID)
+		if err != nil {
 			return err
+		}
+		if hidden {
+			return apperr.StateConflict("conflict", "Your review of this listing was hidden by moderators; you cannot write another.")
 		}
 		if err := st.insert(ctx, row); err != nil {
 			return err

@@ -25,6 +25,7 @@ const (
 	RateLimited
 	Unprocessable
 	MethodNotAllowed
+	URITooLong
 )
 
 // Error is the error type every service and store returns for expected failures.

@@ -145,12 +145,10 @@ func withConnectTimeout(rawURL string, timeout time.Duration) (string, error) {
 	return u.String(), nil
 }
 
-// SQLiteDSN returns the connection string for an SQLite file with the pragmas
+// sqliteDSN returns the connection string for an SQLite file with the pragmas
 // the service relies on: WAL for concurrent readers, a busy timeout instead of
 // instant "database is locked", foreign keys, and BEGIN IMMEDIATE so write
 // transactions take the write lock up front rather than failing on upgrade.
-func SQLiteDSN(path string) string { return sqliteDSN(path, DefaultBusyTimeout) }
-
 func sqliteDSN(path string, busy time.Duration) string {
 	return "file:" + path +
 		fmt.Sprintf("?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busy.Milliseconds()) +

@@ -179,8 +179,9 @@ func fieldError(field, problem string) *apperr.Error {
 	if field == "" {
 		field = "body"
 	}
-	return &apperr.Error{Kind: apperr.Invalid, Code: "bad_request",
-		Detail: fmt.Sprintf("Field %q %s.", field, problem), Fields: map[string]string{field: problem}}
+	e := apperr.BadRequest(fmt.Sprintf("Field %q %s.", field, problem))
+	e.Fields = map[string]string{field: problem}
+	return e
 }
 
 // jsonPath writes a JSON pointer (/items/2/note) the way validation errors

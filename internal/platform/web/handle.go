@@ -42,6 +42,7 @@ var titles = map[apperr.Kind]string{
 	apperr.RateLimited:          "Too many requests",
 	apperr.Unprocessable:        "Unprocessable content",
 	apperr.MethodNotAllowed:     "Method not allowed",
+	apperr.URITooLong:           "URI too long",
 }
 
 var statuses = map[apperr.Kind]int{
@@ -57,6 +58,7 @@ var statuses = map[apperr.Kind]int{
 	apperr.RateLimited:          http.StatusTooManyRequests,
 	apperr.Unprocessable:        http.StatusUnprocessableEntity,
 	apperr.MethodNotAllowed:     http.StatusMethodNotAllowed,
+	apperr.URITooLong:           http.StatusRequestURITooLong,
 }
 
 // StatusClientClosedRequest is recorded (nginx's convention) when the client

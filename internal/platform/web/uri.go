@@ -2,11 +2,10 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/solodestination/api/pkg/problem"
+	"github.com/solodestination/api/internal/platform/apperr"
 )
 
 // MaxQueryBytes is the longest query string accepted. Real queries of this
@@ -19,11 +18,8 @@ const MaxQueryBytes = 4 << 10
 func LimitQuery() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if len(c.Request.URL.RawQuery) > MaxQueryBytes {
-			WriteProblem(c, problem.Problem{
-				Type: problem.TypeURI("uri_too_long"), Title: "URI too long", Status: http.StatusRequestURITooLong,
-				Detail:   fmt.Sprintf("The query string is longer than %d bytes.", MaxQueryBytes),
-				Instance: c.Request.URL.Path, Code: "uri_too_long", RequestID: RequestID(c.Request.Context()),
-			})
+			RenderError(c, &apperr.Error{Kind: apperr.URITooLong, Code: "uri_too_long",
+				Detail: fmt.Sprintf("The query string is longer than %d bytes.", MaxQueryBytes)})
 			return
 		}
 		c.Next()

@@ -1,0 +1,76 @@
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/solodestination/api/internal/app"
+	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/config"
+	"github.com/solodestination/api/internal/platform/testdb"
+)
+
+// LogBuffer collects log output that concurrent requests write at once.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// NewLogged is New with the server's log kept as JSON lines from info level
+// up, for tests of what the server logs.
+func NewLogged(t testing.TB, opts ...Option) (*API, *LogBuffer) {
+	t.Helper()
+	logs := &LogBuffer{}
+	return build(t, slog.New(slog.NewJSONHandler(logs, nil)), identity.FastPasswordParams, opts), logs
+}
+
+// NewWithPasswordParams is New with password hashing at cost pw instead of
+// the cheap test cost, for tests of hashing itself.
+func NewWithPasswordParams(t testing.TB, pw identity.PasswordParams, opts ...Option) *API {
+	t.Helper()
+	return build(t, quietLog(t), pw, opts)
+}
+
+// build wires the whole API over a new database with the test configuration
+// adjusted by opts, logging to log and hashing passwords at cost pw.
+func build(t testing.TB, log *slog.Logger, pw identity.PasswordParams, opts []Option) *API {
+	t.Helper()
+	db := testdb.New(t)
+	cfg := config.Config{
+		HTTPAddr: ":0", AppEnv: config.Development, DataDir: t.TempDir(), JWTSecret: Secret,
+		PaymentGateway: "sandbox", PaymentWebhookSecret: []byte("webhook-secret-webhook-secret-0123"),
+		CORSOrigins: []string{"*"}, LogLevel: "error", LogFormat: "text",
+		// Tests send many requests from one address; the tests of the
+		// limits themselves turn them on, set low.
+		RateLimitReadsPerMin: 0, RateLimitWritesPerMin: 0,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a, err := app.New(context.Background(), cfg, log, db.DB, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draining := &atomic.Bool{}
+	h, engine, err := a.Handler(draining)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &API{T: t, App: a, DB: db, Handler: h, Engine: engine, Draining: draining}
+}
