@@ -15,6 +15,7 @@ import (
 
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/pkg/geo"
 )
 
 // The read side is hand-written SQL scanned by hand: these are the hot
@@ -200,7 +201,7 @@ func (s store) scanPage(ctx context.Context, q listQuery, tier, limit int, b sql
 		}
 		it.Row.computeOpen(now)
 		if q.Near != nil {
-			d := roundDistance(distanceM(*q.Near, Location{it.Row.Lat, it.Row.Lng}))
+			d := geo.RoundM(distanceM(*q.Near, Location{it.Row.Lat, it.Row.Lng}))
 			it.Row.DistanceM = &d
 		}
 		out = append(out, it)
@@ -359,7 +360,7 @@ func (s store) nearest(ctx context.Context, q listQuery, now time.Time) ([]liste
 			// A row left out is at least the last candidate's distance away
 			// in degrees; if it lies in the radius, at least this far on the
 			// sphere.
-			bound := earthRadiusM * cands[len(cands)-1].a * math.Pi / 180 * c * (1 - 1e-4)
+			bound := geo.EarthRadiusM * cands[len(cands)-1].a * math.Pi / 180 * c * (1 - 1e-4)
 			complete = (len(keep) == need && keep[need-1].d < bound) || (len(keep) < need && bound > q.RadiusM)
 		}
 		if complete {

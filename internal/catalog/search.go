@@ -11,6 +11,7 @@ import (
 
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/pkg/cursor"
+	"github.com/solodestination/api/pkg/geo"
 )
 
 // searchQuery is a parsed GET /search: published listings of some kinds,
@@ -119,7 +120,7 @@ func (s store) searchTier(ctx context.Context, q searchQuery, tier int, after *p
 		h.Kind = kind.Kind(k)
 		h.Pos = position{Tier: tier, Num: &rating, ID: h.ID}
 		if q.Near != nil {
-			d := roundDistance(distanceM(*q.Near, h.Location))
+			d := geo.RoundM(distanceM(*q.Near, h.Location))
 			h.DistanceM = &d
 		}
 		out = append(out, h)

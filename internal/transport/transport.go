@@ -7,10 +7,10 @@ package transport
 
 import (
 	"crypto/rand"
-	"math"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/solodestination/api/pkg/geo"
 )
 
 // Text is a localised text: Indonesian is required, English optional.
@@ -186,23 +186,13 @@ func newCode() string {
 	return string(b)
 }
 
-// earthRadiusM is the mean Earth radius; distance_m is the haversine
-// great-circle distance on this sphere, as in the catalog.
-const earthRadiusM = 6371008.8
-
+// distanceM is the great-circle distance in metres, rounded like the
+// catalog's distance_m.
 func distanceM(a, b Location) float64 {
-	const rad = math.Pi / 180
-	dLat := (b.Lat - a.Lat) * rad
-	dLng := (b.Lng - a.Lng) * rad
-	h := math.Pow(math.Sin(dLat/2), 2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Pow(math.Sin(dLng/2), 2)
-	return math.Round(2*earthRadiusM*math.Asin(math.Min(1, math.Sqrt(h)))*10) / 10
+	return geo.RoundM(geo.DistanceM(a.Lat, a.Lng, b.Lat, b.Lng))
 }
 
-// latLngBox bounds the points within r metres of p (r is at most 50 km and
-// Solo is near the equator, so no pole or antimeridian handling is needed
-// beyond clamping).
+// latLngBox bounds the points within r metres of p (geo.Box).
 func latLngBox(p Location, r float64) (minLat, maxLat, minLng, maxLng float64) {
-	dLat := r / earthRadiusM * 180 / math.Pi
-	dLng := dLat / math.Max(math.Cos(math.Min(89, math.Abs(p.Lat)+dLat)*math.Pi/180), 1e-6)
-	return p.Lat - dLat, p.Lat + dLat, p.Lng - dLng, p.Lng + dLng
+	return geo.Box(p.Lat, p.Lng, r)
 }
