@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
@@ -195,12 +196,19 @@ func readBody(c *gin.Context) ([]byte, error) {
 	return body, nil
 }
 
-// requestHash identifies the request a key was first used for.
+// requestHash identifies the request a key was first used for. A JSON body
+// is hashed in its canonical form (RFC 8785: keys sorted, white space and
+// number spelling normalised), so a client that re-serialises the same
+// object on retry is not told it sent another body.
 func requestHash(method, path, query string, body []byte) []byte {
 	h := sha256.New()
 	for _, part := range [][]byte{[]byte(method), []byte(path), []byte(query)} {
 		h.Write(part)
 		h.Write([]byte{0})
+	}
+	canonical := jsontext.Value(bytes.Clone(body))
+	if err := canonical.Canonicalize(); err == nil {
+		body = canonical
 	}
 	h.Write(body)
 	return h.Sum(nil)

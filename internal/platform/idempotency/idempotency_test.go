@@ -96,6 +96,23 @@ func TestSameKeyReplaysDifferentBodyConflicts(t *testing.T) {
 	post(api, "bad key", `{}`).ExpectProblem(http.StatusBadRequest, "bad_request")
 }
 
+func TestSameObjectReserialisedIsTheSameBody(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	e := &effects{}
+	mount(t, api, uuid.Must(uuid.NewV7()), e)
+
+	first := post(api, "k1", `{"seats":2,"passenger_name":"Sari"}`).Expect(http.StatusCreated)
+	again := post(api, "k1", "{\n  \"passenger_name\": \"Sari\",\n  \"seats\": 2.0\n}").Expect(http.StatusCreated)
+	if string(again.Body) != string(first.Body) || again.Header.Get(idempotency.ReplayedHeader) != "true" {
+		t.Fatalf("reordered keys: %s (replayed=%q), want the replay of %s", again.Body, again.Header.Get(idempotency.ReplayedHeader), first.Body)
+	}
+	if e.ran.Load() != 1 {
+		t.Fatalf("effect ran %d times, want 1", e.ran.Load())
+	}
+	post(api, "k1", `{"seats":2,"passenger_name":"Sari "}`).ExpectProblem(http.StatusUnprocessableEntity, "idempotency_conflict")
+}
+
 func TestKeysAreScopedToTheUser(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
