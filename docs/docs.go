@@ -712,30 +712,6 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "account disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
                     }
                 }
             }
@@ -774,38 +750,8 @@ const docTemplate = `{
                             "$ref": "#/definitions/Booking"
                         }
                     },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "account disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "404": {
                         "description": "no such booking of yours",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -847,24 +793,6 @@ const docTemplate = `{
                             "$ref": "#/definitions/Booking"
                         }
                     },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "account disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "404": {
                         "description": "no such booking of yours",
                         "schema": {
@@ -873,18 +801,6 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "the trip has departed (trip_departed)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1436,30 +1352,6 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "account disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
                     }
                 }
             }
@@ -1505,38 +1397,8 @@ const docTemplate = `{
                             "$ref": "#/definitions/Notification"
                         }
                     },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "account disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "404": {
                         "description": "no such notification of yours",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1822,36 +1684,6 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "not modified"
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "an invalid bearer token was sent",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "the token\\'s account is disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
                     }
                 }
             },
@@ -1897,12 +1729,6 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
@@ -1915,32 +1741,8 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "422": {
                         "description": "a field breaks its rules",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1975,18 +1777,6 @@ const docTemplate = `{
                     "204": {
                         "description": "No Content"
                     },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
@@ -2001,18 +1791,6 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "routes use this mode (in_use)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2069,12 +1847,6 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
@@ -2087,32 +1859,8 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "422": {
                         "description": "a field breaks its rules",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2186,30 +1934,6 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
-                    },
-                    "401": {
-                        "description": "an invalid bearer token was sent",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "the token\\'s account is disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
                     }
                 }
             },
@@ -2255,44 +1979,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "422": {
                         "description": "a field breaks its rules",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2346,38 +2040,8 @@ const docTemplate = `{
                     "304": {
                         "description": "not modified"
                     },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "an invalid bearer token was sent",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "the token\\'s account is disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "404": {
                         "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2411,18 +2075,6 @@ const docTemplate = `{
                     "204": {
                         "description": "No Content"
                     },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
@@ -2437,18 +2089,6 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "the route has trips (in_use)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2506,12 +2146,6 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
@@ -2524,32 +2158,8 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "422": {
                         "description": "a field breaks its rules",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2633,30 +2243,6 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
-                    },
-                    "401": {
-                        "description": "an invalid bearer token was sent",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "the token\\'s account is disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
                     }
                 }
             },
@@ -2702,44 +2288,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "422": {
                         "description": "a field breaks its rules",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2775,18 +2331,6 @@ const docTemplate = `{
                     "204": {
                         "description": "No Content"
                     },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
@@ -2801,18 +2345,6 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "routes pass this stop (in_use)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2870,12 +2402,6 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
@@ -2888,32 +2414,8 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "422": {
                         "description": "a field breaks its rules",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2989,30 +2491,6 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
-                    },
-                    "401": {
-                        "description": "an invalid bearer token was sent",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "the token\\'s account is disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
                     }
                 }
             },
@@ -3058,44 +2536,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "422": {
                         "description": "a field breaks its rules",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3142,38 +2590,8 @@ const docTemplate = `{
                     "304": {
                         "description": "not modified"
                     },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "an invalid bearer token was sent",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "the token\\'s account is disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "404": {
                         "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3207,18 +2625,6 @@ const docTemplate = `{
                     "204": {
                         "description": "No Content"
                     },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
@@ -3233,18 +2639,6 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "the trip has bookings (in_use)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3302,12 +2696,6 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "403": {
                         "description": "not transport staff",
                         "schema": {
@@ -3326,32 +2714,8 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "422": {
                         "description": "a field breaks its rules",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3418,18 +2782,6 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "account disabled (account_disabled)",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "404": {
                         "description": "no such trip",
                         "schema": {
@@ -3442,32 +2794,8 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
                     "422": {
                         "description": "seats outside 1..10, no passenger_name, not_bookable or idempotency_conflict",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "429": {
-                        "description": "Too Many Requests",
-                        "schema": {
-                            "$ref": "#/definitions/Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }

@@ -62,10 +62,6 @@ func readerLang(c *gin.Context, svc *Service, who identity.Actor) (web.Lang, err
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)
 //	@Success		200		{object}	notificationList
 //	@Failure		400		{object}	problem.Problem	"bad limit, cursor or unread"
-//	@Failure		401		{object}	problem.Problem
-//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
-//	@Failure		429		{object}	problem.Problem
-//	@Failure		503		{object}	problem.Problem
 //	@Router			/me/notifications [get]
 func List(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -114,12 +110,7 @@ func List(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Param			id		path		string	true	"Notification ID"	format(uuid)	maxLength(36)
 //	@Param			lang	query		string	false	"Language of title and body: id or en; otherwise the account\'s preferred language"	maxLength(4096)
 //	@Success		200		{object}	notificationResponse
-//	@Failure		400		{object}	problem.Problem
-//	@Failure		401		{object}	problem.Problem
-//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		404		{object}	problem.Problem	"no such notification of yours"
-//	@Failure		429		{object}	problem.Problem
-//	@Failure		503		{object}	problem.Problem
 //	@Router			/me/notifications/{id}/read [post]
 func MarkRead(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {

@@ -162,11 +162,6 @@ const cacheControl = "public, no-cache"
 //	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	modeList
 //	@Success		304				"not modified"
-//	@Failure		400				{object}	problem.Problem
-//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
-//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
-//	@Failure		429				{object}	problem.Problem
-//	@Failure		503				{object}	problem.Problem
 //	@Router			/transport/modes [get]
 func ListModes(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -199,10 +194,6 @@ func ListModes(svc *Service) web.HandlerFunc {
 //	@Success		200				{object}	routeList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad limit or cursor"
-//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
-//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
-//	@Failure		429				{object}	problem.Problem
-//	@Failure		503				{object}	problem.Problem
 //	@Router			/transport/routes [get]
 func ListRoutes(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -241,12 +232,7 @@ func ListRoutes(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	routeResponse
 //	@Success		304				"not modified"
-//	@Failure		400				{object}	problem.Problem
-//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
-//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
 //	@Failure		404				{object}	problem.Problem
-//	@Failure		429				{object}	problem.Problem
-//	@Failure		503				{object}	problem.Problem
 //	@Router			/transport/routes/{id} [get]
 func GetRoute(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -286,10 +272,6 @@ const (
 //	@Success		200				{object}	stopList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad near, radius_m, limit or cursor"
-//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
-//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
-//	@Failure		429				{object}	problem.Problem
-//	@Failure		503				{object}	problem.Problem
 //	@Router			/transport/stops [get]
 func ListStops(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -362,10 +344,6 @@ func parseNear(c *gin.Context) (*Near, error) {
 //	@Success		200				{object}	tripList
 //	@Success		304				"not modified"
 //	@Failure		400				{object}	problem.Problem	"bad route_id, date, limit or cursor"
-//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
-//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
-//	@Failure		429				{object}	problem.Problem
-//	@Failure		503				{object}	problem.Problem
 //	@Router			/transport/trips [get]
 func ListTrips(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -413,12 +391,7 @@ func ListTrips(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Param			If-None-Match	header		string	false	"ETag of a copy the client holds"	maxLength(65536)
 //	@Success		200				{object}	tripResponse
 //	@Success		304				"not modified"
-//	@Failure		400				{object}	problem.Problem
-//	@Failure		401				{object}	problem.Problem	"an invalid bearer token was sent"
-//	@Failure		403				{object}	problem.Problem	"the token\'s account is disabled (account_disabled)"
 //	@Failure		404				{object}	problem.Problem
-//	@Failure		429				{object}	problem.Problem
-//	@Failure		503				{object}	problem.Problem
 //	@Router			/transport/trips/{id} [get]
 func GetTrip(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {

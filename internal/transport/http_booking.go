@@ -27,15 +27,9 @@ import (
 //	@Param			body			body		createBookingRequest	true	"Seats and passenger"
 //	@Success		201				{object}	bookingResponse
 //	@Failure		400				{object}	problem.Problem	"malformed JSON, bad Idempotency-Key"
-//	@Failure		401				{object}	problem.Problem
-//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		404				{object}	problem.Problem	"no such trip"
 //	@Failure		409				{object}	problem.Problem	"insufficient_seats, trip_cancelled, trip_departed or idempotency_in_progress"
-//	@Failure		413				{object}	problem.Problem
-//	@Failure		415				{object}	problem.Problem
 //	@Failure		422				{object}	problem.Problem	"seats outside 1..10, no passenger_name, not_bookable or idempotency_conflict"
-//	@Failure		429				{object}	problem.Problem
-//	@Failure		503				{object}	problem.Problem
 //	@Router			/transport/trips/{id}/bookings [post]
 func Book(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -91,10 +85,6 @@ func ReplayBooking(svc *Service) idempotency.Replayer {
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)
 //	@Success		200		{object}	bookingList
 //	@Failure		400		{object}	problem.Problem	"bad limit or cursor"
-//	@Failure		401		{object}	problem.Problem
-//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
-//	@Failure		429		{object}	problem.Problem
-//	@Failure		503		{object}	problem.Problem
 //	@Router			/me/bookings [get]
 func ListMyBookings(svc *Service, pg web.Pager) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -130,12 +120,7 @@ func ListMyBookings(svc *Service, pg web.Pager) web.HandlerFunc {
 //	@Security		BearerAuth
 //	@Param			id	path		string	true	"Booking ID"	format(uuid)	maxLength(36)
 //	@Success		200	{object}	bookingResponse
-//	@Failure		400	{object}	problem.Problem
-//	@Failure		401	{object}	problem.Problem
-//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		404	{object}	problem.Problem	"no such booking of yours"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/me/bookings/{id} [get]
 func GetMyBooking(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -164,13 +149,8 @@ func GetMyBooking(svc *Service) web.HandlerFunc {
 //	@Security		BearerAuth
 //	@Param			id	path		string	true	"Booking ID"	format(uuid)	maxLength(36)
 //	@Success		200	{object}	bookingResponse
-//	@Failure		400	{object}	problem.Problem
-//	@Failure		401	{object}	problem.Problem
-//	@Failure		403		{object}	problem.Problem	"account disabled (account_disabled)"
 //	@Failure		404	{object}	problem.Problem	"no such booking of yours"
 //	@Failure		409	{object}	problem.Problem	"the trip has departed (trip_departed)"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/me/bookings/{id}/cancel [post]
 func CancelMyBooking(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {

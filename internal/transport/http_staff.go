@@ -21,14 +21,9 @@ import (
 //	@Param			body	body	modeRequest	true	"The fields"
 //	@Success		201	{object}	modeResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		409	{object}	problem.Problem	"the code is taken"
-//	@Failure		413	{object}	problem.Problem
-//	@Failure		415	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem	"a field breaks its rules"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/modes [post]
 func CreateMode(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -66,14 +61,9 @@ func CreateMode(svc *Service) web.HandlerFunc {
 //	@Param			body	body	modeRequest	true	"The fields"
 //	@Success		200	{object}	modeResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
-//	@Failure		413	{object}	problem.Problem
-//	@Failure		415	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem	"a field breaks its rules"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/modes/{code} [patch]
 func UpdateMode(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -109,13 +99,9 @@ func UpdateMode(svc *Service) web.HandlerFunc {
 //	@Security		BearerAuth
 //	@Param			code	path	string	true	"Mode code"	maxLength(32)
 //	@Success		204
-//	@Failure		400	{object}	problem.Problem
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
 //	@Failure		409	{object}	problem.Problem	"routes use this mode (in_use)"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/modes/{code} [delete]
 func DeleteMode(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -139,13 +125,8 @@ func DeleteMode(svc *Service) web.HandlerFunc {
 //	@Param			body	body	stopRequest	true	"The fields"
 //	@Success		201	{object}	stopResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
-//	@Failure		413	{object}	problem.Problem
-//	@Failure		415	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem	"a field breaks its rules"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/stops [post]
 func CreateStop(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -178,14 +159,9 @@ func CreateStop(svc *Service) web.HandlerFunc {
 //	@Param			body	body	stopRequest	true	"The fields"
 //	@Success		200	{object}	stopResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
-//	@Failure		413	{object}	problem.Problem
-//	@Failure		415	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem	"a field breaks its rules"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/stops/{id} [patch]
 func UpdateStop(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -218,13 +194,9 @@ func UpdateStop(svc *Service) web.HandlerFunc {
 //	@Security		BearerAuth
 //	@Param			id	path	string	true	"Stop ID"	format(uuid)	maxLength(36)
 //	@Success		204
-//	@Failure		400	{object}	problem.Problem
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
 //	@Failure		409	{object}	problem.Problem	"routes pass this stop (in_use)"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/stops/{id} [delete]
 func DeleteStop(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -252,13 +224,8 @@ func DeleteStop(svc *Service) web.HandlerFunc {
 //	@Param			body	body	routeRequest	true	"The fields"
 //	@Success		201	{object}	routeResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
-//	@Failure		413	{object}	problem.Problem
-//	@Failure		415	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem	"a field breaks its rules"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/routes [post]
 func CreateRoute(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -291,14 +258,9 @@ func CreateRoute(svc *Service) web.HandlerFunc {
 //	@Param			body	body	routeRequest	true	"The fields"
 //	@Success		200	{object}	routeResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
-//	@Failure		413	{object}	problem.Problem
-//	@Failure		415	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem	"a field breaks its rules"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/routes/{id} [patch]
 func UpdateRoute(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -331,13 +293,9 @@ func UpdateRoute(svc *Service) web.HandlerFunc {
 //	@Security		BearerAuth
 //	@Param			id	path	string	true	"Route ID"	format(uuid)	maxLength(36)
 //	@Success		204
-//	@Failure		400	{object}	problem.Problem
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
 //	@Failure		409	{object}	problem.Problem	"the route has trips (in_use)"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/routes/{id} [delete]
 func DeleteRoute(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -365,13 +323,8 @@ func DeleteRoute(svc *Service) web.HandlerFunc {
 //	@Param			body	body	createTripRequest	true	"The fields"
 //	@Success		201	{object}	tripResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
-//	@Failure		413	{object}	problem.Problem
-//	@Failure		415	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem	"a field breaks its rules"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/trips [post]
 func CreateTrip(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -402,15 +355,10 @@ func CreateTrip(svc *Service) web.HandlerFunc {
 //	@Param			body	body	updateTripRequest	true	"The fields"
 //	@Success		200	{object}	tripResponse
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
 //	@Failure		409	{object}	problem.Problem	"the trip has departed (trip_departed)"
-//	@Failure		413	{object}	problem.Problem
-//	@Failure		415	{object}	problem.Problem
 //	@Failure		422	{object}	problem.Problem	"a field breaks its rules"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/trips/{id} [patch]
 func UpdateTrip(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -440,13 +388,9 @@ func UpdateTrip(svc *Service) web.HandlerFunc {
 //	@Security		BearerAuth
 //	@Param			id	path	string	true	"Trip ID"	format(uuid)	maxLength(36)
 //	@Success		204
-//	@Failure		400	{object}	problem.Problem
-//	@Failure		401	{object}	problem.Problem
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
 //	@Failure		409	{object}	problem.Problem	"the trip has bookings (in_use)"
-//	@Failure		429	{object}	problem.Problem
-//	@Failure		503	{object}	problem.Problem
 //	@Router			/transport/trips/{id} [delete]
 func DeleteTrip(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
