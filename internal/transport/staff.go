@@ -368,7 +368,7 @@ func (s *Service) CancelTrip(ctx context.Context, id uuid.UUID) (Trip, error) {
 	var out Trip
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
 		now := s.now()
-		res := tx.Exec(`UPDATE transport_trips SET status = 'cancelled', cancelled_at = ?, updated_at = ?
+		res := tx.Exec(`UPDATE transport_trips SET status = 'cancelled', cancel_reason = 'staff', cancelled_at = ?, updated_at = ?
 			WHERE id = ? AND status = 'scheduled' AND departs_at > ?`, now, now, id, now)
 		if res.Error != nil {
 			return fmt.Errorf("cancel trip: %w", res.Error)

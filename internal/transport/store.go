@@ -101,6 +101,11 @@ type tripRow struct {
 	FareIDR        int64 `gorm:"column:fare_idr"`
 	Status         string
 	CancelledAt    *time.Time
+	ScheduleID     *uuid.UUID
+	MinPassengers  int
+	ConfirmBy      *time.Time
+	ConfirmedAt    *time.Time
+	CancelReason   string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	// Joined from the route and its mode.
@@ -113,7 +118,17 @@ func (tripRow) TableName() string { return "transport_trips" }
 func (r tripRow) toDomain() Trip {
 	return Trip{ID: r.ID, RouteID: r.RouteID, Mode: r.ModeCode, Bookable: r.Bookable, DepartsAt: r.DepartsAt.UTC(),
 		ArrivesAt: r.ArrivesAt.UTC(), Capacity: r.Capacity, SeatsAvailable: r.SeatsAvailable, FareIDR: r.FareIDR,
-		Status: TripStatus(r.Status), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		Status: TripStatus(r.Status), ScheduleID: r.ScheduleID, MinPassengers: r.MinPassengers,
+		ConfirmBy: utcPtr(r.ConfirmBy), ConfirmedAt: utcPtr(r.ConfirmedAt), CancelReason: r.CancelReason,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 type bookingRow struct {

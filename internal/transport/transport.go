@@ -126,8 +126,17 @@ type Trip struct {
 	SeatsAvailable int
 	FareIDR        int64
 	Status         TripStatus // as stored: scheduled or cancelled
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Set on trips generated from a weekly schedule.
+	ScheduleID *uuid.UUID
+	// MinPassengers and ConfirmBy: at ConfirmBy the trip is confirmed when
+	// it has at least MinPassengers booked, cancelled otherwise. A trip
+	// without ConfirmBy runs as created.
+	MinPassengers int
+	ConfirmBy     *time.Time
+	ConfirmedAt   *time.Time
+	CancelReason  string // "staff" or "min_passengers" once cancelled
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // StatusAt is the status clients see at now: a scheduled trip whose
