@@ -55,7 +55,8 @@ func build(t testing.TB, log *slog.Logger, pw identity.PasswordParams, opts []Op
 	cfg := config.Config{
 		HTTPAddr: ":0", AppEnv: config.Development, DataDir: t.TempDir(), JWTSecret: Secret,
 		PaymentGateway: "sandbox", PaymentWebhookSecret: []byte("webhook-secret-webhook-secret-0123"),
-		CORSOrigins: []string{"*"}, LogLevel: "error", LogFormat: "text",
+		TicketSigningKey: []byte("ticket-seed-ticket-seed-0123456!"), // 32 bytes, shared by replicas
+		CORSOrigins:      []string{"*"}, LogLevel: "error", LogFormat: "text",
 		// Tests send many requests from one address; the tests of the
 		// limits themselves turn them on, set low.
 		RateLimitReadsPerMin: 0, RateLimitWritesPerMin: 0,

@@ -85,6 +85,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	notes := notification.NewService(db, ids)
+	rides := transport.NewService(db, notes, time.Now)
+	if len(cfg.TicketSigningKey) > 0 {
+		if err := rides.SetTicketKey(cfg.TicketSigningKey); err != nil {
+			return nil, err
+		}
+	}
 	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
@@ -95,7 +101,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Images:        image.NewService(db, media, log, cache),
 		Audit:         audit.NewService(db),
 		Notifications: notes,
-		Transport:     transport.NewService(db, notes, time.Now),
+		Transport:     rides,
 		Metrics:       prometheus.NewRegistry(),
 	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)

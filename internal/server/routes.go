@@ -85,6 +85,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	v1.GET("/transport/stops", web.Handle(transport.ListStops(d.Transport, d.Pager)))
 	v1.GET("/transport/trips", web.Handle(transport.ListTrips(d.Transport, d.Pager)))
 	v1.GET("/transport/trips/:id", web.Handle(transport.GetTrip(d.Transport)))
+	v1.GET("/transport/tickets/public-key", web.Handle(transport.GetTicketKey(d.Transport)))
 	user.POST("/transport/trips/:id/bookings", d.Idempotency.Middleware(transport.ReplayBooking(d.Transport)),
 		web.Handle(transport.Book(d.Transport)))
 	user.GET("/me/bookings", web.Handle(transport.ListMyBookings(d.Transport, d.Pager)))
@@ -103,6 +104,8 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	transportStaff.POST("/transport/trips", web.Handle(transport.CreateTrip(d.Transport)))
 	transportStaff.PATCH("/transport/trips/:id", web.Handle(transport.UpdateTrip(d.Transport)))
 	transportStaff.DELETE("/transport/trips/:id", web.Handle(transport.DeleteTrip(d.Transport)))
+	transportStaff.GET("/transport/bookings", web.Handle(transport.ListBookings(d.Transport, d.Pager)))
+	transportStaff.POST("/transport/bookings/check-in", web.Handle(transport.CheckInBooking(d.Transport)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))

@@ -134,12 +134,16 @@ type bookingResponse struct {
 	Trip          tripResponse `json:"trip"`
 	CreatedAt     time.Time    `json:"created_at" format:"date-time" maxLength:"35"`
 	CancelledAt   *time.Time   `json:"cancelled_at" extensions:"x-nullable" format:"date-time" maxLength:"35"`
+	BoardedAt     *time.Time   `json:"boarded_at" extensions:"x-nullable" format:"date-time" maxLength:"35"` // when it was checked in
+	// The signed ticket to show as a QR code (docs/tickets.md); null once cancelled.
+	Ticket *string `json:"ticket" extensions:"x-nullable,x-pattern=ticket" maxLength:"1024" example:"SD1.eyJjb2RlIjoiSzdGM1EyTVgifQ.k3JpQ2FnZg"`
 } // @name Booking
 
-func toBookingResponse(b Booking, now time.Time) bookingResponse {
+func toBookingResponse(b Booking, now time.Time, ticket *string) bookingResponse {
 	return bookingResponse{ID: b.ID, Code: b.Code, Status: string(b.Status), Seats: b.Seats, TotalIDR: b.TotalIDR,
 		PassengerName: b.PassengerName, RiderCategory: string(b.RiderCategory), TripID: b.TripID,
-		Trip: toTripResponse(b.Trip, now), CreatedAt: b.CreatedAt, CancelledAt: b.CancelledAt}
+		Trip: toTripResponse(b.Trip, now), CreatedAt: b.CreatedAt, CancelledAt: b.CancelledAt, BoardedAt: b.BoardedAt,
+		Ticket: ticket}
 }
 
 type bookingList struct {

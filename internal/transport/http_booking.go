@@ -48,7 +48,7 @@ func Book(svc *Service) web.HandlerFunc {
 			return err
 		}
 		c.Header("Location", "/api/v1/me/bookings/"+b.ID.String())
-		c.JSON(http.StatusCreated, toBookingResponse(b, svc.Now()))
+		c.JSON(http.StatusCreated, toBookingResponse(b, svc.Now(), svc.Ticket(b)))
 		return nil
 	}
 }
@@ -68,7 +68,7 @@ func ReplayBooking(svc *Service) idempotency.Replayer {
 			return err
 		}
 		c.Header("Location", "/api/v1/me/bookings/"+b.ID.String())
-		c.JSON(http.StatusCreated, toBookingResponse(b, svc.Now()))
+		c.JSON(http.StatusCreated, toBookingResponse(b, svc.Now(), svc.Ticket(b)))
 		return nil
 	}
 }
@@ -100,7 +100,7 @@ func ListMyBookings(svc *Service, pg web.Pager) web.HandlerFunc {
 		}
 		now := svc.Now()
 		out, err := web.NewList(page, bs, more, func(b Booking) uuid.UUID { return b.ID },
-			func(b Booking) bookingResponse { return toBookingResponse(b, now) })
+			func(b Booking) bookingResponse { return toBookingResponse(b, now, svc.Ticket(b)) })
 		if err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func GetMyBooking(svc *Service) web.HandlerFunc {
 			return err
 		}
 		c.Header("Cache-Control", "private, no-store")
-		c.JSON(http.StatusOK, toBookingResponse(b, svc.Now()))
+		c.JSON(http.StatusOK, toBookingResponse(b, svc.Now(), svc.Ticket(b)))
 		return nil
 	}
 }
@@ -163,7 +163,7 @@ func CancelMyBooking(svc *Service) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		c.JSON(http.StatusOK, toBookingResponse(b, svc.Now()))
+		c.JSON(http.StatusOK, toBookingResponse(b, svc.Now(), svc.Ticket(b)))
 		return nil
 	}
 }

@@ -24,15 +24,42 @@ type Notifier interface {
 
 // Service is the transport use cases; it owns their transactions.
 type Service struct {
-	db    *database.DB
-	notes Notifier
-	now   func() time.Time
+	db      *database.DB
+	notes   Notifier
+	now     func() time.Time
+	tickets *TicketSigner
 }
 
 // NewService returns the transport service over db; now is the clock that
 // decides when a trip has departed.
 func NewService(db *database.DB, notes Notifier, now func() time.Time) *Service {
-	return &Service{db: db, notes: notes, now: func() time.Time { return now().UTC() }}
+	return &Service{db: db, notes: notes, now: func() time.Time { return now().UTC() }, tickets: ephemeralTicketSigner()}
+}
+
+// SetTicketKey signs tickets with the Ed25519 key of this 32-byte seed
+// (TICKET_SIGNING_KEY). Until it is called a random key serves, whose
+// tickets do not survive a restart.
+func (s *Service) SetTicketKey(seed []byte) error {
+	t, err := NewTicketSigner(seed)
+	if err != nil {
+		return err
+	}
+	s.tickets = t
+	return nil
+}
+
+// Ticket is the signed ticket of a confirmed booking; a cancelled one has none.
+func (s *Service) Ticket(b Booking) *string {
+	if b.Status != BookingConfirmed {
+		return nil
+	}
+	t := s.tickets.Sign(b)
+	return &t
+}
+
+// TicketKey is the key that verifies tickets: its id and public key.
+func (s *Service) TicketKey() (kid string, pub []byte) {
+	return s.tickets.KeyID(), s.tickets.PublicKey()
 }
 
 // SetClock replaces the clock; tests move time with it.

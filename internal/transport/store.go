@@ -143,6 +143,7 @@ type bookingRow struct {
 	Status        string
 	CreatedAt     time.Time
 	CancelledAt   *time.Time
+	BoardedAt     *time.Time
 }
 
 func (bookingRow) TableName() string { return "transport_bookings" }
@@ -150,7 +151,7 @@ func (bookingRow) TableName() string { return "transport_bookings" }
 func (r bookingRow) toDomain() Booking {
 	return Booking{ID: r.ID, Code: r.Code, TripID: r.TripID, UserID: r.UserID, Seats: r.Seats, PassengerName: r.PassengerName,
 		RiderCategory: RiderCategory(r.RiderCategory), TotalIDR: r.TotalIDR, Status: BookingStatus(r.Status),
-		CreatedAt: r.CreatedAt, CancelledAt: r.CancelledAt}
+		CreatedAt: r.CreatedAt, CancelledAt: r.CancelledAt, BoardedAt: utcPtr(r.BoardedAt)}
 }
 
 // tripSelect reads trips with their route's mode.

@@ -169,6 +169,7 @@ type Booking struct {
 	Status        BookingStatus
 	CreatedAt     time.Time
 	CancelledAt   *time.Time
+	BoardedAt     *time.Time // when a conductor checked it in
 	Trip          Trip
 }
 

@@ -35,6 +35,7 @@ type Error struct {
 	Detail     string            // safe to show to an end user
 	Fields     map[string]string // per-field problems, for validation errors
 	RetryAfter time.Duration     // for RateLimited and Unavailable
+	Extensions map[string]any    // further problem members of this Code, e.g. boarded_at
 	Err        error             // private cause: logged, never sent to clients
 }
 

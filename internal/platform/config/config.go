@@ -55,11 +55,14 @@ type Config struct {
 	SeedDemo             bool
 	PaymentGateway       string
 	PaymentWebhookSecret []byte
-	MidtransServerKey    string
-	CORSOrigins          []string
-	TrustedProxies       []string
-	LogLevel             string
-	LogFormat            string
+	// TicketSigningKey is the 32-byte Ed25519 seed that signs booking
+	// tickets (TICKET_SIGNING_KEY, hex or base64 of the seed).
+	TicketSigningKey  []byte
+	MidtransServerKey string
+	CORSOrigins       []string
+	TrustedProxies    []string
+	LogLevel          string
+	LogFormat         string
 	// RefreshFamilyMaxAge is how long one login lasts however often it is
 	// refreshed (REFRESH_FAMILY_MAX_AGE, e.g. "90d" or "720h").
 	RefreshFamilyMaxAge time.Duration
@@ -124,6 +127,13 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.PaymentWebhookSecret = []byte(secret("PAYMENT_WEBHOOK_SECRET"))
 	c.MetricsAddr = env("METRICS_ADDR", "")
+	if raw := strings.TrimSpace(secret("TICKET_SIGNING_KEY")); raw != "" {
+		seed, err := ParseSeed(raw)
+		if err != nil {
+			bad("TICKET_SIGNING_KEY must be a 32-byte Ed25519 seed written as 64 hex digits or base64: %v", err)
+		}
+		c.TicketSigningKey = seed
+	}
 	perMinute := func(name string, def int) int {
 		n, err := strconv.Atoi(env(name, strconv.Itoa(def)))
 		if err != nil || n < 0 {
@@ -204,6 +214,11 @@ func Load(getenv func(string) string) (Config, error) {
 		if c.PaymentsEnabled() && len(c.PaymentWebhookSecret) < MinSecretBytes {
 			bad("PAYMENT_WEBHOOK_SECRET must be set to at least %d bytes when APP_ENV=production and PAYMENT_GATEWAY=%s",
 				MinSecretBytes, c.PaymentGateway)
+		}
+		if len(c.TicketSigningKey) == 0 {
+			// Tickets are verified offline against the published key: a key
+			// made up at start would change with every restart and replica.
+			bad("TICKET_SIGNING_KEY (or TICKET_SIGNING_KEY_FILE) is required when APP_ENV=production")
 		}
 		if c.SeedDemo {
 			bad("SEED_DEMO must be false when APP_ENV=production: demo accounts have published passwords")

@@ -28,7 +28,8 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 	strong := strings.Repeat("k", 32)
 	safe := map[string]string{
 		"APP_ENV": "production", "JWT_SECRET": strong, "PAYMENT_WEBHOOK_SECRET": strong,
-		"PAYMENT_GATEWAY": "sandbox", "CORS_ORIGINS": "https://solodestination.example",
+		"TICKET_SIGNING_KEY": strings.Repeat("0f", 32),
+		"PAYMENT_GATEWAY":    "sandbox", "CORS_ORIGINS": "https://solodestination.example",
 	}
 	cases := []struct {
 		name    string
@@ -38,6 +39,8 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 		{"missing JWT secret", map[string]string{"JWT_SECRET": ""}, "JWT_SECRET"},
 		{"short JWT secret", map[string]string{"JWT_SECRET": "short"}, "JWT_SECRET must be at least 32 bytes"},
 		{"demo seeding", map[string]string{"SEED_DEMO": "true"}, "SEED_DEMO"},
+		{"missing ticket key", map[string]string{"TICKET_SIGNING_KEY": ""}, "TICKET_SIGNING_KEY"},
+		{"short ticket key", map[string]string{"TICKET_SIGNING_KEY": "abcd"}, "TICKET_SIGNING_KEY must be a 32-byte"},
 		{"sandbox gateway", map[string]string{}, "PAYMENT_GATEWAY=sandbox"},
 		{"open CORS", map[string]string{"CORS_ORIGINS": "*"}, "CORS_ORIGINS"},
 	}
@@ -60,7 +63,7 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 	if err == nil {
 		t.Fatalf("production with nothing set started: %+v", c)
 	}
-	for _, want := range []string{"JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PAYMENT_GATEWAY", "SEED_DEMO"} {
+	for _, want := range []string{"JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PAYMENT_GATEWAY", "SEED_DEMO", "TICKET_SIGNING_KEY"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("all problems should be reported at once; %q missing from %v", want, err)
 		}
@@ -71,7 +74,8 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 // no browser origin allowed, JSON logs, and no webhook secret needed.
 func TestProductionMinimalEnvironment(t *testing.T) {
 	c, err := config.Load(env(map[string]string{"APP_ENV": "production",
-		"DATABASE_URL": "postgres://solo@db:5432/solo", "JWT_SECRET": strings.Repeat("k", 32)}))
+		"DATABASE_URL": "postgres://solo@db:5432/solo", "JWT_SECRET": strings.Repeat("k", 32),
+		"TICKET_SIGNING_KEY": strings.Repeat("k", 43)})) // base64 of 32 bytes
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +94,7 @@ func TestProductionMinimalEnvironment(t *testing.T) {
 
 func TestPaymentGateway(t *testing.T) {
 	strong := strings.Repeat("k", 32)
+	key := strings.Repeat("0f", 32)
 	cases := []struct {
 		env     map[string]string
 		want    string // the gateway, or a fragment of the error
@@ -102,11 +107,11 @@ func TestPaymentGateway(t *testing.T) {
 		{map[string]string{"PAYMENT_GATEWAY": "midtrans"}, "MIDTRANS_SERVER_KEY", false},
 		{map[string]string{"PAYMENT_GATEWAY": "midtrans", "MIDTRANS_SERVER_KEY": "SB-Mid-server-x"}, "not available in this version", false},
 		{map[string]string{"PAYMENT_GATEWAY": "xendit"}, "not a known gateway", false},
-		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong}, "none", false},
-		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "PAYMENT_GATEWAY": "sandbox",
+		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key}, "none", false},
+		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "PAYMENT_GATEWAY": "sandbox",
 			"PAYMENT_WEBHOOK_SECRET": strong}, "PAYMENT_GATEWAY=sandbox is refused", false},
 		// A gateway needs its webhook secret in production.
-		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "PAYMENT_GATEWAY": "midtrans",
+		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "PAYMENT_GATEWAY": "midtrans",
 			"MIDTRANS_SERVER_KEY": "Mid-server-x"}, "PAYMENT_WEBHOOK_SECRET", false},
 	}
 	for _, tc := range cases {
@@ -171,7 +176,8 @@ func TestDevelopmentSecretsAreKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(c1.JWTSecret) < 32 || string(c1.JWTSecret) != string(c2.JWTSecret) ||
-		string(c1.PaymentWebhookSecret) != string(c2.PaymentWebhookSecret) {
+		string(c1.PaymentWebhookSecret) != string(c2.PaymentWebhookSecret) ||
+		len(c1.TicketSigningKey) != config.SeedSize || string(c1.TicketSigningKey) != string(c2.TicketSigningKey) {
 		t.Fatal("development secrets must be generated once and reused")
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "jwt_secret")); err != nil || fi.Mode().Perm() != 0o600 {

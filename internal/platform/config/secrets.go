@@ -2,12 +2,14 @@ package config
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // FillDevelopmentSecrets gives a development instance stable secrets without
@@ -31,7 +33,40 @@ func (c *Config) FillDevelopmentSecrets() error {
 			return err
 		}
 	}
+	if len(c.TicketSigningKey) == 0 {
+		kept, err := keptSecret(filepath.Join(c.DataDir, "ticket_signing_key"))
+		if err != nil {
+			return err
+		}
+		if c.TicketSigningKey, err = ParseSeed(string(kept)); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(c.DataDir, "ticket_signing_key"), err)
+		}
+	}
 	return nil
+}
+
+// SeedSize is the length of an Ed25519 seed.
+const SeedSize = 32
+
+// ParseSeed reads a 32-byte seed written as 64 hex digits or as base64
+// (standard or URL alphabet, padded or not).
+func ParseSeed(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if b, err := hex.DecodeString(s); err == nil {
+		if len(b) != SeedSize {
+			return nil, fmt.Errorf("%d bytes, want %d", len(b), SeedSize)
+		}
+		return b, nil
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			if len(b) != SeedSize {
+				return nil, fmt.Errorf("%d bytes, want %d", len(b), SeedSize)
+			}
+			return b, nil
+		}
+	}
+	return nil, errors.New("neither hex nor base64")
 }
 
 func keptSecret(path string) ([]byte, error) {

@@ -98,13 +98,14 @@ func RenderError(c *gin.Context, err error) {
 	}
 	status := statuses[e.Kind]
 	p := problem.Problem{
-		Type:      problem.TypeURI(e.Code),
-		Title:     titles[e.Kind],
-		Status:    status,
-		Detail:    e.Detail,
-		Instance:  c.Request.URL.Path,
-		Code:      e.Code,
-		RequestID: RequestID(c.Request.Context()),
+		Type:       problem.TypeURI(e.Code),
+		Title:      titles[e.Kind],
+		Status:     status,
+		Detail:     e.Detail,
+		Instance:   c.Request.URL.Path,
+		Code:       e.Code,
+		RequestID:  RequestID(c.Request.Context()),
+		Extensions: e.Extensions,
 	}
 	for _, f := range sortedKeys(e.Fields) {
 		p.Errors = append(p.Errors, problem.FieldError{Field: f, Message: e.Fields[f]})
