@@ -1648,6 +1648,139 @@ const docTemplate = `{
                 }
             }
         },
+        "/transport/bookings": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every booking, newest first, each with its trip and passenger name: for transport staff only. Filter by ` + "`" + `trip_id` + "`" + ` (a trip's passenger list) and ` + "`" + `status` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Bookings overview",
+                "operationId": "listTransportBookings",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Only this trip's bookings",
+                        "name": "trip_id",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "confirmed",
+                            "cancelled"
+                        ],
+                        "type": "string",
+                        "description": "Only bookings in this state",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/BookingList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad trip_id, status, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/bookings/check-in": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A conductor boards a booking by its ` + "`" + `code` + "`" + ` (any case; a character outside the code alphabet, such as 0, O, 1 or I, → 400) or by the scanned ` + "`" + `ticket` + "`" + `, whose signature is verified (altered or foreign → 422 ` + "`" + `invalid_ticket` + "`" + `). The booking is marked boarded once: a second check-in → 409 ` + "`" + `already_checked_in` + "`" + ` with the first time in the problem member ` + "`" + `boarded_at` + "`" + `; a cancelled booking → 409 ` + "`" + `booking_cancelled` + "`" + `; a trip that does not depart today in Asia/Jakarta → 409 ` + "`" + `wrong_trip_date` + "`" + ` (problem member ` + "`" + `departs_at` + "`" + `). Unknown code → 404. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Check a booking in",
+                "operationId": "checkInBooking",
+                "parameters": [
+                    {
+                        "description": "The booking code or its ticket",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CheckInRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Booking"
+                        }
+                    },
+                    "400": {
+                        "description": "a code with characters outside the alphabet, or not 8 long",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no booking has this code",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "already_checked_in, booking_cancelled or wrong_trip_date",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "neither or both of code and ticket, or invalid_ticket",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/transport/modes": {
             "get": {
                 "description": "Every mode (andong, steam train, electric car, double-decker bus, city bus) with its fares per rider category, operating hours (day 0 = Sunday, Asia/Jakarta) and whether its trips can be booked. One page holds them all (` + "`" + `next_cursor` + "`" + ` is null). Names and descriptions are in ` + "`" + `?lang=` + "`" + ` or ` + "`" + `Accept-Language` + "`" + `; ` + "`" + `?lang=all` + "`" + ` returns ` + "`" + `{id, en}` + "`" + ` objects. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
@@ -2419,6 +2552,39 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
+                    }
+                }
+            }
+        },
+        "/transport/tickets/public-key": {
+            "get": {
+                "description": "The Ed25519 public key that verifies booking tickets offline. A ticket is ` + "`" + `SD1.\u003cpayload\u003e.\u003csignature\u003e` + "`" + `: both parts base64url without padding; the signature covers the ASCII bytes ` + "`" + `SD1.\u003cpayload\u003e` + "`" + `; the payload is JSON ` + "`" + `{kid, code, trip, dep (Unix seconds), seats, ini (passenger initials)}` + "`" + `. See docs/tickets.md. Sends an ` + "`" + `ETag` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Ticket verification key",
+                "operationId": "getTicketPublicKey",
+                "parameters": [
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TicketPublicKey"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
                     }
                 }
             }
@@ -3841,6 +4007,13 @@ const docTemplate = `{
         "Booking": {
             "type": "object",
             "properties": {
+                "boarded_at": {
+                    "description": "when it was checked in",
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
                 "cancelled_at": {
                     "type": "string",
                     "format": "date-time",
@@ -3897,6 +4070,14 @@ const docTemplate = `{
                         "cancelled"
                     ],
                     "example": "confirmed"
+                },
+                "ticket": {
+                    "description": "The signed ticket to show as a QR code (docs/tickets.md); null once cancelled.",
+                    "type": "string",
+                    "maxLength": 1024,
+                    "x-nullable": true,
+                    "x-pattern": "ticket",
+                    "example": "SD1.eyJjb2RlIjoiSzdGM1EyTVgifQ.k3JpQ2FnZg"
                 },
                 "total_idr": {
                     "description": "seats × the trip's fare_idr",
@@ -3968,6 +4149,24 @@ const docTemplate = `{
                 },
                 "name": {
                     "x-localized": "200"
+                }
+            }
+        },
+        "CheckInRequest": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "description": "typed or read aloud; any case",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "K7F3Q2MX"
+                },
+                "ticket": {
+                    "description": "scanned from the QR code",
+                    "type": "string",
+                    "maxLength": 1024,
+                    "x-pattern": "ticket",
+                    "example": "SD1.eyJjb2RlIjoiSzdGM1EyTVgifQ.k3JpQ2FnZg"
                 }
             }
         },
@@ -5242,6 +5441,39 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 100,
                     "example": "Dewasa / Adult"
+                }
+            }
+        },
+        "TicketPublicKey": {
+            "type": "object",
+            "properties": {
+                "alg": {
+                    "description": "Ed25519 signatures",
+                    "type": "string",
+                    "enum": [
+                        "EdDSA"
+                    ],
+                    "example": "EdDSA"
+                },
+                "crv": {
+                    "description": "the curve",
+                    "type": "string",
+                    "enum": [
+                        "Ed25519"
+                    ],
+                    "example": "Ed25519"
+                },
+                "kid": {
+                    "description": "also in every ticket's payload",
+                    "type": "string",
+                    "maxLength": 16,
+                    "example": "q1X0mE3vS7g"
+                },
+                "public_key": {
+                    "description": "base64url, no padding, 32 bytes",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
                 }
             }
         },
