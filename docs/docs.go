@@ -1049,7 +1049,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A personal trip plan: a name, an optional start date and up to 100 items in visiting order. Each item names a published listing by kind and UUID or slug; one that does not resolve is a 422 under its path, e.g. ` + "`" + `items[2].id` + "`" + `. Items come back with ` + "`" + `position` + "`" + ` (their index, from 0) and the listing's ` + "`" + `slug` + "`" + ` and ` + "`" + `name` + "`" + ` (in the language of ` + "`" + `?lang=` + "`" + ` or ` + "`" + `Accept-Language` + "`" + `).",
+                "description": "A personal trip plan: a name, an optional start date and up to 100 items in visiting order. Each item names a published listing by kind and UUID or slug, or a transport trip (` + "`" + `kind: \"trips\"` + "`" + `, its UUID): the ride between two places; one that does not resolve (or a cancelled trip) is a 422 under its path, e.g. ` + "`" + `items[2].id` + "`" + `. Items come back with ` + "`" + `position` + "`" + ` (their index, from 0) and the listing's ` + "`" + `slug` + "`" + ` and ` + "`" + `name` + "`" + ` (in the language of ` + "`" + `?lang=` + "`" + ` or ` + "`" + `Accept-Language` + "`" + `); a trip item with its route's name as ` + "`" + `name` + "`" + ` and ` + "`" + `trip {departs_at, arrives_at, mode, status}` + "`" + `, ` + "`" + `available` + "`" + ` false once the trip is cancelled.",
                 "consumes": [
                     "application/json"
                 ],
@@ -4449,7 +4449,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "available": {
-                    "description": "false once the listing is no longer published",
+                    "description": "false once the listing is no longer published, or the trip is cancelled or gone",
                     "type": "boolean",
                     "example": true
                 },
@@ -4471,12 +4471,13 @@ const docTemplate = `{
                     "enum": [
                         "attractions",
                         "culinary",
-                        "events"
+                        "events",
+                        "trips"
                     ],
                     "example": "attractions"
                 },
                 "name": {
-                    "description": "absent when not available",
+                    "description": "the listing's, or a trip's route name; absent when not available",
                     "type": "string",
                     "maxLength": 200,
                     "x-optional": true,
@@ -4495,12 +4496,21 @@ const docTemplate = `{
                     "example": 0
                 },
                 "slug": {
-                    "description": "absent when not available",
+                    "description": "absent when not available, and on trips",
                     "type": "string",
                     "maxLength": 100,
                     "x-optional": true,
                     "x-pattern": "slug",
                     "example": "keraton-kasunanan-surakarta"
+                },
+                "trip": {
+                    "description": "on trip items whose trip exists",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/ItineraryItemTrip"
+                        }
+                    ],
+                    "x-optional": true
                 }
             }
         },
@@ -4520,6 +4530,7 @@ const docTemplate = `{
                     "example": 1
                 },
                 "id": {
+                    "description": "a listing's UUID or slug; a trip's UUID",
                     "type": "string",
                     "maxLength": 200,
                     "example": "keraton-kasunanan-surakarta"
@@ -4529,7 +4540,8 @@ const docTemplate = `{
                     "enum": [
                         "attractions",
                         "culinary",
-                        "events"
+                        "events",
+                        "trips"
                     ],
                     "example": "attractions"
                 },
@@ -4537,6 +4549,35 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 500,
                     "example": "Datang pagi, sebelum ramai."
+                }
+            }
+        },
+        "ItineraryItemTrip": {
+            "type": "object",
+            "properties": {
+                "arrives_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "departs_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "mode": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "steam_train"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "scheduled",
+                        "departed",
+                        "cancelled"
+                    ],
+                    "example": "scheduled"
                 }
             }
         },

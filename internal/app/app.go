@@ -97,7 +97,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Identity:      ids,
 		Catalog:       cat,
 		Reviews:       review.NewService(db, cat, ids),
-		Plans:         plan.NewService(db),
+		Plans:         plan.NewService(db, rides),
 		Images:        image.NewService(db, media, log, cache),
 		Audit:         audit.NewService(db),
 		Notifications: notes,

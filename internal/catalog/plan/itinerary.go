@@ -36,11 +36,36 @@ type Itinerary struct {
 	UpdatedAt time.Time
 }
 
-// Item is one stop of an itinerary, with what the listing is called.
+// TripKind marks an item that is a transport trip (the ride between two
+// places) rather than a catalog listing; clients write it "trips".
+const TripKind kind.Kind = "trip"
+
+// pluralOf is the word clients use for an item's kind.
+func pluralOf(k kind.Kind) string {
+	if k == TripKind {
+		return "trips"
+	}
+	return k.Plural()
+}
+
+// Ride is what an itinerary shows of a transport trip, as transport tells it.
+type Ride struct {
+	DepartsAt   time.Time
+	ArrivesAt   time.Time
+	Mode        string
+	RouteNameID string
+	RouteNameEN string
+	Status      string // scheduled, departed or cancelled
+}
+
+// Item is one stop of an itinerary, with what the listing is called; or,
+// of kind TripKind, a ride.
 type Item struct {
 	Position  int // index in Items, from 0
 	Kind      kind.Kind
-	ListingID uuid.UUID
+	ListingID uuid.UUID // of a listing item
+	TripID    uuid.UUID // of a trip item
+	Ride      *Ride     // of a trip item whose trip still exists
 	// Slug and names are empty unless the listing is published: staff may
 	// have unpublished a draft the user must not read.
 	Slug      string
@@ -51,7 +76,8 @@ type Item struct {
 	Note      string
 }
 
-// ItemInput is one stop as the owner sends it: the listing by kind and id or slug.
+// ItemInput is one stop as the owner sends it: the listing by kind and id or
+// slug, or a trip (TripKind) by id.
 type ItemInput struct {
 	Kind kind.Kind
 	Ref  string
@@ -91,14 +117,16 @@ func (ch Changes) problems() map[string]string {
 		}
 		for i, it := range items {
 			at := func(f string) string { return fmt.Sprintf("items[%d].%s", i, f) }
-			if !it.Kind.Valid() {
-				p[at("kind")] = "is required: attractions, culinary or events"
+			if !it.Kind.Valid() && it.Kind != TripKind {
+				p[at("kind")] = "is required: attractions, culinary, events or trips"
 			}
 			switch {
 			case it.Ref == "":
 				p[at("id")] = "is required"
 			case len(it.Ref) > MaxListingRef:
 				p[at("id")] = "is not a listing id or slug"
+			case it.Kind == TripKind && uuid.Validate(it.Ref) != nil:
+				p[at("id")] = "must be a trip id (UUID)"
 			}
 			if it.Day < 1 || it.Day > MaxDay {
 				p[at("day")] = fmt.Sprintf("must be a whole number from 1 to %d", MaxDay)

@@ -17,7 +17,8 @@ import (
 	"github.com/solodestination/api/pkg/cursor"
 )
 
-// kindParam is a listing kind as clients write it (the plural path word).
+// kindParam is an item kind as clients write it: a listing kind's plural
+// path word, or "trips".
 // An unknown word is a 400 while decoding; an empty one is left for
 // validation to report as missing.
 type kindParam kind.Kind
@@ -25,15 +26,19 @@ type kindParam kind.Kind
 func (k *kindParam) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return apperr.BadRequest(`Field "kind" must be a string: attractions, culinary or events.`)
+		return apperr.BadRequest(`Field "kind" must be a string: attractions, culinary, events or trips.`)
 	}
 	if s == "" {
 		*k = ""
 		return nil
 	}
+	if s == "trips" {
+		*k = kindParam(TripKind)
+		return nil
+	}
 	v, ok := kind.FromPlural(s)
 	if !ok {
-		return apperr.BadRequest(fmt.Sprintf(`Field "kind" has the unknown value %q; use attractions, culinary or events.`, s))
+		return apperr.BadRequest(fmt.Sprintf(`Field "kind" has the unknown value %q; use attractions, culinary, events or trips.`, s))
 	}
 	*k = kindParam(v)
 	return nil
@@ -58,8 +63,8 @@ func (d *nullableDate) UnmarshalJSON(b []byte) error {
 }
 
 type itemRequest struct {
-	Kind kindParam `json:"kind" validate:"required" enums:"attractions,culinary,events" swaggertype:"string" example:"attractions"`
-	ID   string    `json:"id" validate:"required" maxLength:"200" example:"keraton-kasunanan-surakarta"`
+	Kind kindParam `json:"kind" validate:"required" enums:"attractions,culinary,events,trips" swaggertype:"string" example:"attractions"`
+	ID   string    `json:"id" validate:"required" maxLength:"200" example:"keraton-kasunanan-surakarta"` // a listing's UUID or slug; a trip's UUID
 	Day  int       `json:"day" validate:"required" minimum:"1" maximum:"365" example:"1" format:"int32"`
 	Note string    `json:"note,omitempty" text:"multiline" maxLength:"500" example:"Datang pagi, sebelum ramai."`
 } // @name ItineraryItemInput
@@ -105,15 +110,41 @@ func (r updateItineraryRequest) changes() Changes {
 }
 
 type itemResponse struct {
-	Position  int    `json:"position" example:"0" format:"int32" minimum:"0" maximum:"99"`
-	Kind      string `json:"kind" enums:"attractions,culinary,events" example:"attractions"`
-	ID        string `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
-	Slug      string `json:"slug,omitempty" example:"keraton-kasunanan-surakarta" maxLength:"100" extensions:"x-pattern=slug,x-optional"` // absent when not available
-	Name      string `json:"name,omitempty" example:"Keraton Kasunanan Surakarta" maxLength:"200" extensions:"x-optional"`                // absent when not available
-	Day       int    `json:"day" example:"1" format:"int32" minimum:"1" maximum:"365"`
-	Note      string `json:"note" example:"Datang pagi, sebelum ramai." maxLength:"500"`
-	Available bool   `json:"available" example:"true"` // false once the listing is no longer published
+	Position  int               `json:"position" example:"0" format:"int32" minimum:"0" maximum:"99"`
+	Kind      string            `json:"kind" enums:"attractions,culinary,events,trips" example:"attractions"`
+	ID        string            `json:"id" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
+	Slug      string            `json:"slug,omitempty" example:"keraton-kasunanan-surakarta" maxLength:"100" extensions:"x-pattern=slug,x-optional"` // absent when not available, and on trips
+	Name      string            `json:"name,omitempty" example:"Keraton Kasunanan Surakarta" maxLength:"200" extensions:"x-optional"`                // the listing's, or a trip's route name; absent when not available
+	Day       int               `json:"day" example:"1" format:"int32" minimum:"1" maximum:"365"`
+	Note      string            `json:"note" example:"Datang pagi, sebelum ramai." maxLength:"500"`
+	Available bool              `json:"available" example:"true"`               // false once the listing is no longer published, or the trip is cancelled or gone
+	Trip      *itemTripResponse `json:"trip,omitempty" extensions:"x-optional"` // on trip items whose trip exists
 } // @name ItineraryItem
+
+// itemTripResponse is the ride of a trip item, as transport has it now.
+type itemTripResponse struct {
+	DepartsAt time.Time `json:"departs_at" format:"date-time" maxLength:"35"`
+	ArrivesAt time.Time `json:"arrives_at" format:"date-time" maxLength:"35"`
+	Mode      string    `json:"mode" example:"steam_train" maxLength:"40"`
+	Status    string    `json:"status" enums:"scheduled,departed,cancelled" example:"scheduled"`
+} // @name ItineraryItemTrip
+
+// wib is Asia/Jakarta, where rides are timetabled.
+var wib = time.FixedZone("WIB", 7*60*60)
+
+func toItemResponse(x Item, lang web.Lang) itemResponse {
+	out := itemResponse{Position: x.Position, Kind: pluralOf(x.Kind), ID: x.ListingID.String(),
+		Slug: x.Slug, Name: lang.Pick(x.NameID, x.NameEN), Day: x.Day, Note: x.Note, Available: x.Published}
+	if x.Kind == TripKind {
+		out.ID, out.Available = x.TripID.String(), false
+		if r := x.Ride; r != nil {
+			out.Name = lang.Pick(r.RouteNameID, r.RouteNameEN)
+			out.Available = r.Status != "cancelled"
+			out.Trip = &itemTripResponse{DepartsAt: r.DepartsAt.In(wib), ArrivesAt: r.ArrivesAt.In(wib), Mode: r.Mode, Status: r.Status}
+		}
+	}
+	return out
+}
 
 type itineraryResponse struct {
 	ID        uuid.UUID      `json:"id" example:"0193a5b2-aaaa-7bbb-8ccc-1b2c3d4e5f60" format:"uuid" maxLength:"36"`
@@ -132,8 +163,7 @@ func toItineraryResponse(it Itinerary, lang web.Lang) itineraryResponse {
 		out.StartDate = &d
 	}
 	for i, x := range it.Items {
-		out.Items[i] = itemResponse{Position: x.Position, Kind: x.Kind.Plural(), ID: x.ListingID.String(),
-			Slug: x.Slug, Name: lang.Pick(x.NameID, x.NameEN), Day: x.Day, Note: x.Note, Available: x.Published}
+		out.Items[i] = toItemResponse(x, lang)
 	}
 	return out
 }
@@ -154,7 +184,7 @@ func writeItinerary(c *gin.Context, status int, it Itinerary) {
 //
 //	@Summary		Create an itinerary
 //	@ID				createItinerary
-//	@Description	A personal trip plan: a name, an optional start date and up to 100 items in visiting order. Each item names a published listing by kind and UUID or slug; one that does not resolve is a 422 under its path, e.g. `items[2].id`. Items come back with `position` (their index, from 0) and the listing's `slug` and `name` (in the language of `?lang=` or `Accept-Language`).
+//	@Description	A personal trip plan: a name, an optional start date and up to 100 items in visiting order. Each item names a published listing by kind and UUID or slug, or a transport trip (`kind: "trips"`, its UUID): the ride between two places; one that does not resolve (or a cancelled trip) is a 422 under its path, e.g. `items[2].id`. Items come back with `position` (their index, from 0) and the listing's `slug` and `name` (in the language of `?lang=` or `Accept-Language`); a trip item with its route's name as `name` and `trip {departs_at, arrives_at, mode, status}`, `available` false once the trip is cancelled.
 //	@Tags			itineraries
 //	@Accept			json
 //	@Produce		json

@@ -18,13 +18,22 @@ import (
 // Service is the favourites and itineraries use cases; it owns their
 // transactions. Every method acts for one caller on the caller's own data.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db    *database.DB
+	now   func() time.Time
+	trips Trips
 }
 
-// NewService returns the plan service over db.
-func NewService(db *database.DB) *Service {
-	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+// Trips tells itineraries about transport trips, which transport owns
+// (*transport.Service implements it). db is the caller's handle: the
+// itinerary's transaction while one is written.
+type Trips interface {
+	// PlanRides returns the trips among ids that exist, by id.
+	PlanRides(ctx context.Context, db *gorm.DB, ids []uuid.UUID) (map[uuid.UUID]Ride, error)
+}
+
+// NewService returns the plan service over db; trips resolves trip items.
+func NewService(db *database.DB, trips Trips) *Service {
+	return &Service{db: db, trips: trips, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Favorite is a listing the user marked, with when.
@@ -109,7 +118,7 @@ func (s *Service) CreateItinerary(ctx context.Context, who identity.Actor, ch Ch
 	var out Itinerary
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
 		st := store{tx}
-		items, err := resolveItems(ctx, st, row.ID, *ch.Items)
+		items, err := s.resolveItems(ctx, st, row.ID, *ch.Items)
 		if err != nil {
 			return err
 		}
@@ -119,7 +128,7 @@ func (s *Service) CreateItinerary(ctx context.Context, who identity.Actor, ch Ch
 		if err := st.replaceItems(ctx, row.ID, items); err != nil {
 			return err
 		}
-		out, err = load(ctx, st, row)
+		out, err = s.load(ctx, st, row)
 		return err
 	})
 	if err != nil {
@@ -151,7 +160,7 @@ func (s *Service) UpdateItinerary(ctx context.Context, who identity.Actor, id uu
 		}
 		row.UpdatedAt = s.now()
 		if ch.Items != nil {
-			items, err := resolveItems(ctx, st, row.ID, *ch.Items)
+			items, err := s.resolveItems(ctx, st, row.ID, *ch.Items)
 			if err != nil {
 				return err
 			}
@@ -162,7 +171,7 @@ func (s *Service) UpdateItinerary(ctx context.Context, who identity.Actor, id uu
 		if err := st.updateItinerary(ctx, row); err != nil {
 			return err
 		}
-		out, err = load(ctx, st, row)
+		out, err = s.load(ctx, st, row)
 		return err
 	})
 	if err != nil {
@@ -181,7 +190,7 @@ func (s *Service) Itinerary(ctx context.Context, who identity.Actor, id uuid.UUI
 	if err != nil {
 		return Itinerary{}, err
 	}
-	return load(ctx, st, row)
+	return s.load(ctx, st, row)
 }
 
 // Itineraries returns up to limit of who's itineraries created before after
@@ -201,7 +210,7 @@ func (s *Service) Itineraries(ctx context.Context, who identity.Actor, after *uu
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	items, err := st.items(ctx, ids)
+	items, err := s.items(ctx, st, ids)
 	if err != nil {
 		return nil, false, err
 	}
@@ -221,16 +230,27 @@ func (s *Service) DeleteItinerary(ctx context.Context, who identity.Actor, id uu
 }
 
 // resolveItems turns the owner's items into rows, every one pointing at a
-// published listing of its kind; the ones that do not are reported all at
-// once under their JSON paths.
-func resolveItems(ctx context.Context, st store, itineraryID uuid.UUID, in []ItemInput) ([]itemRow, error) {
-	refs := make([]string, len(in))
-	for i, it := range in {
-		refs[i] = it.Ref
+// published listing of its kind or at a trip that is not cancelled; the ones
+// that do not are reported all at once under their JSON paths.
+func (s *Service) resolveItems(ctx context.Context, st store, itineraryID uuid.UUID, in []ItemInput) ([]itemRow, error) {
+	var refs []string
+	var tripIDs []uuid.UUID
+	for _, it := range in {
+		if it.Kind == TripKind {
+			tripIDs = append(tripIDs, uuid.MustParse(it.Ref)) // checked by problems
+		} else {
+			refs = append(refs, it.Ref)
+		}
 	}
 	found, err := st.publishedListings(ctx, refs)
 	if err != nil {
 		return nil, err
+	}
+	rides := map[uuid.UUID]Ride{}
+	if len(tripIDs) > 0 {
+		if rides, err = s.trips.PlanRides(ctx, st.db, tripIDs); err != nil {
+			return nil, err
+		}
 	}
 	type key struct{ kind, ref string }
 	byRef := make(map[key]uuid.UUID, 2*len(found))
@@ -241,6 +261,18 @@ func resolveItems(ctx context.Context, st store, itineraryID uuid.UUID, in []Ite
 	rows := make([]itemRow, len(in))
 	problems := map[string]string{}
 	for i, it := range in {
+		if it.Kind == TripKind {
+			id := uuid.MustParse(it.Ref)
+			switch r, ok := rides[id]; {
+			case !ok:
+				problems[fmt.Sprintf("items[%d].id", i)] = "no trip has this id"
+			case r.Status == "cancelled":
+				problems[fmt.Sprintf("items[%d].id", i)] = "this trip was cancelled"
+			default:
+				rows[i] = itemRow{ItineraryID: itineraryID, Position: i, TripID: &id, Day: it.Day, Note: it.Note}
+			}
+			continue
+		}
 		ref := it.Ref
 		if id, err := uuid.Parse(ref); err == nil {
 			ref = id.String() // canonical form, whatever case the client sent
@@ -250,7 +282,7 @@ func resolveItems(ctx context.Context, st store, itineraryID uuid.UUID, in []Ite
 			problems[fmt.Sprintf("items[%d].id", i)] = fmt.Sprintf("no published listing of kind %s has this id or slug", it.Kind.Plural())
 			continue
 		}
-		rows[i] = itemRow{ItineraryID: itineraryID, Position: i, ListingID: listingID, Day: it.Day, Note: it.Note}
+		rows[i] = itemRow{ItineraryID: itineraryID, Position: i, ListingID: &listingID, Day: it.Day, Note: it.Note}
 	}
 	if len(problems) > 0 {
 		return nil, apperr.Validation(problems)
@@ -258,12 +290,44 @@ func resolveItems(ctx context.Context, st store, itineraryID uuid.UUID, in []Ite
 	return rows, nil
 }
 
-func load(ctx context.Context, st store, row itineraryRow) (Itinerary, error) {
-	items, err := st.items(ctx, []uuid.UUID{row.ID})
+func (s *Service) load(ctx context.Context, st store, row itineraryRow) (Itinerary, error) {
+	items, err := s.items(ctx, st, []uuid.UUID{row.ID})
 	if err != nil {
 		return Itinerary{}, err
 	}
 	return toItinerary(row, items[row.ID]), nil
+}
+
+// items loads the items of itineraries, their trips in one more question
+// to transport.
+func (s *Service) items(ctx context.Context, st store, itineraryIDs []uuid.UUID) (map[uuid.UUID][]Item, error) {
+	items, err := st.items(ctx, itineraryIDs)
+	if err != nil {
+		return nil, err
+	}
+	var tripIDs []uuid.UUID
+	for _, its := range items {
+		for _, it := range its {
+			if it.Kind == TripKind {
+				tripIDs = append(tripIDs, it.TripID)
+			}
+		}
+	}
+	if len(tripIDs) == 0 {
+		return items, nil
+	}
+	rides, err := s.trips.PlanRides(ctx, st.db, tripIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, its := range items {
+		for i := range its {
+			if r, ok := rides[its[i].TripID]; ok && its[i].Kind == TripKind {
+				its[i].Ride = &r
+			}
+		}
+	}
+	return items, nil
 }
 
 func toItinerary(r itineraryRow, items []Item) Itinerary {

@@ -48,7 +48,8 @@ func (itineraryRow) TableName() string { return "itineraries" }
 type itemRow struct {
 	ItineraryID uuid.UUID `gorm:"primaryKey"`
 	Position    int       `gorm:"primaryKey"`
-	ListingID   uuid.UUID
+	ListingID   *uuid.UUID
+	TripID      *uuid.UUID // transport's; no foreign key across domains
 	Day         int
 	Note        string
 }
@@ -285,7 +286,8 @@ func (s store) replaceItems(ctx context.Context, itineraryID uuid.UUID, items []
 }
 
 // items loads the items of several itineraries with their listings in one
-// query, so a page of itineraries costs the same whatever its size.
+// query, so a page of itineraries costs the same whatever its size. Trip
+// items come back with their TripID only.
 func (s store) items(ctx context.Context, itineraryIDs []uuid.UUID) (map[uuid.UUID][]Item, error) {
 	out := make(map[uuid.UUID][]Item, len(itineraryIDs))
 	if len(itineraryIDs) == 0 {
@@ -294,7 +296,8 @@ func (s store) items(ctx context.Context, itineraryIDs []uuid.UUID) (map[uuid.UU
 	var rows []struct {
 		ItineraryID uuid.UUID
 		Position    int
-		ListingID   uuid.UUID
+		ListingID   *uuid.UUID
+		TripID      *uuid.UUID
 		Day         int
 		Note        string
 		Kind        string
@@ -304,15 +307,22 @@ func (s store) items(ctx context.Context, itineraryIDs []uuid.UUID) (map[uuid.UU
 		NameEN      string
 	}
 	err := s.db.WithContext(ctx).Table("itinerary_items AS i").
-		Select("i.itinerary_id, i.position, i.listing_id, i.day, i.note, l.kind, l.slug, l.status, l.name_id, l.name_en").
-		Joins("JOIN listings l ON l.id = i.listing_id").
+		Select("i.itinerary_id, i.position, i.listing_id, i.trip_id, i.day, i.note, COALESCE(l.kind, '') AS kind, "+
+			"COALESCE(l.slug, '') AS slug, COALESCE(l.status, '') AS status, COALESCE(l.name_id, '') AS name_id, "+
+			"COALESCE(l.name_en, '') AS name_en").
+		Joins("LEFT JOIN listings l ON l.id = i.listing_id").
 		Where("i.itinerary_id IN ?", itineraryIDs).
 		Order("i.itinerary_id, i.position").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load itinerary items: %w", err)
 	}
 	for _, r := range rows {
-		it := Item{Position: r.Position, Kind: kind.Kind(r.Kind), ListingID: r.ListingID,
+		if r.TripID != nil {
+			out[r.ItineraryID] = append(out[r.ItineraryID],
+				Item{Position: r.Position, Kind: TripKind, TripID: *r.TripID, Day: r.Day, Note: r.Note})
+			continue
+		}
+		it := Item{Position: r.Position, Kind: kind.Kind(r.Kind), ListingID: *r.ListingID,
 			Published: r.Status == "published", Day: r.Day, Note: r.Note}
 		if it.Published { // an unpublished listing's name and slug are not the user's to see
 			it.Slug, it.NameID, it.NameEN = r.Slug, r.NameID, r.NameEN
