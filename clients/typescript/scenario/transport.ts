@@ -3,11 +3,13 @@
 // depends on the time of day; then a new tourist lists the modes and the
 // route's trips for that date, books two seats with an Idempotency-Key, sends
 // the same request again and gets the same booking back, finds it among their
-// bookings, cancels it, sees the seats free again and reads the notifications.
+// bookings, verifies its ticket offline with the published key, is found by
+// staff in the trip's bookings (checking in three days early is refused),
+// cancels it, sees the seats free again and reads the notifications.
 //
 //   API_ORIGIN=http://127.0.0.1:8080 node dist/scenario/transport.js
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { createPublicKey, randomUUID, verify } from "node:crypto";
 import { createApi, text, type components } from "../src/client.js";
 
 type Trip = components["schemas"]["TransportTrip"];
@@ -146,6 +148,36 @@ assert.equal(own[0]?.id, booking.id);
 assert.equal(own[0]?.trip.id, trip.id);
 assert.equal(own[0]?.status, "confirmed");
 step("see it in /me/bookings");
+
+// The ticket verifies offline with the published key (docs/tickets.md).
+const key = await client.GET("/transport/tickets/public-key");
+assert.equal(key.response.status, 200, `ticket key: ${JSON.stringify(key.error)}`);
+assert.ok(key.data && booking.ticket);
+const [prefix, payload, signature] = booking.ticket.split(".");
+assert.equal(prefix, "SD1");
+assert.ok(payload && signature);
+const publicKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: key.data.public_key }, format: "jwk" });
+assert.ok(
+  verify(null, Buffer.from(`SD1.${payload}`), publicKey, Buffer.from(signature, "base64url")),
+  "the ticket's signature verifies",
+);
+const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+assert.equal(claims["code"], booking.code);
+assert.equal(claims["trip"], trip.id);
+assert.equal(claims["kid"], key.data.kid);
+step(`verify the ticket offline with key ${key.data.kid}`);
+
+// Staff see it in the trip's passenger list; boarding waits for the day.
+const overview = await staff.client.GET("/transport/bookings", { params: { query: { trip_id: trip.id } } });
+assert.equal(overview.response.status, 200, `bookings overview: ${JSON.stringify(overview.error)}`);
+assert.deepEqual(
+  (overview.data?.data ?? []).map((b) => [b.id, b.passenger_name]),
+  [[booking.id, "Dimas Rider"]],
+);
+const early = await staff.client.POST("/transport/bookings/check-in", { body: { code: booking.code.toLowerCase() } });
+assert.equal(early.response.status, 409);
+assert.equal(early.error?.code, "wrong_trip_date");
+step("staff find it in the trip's bookings; checking it in three days early is refused");
 
 const cancelled = await client.POST("/me/bookings/{id}/cancel", { params: { path: { id: booking.id } } });
 assert.equal(cancelled.response.status, 200, `cancel: ${JSON.stringify(cancelled.error)}`);
