@@ -43,3 +43,26 @@ func TestTripStatusAt(t *testing.T) {
 		}
 	}
 }
+
+func TestInitialsAndCodes(t *testing.T) {
+	for name, want := range map[string]string{"  sari  wulandari ": "SW", "Ñoño de la Peña": "ÑDL", "'ahmad": "A", "": "", "123": ""} {
+		if got := initials(name); got != want {
+			t.Errorf("initials(%q) = %q, want %q", name, got, want)
+		}
+	}
+	for raw, want := range map[string]string{" k7f3q2mx ": "K7F3Q2MX", "ZZZZZZZZ": "ZZZZZZZZ"} {
+		if got, err := NormalizeCode(raw); err != nil || got != want {
+			t.Errorf("NormalizeCode(%q) = %q, %v", raw, got, err)
+		}
+	}
+	for _, raw := range []string{"K7F3Q2M0", "K7F3Q2MO", "K7F3Q2M1", "K7F3Q2MI", "K7F3Q2M", "K7F3Q2MXY", "K7F3Q2Mé"} {
+		if _, err := NormalizeCode(raw); err == nil {
+			t.Errorf("NormalizeCode(%q) accepted", raw)
+		}
+	}
+	for range 100 {
+		if _, err := NormalizeCode(newCode()); err != nil {
+			t.Fatal("a drawn code is refused:", err)
+		}
+	}
+}
