@@ -766,7 +766,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Frees the booking's seats, once: cancelling a cancelled booking answers it unchanged. After the trip departed → 409 ` + "`" + `trip_departed` + "`" + `. Someone else's booking is 404.",
+                "description": "Frees the booking's seats, once: cancelling a cancelled booking answers it unchanged. After the trip departed → 409 ` + "`" + `trip_departed` + "`" + `; once checked in → 409 ` + "`" + `already_checked_in` + "`" + `. Someone else's booking is 404.",
                 "produces": [
                     "application/json"
                 ],
@@ -800,7 +800,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "the trip has departed (trip_departed)",
+                        "description": "the trip has departed (trip_departed), or the booking was checked in (already_checked_in)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }

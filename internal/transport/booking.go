@@ -173,7 +173,7 @@ func bookingOf(ctx context.Context, db *gorm.DB, who identity.Actor, id uuid.UUI
 // CancelBooking cancels one of who's bookings and gives its seats back,
 // exactly once: the status change is conditional, and only the request that
 // made it returns the seats. Cancelling a cancelled booking answers it
-// unchanged; after departure it is 409.
+// unchanged; after departure or boarding it is 409.
 func (s *Service) CancelBooking(ctx context.Context, who identity.Actor, id uuid.UUID) (Booking, error) {
 	var out Booking
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
@@ -187,7 +187,7 @@ func (s *Service) CancelBooking(ctx context.Context, who identity.Actor, id uuid
 		}
 		now := s.now()
 		res := tx.Exec(`UPDATE transport_bookings SET status = 'cancelled', cancelled_at = ?
-			WHERE id = ? AND status = 'confirmed'
+			WHERE id = ? AND status = 'confirmed' AND boarded_at IS NULL
 			AND EXISTS (SELECT 1 FROM transport_trips t WHERE t.id = transport_bookings.trip_id AND t.departs_at > ?)`,
 			now, id, now)
 		if res.Error != nil {
@@ -200,6 +200,9 @@ func (s *Service) CancelBooking(ctx context.Context, who identity.Actor, id uuid
 			if b.Status == BookingCancelled { // a concurrent cancel won
 				out = b
 				return nil
+			}
+			if b.BoardedAt != nil { // the rider is on board: the seats are in use
+				return apperr.StateConflict("already_checked_in", "This booking was checked in; it can no longer be cancelled.")
 			}
 			return errTripDeparted
 		}

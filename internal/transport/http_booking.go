@@ -142,7 +142,7 @@ func GetMyBooking(svc *Service) web.HandlerFunc {
 // CancelMyBooking handles POST /api/v1/me/bookings/{id}/cancel.
 //
 //	@Summary		Cancel my booking
-//	@Description	Frees the booking's seats, once: cancelling a cancelled booking answers it unchanged. After the trip departed → 409 `trip_departed`. Someone else's booking is 404.
+//	@Description	Frees the booking's seats, once: cancelling a cancelled booking answers it unchanged. After the trip departed → 409 `trip_departed`; once checked in → 409 `already_checked_in`. Someone else's booking is 404.
 //	@ID				cancelMyBooking
 //	@Tags			transport
 //	@Produce		json
@@ -150,7 +150,7 @@ func GetMyBooking(svc *Service) web.HandlerFunc {
 //	@Param			id	path		string	true	"Booking ID"	format(uuid)	maxLength(36)
 //	@Success		200	{object}	bookingResponse
 //	@Failure		404	{object}	problem.Problem	"no such booking of yours"
-//	@Failure		409	{object}	problem.Problem	"the trip has departed (trip_departed)"
+//	@Failure		409	{object}	problem.Problem	"the trip has departed (trip_departed), or the booking was checked in (already_checked_in)"
 //	@Router			/me/bookings/{id}/cancel [post]
 func CancelMyBooking(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {

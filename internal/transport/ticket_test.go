@@ -190,6 +190,12 @@ func TestCheckIn(t *testing.T) {
 	if mine.BoardedAt == nil || !mine.BoardedAt.Equal(morning) {
 		t.Fatalf("owner sees boarded_at %v", mine.BoardedAt)
 	}
+	// On board, the seats are in use: the owner can no longer cancel.
+	w.api.Send(http.MethodPost, "/api/v1/me/bookings/"+b.ID+"/cancel", nil, sari).
+		ExpectProblem(http.StatusConflict, "already_checked_in")
+	if got := w.seats(t, tr); got.SeatsAvailable != 9 {
+		t.Fatalf("seats after a refused cancel: %d, want 9", got.SeatsAvailable)
+	}
 
 	cancelled := book(tr)
 	w.api.Send(http.MethodPost, "/api/v1/me/bookings/"+cancelled.ID+"/cancel", nil, sari).Expect(http.StatusOK)
