@@ -2969,6 +2969,49 @@ const docTemplate = `{
                 }
             }
         },
+        "/transport/trips/{id}/manifest": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "How many bookings and seats a trip has confirmed, how many of them have boarded, and how many bookings were cancelled: for transport staff. The passengers themselves are ` + "`" + `GET /transport/bookings?trip_id=` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "A trip's boarding counts",
+                "operationId": "getTripManifest",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Trip ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TripManifest"
+                        }
+                    },
+                    "404": {
+                        "description": "no such trip",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/{kind}": {
             "get": {
                 "description": "Published listings, a page at a time; follow ` + "`" + `meta.next_cursor` + "`" + ` with ` + "`" + `?cursor=` + "`" + ` (the other parameters must stay the same, else 400).\nSorts: ` + "`" + `relevance` + "`" + ` (needs ` + "`" + `q` + "`" + `; listings whose name holds every word first, then the other matches, best rated first within each group), ` + "`" + `distance` + "`" + ` (needs ` + "`" + `near` + "`" + `), ` + "`" + `rating` + "`" + ` (best first), ` + "`" + `name` + "`" + ` (in the response language), ` + "`" + `newest` + "`" + `, and for events ` + "`" + `starts_at` + "`" + ` (soonest first).\nDefault sort: ` + "`" + `relevance` + "`" + ` with ` + "`" + `q` + "`" + `, else ` + "`" + `distance` + "`" + ` with ` + "`" + `near` + "`" + `, else ` + "`" + `starts_at` + "`" + ` for events, else ` + "`" + `rating` + "`" + `.\n` + "`" + `q` + "`" + ` matches every word as a word prefix in names, tags and descriptions (both languages, accents ignored).\nTourism staff and admins may pass ` + "`" + `status` + "`" + `; anyone else asking for a status other than ` + "`" + `published` + "`" + ` gets 403. Responses to such staff lists are ` + "`" + `Cache-Control: private, no-store` + "`" + `; public responses carry an ETag and honour If-None-Match.",
@@ -5971,6 +6014,50 @@ const docTemplate = `{
                 },
                 "meta": {
                     "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "TripManifest": {
+            "type": "object",
+            "properties": {
+                "boarded_bookings": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 0,
+                    "example": 9
+                },
+                "cancelled_bookings": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 100000,
+                    "minimum": 0,
+                    "example": 2
+                },
+                "confirmed_bookings": {
+                    "description": "boarded ones included",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 0,
+                    "example": 12
+                },
+                "seats_boarded": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 0,
+                    "example": 24
+                },
+                "seats_booked": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 0,
+                    "example": 31
+                },
+                "trip": {
+                    "$ref": "#/definitions/TransportTrip"
                 }
             }
         },

@@ -106,6 +106,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	transportStaff.DELETE("/transport/trips/:id", web.Handle(transport.DeleteTrip(d.Transport)))
 	transportStaff.GET("/transport/bookings", web.Handle(transport.ListBookings(d.Transport, d.Pager)))
 	transportStaff.POST("/transport/bookings/check-in", web.Handle(transport.CheckInBooking(d.Transport)))
+	transportStaff.GET("/transport/trips/:id/manifest", web.Handle(transport.GetTripManifest(d.Transport)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))

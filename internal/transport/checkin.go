@@ -156,3 +156,36 @@ func (s *Service) Bookings(ctx context.Context, f BookingFilter, after *uuid.UUI
 	}
 	return out, more, nil
 }
+
+// Manifest is a trip's bookings counted for the conductor.
+type Manifest struct {
+	Trip              Trip
+	ConfirmedBookings int // boarded ones included
+	SeatsBooked       int
+	BoardedBookings   int
+	SeatsBoarded      int
+	CancelledBookings int
+}
+
+// TripManifest counts a trip's bookings in one query. For transport staff.
+func (s *Service) TripManifest(ctx context.Context, id uuid.UUID) (Manifest, error) {
+	t, err := tripByID(ctx, s.db.DB, id)
+	if err != nil {
+		return Manifest{}, err
+	}
+	var c struct {
+		ConfirmedBookings, SeatsBooked, BoardedBookings, SeatsBoarded, CancelledBookings int
+	}
+	err = s.db.WithContext(ctx).Raw(`SELECT
+		COALESCE(SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END), 0) AS confirmed_bookings,
+		COALESCE(SUM(CASE WHEN status = 'confirmed' THEN seats ELSE 0 END), 0) AS seats_booked,
+		COALESCE(SUM(CASE WHEN status = 'confirmed' AND boarded_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS boarded_bookings,
+		COALESCE(SUM(CASE WHEN status = 'confirmed' AND boarded_at IS NOT NULL THEN seats ELSE 0 END), 0) AS seats_boarded,
+		COALESCE(SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), 0) AS cancelled_bookings
+		FROM transport_bookings WHERE trip_id = ?`, id).Scan(&c).Error
+	if err != nil {
+		return Manifest{}, fmt.Errorf("count bookings: %w", err)
+	}
+	return Manifest{Trip: t, ConfirmedBookings: c.ConfirmedBookings, SeatsBooked: c.SeatsBooked,
+		BoardedBookings: c.BoardedBookings, SeatsBoarded: c.SeatsBoarded, CancelledBookings: c.CancelledBookings}, nil
+}

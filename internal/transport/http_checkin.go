@@ -155,3 +155,42 @@ func GetTicketKey(svc *Service) web.HandlerFunc {
 			PublicKey: base64.RawURLEncoding.EncodeToString(pub)}, "public, max-age=3600")
 	}
 }
+
+type manifestResponse struct {
+	Trip              tripResponse `json:"trip"`
+	ConfirmedBookings int          `json:"confirmed_bookings" minimum:"0" maximum:"1000" example:"12" format:"int32"` // boarded ones included
+	SeatsBooked       int          `json:"seats_booked" minimum:"0" maximum:"1000" example:"31" format:"int32"`
+	BoardedBookings   int          `json:"boarded_bookings" minimum:"0" maximum:"1000" example:"9" format:"int32"`
+	SeatsBoarded      int          `json:"seats_boarded" minimum:"0" maximum:"1000" example:"24" format:"int32"`
+	CancelledBookings int          `json:"cancelled_bookings" minimum:"0" maximum:"100000" example:"2" format:"int32"`
+} // @name TripManifest
+
+// GetTripManifest handles GET /api/v1/transport/trips/{id}/manifest.
+//
+//	@Summary		A trip's boarding counts
+//	@Description	How many bookings and seats a trip has confirmed, how many of them have boarded, and how many bookings were cancelled: for transport staff. The passengers themselves are `GET /transport/bookings?trip_id=`.
+//	@ID				getTripManifest
+//	@Tags			transport
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Trip ID"	format(uuid)	maxLength(36)
+//	@Success		200	{object}	manifestResponse
+//	@Failure		404	{object}	problem.Problem	"no such trip"
+//	@Router			/transport/trips/{id}/manifest [get]
+func GetTripManifest(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		id, err := web.PathUUID(c, "id")
+		if err != nil {
+			return err
+		}
+		m, err := svc.TripManifest(c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		c.Header("Cache-Control", "private, no-store")
+		c.JSON(http.StatusOK, manifestResponse{Trip: toTripResponse(m.Trip, svc.Now()), ConfirmedBookings: m.ConfirmedBookings,
+			SeatsBooked: m.SeatsBooked, BoardedBookings: m.BoardedBookings, SeatsBoarded: m.SeatsBoarded,
+			CancelledBookings: m.CancelledBookings})
+		return nil
+	}
+}

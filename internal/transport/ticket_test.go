@@ -310,6 +310,25 @@ func TestStaffBookingsOverview(t *testing.T) {
 	w.api.Do(apitest.Req{Method: http.MethodGet, Path: "/api/v1/transport/bookings?trip_id=nope", As: w.staff}).
 		ExpectProblem(http.StatusBadRequest, "bad_request")
 	w.api.Get("/api/v1/transport/bookings", w.api.Admin()).Expect(http.StatusOK)
+
+	// The trip's counts: four bookings of one seat, one cancelled, one boarded.
+	w.api.Send(http.MethodPost, "/api/v1/transport/bookings/check-in", map[string]any{"code": codeOf(t, w, ids[0])}, w.staff).
+		Expect(http.StatusOK)
+	var m struct {
+		Trip              trip `json:"trip"`
+		ConfirmedBookings int  `json:"confirmed_bookings"`
+		SeatsBooked       int  `json:"seats_booked"`
+		BoardedBookings   int  `json:"boarded_bookings"`
+		SeatsBoarded      int  `json:"seats_boarded"`
+		CancelledBookings int  `json:"cancelled_bookings"`
+	}
+	w.api.Get("/api/v1/transport/trips/"+tr+"/manifest", w.staff).Expect(http.StatusOK).JSON(&m)
+	if m.Trip.ID != tr || m.ConfirmedBookings != 3 || m.SeatsBooked != 3 || m.BoardedBookings != 1 || m.SeatsBoarded != 1 ||
+		m.CancelledBookings != 1 || m.Trip.SeatsAvailable != 17 {
+		t.Fatalf("manifest %+v", m)
+	}
+	w.api.Get("/api/v1/transport/trips/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/manifest", w.staff).
+		ExpectProblem(http.StatusNotFound, "not_found")
 	w.api.DB.Queries.Reset()
 	w.api.Get("/api/v1/transport/bookings?limit=100", w.staff).Expect(http.StatusOK)
 	if n := w.api.DB.Queries.Count(); n > 6 {
@@ -334,6 +353,7 @@ func TestTicketRoutesAccess(t *testing.T) {
 	tourism := w.api.Staff(identity.DeptTourism)
 	staffOnly := []apitest.Req{
 		{Method: http.MethodGet, Path: "/api/v1/transport/bookings"},
+		{Method: http.MethodGet, Path: "/api/v1/transport/trips/" + tr + "/manifest"},
 		{Method: http.MethodPost, Path: "/api/v1/transport/bookings/check-in", Body: map[string]any{"code": b.Code}},
 	}
 	for _, r := range staffOnly {
@@ -363,4 +383,13 @@ func rowsOf[T any](t *testing.T, raw []json.RawMessage) []T {
 		}
 	}
 	return out
+}
+
+func codeOf(t *testing.T, w *world, bookingID string) string {
+	t.Helper()
+	var code string
+	if err := w.api.DB.Raw("SELECT code FROM transport_bookings WHERE id = ?", bookingID).Scan(&code).Error; err != nil {
+		t.Fatal(err)
+	}
+	return code
 }
