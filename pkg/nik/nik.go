@@ -3,7 +3,9 @@
 // key to a person's civil record, so every way a value of this type can be
 // printed, logged or encoded to JSON shows only the masked form
 // (33720…0001); the full number comes out only through Full, which a
-// reviewer can grep for.
+// reviewer can grep for. For the same reason NIK implements no
+// database/sql Valuer: a column receives Full() (or its ciphertext) only
+// where someone wrote that down.
 //
 // Layout of the 16 digits: PP KK DD DDMMYY SSSS — province, regency/city and
 // district codes (Kemendagri), the holder's birth date with 40 added to the

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"github.com/solodestination/api/pkg/civil"
 	"github.com/solodestination/api/pkg/nik"
 )
@@ -171,9 +173,15 @@ func TestNoPrintingShowsTheFullNumber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outs = append(outs, string(b))
-	if !strings.Contains(string(b), `"nik":"33720…0001"`) {
-		t.Errorf("json = %s", b)
+	b2, err := jsonv2.Marshal(v) // the JSON v2 the request binding uses
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs = append(outs, string(b), string(b2))
+	for _, j := range [][]byte{b, b2} {
+		if !strings.Contains(string(j), `"nik":"33720…0001"`) {
+			t.Errorf("json = %s", j)
+		}
 	}
 	var buf bytes.Buffer
 	for _, h := range []slog.Handler{slog.NewTextHandler(&buf, nil), slog.NewJSONHandler(&buf, nil)} {
@@ -200,6 +208,12 @@ func TestUnmarshalJSON(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"nik":"3372011705900001"}`), &v); err != nil || v.NIK.Full() != man {
 		t.Fatalf("unmarshal = %v", err)
+	}
+	var w struct {
+		NIK nik.NIK `json:"nik"`
+	}
+	if err := jsonv2.Unmarshal([]byte(`{"nik":"3372011705900001"}`), &w); err != nil || w.NIK.Full() != man {
+		t.Fatalf("json v2 unmarshal = %v", err)
 	}
 	for _, bad := range []string{`{"nik":"33720…0001"}`, `{"nik":3372011705900001}`, `{"nik":"3372011705900000"}`} {
 		if err := json.Unmarshal([]byte(bad), &v); err == nil {
