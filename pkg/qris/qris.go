@@ -5,7 +5,7 @@
 // acquirer's notification can be matched to it.
 //
 // A payload is a run of TLV fields — a two-digit ID, a two-digit length,
-// the value — in ascending ID order, closed by field 63: a CRC-16/CCITT-FALSE
+// the value — opened by field 00 and closed by field 63: a CRC-16/CCITT-FALSE
 // over everything before its value, "6304" included. Templates (26–51, 62)
 // hold TLV fields of their own.
 //
@@ -284,8 +284,9 @@ type Payload struct {
 
 // Parse decodes s and checks what a payer's app checks before paying: the
 // TLV structure, payload format "01" first, the CRC as the last field and
-// matching, IDs in ascending order and not repeated, and for a dynamic QR an
-// amount.
+// matching, no ID repeated, and for a dynamic QR an amount. EMVCo fixes only
+// the first and the last field, so other fields may come in any order
+// (BuildDynamic writes them ascending).
 func Parse(s string) (Payload, error) {
 	fields, err := Decode(s)
 	if err != nil {
@@ -305,10 +306,12 @@ func Parse(s string) (Payload, error) {
 	if CRC16([]byte(s[:len(s)-4])) != uint16(want) {
 		return Payload{}, ErrCRC
 	}
-	for i := 1; i < len(fields); i++ {
-		if fields[i].ID <= fields[i-1].ID {
-			return Payload{}, fmt.Errorf("%w: field %s out of order or repeated", ErrPayload, fields[i].ID)
+	seen := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		if seen[f.ID] {
+			return Payload{}, fmt.Errorf("%w: field %s repeated", ErrPayload, f.ID)
 		}
+		seen[f.ID] = true
 	}
 	p := Payload{Fields: fields}
 	if v, _ := p.Get(IDPointOfInitiation); v == Dynamic {

@@ -151,7 +151,7 @@ func TestParseRejects(t *testing.T) {
 		"not format 01":     {resign("000202010212"), qris.ErrPayload},
 		"dynamic no amount": {resign("00020101021253033605802ID"), qris.ErrPayload},
 		"fractional amount": {resign("000201010212530336054059.5005802ID"), qris.ErrPayload},
-		"out of order":      {resign("0002010102125802ID5303360540210"), qris.ErrPayload},
+		"CRC not last":      {"00020101021254021063040000" + "5802ID", qris.ErrPayload},
 		"repeated":          {resign("000201010212540210540210"), qris.ErrPayload},
 		"non-ASCII":         {resign("000201010212540210590ŞOLO"), qris.ErrTLV},
 		"length past end":   {"0002010199ab", qris.ErrTLV},
@@ -160,6 +160,10 @@ func TestParseRejects(t *testing.T) {
 		if _, err := qris.Parse(c.s); !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", name, err, c.want)
 		}
+	}
+	// Fields between the first and the last may come in any order.
+	if _, err := qris.Parse(resign("0002010102125802ID5303360540210")); err != nil {
+		t.Errorf("out-of-order fields rejected: %v", err)
 	}
 	// A whole-rupiah amount written with zero cents is accepted.
 	p, err := qris.Parse(resign("00020101021254091500.00005802ID"))
