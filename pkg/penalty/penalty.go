@@ -124,6 +124,7 @@ func (t Table) RuleFor(due civil.Date) (Rule, error) {
 // civil.Date.AddMonthsClamped (from the due date each time, so a bill due
 // 01-31 is one month late until 02-28 and two until 03-31); 0 when paid is
 // on or before due. Due 2026-09-30: paid 10-01 → 1, 10-30 → 1, 10-31 → 2.
+// Both dates must be valid (Assess checks them).
 func StartedMonths(due, paid civil.Date) int {
 	if !paid.After(due) {
 		return 0
