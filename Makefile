@@ -24,10 +24,18 @@ ci:
 bench:
 	bash bench/run.sh
 
-# Coverage-guided fuzzing of request decoding and image uploads (their seed corpora run in every go test),
-# then many more requests generated from api/openapi.yaml than go test sends.
+# Coverage-guided fuzzing of request decoding, image uploads and the NIK/NOP/date/penalty/QRIS/NTPD
+# packages in pkg/ (their seed corpora run in every go test), then many more requests generated from
+# api/openapi.yaml than go test sends.
 fuzz:
 	go test -run '^$$' -fuzz FuzzBindJSON -fuzztime 60s ./internal/platform/web/
 	go test -run '^$$' -fuzz FuzzSanitizeImage -fuzztime 60s ./internal/platform/storage/
 	go test -run '^$$' -fuzz FuzzProfileName -fuzztime 30s ./internal/server/
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 20s ./pkg/civil/
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s ./pkg/nik/
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s ./pkg/nop/
+	go test -run '^$$' -fuzz '^FuzzStartedMonths$$' -fuzztime 30s ./pkg/penalty/
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s ./pkg/qris/
+	go test -run '^$$' -fuzz '^FuzzBuildDynamic$$' -fuzztime 30s ./pkg/qris/
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 20s ./pkg/ntpd/
 	go test -count=1 -run 'KeepsTheContract|KeepTheContract' -rapid.checks=20000 ./internal/server/
