@@ -20,6 +20,7 @@ import (
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/demo"
+	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/config"
@@ -85,6 +86,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	notes := notification.NewService(db, ids)
+	// The decreed holidays are reference data every environment needs, not
+	// demo content: the dates missing from the table are added at each start.
+	holidays := holiday.NewService(db)
+	if _, err := holidays.LoadReference(ctx); err != nil {
+		return nil, err
+	}
 	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
@@ -95,7 +102,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Images:        image.NewService(db, media, log, cache),
 		Audit:         audit.NewService(db),
 		Notifications: notes,
-		Transport:     transport.NewService(db, notes, time.Now),
+		Transport:     transport.NewService(db, notes, holidays, time.Now),
+		Holidays:      holidays,
 		Metrics:       prometheus.NewRegistry(),
 	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)

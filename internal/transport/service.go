@@ -26,13 +26,15 @@ type Notifier interface {
 type Service struct {
 	db    *database.DB
 	notes Notifier
+	cal   Calendar
 	now   func() time.Time
 }
 
-// NewService returns the transport service over db; now is the clock that
-// decides when a trip has departed.
-func NewService(db *database.DB, notes Notifier, now func() time.Time) *Service {
-	return &Service{db: db, notes: notes, now: func() time.Time { return now().UTC() }}
+// NewService returns the transport service over db; cal says which dates
+// are holidays for schedules; now is the clock that decides when a trip has
+// departed.
+func NewService(db *database.DB, notes Notifier, cal Calendar, now func() time.Time) *Service {
+	return &Service{db: db, notes: notes, cal: cal, now: func() time.Time { return now().UTC() }}
 }
 
 // SetClock replaces the clock; tests move time with it.
