@@ -60,7 +60,7 @@ type scheduleList struct {
 } // @name TransportScheduleList
 
 type generateResponse struct {
-	Created  int64 `json:"created" minimum:"0" example:"51" format:"int64" maximum:"100000"`  // trips made by this request
+	Created  int64 `json:"created" minimum:"0" example:"51" format:"int64" maximum:"100000"` // trips made by this request
 	Existing int64 `json:"existing" minimum:"0" example:"0" format:"int64" maximum:"100000"` // departures that already had their trip
 } // @name GenerateTransportTripsResponse
 

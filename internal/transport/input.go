@@ -236,8 +236,8 @@ type updateTripRequest struct {
 	Status    string     `json:"status,omitempty" enums:"cancelled" example:"cancelled"`
 	DepartsAt *time.Time `json:"departs_at,omitempty" example:"2026-12-06T10:00:00+07:00" format:"date-time" maxLength:"35"`
 	ArrivesAt *time.Time `json:"arrives_at,omitempty" example:"2026-12-06T12:00:00+07:00" format:"date-time" maxLength:"35"` // absent with departs_at: the trip keeps its length
-	Capacity  *int       `json:"capacity,omitempty" minimum:"1" maximum:"1000" example:"54" format:"int32"`               // not below the seats booked
-	FareIDR   *int64     `json:"fare_idr,omitempty" minimum:"0" maximum:"100000000" example:"25000" format:"int64"`       // for bookings made from now on
+	Capacity  *int       `json:"capacity,omitempty" minimum:"1" maximum:"1000" example:"54" format:"int32"`                  // not below the seats booked
+	FareIDR   *int64     `json:"fare_idr,omitempty" minimum:"0" maximum:"100000000" example:"25000" format:"int64"`          // for bookings made from now on
 } // @name UpdateTransportTripRequest
 
 func (r *updateTripRequest) changes() bool {

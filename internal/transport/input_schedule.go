@@ -42,11 +42,11 @@ type scheduleRequest struct {
 	FareIDR         *int64             `json:"fare_idr" minimum:"0" maximum:"100000000" example:"20000" format:"int64"`
 	ValidFrom       *string            `json:"valid_from" format:"date" example:"2026-12-01" maxLength:"10"`
 	ValidUntil      *string            `json:"valid_until" format:"date" example:"2027-03-31" maxLength:"10"`
-	Holidays        *string            `json:"holidays" enums:"as_usual,skip,add" example:"add"`                        // on national holidays: run by the weekdays, not run, or also run
-	WithCutiBersama *bool              `json:"with_cuti_bersama" example:"false"`                                          // cuti bersama days count as holidays
-	Exceptions      []exceptionRequest `json:"exceptions" validate:"max=366"`                                              // dated additions and removals; they win over weekdays and holidays
-	MinPassengers   *int               `json:"min_passengers" minimum:"0" maximum:"1000" example:"15" format:"int32"`    // 0: no minimum
-	ConfirmCutoff   *cutoffRequest     `json:"confirm_cutoff"`                                                             // required with a minimum
+	Holidays        *string            `json:"holidays" enums:"as_usual,skip,add" example:"add"`                      // on national holidays: run by the weekdays, not run, or also run
+	WithCutiBersama *bool              `json:"with_cuti_bersama" example:"false"`                                     // cuti bersama days count as holidays
+	Exceptions      []exceptionRequest `json:"exceptions" validate:"max=366"`                                         // dated additions and removals; they win over weekdays and holidays
+	MinPassengers   *int               `json:"min_passengers" minimum:"0" maximum:"1000" example:"15" format:"int32"` // 0: no minimum
+	ConfirmCutoff   *cutoffRequest     `json:"confirm_cutoff"`                                                        // required with a minimum
 } // @name TransportScheduleRequest
 
 // apply writes the fields sent into sc and reports shape problems; the

@@ -31,7 +31,9 @@ const (
 )
 
 // Valid reports whether p is a known policy.
-func (p HolidayPolicy) Valid() bool { return p == HolidaysAsUsual || p == HolidaysSkip || p == HolidaysAdd }
+func (p HolidayPolicy) Valid() bool {
+	return p == HolidaysAsUsual || p == HolidaysSkip || p == HolidaysAdd
+}
 
 // ExceptionType is GTFS calendar_dates' exception_type: a date added to or
 // removed from the service.
@@ -63,7 +65,9 @@ func parseClock(s string) (Clock, bool) {
 	return Clock{t.Hour(), t.Minute()}, true
 }
 
-func (c Clock) String() string { return time.Date(0, 1, 1, c.Hour, c.Minute, 0, 0, time.UTC).Format("15:04") }
+func (c Clock) String() string {
+	return time.Date(0, 1, 1, c.Hour, c.Minute, 0, 0, time.UTC).Format("15:04")
+}
 
 func (c Clock) minutes() int { return c.Hour*60 + c.Minute }
 
