@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/audit"
 	"github.com/solodestination/api/internal/catalog"
@@ -121,7 +122,9 @@ func (a *App) Seed(ctx context.Context) error {
 	return demo.Seed(ctx, a.DB, a.Log,
 		demo.Seeder{Name: "identity", Run: a.Identity.SeedDemo},
 		demo.Seeder{Name: "catalog", Run: a.Catalog.SeedDemo},
-		demo.Seeder{Name: "transport", Run: a.Transport.SeedDemo},
+		demo.Seeder{Name: "transport", Run: func(ctx context.Context, tx *gorm.DB) error {
+			return a.Transport.SeedDemo(ctx, tx, a.Identity)
+		}},
 	)
 }
 

@@ -278,7 +278,7 @@ func (s *Service) generateTrips(ctx context.Context, tx *gorm.DB, id uuid.UUID, 
 	// Batches keep the statement under SQLite's variable limit; ON CONFLICT
 	// makes a departure that exists a no-op on both engines, without
 	// aborting the transaction on PostgreSQL.
-	const batch = 200
+	const batch = 500
 	for i := 0; i < len(rows); i += batch {
 		chunk := rows[i:min(i+batch, len(rows))]
 		res := tx.WithContext(ctx).Omit("mode_code", "bookable").
