@@ -2454,6 +2454,7 @@ const docTemplate = `{
         },
         "/transport/schedules/{id}": {
             "get": {
+                "description": "One schedule with its weekdays, departure times (Asia/Jakarta), validity, holiday policy, exceptions and minimum ridership.",
                 "produces": [
                     "application/json"
                 ],

@@ -107,6 +107,7 @@ func ListSchedules(svc *Service, pg web.Pager) web.HandlerFunc {
 // GetSchedule handles GET /api/v1/transport/schedules/{id}.
 //
 //	@Summary		A weekly schedule
+//	@Description	One schedule with its weekdays, departure times (Asia/Jakarta), validity, holiday policy, exceptions and minimum ridership.
 //	@ID				getTransportSchedule
 //	@Tags			transport
 //	@Produce		json
