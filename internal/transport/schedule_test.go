@@ -387,3 +387,68 @@ func TestChangeTrip(t *testing.T) {
 		ExpectProblem(http.StatusConflict, "trip_departed")
 	_ = context.Background
 }
+
+// Generations of one range racing each other (two staff, two replicas)
+// make each trip once between them.
+func TestConcurrentGenerationsMakeEachTripOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.frozen(at(2026, 12, 5, 10, 0))
+	s := w.schedule(t, w.weekend(nil))
+	const racers = 4
+	results := make(chan generated, racers)
+	for range racers {
+		go func() {
+			var g generated
+			r := w.api.Send(http.MethodPost, "/api/v1/transport/schedules/"+s.ID+"/generate",
+				map[string]string{"from": "2026-12-07", "to": "2027-01-31"}, w.staff)
+			if r.Code == http.StatusOK {
+				r.JSON(&g)
+			} else {
+				g.Created = -1000
+			}
+			results <- g
+		}()
+	}
+	created := 0
+	for range racers {
+		g := <-results
+		if g.Created+g.Existing != 51 {
+			t.Errorf("a generation answered %+v", g)
+		}
+		created += g.Created
+	}
+	if created != 51 {
+		t.Fatalf("%d trips created in all, want 51", created)
+	}
+	if n := count(t, w.api, "SELECT count(*) FROM transport_trips WHERE schedule_id = ?", s.ID); n != 51 {
+		t.Fatalf("%d trips stored, want 51", n)
+	}
+}
+
+// Moving a generated trip onto another departure of its schedule would
+// make two trips of one departure: refused, nothing changes.
+func TestMovingOntoASiblingDepartureIsRefused(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.frozen(at(2026, 12, 5, 10, 0))
+	s := w.schedule(t, w.weekend(nil))
+	w.generate(t, s.ID, "2026-12-12", "2026-12-12")
+	trips := w.tripsOn(t, "2026-12-12")
+	w.api.Send(http.MethodPatch, "/api/v1/transport/trips/"+trips[0].ID,
+		map[string]any{"departs_at": trips[1].DepartsAt.Format(time.RFC3339)}, w.staff).ExpectProblem(http.StatusConflict, "conflict")
+	if got := w.tripsOn(t, "2026-12-12"); !got[0].DepartsAt.Equal(trips[0].DepartsAt) {
+		t.Fatal("the refused move changed the trip")
+	}
+	// Moving a generated trip's departure moves its pending cutoff too.
+	w.api.Send(http.MethodPatch, "/api/v1/transport/schedules/"+s.ID, map[string]any{"min_passengers": 15,
+		"confirm_cutoff": map[string]any{"days_before": 1, "time": "18:00"}}, w.staff).Expect(http.StatusOK)
+	w.generate(t, s.ID, "2026-12-19", "2026-12-19")
+	first := w.tripsOn(t, "2026-12-19")[0]
+	var moved schedTrip
+	w.api.Send(http.MethodPatch, "/api/v1/transport/trips/"+first.ID,
+		map[string]any{"departs_at": at(2026, 12, 19, 10, 0).Format(time.RFC3339)}, w.staff).Expect(http.StatusOK).JSON(&moved)
+	if moved.ConfirmBy == nil || !moved.ConfirmBy.Equal(at(2026, 12, 18, 19, 0)) {
+		t.Fatalf("confirm_by after an hour's move: %v", moved.ConfirmBy)
+	}
+}
