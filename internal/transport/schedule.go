@@ -148,3 +148,21 @@ func (s Schedule) DeparturesOn(d civil.Date) []Departure {
 	}
 	return out
 }
+
+// CalendarDates is the schedule as GTFS calendar_dates sees it against its
+// weekly pattern (calendar.txt: Weekdays from ValidFrom to ValidUntil):
+// every date of the validity where the holiday policy or an exception makes
+// it differ, as added or removed, by date. holidays must cover the validity.
+func (s Schedule) CalendarDates(holidays map[civil.Date]holiday.Holiday) []Exception {
+	var out []Exception
+	for d := s.ValidFrom; !d.After(s.ValidUntil); d = d.AddDays(1) {
+		weekly, runs := slices.Contains(s.Weekdays, d.Weekday()), s.RunsOn(d, holidays)
+		switch {
+		case runs && !weekly:
+			out = append(out, Exception{Date: d, Type: ExceptionAdded})
+		case !runs && weekly:
+			out = append(out, Exception{Date: d, Type: ExceptionRemoved})
+		}
+	}
+	return out
+}
