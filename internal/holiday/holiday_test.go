@@ -167,3 +167,35 @@ func TestWorkingDays(t *testing.T) {
 		t.Errorf("17:30 UTC on 31 December is %s in Solo", got)
 	}
 }
+
+// A range loaded once answers many due dates and pauses without queries.
+func TestDaysInMemory(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	ctx := context.Background()
+	days, err := api.App.Holidays.Days(ctx, date(t, "2026-12-01"), date(t, "2027-01-31"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := days.AddWorkingDays(date(t, "2026-12-23"), 4); !ok || got.String() != "2026-12-31" {
+		t.Errorf("AddWorkingDays: %s %v", got, ok)
+	}
+	if _, ok := days.AddWorkingDays(date(t, "2027-01-20"), 30); ok {
+		t.Error("a due date beyond the range must say so")
+	}
+	// 21–31 December 2026: 11 days, 4 weekend days, cuti bersama and Christmas.
+	if n := days.WorkingDaysBetween(date(t, "2026-12-20"), date(t, "2026-12-31")); n != 7 {
+		t.Errorf("working days 21–31 December: %d, want 7", n)
+	}
+	if n := days.WorkingDaysBetween(date(t, "2026-12-31"), date(t, "2026-12-20")); n != 0 {
+		t.Errorf("backwards range: %d", n)
+	}
+	if h, ok := days.Holiday(date(t, "2026-12-25")); !ok || h.Name.EN != "Christmas Day" {
+		t.Errorf("Holiday(25 December) = %+v %v", h, ok)
+	}
+	for from, to := range map[string]string{"2026-12-01": "2026-11-30"} {
+		if _, err := api.App.Holidays.Days(ctx, date(t, from), date(t, to)); err == nil {
+			t.Error("a backwards range loads")
+		}
+	}
+}

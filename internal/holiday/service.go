@@ -162,15 +162,15 @@ func (s *Service) AddWorkingDays(ctx context.Context, start civil.Date, n int) (
 	d := start
 	for n > 0 {
 		// Enough days for n working days unless the window is mostly
-		// holidays (Lebaran); then the loop asks for the next window.
+		// holidays (Lebaran); then the loop loads the next window.
 		window := 2*n + 14
-		hs, err := s.Between(ctx, d.AddDays(1), d.AddDays(window))
+		days, err := s.Days(ctx, d.AddDays(1), d.AddDays(window))
 		if err != nil {
 			return civil.Date{}, err
 		}
 		for i := 0; i < window && n > 0; i++ {
 			d = d.AddDays(1)
-			if _, off := hs[d]; !off && !Weekend(d) {
+			if days.IsWorkingDay(d) {
 				n--
 			}
 		}
