@@ -22,8 +22,8 @@ import (
 
 var demoModes = []modeRequest{
 	{Code: "andong", Name: &Text{"Andong", "Andong (horse carriage)"},
-		Description: &Text{"Kereta kuda beroda empat yang menunggu di halaman museum Keraton Kasunanan. Sekali putaran melewati Baluwarti dan Alun-alun Kidul; naik kapan saja, paling banyak lima penumpang.",
-			"A four-wheeled horse carriage waiting in the yard of the Keraton Kasunanan museum. One loop passes Baluwarti and the southern square; ride whenever one is free, five passengers at most."},
+		Description: &Text{"Kereta kuda beroda empat yang mangkal di halaman museum Keraton Kasunanan dan di depan Pasar Gede. Tanpa jadwal: naik saat ada andong kosong, paling banyak lima penumpang, tarif per putaran.",
+			"A four-wheeled horse carriage waiting in the Keraton Kasunanan museum yard and in front of Pasar Gede. No timetable: ride whenever one is free, five passengers at most, priced per loop."},
 		Fares: []Fare{{Adult, "Per putaran (maks. 5 orang) / Per loop (up to 5 people)", 100000}}},
 	{Code: "steam_train", Name: &Text{"Sepur Kluthuk Jaladara", "Jaladara steam train"},
 		Description: &Text{"Lokomotif uap C12 18 buatan 1896 berbahan bakar kayu menarik dua gerbong jati dari Stasiun Purwosari ke Stasiun Solo Kota, menyusuri tengah Jalan Slamet Riyadi. 72 kursi; jamu dan musik keroncong di dalam kereta.",
