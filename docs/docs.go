@@ -2229,7 +2229,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Only a route without trips (else 409 ` + "`" + `in_use` + "`" + `). Audited.",
+                "description": "Only a route without trips or schedules (else 409 ` + "`" + `in_use` + "`" + `). Audited.",
                 "tags": [
                     "transport"
                 ],
@@ -2263,7 +2263,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "the route has trips (in_use)",
+                        "description": "the route has trips or schedules (in_use)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }

@@ -287,7 +287,7 @@ func UpdateRoute(svc *Service) web.HandlerFunc {
 // DeleteRoute handles DELETE /api/v1/transport/routes/{id}.
 //
 //	@Summary		Delete a transport route
-//	@Description	Only a route without trips (else 409 `in_use`). Audited.
+//	@Description	Only a route without trips or schedules (else 409 `in_use`). Audited.
 //	@ID				deleteTransportRoute
 //	@Tags			transport
 //	@Security		BearerAuth
@@ -295,7 +295,7 @@ func UpdateRoute(svc *Service) web.HandlerFunc {
 //	@Success		204
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
-//	@Failure		409	{object}	problem.Problem	"the route has trips (in_use)"
+//	@Failure		409	{object}	problem.Problem	"the route has trips or schedules (in_use)"
 //	@Router			/transport/routes/{id} [delete]
 func DeleteRoute(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {

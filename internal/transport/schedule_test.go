@@ -127,8 +127,16 @@ func TestScheduleAccess(t *testing.T) {
 	api.Send(http.MethodPost, "/api/v1/transport/schedules", body, w.staff).Expect(http.StatusCreated).JSON(&other)
 	api.Send(http.MethodDelete, "/api/v1/transport/schedules/"+other.ID, nil, w.staff).Expect(http.StatusNoContent)
 	api.Get("/api/v1/transport/schedules/"+other.ID, apitest.Anonymous).ExpectProblem(http.StatusNotFound, "not_found")
-	if n := count(t, api, "SELECT count(*) FROM audit_log WHERE entity = 'transport_schedule'"); n != 6 {
-		t.Fatalf("%d schedule audit entries, want 6 (3 creates, update, generate, delete)", n)
+	// A route with a schedule is not deleted from under it.
+	bare := w.newRoute(t, "steam_train", w.stops)
+	var onBare scheduleOut
+	api.Send(http.MethodPost, "/api/v1/transport/schedules", w.weekend(map[string]any{"route_id": bare}), w.staff).
+		Expect(http.StatusCreated).JSON(&onBare)
+	api.Send(http.MethodDelete, "/api/v1/transport/routes/"+bare, nil, w.staff).ExpectProblem(http.StatusConflict, "in_use")
+	api.Send(http.MethodDelete, "/api/v1/transport/schedules/"+onBare.ID, nil, w.staff).Expect(http.StatusNoContent)
+	api.Send(http.MethodDelete, "/api/v1/transport/routes/"+bare, nil, w.staff).Expect(http.StatusNoContent)
+	if n := count(t, api, "SELECT count(*) FROM audit_log WHERE entity = 'transport_schedule'"); n != 8 {
+		t.Fatalf("%d schedule audit entries, want 8 (4 creates, update, generate, 2 deletes)", n)
 	}
 }
 

@@ -308,6 +308,9 @@ func (s *Service) DeleteRoute(ctx context.Context, id uuid.UUID) error {
 		if err := refuseIfUsed(tx, "transport_trips", "route_id", id, "This route has trips; cancel or delete them first."); err != nil {
 			return err
 		}
+		if err := refuseIfUsed(tx, "transport_schedules", "route_id", id, "This route has schedules; delete them first."); err != nil {
+			return err
+		}
 		if err := tx.Where("route_id = ?", id).Delete(&routeStopRow{}).Error; err != nil {
 			return err
 		}
