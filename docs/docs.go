@@ -2615,7 +2615,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Creates a trip for every departure of every service day from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (both included, Asia/Jakarta dates, at most 120 days), skipping departures that are not in the future. Idempotent: a departure that has its trip is counted in ` + "`" + `existing` + "`" + ` and left alone, so generating twice creates nothing new. Each trip copies the schedule's capacity, fare and ` + "`" + `min_passengers` + "`" + `; its ` + "`" + `confirm_by` + "`" + ` is the cutoff for its date only while that is still ahead, otherwise null (the trip runs as generated). Audited.",
+                "description": "Creates a trip for every departure of every service day from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (both included, Asia/Jakarta dates, at most 120 days), skipping departures that are not in the future. Idempotent: a departure that has its trip is counted in ` + "`" + `existing` + "`" + ` and left alone, so generating twice creates nothing new. Each trip copies the schedule's capacity, fare and ` + "`" + `min_passengers` + "`" + `; its ` + "`" + `confirm_by` + "`" + ` is the cutoff for its date only while that is still ahead, otherwise null (the trip runs as generated). A cancelled trip stays cancelled, but a deleted one is made again by the next generation of its date: take a date out with a ` + "`" + `removed` + "`" + ` exception. Audited.",
                 "consumes": [
                     "application/json"
                 ],

@@ -239,7 +239,7 @@ func DeleteSchedule(svc *Service) web.HandlerFunc {
 // GenerateTrips handles POST /api/v1/transport/schedules/{id}/generate.
 //
 //	@Summary		Generate a schedule's trips
-//	@Description	Creates a trip for every departure of every service day from `from` to `to` (both included, Asia/Jakarta dates, at most 120 days), skipping departures that are not in the future. Idempotent: a departure that has its trip is counted in `existing` and left alone, so generating twice creates nothing new. Each trip copies the schedule's capacity, fare and `min_passengers`; its `confirm_by` is the cutoff for its date only while that is still ahead, otherwise null (the trip runs as generated). Audited.
+//	@Description	Creates a trip for every departure of every service day from `from` to `to` (both included, Asia/Jakarta dates, at most 120 days), skipping departures that are not in the future. Idempotent: a departure that has its trip is counted in `existing` and left alone, so generating twice creates nothing new. Each trip copies the schedule's capacity, fare and `min_passengers`; its `confirm_by` is the cutoff for its date only while that is still ahead, otherwise null (the trip runs as generated). A cancelled trip stays cancelled, but a deleted one is made again by the next generation of its date: take a date out with a `removed` exception. Audited.
 //	@ID				generateTransportTrips
 //	@Tags			transport
 //	@Accept			json
