@@ -52,7 +52,7 @@ type holidayList struct {
 //	@Router			/calendar/holidays [get]
 func ListHolidays(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
-		year := DateIn(svc.now()).Year
+		year := svc.ThisYear()
 		if raw := c.Query("year"); raw != "" {
 			y, err := strconv.Atoi(raw)
 			if err != nil || y < MinYear || y > MaxYear {

@@ -57,6 +57,9 @@ func NewService(db *database.DB) *Service {
 // SetClock replaces the clock that stamps rows and picks the current year.
 func (s *Service) SetClock(now func() time.Time) { s.now = func() time.Time { return now().UTC() } }
 
+// ThisYear is the current year in Asia/Jakarta.
+func (s *Service) ThisYear() int { return DateIn(s.now()).Year }
+
 // ReferenceRows parses the embedded calendar.
 func ReferenceRows() ([]Holiday, error) {
 	r := csv.NewReader(bytes.NewReader(reference))
