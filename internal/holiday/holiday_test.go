@@ -61,6 +61,12 @@ func TestReferenceCalendarIsLoaded(t *testing.T) {
 	if name, ok := l.Data[0].Name.(map[string]any); !ok || name["id"] != "Tahun Baru 2026 Masehi" {
 		t.Fatalf("lang=all name %v", l.Data[0].Name)
 	}
+	// Without ?year: this year in Solo, where 17:30 UTC on New Year's Eve is already the next year.
+	api.App.Holidays.SetClock(func() time.Time { return time.Date(2025, 12, 31, 17, 30, 0, 0, time.UTC) })
+	api.Get("/api/v1/calendar/holidays", apitest.Anonymous).Expect(http.StatusOK).JSON(&l)
+	if l.Year != 2026 || len(l.Data) != want {
+		t.Fatalf("default year %d with %d dates, want 2026", l.Year, len(l.Data))
+	}
 	api.Get("/api/v1/calendar/holidays?year=2027", apitest.Anonymous).Expect(http.StatusOK).JSON(&l)
 	if len(l.Data) != 0 {
 		t.Fatalf("2027 is not decreed, got %d dates", len(l.Data))
