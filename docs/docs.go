@@ -519,6 +519,181 @@ const docTemplate = `{
                 }
             }
         },
+        "/calendar/holidays": {
+            "get": {
+                "description": "Indonesia's national holidays (` + "`" + `holiday` + "`" + `) and collective leave days (` + "`" + `cuti_bersama` + "`" + `) of ` + "`" + `?year=` + "`" + ` (default: this year in Asia/Jakarta), by date. The decreed years are built in; staff add the years not decreed yet. Names are in ` + "`" + `?lang=` + "`" + ` or ` + "`" + `Accept-Language` + "`" + `; ` + "`" + `?lang=all` + "`" + ` returns ` + "`" + `{id, en}` + "`" + ` objects. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "calendar"
+                ],
+                "summary": "National holidays and cuti bersama of a year",
+                "operationId": "listHolidays",
+                "parameters": [
+                    {
+                        "maximum": 2100,
+                        "minimum": 2000,
+                        "type": "integer",
+                        "format": "int32",
+                        "description": "Year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of the names: id, en or all; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/HolidayList"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    },
+                    "400": {
+                        "description": "bad year",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/calendar/holidays/{date}": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Makes the date a national holiday or a cuti bersama day with this name, replacing what the date had (a removed date comes back). 201 when the date was not a holiday, else 200. Staff of any department and administrators. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "calendar"
+                ],
+                "summary": "Set a holiday",
+                "operationId": "putHoliday",
+                "parameters": [
+                    {
+                        "maxLength": 10,
+                        "type": "string",
+                        "format": "date",
+                        "description": "The date, YYYY-MM-DD",
+                        "name": "date",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Kind and name",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PutHolidayRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Holiday"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Holiday"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON or date",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The date is a working day again (unless a weekend); a date from the built-in decree list stays removed. Staff of any department and administrators. Audited.",
+                "tags": [
+                    "calendar"
+                ],
+                "summary": "Remove a holiday",
+                "operationId": "deleteHoliday",
+                "parameters": [
+                    {
+                        "maxLength": 10,
+                        "type": "string",
+                        "format": "date",
+                        "description": "The date, YYYY-MM-DD",
+                        "name": "date",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "malformed date",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "not a holiday",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/categories": {
             "get": {
                 "produces": [
@@ -2187,7 +2362,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Only a route without trips (else 409 ` + "`" + `in_use` + "`" + `). Audited.",
+                "description": "Only a route without trips or schedules (else 409 ` + "`" + `in_use` + "`" + `). Audited.",
                 "tags": [
                     "transport"
                 ],
@@ -2221,7 +2396,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "the route has trips (in_use)",
+                        "description": "the route has trips or schedules (in_use)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2293,6 +2468,345 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/schedules": {
+            "get": {
+                "description": "Schedules by id (` + "`" + `?route_id=` + "`" + ` keeps one route's): the weekdays and departure times (Asia/Jakarta) a route runs between two dates, its holiday policy and dated exceptions, and the minimum ridership with its confirmation cutoff.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Weekly schedules",
+                "operationId": "listTransportSchedules",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Only this route's schedules",
+                        "name": "route_id",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportScheduleList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad route_id, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A route's timetable: ` + "`" + `weekdays` + "`" + ` (0 = Sunday) and ` + "`" + `departures` + "`" + ` (\"HH:MM\", Asia/Jakarta) from ` + "`" + `valid_from` + "`" + ` to ` + "`" + `valid_until` + "`" + ` (at most two years), each trip ` + "`" + `duration_min` + "`" + ` long with ` + "`" + `capacity` + "`" + ` seats at ` + "`" + `fare_idr` + "`" + `. ` + "`" + `holidays` + "`" + ` says what it does on national holidays: ` + "`" + `as_usual` + "`" + ` (by the weekdays), ` + "`" + `skip` + "`" + ` or ` + "`" + `add` + "`" + ` (also runs); ` + "`" + `with_cuti_bersama` + "`" + ` counts cuti bersama days as holidays. ` + "`" + `exceptions` + "`" + ` add or remove single dates and win over both. ` + "`" + `min_passengers` + "`" + ` above 0 needs ` + "`" + `confirm_cutoff` + "`" + ` ({days_before, time}): at that moment before each generated trip it is confirmed or cancelled. Creates no trips: generate them. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Create a weekly schedule",
+                "operationId": "createTransportSchedule",
+                "parameters": [
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TransportScheduleRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/TransportSchedule"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/schedules/{id}": {
+            "get": {
+                "description": "One schedule with its weekdays, departure times (Asia/Jakarta), validity, holiday policy, exceptions and minimum ridership.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "A weekly schedule",
+                "operationId": "getTransportSchedule",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Schedule ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportSchedule"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only a schedule no trip was generated from (else 409 ` + "`" + `in_use` + "`" + `: end it with ` + "`" + `valid_until` + "`" + `). Audited.",
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Delete a weekly schedule",
+                "operationId": "deleteTransportSchedule",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Schedule ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "trips were generated from it (in_use)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Changes the fields sent (` + "`" + `exceptions` + "`" + ` and ` + "`" + `weekdays` + "`" + ` replace the whole list; ` + "`" + `min_passengers: 0` + "`" + ` removes the minimum and its cutoff); the result must pass the rules of a new schedule. Trips generated before keep their times, seats and fares. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Change a weekly schedule",
+                "operationId": "updateTransportSchedule",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Schedule ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TransportScheduleRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportSchedule"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/transport/schedules/{id}/generate": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Creates a trip for every departure of every service day from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (both included, Asia/Jakarta dates, at most 120 days), skipping departures that are not in the future. Idempotent: a departure that has its trip is counted in ` + "`" + `existing` + "`" + ` and left alone, so generating twice creates nothing new. Each trip copies the schedule's capacity, fare and ` + "`" + `min_passengers` + "`" + `; its ` + "`" + `confirm_by` + "`" + ` is the cutoff for its date only while that is still ahead, otherwise null (the trip runs as generated). A cancelled trip stays cancelled, but a deleted one is made again by the next generation of its date: take a date out with a ` + "`" + `removed` + "`" + ` exception. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Generate a schedule's trips",
+                "operationId": "generateTransportTrips",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Schedule ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The date range",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/GenerateTransportTripsRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/GenerateTransportTripsResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such record",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "bad dates or a range over 120 days",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2817,7 +3331,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "` + "`" + `{\"status\": \"cancelled\"}` + "`" + ` cancels a trip that has not departed: its confirmed bookings are cancelled in the same transaction and each of their owners is notified once. Cancelling a cancelled trip answers it unchanged; a departed trip → 409 ` + "`" + `trip_departed` + "`" + `. Audited.",
+                "description": "` + "`" + `{\"status\": \"cancelled\"}` + "`" + ` (sent alone) cancels a trip that has not departed: its confirmed bookings are cancelled in the same transaction and each of their owners is notified once. Cancelling a cancelled trip answers it unchanged. Otherwise ` + "`" + `departs_at` + "`" + `, ` + "`" + `arrives_at` + "`" + `, ` + "`" + `capacity` + "`" + ` and ` + "`" + `fare_idr` + "`" + ` change a scheduled trip that has not departed: a new departure must be in the future (without ` + "`" + `arrives_at` + "`" + ` the trip keeps its length) and tells each booking's owner once per new time; the capacity moves ` + "`" + `seats_available` + "`" + ` by the same amount and cannot go below the seats booked (409 ` + "`" + `capacity_below_booked` + "`" + `); a new fare applies to bookings made from then on. A departed trip → 409 ` + "`" + `trip_departed` + "`" + `, a cancelled one being changed → 409 ` + "`" + `trip_cancelled` + "`" + `. Audited.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2827,7 +3341,7 @@ const docTemplate = `{
                 "tags": [
                     "transport"
                 ],
-                "summary": "Cancel a trip",
+                "summary": "Cancel or change a trip",
                 "operationId": "updateTransportTrip",
                 "parameters": [
                     {
@@ -2875,7 +3389,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "the trip has departed (trip_departed)",
+                        "description": "the trip has departed (trip_departed) or is cancelled (trip_cancelled); the capacity is below the seats booked (capacity_below_booked); the schedule has a trip at the new time (conflict)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4391,6 +4905,44 @@ const docTemplate = `{
                 }
             }
         },
+        "GenerateTransportTripsRequest": {
+            "type": "object",
+            "properties": {
+                "from": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-05"
+                },
+                "to": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2027-01-31"
+                }
+            }
+        },
+        "GenerateTransportTripsResponse": {
+            "type": "object",
+            "properties": {
+                "created": {
+                    "description": "trips made by this request",
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 100000,
+                    "minimum": 0,
+                    "example": 51
+                },
+                "existing": {
+                    "description": "departures that already had their trip",
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 100000,
+                    "minimum": 0,
+                    "example": 0
+                }
+            }
+        },
         "GeoLineString": {
             "type": "object",
             "properties": {
@@ -4445,6 +4997,68 @@ const docTemplate = `{
                     "maximum": 180,
                     "minimum": -180,
                     "example": 110.8278
+                }
+            }
+        },
+        "Holiday": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-25"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "holiday",
+                        "cuti_bersama"
+                    ],
+                    "example": "holiday"
+                },
+                "name": {
+                    "x-localized": "200"
+                },
+                "source": {
+                    "description": "the decree, or \"staff\"",
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "SKB-2026"
+                }
+            }
+        },
+        "HolidayList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 366,
+                    "items": {
+                        "$ref": "#/definitions/Holiday"
+                    }
+                },
+                "year": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2100,
+                    "minimum": 2000,
+                    "example": 2026
+                }
+            }
+        },
+        "HolidayText": {
+            "type": "object",
+            "properties": {
+                "en": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "Christmas Day"
+                },
+                "id": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "Hari Raya Natal"
                 }
             }
         },
@@ -5225,6 +5839,22 @@ const docTemplate = `{
                 }
             }
         },
+        "PutHolidayRequest": {
+            "type": "object",
+            "properties": {
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "holiday",
+                        "cuti_bersama"
+                    ],
+                    "example": "holiday"
+                },
+                "name": {
+                    "$ref": "#/definitions/HolidayText"
+                }
+            }
+        },
         "RefreshRequest": {
             "type": "object",
             "required": [
@@ -5594,6 +6224,43 @@ const docTemplate = `{
                 }
             }
         },
+        "TransportConfirmCutoff": {
+            "type": "object",
+            "properties": {
+                "days_before": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 30,
+                    "minimum": 0,
+                    "example": 1
+                },
+                "time": {
+                    "description": "Asia/Jakarta",
+                    "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "clock",
+                    "example": "18:00"
+                }
+            }
+        },
+        "TransportConfirmCutoffResponse": {
+            "type": "object",
+            "properties": {
+                "days_before": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 30,
+                    "minimum": 0,
+                    "example": 1
+                },
+                "time": {
+                    "type": "string",
+                    "maxLength": 5,
+                    "x-pattern": "clock",
+                    "example": "18:00"
+                }
+            }
+        },
         "TransportFare": {
             "type": "object",
             "properties": {
@@ -5863,6 +6530,296 @@ const docTemplate = `{
                 }
             }
         },
+        "TransportSchedule": {
+            "type": "object",
+            "properties": {
+                "capacity": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 1,
+                    "example": 43
+                },
+                "confirm_cutoff": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/TransportConfirmCutoffResponse"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "departures": {
+                    "type": "array",
+                    "maxItems": 48,
+                    "items": {
+                        "type": "string",
+                        "maxLength": 5
+                    },
+                    "x-pattern": "clock",
+                    "example": [
+                        "09:00",
+                        "12:00",
+                        "15:00"
+                    ]
+                },
+                "duration_min": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1440,
+                    "minimum": 1,
+                    "example": 120
+                },
+                "exceptions": {
+                    "type": "array",
+                    "maxItems": 366,
+                    "items": {
+                        "$ref": "#/definitions/TransportScheduleException"
+                    }
+                },
+                "fare_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 100000000,
+                    "minimum": 0,
+                    "example": 20000
+                },
+                "holidays": {
+                    "type": "string",
+                    "enum": [
+                        "as_usual",
+                        "skip",
+                        "add"
+                    ],
+                    "example": "add"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f62"
+                },
+                "min_passengers": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 0,
+                    "example": 15
+                },
+                "route_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "valid_from": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-01"
+                },
+                "valid_until": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2027-03-31"
+                },
+                "weekdays": {
+                    "description": "0 = Sunday",
+                    "type": "array",
+                    "maxItems": 7,
+                    "items": {
+                        "type": "integer",
+                        "format": "int32",
+                        "maximum": 6,
+                        "minimum": 0
+                    },
+                    "example": [
+                        0,
+                        6
+                    ]
+                },
+                "with_cuti_bersama": {
+                    "type": "boolean",
+                    "example": false
+                }
+            }
+        },
+        "TransportScheduleException": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-31"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "added",
+                        "removed"
+                    ],
+                    "example": "added"
+                }
+            }
+        },
+        "TransportScheduleExceptionRequest": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-25"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "added",
+                        "removed"
+                    ],
+                    "example": "added"
+                }
+            }
+        },
+        "TransportScheduleList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/TransportSchedule"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "TransportScheduleRequest": {
+            "type": "object",
+            "properties": {
+                "capacity": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 1,
+                    "example": 43
+                },
+                "confirm_cutoff": {
+                    "description": "required with a minimum",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/TransportConfirmCutoff"
+                        }
+                    ]
+                },
+                "departures": {
+                    "type": "array",
+                    "maxItems": 48,
+                    "minItems": 1,
+                    "items": {
+                        "type": "string",
+                        "maxLength": 5
+                    },
+                    "x-pattern": "clock",
+                    "example": [
+                        "09:00",
+                        "12:00",
+                        "15:00"
+                    ]
+                },
+                "duration_min": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1440,
+                    "minimum": 1,
+                    "example": 120
+                },
+                "exceptions": {
+                    "description": "dated additions and removals; they win over weekdays and holidays",
+                    "type": "array",
+                    "maxItems": 366,
+                    "items": {
+                        "$ref": "#/definitions/TransportScheduleExceptionRequest"
+                    }
+                },
+                "fare_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 100000000,
+                    "minimum": 0,
+                    "example": 20000
+                },
+                "holidays": {
+                    "description": "on national holidays: run by the weekdays, not run, or also run",
+                    "type": "string",
+                    "enum": [
+                        "as_usual",
+                        "skip",
+                        "add"
+                    ],
+                    "example": "add"
+                },
+                "min_passengers": {
+                    "description": "0: no minimum",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 0,
+                    "example": 15
+                },
+                "route_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "valid_from": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-01"
+                },
+                "valid_until": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2027-03-31"
+                },
+                "weekdays": {
+                    "description": "days of the week it runs, 0 = Sunday",
+                    "type": "array",
+                    "maxItems": 7,
+                    "items": {
+                        "type": "integer",
+                        "format": "int32",
+                        "maximum": 6,
+                        "minimum": 0
+                    },
+                    "example": [
+                        0,
+                        6
+                    ]
+                },
+                "with_cuti_bersama": {
+                    "description": "cuti bersama days count as holidays",
+                    "type": "boolean",
+                    "example": false
+                }
+            }
+        },
         "TransportStop": {
             "type": "object",
             "properties": {
@@ -5955,6 +6912,18 @@ const docTemplate = `{
                     "minimum": 1,
                     "example": 72
                 },
+                "confirm_by": {
+                    "description": "When the minimum is checked (the trip is then confirmed or cancelled);\nnull: the trip runs as created.",
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
+                "confirmed": {
+                    "description": "Whether the minimum was reached at confirm_by.",
+                    "type": "boolean",
+                    "example": false
+                },
                 "departs_at": {
                     "type": "string",
                     "format": "date-time",
@@ -5973,6 +6942,14 @@ const docTemplate = `{
                     "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
                 },
+                "min_passengers": {
+                    "description": "Seats that must be booked by confirm_by for the trip to run; 0: none.",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 0,
+                    "example": 15
+                },
                 "mode": {
                     "type": "string",
                     "maxLength": 40,
@@ -5983,6 +6960,14 @@ const docTemplate = `{
                     "format": "uuid",
                     "maxLength": 36,
                     "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f61"
+                },
+                "schedule_id": {
+                    "description": "The weekly schedule the trip was generated from; null for a one-off trip.",
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "x-nullable": true,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f62"
                 },
                 "seats_available": {
                     "type": "integer",
@@ -6113,6 +7098,35 @@ const docTemplate = `{
         "UpdateTransportTripRequest": {
             "type": "object",
             "properties": {
+                "arrives_at": {
+                    "description": "absent with departs_at: the trip keeps its length",
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "example": "2026-12-06T12:00:00+07:00"
+                },
+                "capacity": {
+                    "description": "not below the seats booked",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000,
+                    "minimum": 1,
+                    "example": 54
+                },
+                "departs_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "example": "2026-12-06T10:00:00+07:00"
+                },
+                "fare_idr": {
+                    "description": "for bookings made from now on",
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 100000000,
+                    "minimum": 0,
+                    "example": 25000
+                },
                 "status": {
                     "type": "string",
                     "enum": [
@@ -6274,6 +7288,10 @@ const docTemplate = `{
         {
             "description": "Tourist transport: modes with fares, routes with ordered stops, nearby stops, dated trips with seats available, seat booking and the caller's bookings; transport staff manage the network and cancel trips.",
             "name": "transport"
+        },
+        {
+            "description": "Indonesia's national holidays and cuti bersama by year; staff of every department keep the years not decreed yet.",
+            "name": "calendar"
         },
         {
             "description": "The caller's in-app messages (booking confirmed or cancelled, trip cancelled), newest first.",

@@ -347,10 +347,14 @@ func namedPatterns(doc *openapi3.T, patterns map[string]string) error {
 		}
 		seen[s.Value] = true
 		if name, ok := s.Value.Extensions["x-pattern"]; ok {
-			if p, ok := patterns[fmt.Sprint(name)]; ok {
-				s.Value.Pattern = p
-			} else {
+			if p, ok := patterns[fmt.Sprint(name)]; !ok {
 				missing = append(missing, fmt.Sprint(name))
+			} else if s.Value.Type.Is("array") && s.Value.Items != nil && s.Value.Items.Value != nil {
+				// swag puts a []string field's tags on the array; the
+				// pattern is the items' (a string rule on an array is void).
+				s.Value.Items.Value.Pattern = p
+			} else {
+				s.Value.Pattern = p
 			}
 			delete(s.Value.Extensions, "x-pattern")
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/audit"
 	"github.com/solodestination/api/internal/catalog"
@@ -20,6 +21,7 @@ import (
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
 	"github.com/solodestination/api/internal/demo"
+	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/config"
@@ -85,7 +87,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	notes := notification.NewService(db, ids)
-	rides := transport.NewService(db, notes, time.Now)
+	// The decreed holidays are reference data every environment needs, not
+	// demo content: the dates missing from the table are added at each start.
+	holidays := holiday.NewService(db)
+	if _, err := holidays.LoadReference(ctx); err != nil {
+		return nil, err
+	}
+	rides := transport.NewService(db, notes, holidays, time.Now)
 	if len(cfg.TicketSigningKey) > 0 {
 		if err := rides.SetTicketKey(cfg.TicketSigningKey); err != nil {
 			return nil, err
@@ -102,6 +110,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Audit:         audit.NewService(db),
 		Notifications: notes,
 		Transport:     rides,
+		Holidays:      holidays,
 		Metrics:       prometheus.NewRegistry(),
 	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
@@ -119,7 +128,9 @@ func (a *App) Seed(ctx context.Context) error {
 	return demo.Seed(ctx, a.DB, a.Log,
 		demo.Seeder{Name: "identity", Run: a.Identity.SeedDemo},
 		demo.Seeder{Name: "catalog", Run: a.Catalog.SeedDemo},
-		demo.Seeder{Name: "transport", Run: a.Transport.SeedDemo},
+		demo.Seeder{Name: "transport", Run: func(ctx context.Context, tx *gorm.DB) error {
+			return a.Transport.SeedDemo(ctx, tx, a.Identity)
+		}},
 	)
 }
 

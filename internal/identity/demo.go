@@ -2,6 +2,9 @@ package identity
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/google/uuid"
 
 	"gorm.io/gorm"
 )
@@ -38,4 +41,18 @@ func (s *Service) SeedDemo(ctx context.Context, tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// DemoAccountID is the id of a demo account, read inside the seeding
+// transaction tx, so other domains' demo content (bookings, reviews) can
+// belong to it without reading the users table themselves.
+func (s *Service) DemoAccountID(ctx context.Context, tx *gorm.DB, email string) (uuid.UUID, error) {
+	u, found, err := store{db: tx}.userByEmail(ctx, email)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	if !found {
+		return uuid.Nil, fmt.Errorf("demo account %s does not exist", email)
+	}
+	return u.ID, nil
 }

@@ -51,6 +51,12 @@ func (a Auth) RequireStaff(dept Department) gin.HandlerFunc {
 	return a.gate(func(who Actor) bool { return who.IsStaffOf(dept) })
 }
 
+// RequireAnyStaff lets staff of every department, and admins, through: for
+// data every department keeps, such as the holiday calendar.
+func (a Auth) RequireAnyStaff() gin.HandlerFunc {
+	return a.gate(func(who Actor) bool { return who.Role == RoleStaff || who.Role == RoleAdmin })
+}
+
 // RequireAdmin lets administrators through.
 func (a Auth) RequireAdmin() gin.HandlerFunc {
 	return a.gate(Actor.IsAdmin)

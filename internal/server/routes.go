@@ -11,6 +11,7 @@ import (
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
+	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/storage"
@@ -77,6 +78,12 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	user.PATCH("/me/itineraries/:id", web.Handle(plan.PatchItinerary(d.Plans)))
 	user.DELETE("/me/itineraries/:id", web.Handle(plan.DeleteItinerary(d.Plans)))
 
+	// The national holiday calendar: anyone reads it, staff of any department keep it.
+	v1.GET("/calendar/holidays", web.Handle(holiday.ListHolidays(d.Holidays)))
+	anyStaff := v1.Group("", auth.RequireAnyStaff())
+	anyStaff.PUT("/calendar/holidays/:date", web.Handle(holiday.PutHoliday(d.Holidays)))
+	anyStaff.DELETE("/calendar/holidays/:date", web.Handle(holiday.DeleteHoliday(d.Holidays)))
+
 	// Transport: public reads, bookings (retry-safe with Idempotency-Key),
 	// and the transport department's writes.
 	v1.GET("/transport/modes", web.Handle(transport.ListModes(d.Transport)))
@@ -86,6 +93,8 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	v1.GET("/transport/trips", web.Handle(transport.ListTrips(d.Transport, d.Pager)))
 	v1.GET("/transport/trips/:id", web.Handle(transport.GetTrip(d.Transport)))
 	v1.GET("/transport/tickets/public-key", web.Handle(transport.GetTicketKey(d.Transport)))
+	v1.GET("/transport/schedules", web.Handle(transport.ListSchedules(d.Transport, d.Pager)))
+	v1.GET("/transport/schedules/:id", web.Handle(transport.GetSchedule(d.Transport)))
 	user.POST("/transport/trips/:id/bookings", d.Idempotency.Middleware(transport.ReplayBooking(d.Transport)),
 		web.Handle(transport.Book(d.Transport)))
 	user.GET("/me/bookings", web.Handle(transport.ListMyBookings(d.Transport, d.Pager)))
@@ -107,6 +116,10 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	transportStaff.GET("/transport/bookings", web.Handle(transport.ListBookings(d.Transport, d.Pager)))
 	transportStaff.POST("/transport/bookings/check-in", web.Handle(transport.CheckInBooking(d.Transport)))
 	transportStaff.GET("/transport/trips/:id/manifest", web.Handle(transport.GetTripManifest(d.Transport)))
+	transportStaff.POST("/transport/schedules", web.Handle(transport.CreateSchedule(d.Transport)))
+	transportStaff.PATCH("/transport/schedules/:id", web.Handle(transport.UpdateSchedule(d.Transport)))
+	transportStaff.DELETE("/transport/schedules/:id", web.Handle(transport.DeleteSchedule(d.Transport)))
+	transportStaff.POST("/transport/schedules/:id/generate", web.Handle(transport.GenerateTrips(d.Transport)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))

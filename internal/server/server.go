@@ -27,6 +27,8 @@
 //	@tag.description			The caller's trip plans: listings in visiting order, by day.
 //	@tag.name					transport
 //	@tag.description			Tourist transport: modes with fares, routes with ordered stops, nearby stops, dated trips with seats available, seat booking and the caller's bookings; transport staff manage the network and cancel trips.
+//	@tag.name					calendar
+//	@tag.description			Indonesia's national holidays and cuti bersama by year; staff of every department keep the years not decreed yet.
 //	@tag.name					notifications
 //	@tag.description			The caller's in-app messages (booking confirmed or cancelled, trip cancelled), newest first.
 //	@tag.name					admin
@@ -57,6 +59,7 @@ import (
 	"github.com/solodestination/api/internal/catalog/image"
 	"github.com/solodestination/api/internal/catalog/plan"
 	"github.com/solodestination/api/internal/catalog/review"
+	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/config"
@@ -94,6 +97,8 @@ type Deps struct {
 	// Notifications are written by other domains in their transactions.
 	Notifications *notification.Service
 	Transport     *transport.Service
+	// Holidays is the national calendar other domains count working days with.
+	Holidays *holiday.Service
 
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.

@@ -7,17 +7,23 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+
+	"github.com/solodestination/api/pkg/civil"
 )
 
-// Demo content: the five modes of Solo's tourist transport, the Jaladara
-// line and the Werkudara loop with their stops, and a few one-off trips on
-// the coming weekend. Fares are the operators' published ones; coordinates
-// of stops between the two stations are approximate.
+// Demo content: the five modes of Solo's tourist transport, their routes
+// through real stops (Jaladara's street line, Werkudara's city loop, two of
+// the electric cars' heritage loops, Batik Solo Trans corridors 1 and 2, the
+// andong stands), weekly schedules with eight weeks of trips generated from
+// the demo's "now", and bookings that put one coming Werkudara departure
+// over its 15-passenger minimum and leave the next one under it. Fares are
+// the operators' published ones; coordinates follow the city's landmarks,
+// and the BST stops are the corridors' main points, approximately placed.
 
 var demoModes = []modeRequest{
 	{Code: "andong", Name: &Text{"Andong", "Andong (horse carriage)"},
-		Description: &Text{"Kereta kuda beroda empat yang menunggu di halaman museum Keraton Kasunanan. Sekali putaran melewati Baluwarti dan Alun-alun Kidul; naik kapan saja, paling banyak lima penumpang.",
-			"A four-wheeled horse carriage waiting in the yard of the Keraton Kasunanan museum. One loop passes Baluwarti and the southern square; ride whenever one is free, five passengers at most."},
+		Description: &Text{"Kereta kuda beroda empat yang mangkal di halaman museum Keraton Kasunanan dan di depan Pasar Gede. Tanpa jadwal: naik saat ada andong kosong, paling banyak lima penumpang, tarif per putaran.",
+			"A four-wheeled horse carriage waiting in the Keraton Kasunanan museum yard and in front of Pasar Gede. No timetable: ride whenever one is free, five passengers at most, priced per loop."},
 		Fares: []Fare{{Adult, "Per putaran (maks. 5 orang) / Per loop (up to 5 people)", 100000}}},
 	{Code: "steam_train", Name: &Text{"Sepur Kluthuk Jaladara", "Jaladara steam train"},
 		Description: &Text{"Lokomotif uap C12 18 buatan 1896 berbahan bakar kayu menarik dua gerbong jati dari Stasiun Purwosari ke Stasiun Solo Kota, menyusuri tengah Jalan Slamet Riyadi. 72 kursi; jamu dan musik keroncong di dalam kereta.",
@@ -49,41 +55,116 @@ type demoStop struct {
 var demoStops = []demoStop{
 	{"purwosari", Text{"Stasiun Purwosari", "Purwosari station"}, -7.5613, 110.7958},
 	{"sgm", Text{"Solo Grand Mall", "Solo Grand Mall"}, -7.5630, 110.8036},
-	{"loji", Text{"Loji Gandrung", "Loji Gandrung"}, -7.5667, 110.8128},
-	{"sriwedari", Text{"Sriwedari – Museum Radya Pustaka", "Sriwedari – Radya Pustaka Museum"}, -7.5683, 110.8158},
-	{"danarhadi", Text{"Museum Batik Danar Hadi", "Danar Hadi Batik Museum"}, -7.5688, 110.8178},
-	{"ngarsopuro", Text{"Ngarsopuro", "Ngarsopuro"}, -7.5680, 110.8215},
-	{"gladag", Text{"Gladag – Galabo", "Gladag – Galabo"}, -7.5730, 110.8280},
+	{"loji", Text{"Loji Gandrung", "Loji Gandrung"}, -7.5655, 110.8055},
+	{"sriwedari", Text{"Sriwedari – Museum Radya Pustaka", "Sriwedari – Radya Pustaka Museum"}, -7.5675, 110.8127},
+	{"danarhadi", Text{"Museum Batik Danar Hadi", "Danar Hadi Batik Museum"}, -7.5679, 110.8165},
+	{"ngarsopuro", Text{"Ngarsopuro – Pasar Triwindu", "Ngarsopuro – Triwindu market"}, -7.5683, 110.8222},
+	{"gladag", Text{"Gladag – Galabo", "Gladag – Galabo"}, -7.5712, 110.8283},
 	{"solokota", Text{"Stasiun Solo Kota (Sangkrah)", "Solo Kota station (Sangkrah)"}, -7.5822, 110.8352},
 	{"manahan", Text{"Dishub Manahan", "Dishub office, Manahan"}, -7.5530, 110.8045},
-	{"balaikota", Text{"Balai Kota", "City Hall"}, -7.5695, 110.8297},
-	{"pasargede", Text{"Pasar Gede", "Pasar Gede market"}, -7.5686, 110.8318},
-	{"jurug", Text{"Taman Satwa Taru Jurug", "Jurug zoo"}, -7.5627, 110.8585},
+	{"balaikota", Text{"Balai Kota", "City Hall"}, -7.5697, 110.8297},
+	{"pasargede", Text{"Pasar Gede", "Pasar Gede market"}, -7.5694, 110.8317},
+	{"jurug", Text{"Solo Safari (Taman Satwa Taru Jurug)", "Solo Safari (Jurug zoo)"}, -7.5640, 110.8590},
+	{"vastenburg", Text{"Benteng Vastenburg", "Fort Vastenburg"}, -7.5713, 110.8299},
+	{"keraton", Text{"Keraton Kasunanan – halaman museum", "Keraton Kasunanan – museum yard"}, -7.5778, 110.8278},
+	{"baluwarti", Text{"Alun-alun Kidul – Baluwarti", "Southern square – Baluwarti"}, -7.5822, 110.8282},
+	{"klewer", Text{"Pasar Klewer", "Pasar Klewer market"}, -7.5755, 110.8255},
+	{"kauman", Text{"Kampung Batik Kauman", "Kauman batik quarter"}, -7.5725, 110.8245},
+	{"alunutara", Text{"Alun-alun Utara – Masjid Agung", "Northern square – Great Mosque"}, -7.5748, 110.8263},
+	{"mangkunegaran", Text{"Pura Mangkunegaran", "Mangkunegaran palace"}, -7.5664, 110.8231},
+	{"stadion", Text{"Stadion Manahan", "Manahan stadium"}, -7.5555, 110.8063},
+	{"balekambang", Text{"Taman Balekambang", "Balekambang park"}, -7.5548, 110.8105},
+	{"bandara", Text{"Bandara Adi Soemarmo", "Adi Soemarmo airport"}, -7.5161, 110.7569},
+	{"kerten", Text{"Sub-terminal Kerten", "Kerten sub-terminal"}, -7.5602, 110.7850},
+	{"palur", Text{"Terminal Palur", "Palur bus terminal"}, -7.5663, 110.8736},
+}
+
+// demoSchedule is a route's weekly timetable in the demo.
+type demoSchedule struct {
+	weekdays   []int
+	departures []string
+	minutes    int
+	capacity   int
+	fare       int64
+	holidays   HolidayPolicy
+	minimum    int // with a cutoff at 18:00 WIB the day before
 }
 
 type demoRoute struct {
-	mode  string
-	name  Text
-	desc  Text
-	stops []string
+	key      string
+	mode     string
+	name     Text
+	desc     Text
+	stops    []string
+	schedule *demoSchedule // nil: on demand
 }
 
+var everyDay = []int{0, 1, 2, 3, 4, 5, 6}
+
 var demoRoutes = []demoRoute{
-	{"steam_train", Text{"Jaladara Purwosari – Solo Kota", "Jaladara Purwosari – Solo Kota"},
-		Text{"Sekitar 6 km di rel tengah Jalan Slamet Riyadi, kira-kira 20 km/jam; pulang-pergi sekitar tiga jam.",
-			"About 6 km on the street track of Jalan Slamet Riyadi at some 20 km/h; the round trip takes about three hours."},
-		[]string{"purwosari", "sgm", "loji", "sriwedari", "danarhadi", "ngarsopuro", "gladag", "solokota"}},
-	{"double_decker_bus", Text{"Werkudara keliling kota", "Werkudara city loop"},
-		Text{"Dari Manahan lewat Slamet Riyadi, Gladag dan Pasar Gede ke Jurug, lalu kembali lewat Purwosari.",
-			"From Manahan along Slamet Riyadi, past Gladag and Pasar Gede to Jurug, and back by way of Purwosari."},
-		[]string{"manahan", "sriwedari", "gladag", "balaikota", "pasargede", "jurug", "gladag", "purwosari", "manahan"}},
+	{"jaladara", "steam_train", Text{"Jaladara Purwosari – Solo Kota", "Jaladara Purwosari – Solo Kota"},
+		Text{"Sekitar 6 km di rel tengah Jalan Slamet Riyadi dengan laju kira-kira 20 km/jam, berhenti di museum dan kampung pusaka; pulang-pergi sekitar tiga jam.",
+			"About 6 km on the street track down Jalan Slamet Riyadi at some 20 km/h, stopping at museums and heritage quarters; the round trip takes about three hours."},
+		[]string{"purwosari", "sgm", "loji", "sriwedari", "danarhadi", "ngarsopuro", "gladag", "solokota"},
+		&demoSchedule{[]int{0}, []string{"09:30"}, 180, 72, 50000, HolidaysAsUsual, 0}},
+	{"werkudara", "double_decker_bus", Text{"Werkudara keliling kota", "Werkudara city loop"},
+		Text{"Dari Manahan lewat Slamet Riyadi, Gladag, Balai Kota dan Pasar Gede sampai Jurug, lalu pulang lewat Purwosari. Berangkat hanya bila paling sedikit 15 penumpang, dipastikan H-1 pukul 18.00.",
+			"From Manahan along Slamet Riyadi, past Gladag, City Hall and Pasar Gede out to Jurug, and back by way of Purwosari. Runs only with at least 15 passengers, confirmed at 18:00 the day before."},
+		[]string{"manahan", "sriwedari", "gladag", "balaikota", "pasargede", "jurug", "gladag", "purwosari", "manahan"},
+		&demoSchedule{[]int{0, 6}, []string{"09:00", "12:00", "15:00"}, 120, 43, 20000, HolidaysAdd, 15}},
+	{"ev_keraton", "electric_car", Text{"Mobil listrik: Vastenburg – Keraton – Kauman", "Electric car: Vastenburg – Keraton – Kauman"},
+		Text{"Putaran pendek dari Benteng Vastenburg ke Pasar Gede, lalu ke Keraton, Baluwarti dan kampung batik Kauman.",
+			"A short loop from Fort Vastenburg to Pasar Gede, then to the Keraton, Baluwarti and the Kauman batik quarter."},
+		[]string{"vastenburg", "pasargede", "keraton", "baluwarti", "kauman", "vastenburg"},
+		&demoSchedule{[]int{0, 6}, []string{"09:00", "10:00", "11:00", "13:00", "14:00"}, 45, 7, 20000, HolidaysAdd, 0}},
+	{"ev_mangkunegaran", "electric_car", Text{"Mobil listrik: Mangkunegaran – Manahan – Balekambang", "Electric car: Mangkunegaran – Manahan – Balekambang"},
+		Text{"Dari Pura Mangkunegaran ke Stadion Manahan dan Taman Balekambang, kembali lewat Ngarsopuro.",
+			"From the Mangkunegaran palace to Manahan stadium and Balekambang park, returning by Ngarsopuro."},
+		[]string{"mangkunegaran", "stadion", "balekambang", "ngarsopuro", "mangkunegaran"},
+		&demoSchedule{[]int{0, 6}, []string{"09:30", "10:30", "13:30"}, 40, 7, 20000, HolidaysAdd, 0}},
+	{"bst1", "city_bus", Text{"BST Koridor 1: Bandara Adi Soemarmo – Palur", "BST corridor 1: Adi Soemarmo airport – Palur"},
+		Text{"Dari bandara lewat Manahan dan sepanjang Slamet Riyadi ke Gladag, Pasar Gede dan Jurug sampai Terminal Palur. Bayar di bus; tanpa pemesanan.",
+			"From the airport by Manahan and the length of Slamet Riyadi to Gladag, Pasar Gede and Jurug, ending at Palur terminal. Pay on board; no booking."},
+		[]string{"bandara", "stadion", "purwosari", "sriwedari", "ngarsopuro", "gladag", "pasargede", "jurug", "palur"},
+		&demoSchedule{everyDay, hourly(6, 18), 75, 60, 3700, HolidaysAsUsual, 0}},
+	{"bst2", "city_bus", Text{"BST Koridor 2: Palur – Kerten", "BST corridor 2: Palur – Kerten"},
+		Text{"Dari Terminal Palur lewat Jurug, Pasar Gede dan Balai Kota, menyusuri Slamet Riyadi ke Purwosari dan Sub-terminal Kerten. Bayar di bus; tanpa pemesanan.",
+			"From Palur terminal by Jurug, Pasar Gede and City Hall, along Slamet Riyadi to Purwosari and the Kerten sub-terminal. Pay on board; no booking."},
+		[]string{"palur", "jurug", "pasargede", "balaikota", "gladag", "danarhadi", "loji", "purwosari", "kerten"},
+		&demoSchedule{everyDay, hourly(6, 18), 60, 60, 3700, HolidaysAsUsual, 0}},
+	{"andong_keraton", "andong", Text{"Andong keliling Keraton", "Andong around the Keraton"},
+		Text{"Kusir menunggu di halaman museum Keraton; sekali putar lewat Baluwarti, Alun-alun Kidul, Pasar Klewer dan Alun-alun Utara. Naik saat ada andong kosong.",
+			"Drivers wait in the Keraton museum yard; one loop passes Baluwarti, the southern square, Pasar Klewer and the northern square. Ride whenever a carriage is free."},
+		[]string{"keraton", "baluwarti", "klewer", "alunutara", "keraton"}, nil},
+	{"andong_pasargede", "andong", Text{"Andong dari Pasar Gede", "Andong from Pasar Gede"},
+		Text{"Pangkalan andong di depan Pasar Gede; putaran ke Balai Kota dan Benteng Vastenburg, tanpa jadwal.",
+			"An andong stand in front of Pasar Gede; loops to City Hall and Fort Vastenburg, no timetable."},
+		[]string{"pasargede", "balaikota", "vastenburg", "pasargede"}, nil},
+}
+
+func hourly(from, to int) []string {
+	var out []string
+	for h := from; h <= to; h++ {
+		out = append(out, fmt.Sprintf("%02d:00", h))
+	}
+	return out
 }
 
 func ptr[T any](v T) *T { return &v }
 
-// SeedDemo loads the demo network inside tx; every mode passes the same
-// checks as a staff request.
-func (s *Service) SeedDemo(ctx context.Context, tx *gorm.DB) error {
+// DemoAccounts finds the demo accounts demo bookings belong to
+// (*identity.Service implements it).
+type DemoAccounts interface {
+	DemoAccountID(ctx context.Context, tx *gorm.DB, email string) (uuid.UUID, error)
+}
+
+// demoWeeks is how far ahead the demo's trips are generated.
+const demoWeeks = 8
+
+// SeedDemo loads the demo network inside tx: every mode, stop, route and
+// schedule passes the same checks as a staff request, and the trips come
+// from the schedules through the same generation (batched inserts).
+func (s *Service) SeedDemo(ctx context.Context, tx *gorm.DB, accounts DemoAccounts) error {
 	now := s.now()
 	db := tx.WithContext(ctx)
 	for _, m := range demoModes {
@@ -99,57 +180,112 @@ func (s *Service) SeedDemo(ctx context.Context, tx *gorm.DB) error {
 		}
 	}
 	stops := map[string]uuid.UUID{}
-	for _, st := range demoStops {
+	stopRows := make([]stopRow, len(demoStops))
+	for i, st := range demoStops {
 		id := uuid.Must(uuid.NewV7())
 		stops[st.key] = id
-		row := stopRow{ID: id, NameID: st.name.ID, NameEn: st.name.EN, Lat: st.lat, Lng: st.lng, CreatedAt: now, UpdatedAt: now}
-		if err := db.Create(&row).Error; err != nil {
-			return fmt.Errorf("demo stop %s: %w", st.key, err)
-		}
+		stopRows[i] = stopRow{ID: id, NameID: st.name.ID, NameEn: st.name.EN, Lat: st.lat, Lng: st.lng, CreatedAt: now, UpdatedAt: now}
 	}
-	routes := map[string]uuid.UUID{}
+	if err := db.Create(&stopRows).Error; err != nil {
+		return fmt.Errorf("demo stops: %w", err)
+	}
+	today := civil.Of(now.In(wib))
+	last := today.AddDays(7*demoWeeks - 1)
+	schedules := map[string]uuid.UUID{}
 	for _, r := range demoRoutes {
 		id := uuid.Must(uuid.NewV7())
-		routes[r.mode] = id
 		row := routeRow{ID: id, ModeCode: r.mode, NameID: r.name.ID, NameEn: r.name.EN, DescriptionID: r.desc.ID,
 			DescriptionEn: r.desc.EN, CreatedAt: now, UpdatedAt: now}
 		if err := db.Create(&row).Error; err != nil {
-			return fmt.Errorf("demo route %s: %w", r.name.EN, err)
+			return fmt.Errorf("demo route %s: %w", r.key, err)
 		}
 		ids := make([]uuid.UUID, len(r.stops))
 		for i, k := range r.stops {
 			ids[i] = stops[k]
 		}
 		if err := setRouteStops(db, id, ids); err != nil {
-			return fmt.Errorf("demo route %s stops: %w", r.name.EN, err)
+			return fmt.Errorf("demo route %s stops: %w", r.key, err)
 		}
+		if r.schedule == nil {
+			continue
+		}
+		sc, err := demoScheduleOf(id, r.schedule, today)
+		if err != nil {
+			return fmt.Errorf("demo schedule %s: %w", r.key, err)
+		}
+		sc.CreatedAt, sc.UpdatedAt = now, now
+		srow := scheduleToRow(sc)
+		if err := db.Create(&srow).Error; err != nil {
+			return fmt.Errorf("demo schedule %s: %w", r.key, err)
+		}
+		if _, err := s.generateTrips(ctx, db, sc.ID, today, last); err != nil {
+			return fmt.Errorf("demo trips %s: %w", r.key, err)
+		}
+		schedules[r.key] = sc.ID
 	}
-	// One-off trips on the first weekend after tomorrow (WIB): Werkudara's
-	// three departures each day, and Jaladara on Sunday morning.
-	for _, t := range demoTrips(now, routes) {
-		if err := db.Omit("mode_code", "bookable").Create(&t).Error; err != nil {
-			return fmt.Errorf("demo trip: %w", err)
+	return s.seedDemoBookings(ctx, db, accounts, schedules["werkudara"])
+}
+
+// demoScheduleOf builds a schedule through the staff request's rules.
+func demoScheduleOf(route uuid.UUID, d *demoSchedule, today civil.Date) (Schedule, error) {
+	from, until, policy := today.String(), today.AddDays(365).String(), string(d.holidays)
+	in := scheduleRequest{RouteID: &route, Weekdays: d.weekdays, Departures: d.departures, DurationMin: &d.minutes,
+		Capacity: &d.capacity, FareIDR: &d.fare, ValidFrom: &from, ValidUntil: &until, Holidays: &policy,
+		MinPassengers: &d.minimum}
+	if d.minimum > 0 {
+		in.ConfirmCutoff = &cutoffRequest{DaysBefore: 1, Time: "18:00"}
+	}
+	sc := Schedule{ID: uuid.Must(uuid.NewV7()), Weekdays: []time.Weekday{}, Exceptions: []Exception{}}
+	p := in.apply(&sc, true)
+	checkSchedule(sc, p)
+	if len(p) > 0 {
+		return Schedule{}, fmt.Errorf("%v", p)
+	}
+	return sc, nil
+}
+
+// seedDemoBookings books the demo tourist onto the next two Werkudara trips
+// that still await their cutoff: 16 seats on the first (it will be
+// confirmed), 3 on the second (it will be cancelled for too few riders), so
+// a newcomer sees both outcomes rather than a week of cancellations.
+func (s *Service) seedDemoBookings(ctx context.Context, db *gorm.DB, accounts DemoAccounts, schedule uuid.UUID) error {
+	if accounts == nil || schedule == uuid.Nil {
+		return nil
+	}
+	sari, err := accounts.DemoAccountID(ctx, db, "user@example.com")
+	if err != nil {
+		return err
+	}
+	var next []tripRow
+	if err := tripSelect(db).Where("t.schedule_id = ? AND t.confirm_by IS NOT NULL", schedule).
+		Order("t.departs_at").Limit(2).Find(&next).Error; err != nil {
+		return err
+	}
+	if len(next) < 2 {
+		return fmt.Errorf("demo bookings: %d Werkudara trips await a cutoff, want 2", len(next))
+	}
+	now := s.now()
+	for i, seats := range [][]int{{10, 6}, {3}} {
+		trip := next[i].toDomain()
+		for j, n := range seats {
+			name := "Sari Wulandari"
+			if j == 0 && n == 10 {
+				name = "Rombongan arisan Laweyan"
+			}
+			b := Booking{ID: uuid.Must(uuid.NewV7()), TripID: trip.ID, UserID: sari, Seats: n, PassengerName: name,
+				RiderCategory: Adult, Status: BookingConfirmed, CreatedAt: now, TotalIDR: trip.FareIDR * int64(n), Trip: trip}
+			res := db.Exec(`UPDATE transport_trips SET seats_available = seats_available - ? WHERE id = ? AND seats_available >= ?`,
+				n, trip.ID, n)
+			if res.Error != nil || res.RowsAffected != 1 {
+				return fmt.Errorf("demo booking seats: %v", res.Error)
+			}
+			if err := insertBooking(ctx, db, &b); err != nil {
+				return err
+			}
+			if err := s.notes.Notify(ctx, db, bookingConfirmed(b)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
-}
-
-func demoTrips(now time.Time, routes map[string]uuid.UUID) []tripRow {
-	var out []tripRow
-	add := func(route uuid.UUID, day time.Time, hour, minute int, length time.Duration, capacity int, fare int64) {
-		dep := time.Date(day.Year(), day.Month(), day.Day(), hour, minute, 0, 0, wib)
-		out = append(out, tripRow{ID: uuid.Must(uuid.NewV7()), RouteID: route, DepartsAt: dep.UTC(), ArrivesAt: dep.Add(length).UTC(),
-			Capacity: capacity, SeatsAvailable: capacity, FareIDR: fare, Status: string(TripScheduled), CreatedAt: now, UpdatedAt: now})
-	}
-	day := now.In(wib).AddDate(0, 0, 2)
-	for day.Weekday() != time.Saturday {
-		day = day.AddDate(0, 0, 1)
-	}
-	for _, d := range []time.Time{day, day.AddDate(0, 0, 1)} {
-		for _, h := range []int{9, 12, 15} {
-			add(routes["double_decker_bus"], d, h, 0, 2*time.Hour, 43, 20000)
-		}
-	}
-	add(routes["steam_train"], day.AddDate(0, 0, 1), 9, 30, 3*time.Hour, 72, 50000)
-	return out
 }

@@ -110,11 +110,26 @@ type tripResponse struct {
 	SeatsAvailable int       `json:"seats_available" minimum:"0" example:"41" format:"int32" maximum:"1000"`
 	FareIDR        int64     `json:"fare_idr" minimum:"0" example:"50000" format:"int64" maximum:"100000000"`
 	Status         string    `json:"status" enums:"scheduled,departed,cancelled" example:"scheduled"`
+	// The weekly schedule the trip was generated from; null for a one-off trip.
+	ScheduleID *uuid.UUID `json:"schedule_id" extensions:"x-nullable" format:"uuid" maxLength:"36" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f62"`
+	// Seats that must be booked by confirm_by for the trip to run; 0: none.
+	MinPassengers int `json:"min_passengers" minimum:"0" maximum:"1000" example:"15" format:"int32"`
+	// When the minimum is checked (the trip is then confirmed or cancelled);
+	// null: the trip runs as created.
+	ConfirmBy *time.Time `json:"confirm_by" extensions:"x-nullable" format:"date-time" maxLength:"35"`
+	// Whether the minimum was reached at confirm_by.
+	Confirmed bool `json:"confirmed" example:"false"`
 } // @name TransportTrip
 
 func toTripResponse(t Trip, now time.Time) tripResponse {
-	return tripResponse{ID: t.ID, RouteID: t.RouteID, Mode: t.Mode, DepartsAt: t.DepartsAt.In(wib), ArrivesAt: t.ArrivesAt.In(wib),
-		Capacity: t.Capacity, SeatsAvailable: t.SeatsAvailable, FareIDR: t.FareIDR, Status: string(t.StatusAt(now))}
+	out := tripResponse{ID: t.ID, RouteID: t.RouteID, Mode: t.Mode, DepartsAt: t.DepartsAt.In(wib), ArrivesAt: t.ArrivesAt.In(wib),
+		Capacity: t.Capacity, SeatsAvailable: t.SeatsAvailable, FareIDR: t.FareIDR, Status: string(t.StatusAt(now)),
+		ScheduleID: t.ScheduleID, MinPassengers: t.MinPassengers, Confirmed: t.ConfirmedAt != nil}
+	if t.ConfirmBy != nil {
+		by := t.ConfirmBy.In(wib)
+		out.ConfirmBy = &by
+	}
+	return out
 }
 
 type tripList struct {

@@ -287,7 +287,7 @@ func UpdateRoute(svc *Service) web.HandlerFunc {
 // DeleteRoute handles DELETE /api/v1/transport/routes/{id}.
 //
 //	@Summary		Delete a transport route
-//	@Description	Only a route without trips (else 409 `in_use`). Audited.
+//	@Description	Only a route without trips or schedules (else 409 `in_use`). Audited.
 //	@ID				deleteTransportRoute
 //	@Tags			transport
 //	@Security		BearerAuth
@@ -295,7 +295,7 @@ func UpdateRoute(svc *Service) web.HandlerFunc {
 //	@Success		204
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
-//	@Failure		409	{object}	problem.Problem	"the route has trips (in_use)"
+//	@Failure		409	{object}	problem.Problem	"the route has trips or schedules (in_use)"
 //	@Router			/transport/routes/{id} [delete]
 func DeleteRoute(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
@@ -344,8 +344,8 @@ func CreateTrip(svc *Service) web.HandlerFunc {
 
 // UpdateTrip handles PATCH /api/v1/transport/trips/{id}.
 //
-//	@Summary		Cancel a trip
-//	@Description	`{"status": "cancelled"}` cancels a trip that has not departed: its confirmed bookings are cancelled in the same transaction and each of their owners is notified once. Cancelling a cancelled trip answers it unchanged; a departed trip → 409 `trip_departed`. Audited.
+//	@Summary		Cancel or change a trip
+//	@Description	`{"status": "cancelled"}` (sent alone) cancels a trip that has not departed: its confirmed bookings are cancelled in the same transaction and each of their owners is notified once. Cancelling a cancelled trip answers it unchanged. Otherwise `departs_at`, `arrives_at`, `capacity` and `fare_idr` change a scheduled trip that has not departed: a new departure must be in the future (without `arrives_at` the trip keeps its length) and tells each booking's owner once per new time; the capacity moves `seats_available` by the same amount and cannot go below the seats booked (409 `capacity_below_booked`); a new fare applies to bookings made from then on. A departed trip → 409 `trip_departed`, a cancelled one being changed → 409 `trip_cancelled`. Audited.
 //	@ID				updateTransportTrip
 //	@Tags			transport
 //	@Accept			json
@@ -357,7 +357,7 @@ func CreateTrip(svc *Service) web.HandlerFunc {
 //	@Failure		400	{object}	problem.Problem	"malformed JSON"
 //	@Failure		403	{object}	problem.Problem	"not transport staff"
 //	@Failure		404	{object}	problem.Problem	"no such record"
-//	@Failure		409	{object}	problem.Problem	"the trip has departed (trip_departed)"
+//	@Failure		409	{object}	problem.Problem	"the trip has departed (trip_departed) or is cancelled (trip_cancelled); the capacity is below the seats booked (capacity_below_booked); the schedule has a trip at the new time (conflict)"
 //	@Failure		422	{object}	problem.Problem	"a field breaks its rules"
 //	@Router			/transport/trips/{id} [patch]
 func UpdateTrip(svc *Service) web.HandlerFunc {
@@ -370,7 +370,13 @@ func UpdateTrip(svc *Service) web.HandlerFunc {
 		if err := web.BindJSON(c, &in); err != nil {
 			return err
 		}
-		t, err := svc.CancelTrip(c.Request.Context(), id)
+		var t Trip
+		if in.Status == string(TripCancelled) {
+			t, err = svc.CancelTrip(c.Request.Context(), id)
+		} else {
+			t, err = svc.ChangeTrip(c.Request.Context(), id, TripChange{DepartsAt: in.DepartsAt, ArrivesAt: in.ArrivesAt,
+				Capacity: in.Capacity, FareIDR: in.FareIDR})
+		}
 		if err != nil {
 			return err
 		}

@@ -230,15 +230,40 @@ func (r *createTripRequest) Validate() map[string]string {
 	return p
 }
 
+// updateTripRequest is either {"status": "cancelled"} alone, or changes of
+// time, seats and fare (absent fields unchanged).
 type updateTripRequest struct {
-	Status string `json:"status" enums:"cancelled" example:"cancelled"`
+	Status    string     `json:"status,omitempty" enums:"cancelled" example:"cancelled"`
+	DepartsAt *time.Time `json:"departs_at,omitempty" example:"2026-12-06T10:00:00+07:00" format:"date-time" maxLength:"35"`
+	ArrivesAt *time.Time `json:"arrives_at,omitempty" example:"2026-12-06T12:00:00+07:00" format:"date-time" maxLength:"35"` // absent with departs_at: the trip keeps its length
+	Capacity  *int       `json:"capacity,omitempty" minimum:"1" maximum:"1000" example:"54" format:"int32"`                  // not below the seats booked
+	FareIDR   *int64     `json:"fare_idr,omitempty" minimum:"0" maximum:"100000000" example:"25000" format:"int64"`          // for bookings made from now on
 } // @name UpdateTransportTripRequest
 
+func (r *updateTripRequest) changes() bool {
+	return r.DepartsAt != nil || r.ArrivesAt != nil || r.Capacity != nil || r.FareIDR != nil
+}
+
 func (r *updateTripRequest) Validate() map[string]string {
-	if r.Status != string(TripCancelled) {
-		return map[string]string{"status": `the only change is "cancelled"`}
+	p := problems{}
+	switch {
+	case r.Status != "" && r.Status != string(TripCancelled):
+		p.add("status", `the only status change is "cancelled"`)
+	case r.Status != "" && r.changes():
+		p.add("status", "a cancellation is sent alone")
+	case r.Status == "" && !r.changes():
+		p.add("status", "send status, departs_at, arrives_at, capacity or fare_idr")
 	}
-	return nil
+	if r.Capacity != nil && (*r.Capacity < 1 || *r.Capacity > maxCapacity) {
+		p.add("capacity", "must be 1..1000")
+	}
+	if r.FareIDR != nil && (*r.FareIDR < 0 || *r.FareIDR > maxFareIDR) {
+		p.add("fare_idr", "must be 0..100000000")
+	}
+	if r.DepartsAt != nil && r.ArrivesAt != nil && !r.ArrivesAt.After(*r.DepartsAt) {
+		p.add("arrives_at", "must be after departs_at")
+	}
+	return p
 }
 
 type createBookingRequest struct {

@@ -26,14 +26,16 @@ type Notifier interface {
 type Service struct {
 	db      *database.DB
 	notes   Notifier
+	cal     Calendar
 	now     func() time.Time
 	tickets *TicketSigner
 }
 
-// NewService returns the transport service over db; now is the clock that
-// decides when a trip has departed.
-func NewService(db *database.DB, notes Notifier, now func() time.Time) *Service {
-	return &Service{db: db, notes: notes, now: func() time.Time { return now().UTC() }, tickets: ephemeralTicketSigner()}
+// NewService returns the transport service over db; cal says which dates
+// are holidays for schedules; now is the clock that decides when a trip has
+// departed.
+func NewService(db *database.DB, notes Notifier, cal Calendar, now func() time.Time) *Service {
+	return &Service{db: db, notes: notes, cal: cal, now: func() time.Time { return now().UTC() }, tickets: ephemeralTicketSigner()}
 }
 
 // SetTicketKey signs tickets with the Ed25519 key of this 32-byte seed

@@ -308,6 +308,9 @@ func (s *Service) DeleteRoute(ctx context.Context, id uuid.UUID) error {
 		if err := refuseIfUsed(tx, "transport_trips", "route_id", id, "This route has trips; cancel or delete them first."); err != nil {
 			return err
 		}
+		if err := refuseIfUsed(tx, "transport_schedules", "route_id", id, "This route has schedules; delete them first."); err != nil {
+			return err
+		}
 		if err := tx.Where("route_id = ?", id).Delete(&routeStopRow{}).Error; err != nil {
 			return err
 		}
@@ -429,4 +432,120 @@ func (s *Service) DeleteTrip(ctx context.Context, id uuid.UUID) error {
 		}
 		return audit.Record(ctx, tx, "transport_trip.delete", "transport_trip", id.String(), nil)
 	})
+}
+
+// TripChange changes a scheduled trip; nil fields stay.
+type TripChange struct {
+	DepartsAt, ArrivesAt *time.Time
+	Capacity             *int
+	FareIDR              *int64 // bookings already made keep what they paid
+}
+
+var errCapacityBelowBooked = func(booked int) error {
+	return apperr.StateConflict("capacity_below_booked",
+		fmt.Sprintf("%d seats are booked on this trip; the capacity cannot go below that.", booked))
+}
+
+// ChangeTrip moves a trip that has not departed, or changes its seats or
+// fare, in one conditional UPDATE: the capacity moves seats_available by
+// the same amount, and never below the seats booked at that moment. A new
+// departure moves a pending confirmation cutoff with it (dropped if it
+// would then be past). Owners of its bookings are told of a new time in the
+// same transaction, once per time. Audited.
+func (s *Service) ChangeTrip(ctx context.Context, id uuid.UUID, ch TripChange) (Trip, error) {
+	var out Trip
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		now := s.now()
+		t, err := tripByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		switch t.StatusAt(now) {
+		case TripCancelled:
+			return errTripCancelled
+		case TripDeparted:
+			return errTripDeparted
+		}
+		dep, arr := t.DepartsAt, t.ArrivesAt
+		if ch.DepartsAt != nil {
+			dep = ch.DepartsAt.UTC()
+			arr = dep.Add(t.ArrivesAt.Sub(t.DepartsAt))
+		}
+		if ch.ArrivesAt != nil {
+			arr = ch.ArrivesAt.UTC()
+		}
+		if !dep.After(now) {
+			return apperr.FieldInvalid("departs_at", "must be in the future")
+		}
+		if !arr.After(dep) {
+			return apperr.FieldInvalid("arrives_at", "must be after departs_at")
+		}
+		capacity, fare := t.Capacity, t.FareIDR
+		if ch.Capacity != nil {
+			capacity = *ch.Capacity
+		}
+		if ch.FareIDR != nil {
+			fare = *ch.FareIDR
+		}
+		confirmBy := t.ConfirmBy
+		if moved := dep.Sub(t.DepartsAt); moved != 0 && t.ConfirmBy != nil && t.ConfirmedAt == nil {
+			by := t.ConfirmBy.Add(moved)
+			confirmBy = &by
+			if !by.After(now) {
+				confirmBy = nil
+			}
+		}
+		// SET expressions read the row as it was, on both engines: the
+		// seats booked are capacity - seats_available at this moment.
+		res := tx.Exec(`UPDATE transport_trips SET departs_at = ?, arrives_at = ?, fare_idr = ?, confirm_by = ?,
+			seats_available = seats_available + (? - capacity), capacity = ?, updated_at = ?
+			WHERE id = ? AND status = 'scheduled' AND departs_at = ? AND departs_at > ? AND capacity - seats_available <= ?`,
+			dep, arr, fare, confirmBy, capacity, capacity, now, id, t.DepartsAt, now, capacity)
+		if res.Error != nil {
+			if database.IsDuplicate(res.Error) {
+				return apperr.StateConflict("conflict", "The schedule of this trip already has a trip at that time.")
+			}
+			return fmt.Errorf("change trip: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			now2, err := tripByID(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if booked := now2.Capacity - now2.SeatsAvailable; booked > capacity {
+				return errCapacityBelowBooked(booked)
+			}
+			return apperr.StateConflict("conflict", "The trip changed meanwhile; read it and try again.")
+		}
+		if out, err = tripByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if !dep.Equal(t.DepartsAt) {
+			if err := s.notifyRescheduled(ctx, tx, out, t.DepartsAt); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, "transport_trip.update", "transport_trip", id.String(), map[string]any{
+			"departs_at": dep, "arrives_at": arr, "capacity": capacity, "fare_idr": fare})
+	})
+	return out, err
+}
+
+func (s *Service) notifyRescheduled(ctx context.Context, tx *gorm.DB, t Trip, was time.Time) error {
+	var owners []uuid.UUID
+	if err := tx.Model(&bookingRow{}).Distinct("user_id").Where("trip_id = ? AND status = 'confirmed'", t.ID).
+		Pluck("user_id", &owners).Error; err != nil {
+		return err
+	}
+	from, to := was.In(wib).Format("02-01-2006 15:04"), t.DepartsAt.In(wib).Format("02-01-2006 15:04")
+	msgs := make([]notification.Message, len(owners))
+	for i, u := range owners {
+		msgs[i] = notification.Message{UserID: u, Kind: "trip_rescheduled", Entity: "trip", EntityID: t.ID.String(),
+			DedupeKey: "trip_rescheduled:" + t.ID.String() + ":" + t.DepartsAt.UTC().Format(time.RFC3339),
+			Title:     notification.Text{ID: "Jadwal perjalanan berubah", EN: "Trip time changed"},
+			Body: notification.Text{
+				ID: fmt.Sprintf("Perjalanan %s WIB dipindah ke %s WIB; pemesanan Anda tetap berlaku.", from, to),
+				EN: fmt.Sprintf("The %s WIB trip now departs at %s WIB; your booking stays valid.", from, to)}}
+	}
+	return s.notes.Notify(ctx, tx, msgs...)
 }

@@ -192,3 +192,19 @@ func (d *Date) scanString(s string) error {
 	*d = v
 	return nil
 }
+
+// At is the instant of d at hh:mm in loc.
+func (d Date) At(hour, minute int, loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, hour, minute, 0, 0, loc)
+}
+
+// DaysSince is the number of days from e to d (negative when d is before e).
+func (d Date) DaysSince(e Date) int {
+	return int(d.In(time.UTC).Sub(e.In(time.UTC)).Hours() / 24)
+}
+
+// Weekday is d's day of the week.
+func (d Date) Weekday() time.Weekday { return d.In(time.UTC).Weekday() }
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
