@@ -75,7 +75,7 @@ type table struct {
 
 // transportSet is the generated data before loading.
 type transportSet struct {
-	tables []table // everything but trips
+	tables []table   // everything but trips
 	trips  [][][]any // one slice per route: each route's trips
 	fx     *fixture.Transport
 }
