@@ -61,20 +61,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // RunFile is the results file of one "loadgen run".
 type RunFile struct {
-	StartedAt   time.Time     `json:"started_at"`
-	Base        string        `json:"base"`
-	Concurrency int           `json:"concurrency"`
-	DurationS   float64       `json:"duration_s"`
-	WarmupS     float64       `json:"warmup_s"`
-	PerKind     int           `json:"per_kind"`
-	CacheBust   bool          `json:"cache_bust"`
+	StartedAt   time.Time `json:"started_at"`
+	Base        string    `json:"base"`
+	Concurrency int       `json:"concurrency"`
+	DurationS   float64   `json:"duration_s"`
+	WarmupS     float64   `json:"warmup_s"`
+	PerKind     int       `json:"per_kind"`
+	CacheBust   bool      `json:"cache_bust"`
 	// SignedIn says the cache-bypassing requests were sent with a rider's
 	// access token: the catalog never answers those from its cache.
-	SignedIn bool `json:"signed_in,omitempty"`
-	Env         Env           `json:"env"`
-	DB          *DBInfo       `json:"db,omitempty"`
-	Workloads   []WorkloadDef `json:"workloads"`
-	Results     []Result      `json:"results"`
+	SignedIn  bool          `json:"signed_in,omitempty"`
+	Env       Env           `json:"env"`
+	DB        *DBInfo       `json:"db,omitempty"`
+	Workloads []WorkloadDef `json:"workloads"`
+	Results   []Result      `json:"results"`
 }
 
 // WorkloadDef is a workload's definition as the report prints it.

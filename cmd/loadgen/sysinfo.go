@@ -29,14 +29,14 @@ type Env struct {
 
 // DBInfo describes the database behind the API and the data set in it.
 type DBInfo struct {
-	Engine   string            `json:"engine"`
-	Version  string            `json:"version"`
-	Counts   map[string]int64  `json:"counts"` // listings per "kind/status", and rows per table
-	Sizes    map[string]int64  `json:"sizes,omitempty"`
-	Indexes  []string          `json:"indexes,omitempty"`
+	Engine  string           `json:"engine"`
+	Version string           `json:"version"`
+	Counts  map[string]int64 `json:"counts"` // listings per "kind/status", and rows per table
+	Sizes   map[string]int64 `json:"sizes,omitempty"`
+	Indexes []string         `json:"indexes,omitempty"`
 	// TransportIndexes are the indexes of the transport tables.
-	TransportIndexes []string `json:"transport_indexes,omitempty"`
-	Settings map[string]string `json:"settings,omitempty"`
+	TransportIndexes []string          `json:"transport_indexes,omitempty"`
+	Settings         map[string]string `json:"settings,omitempty"`
 }
 
 // CollectEnv reads the machine description from /proc and the commit from git.
