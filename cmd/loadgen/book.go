@@ -125,7 +125,6 @@ func cmdBook(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var (
 		c          commonFlags
 		sqliteDir  string
-		secretFile string
 		burst      int
 		burstSeats int
 		conc       int
@@ -139,7 +138,6 @@ func cmdBook(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	c.register(fs)
 	fs.StringVar(&sqliteDir, "sqlite-dir", "", "DATA_DIR of an SQLite-backed API (instead of -db), to read bookings back")
-	fs.StringVar(&secretFile, "jwt-secret-file", "", "file holding the API's JWT_SECRET, to sign the riders' tokens")
 	fs.IntVar(&burst, "burst", 1000, "simultaneous attempts on one trip (0 skips the burst)")
 	fs.IntVar(&burstSeats, "burst-seats", 50, "seats of the burst's trip")
 	fs.IntVar(&conc, "c", 64, "connections of the sustained run (closed loop)")
@@ -151,6 +149,7 @@ func cmdBook(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	secretFile := c.secret
 	if secretFile == "" || (c.db == "" && sqliteDir == "") {
 		return errors.New("book needs -jwt-secret-file and -db or -sqlite-dir")
 	}
