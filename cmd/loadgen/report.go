@@ -140,12 +140,15 @@ func RenderReport(in ReportInput) string {
 	p("DURATION=60s WARMUP=5s make bench           # longer measurements\n")
 	p("BENCH_DB=sqlite PER_KIND=10000 make bench   # the embedded SQLite database instead (no plans)\n")
 	p("FRESH=1 SIZES=\"10000 100000\" PROFILE=1 make bench   # as for this page: new database, two sizes, perf profile of the API\n")
+	p("SIZES=100000 MODES=bypass make bench        # the database path only: catalog, transport reads and bookings in about four minutes once the data set exists\n")
+	p("BOOK=0 TRANSPORT_DAYS=30 make bench         # no booking workloads; a shorter transport season\n")
 	p("```\n\n")
 	p("Other settings (`MODES`, `REGEN`, `EXPLAIN`, `CONCURRENCY`, `BENCH_DATABASE_URL`, …) are listed at the top of `bench/run.sh`. " +
 		"Raw results, API logs, plans and profiles stay in `bench/results/` (not committed).\n\n")
 	p("`bench/run.sh` builds `cmd/api`, `cmd/benchdata` and `cmd/loadgen`, creates the `bench` database when missing, " +
 		"generates the data set (kept between runs when size and seed match; `REGEN=1` forces a new one), starts the API with " +
-		"`APP_ENV=development SEED_DEMO=false LOG_LEVEL=warn HTTP_ADDR=127.0.0.1:18080`, waits for `/readyz`, runs the workloads, " +
+		"`APP_ENV=development SEED_DEMO=false LOG_LEVEL=warn HTTP_ADDR=127.0.0.1:18080`, the rate limits off and a JWT secret file it shares with the load generator " +
+		"(`bench/results/jwt_secret`), waits for `/readyz`, runs the workloads, the booking workloads (`loadgen book`), " +
 		"captures the plans, stops the API and writes this page. All traffic goes to 127.0.0.1.\n")
 	return b.String()
 }

@@ -27,11 +27,15 @@ func renderTransport(b *strings.Builder, in ReportInput) {
 	}
 	if last := lastDB(in.Runs); last != nil && last.Counts["transport_trips"] > 0 {
 		c := last.Counts
-		p("Data set (`benchdata`, transport part): the five modes of the demo; %s routes, an equal share per mode, each through about 27 stops; "+
+		perRoute := int64(0)
+		if c["transport_routes"] > 0 {
+			perRoute = c["transport_route_stops"] / c["transport_routes"]
+		}
+		p("Data set (`benchdata`, transport part): the five modes of the demo; %s routes, an equal share per mode, each through about %d stops; "+
 			"%s stops spread uniformly over Surakarta's bounding box; a season of dated trips for every route from tomorrow "+
 			"(city bus every 10 minutes 05:00–21:50, andong every 20 minutes, electric cars every 30 minutes, Werkudara 3 and Jaladara 2 a day): "+
 			"%s trips; %s bookings in the database when measured. Loaded with COPY in one transaction, then `VACUUM (ANALYZE)`.",
-			thousands(c["transport_routes"]), thousands(c["transport_stops"]), thousands(c["transport_trips"]), thousands(c["transport_bookings"]))
+			thousands(c["transport_routes"]), perRoute, thousands(c["transport_stops"]), thousands(c["transport_trips"]), thousands(c["transport_bookings"]))
 		if n, ok := last.Sizes["transport_trips"]; ok {
 			p(" transport_trips takes %.0f MiB with its indexes.", float64(n)/(1<<20))
 		}
