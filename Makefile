@@ -20,7 +20,7 @@ docs:
 ci:
 	bash .ci/run
 
-# Catalog load benchmark on the local PostgreSQL; writes docs/benchmarks.md.
+# Catalog and transport load benchmark on the local PostgreSQL; writes docs/benchmarks.md.
 bench:
 	bash bench/run.sh
 

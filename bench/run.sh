@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Catalog benchmark, end to end: build, generate the data set, start the API,
-# run workloads W1–W5, capture query plans, stop the API, write the report.
+# Catalog and transport benchmark, end to end: build, generate the data set
+# (listings, and a transport network with a season of trips), start the API,
+# run workloads W1–W5 and T1–T2, the booking workloads, capture query plans,
+# stop the API, write the report.
 # Results land in docs/benchmarks.md; raw files in bench/results/.
 #
 # Settings (environment):
@@ -15,6 +17,11 @@
 #   REGEN=1               regenerate the data set even when the database already holds it
 #   FRESH=1               drop and recreate the bench database first (after an applied migration was edited)
 #   EXPLAIN=0             skip the query-plan pass
+#   BOOK=0                skip the booking workloads (a burst of BURST attempts on a
+#                         BURST_SEATS-seat trip, then sustained bookings for DURATION)
+#   BURST=1000 BURST_SEATS=50
+#   TRANSPORT_ROUTES=60 TRANSPORT_STOPS=1500 TRANSPORT_DAYS=120 TRANSPORT_USERS=2000
+#                         size of the transport data set (TRANSPORT_ROUTES=0: none)
 #   PROFILE=1             record a CPU profile of the API with perf during the workloads
 #                         (bench/results/perf-<size>.txt)
 #   REPORT=docs/benchmarks.md
@@ -34,11 +41,21 @@ FRESH=${FRESH:-0}
 EXPLAIN=${EXPLAIN:-1}
 PROFILE=${PROFILE:-0}
 MODES=${MODES:-shipped bypass}
+BOOK=${BOOK:-1}
+BURST=${BURST:-1000}
+BURST_SEATS=${BURST_SEATS:-50}
+TRANSPORT_ROUTES=${TRANSPORT_ROUTES:-60}
+TRANSPORT_STOPS=${TRANSPORT_STOPS:-1500}
+TRANSPORT_DAYS=${TRANSPORT_DAYS:-120}
+TRANSPORT_USERS=${TRANSPORT_USERS:-2000}
 REPORT=${REPORT:-docs/benchmarks.md}
 OUT=bench/results
 BIN=$OUT/bin
 FIXTURES=$OUT/fixtures.json
 SQLITE_DIR=$OUT/sqlite
+# The API and the load generator share this secret: the load generator signs
+# the riders' access tokens with it instead of logging a thousand users in.
+SECRET=$OUT/jwt_secret
 
 case "$ADDR" in
 127.*:* | localhost:*) ;;
@@ -57,6 +74,9 @@ fi
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 mkdir -p "$BIN" "$SQLITE_DIR"
+if [ ! -s "$SECRET" ]; then
+	(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$SECRET")
+fi
 log "building cmd/api, cmd/benchdata, cmd/loadgen"
 go build -o "$BIN/api" ./cmd/api
 go build -o "$BIN/benchdata" ./cmd/benchdata
@@ -102,9 +122,12 @@ start_api() {
 	fi
 	local dburl=""
 	[ "$BENCH_DB" = postgres ] && dburl=$DB_URL
-	# LOG_LEVEL=warn: per-request access logs would cost throughput.
+	# LOG_LEVEL=warn: per-request access logs would cost throughput. The rate
+	# limits are off: every request comes from one address, and the benchmark
+	# measures the API, not its limiter.
 	env APP_ENV=development SEED_DEMO=false LOG_LEVEL=warn HTTP_ADDR="$ADDR" \
-		DATA_DIR="$SQLITE_DIR" DATABASE_URL="$dburl" \
+		DATA_DIR="$SQLITE_DIR" DATABASE_URL="$dburl" JWT_SECRET_FILE="$SECRET" \
+		RATE_LIMIT_READS_PER_MIN=0 RATE_LIMIT_WRITES_PER_MIN=0 \
 		"$BIN/api" serve >"$1" 2>&1 &
 	API_PID=$!
 	log "API started (pid $API_PID, log $1)"
@@ -123,9 +146,12 @@ fresh=()
 [ "$FRESH" = 1 ] && [ "$BENCH_DB" = sqlite ] && rm -f "$SQLITE_DIR"/solo.db*
 
 results=()
+book_args=()
 for size in $SIZES; do
 	log "data set: $size listings per kind ($BENCH_DB)"
-	"$BIN/benchdata" "${db_args[@]}" "${fresh[@]}" -per-kind "$size" -seed "$SEED" -fixtures "$FIXTURES" -reset "${keep[@]}"
+	"$BIN/benchdata" "${db_args[@]}" "${fresh[@]}" -per-kind "$size" -seed "$SEED" -fixtures "$FIXTURES" -reset "${keep[@]}" \
+		-transport-routes "$TRANSPORT_ROUTES" -transport-stops "$TRANSPORT_STOPS" \
+		-transport-days "$TRANSPORT_DAYS" -transport-users "$TRANSPORT_USERS"
 	fresh=() # once per run
 
 	start_api "$OUT/api-$size.log"
@@ -142,9 +168,16 @@ for size in $SIZES; do
 		log "running workloads ($mode): $CONCURRENCY connections, $DURATION each after $WARMUP warm-up"
 		"$BIN/loadgen" run -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" "${run_db_args[@]}" \
 			-server-pid "$API_PID" -c "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" -seed "$SEED" \
-			"${bust[@]}" -out "$OUT/results-$size$suffix.json"
+			-jwt-secret-file "$SECRET" "${bust[@]}" -out "$OUT/results-$size$suffix.json"
 		results+=("$OUT/results-$size$suffix.json")
 	done
+	if [ "$BOOK" = 1 ] && [ "$TRANSPORT_ROUTES" != 0 ]; then
+		log "booking workloads: $BURST attempts on a $BURST_SEATS-seat trip, then $CONCURRENCY connections booking for $DURATION"
+		"$BIN/loadgen" book -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" "${run_db_args[@]}" \
+			-jwt-secret-file "$SECRET" -server-pid "$API_PID" -burst "$BURST" -burst-seats "$BURST_SEATS" \
+			-c "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" -seed "$SEED" -out "$OUT/results-book.json"
+		book_args=(-book "$OUT/results-book.json")
+	fi
 	kill -0 "$API_PID" 2>/dev/null || { echo "the API exited during the run; see $OUT/api-$size.log" >&2; exit 1; }
 	if [ -n "$PERF_PID" ]; then
 		stop_perf
@@ -165,7 +198,7 @@ if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ]; then
 	AUTO_EXPLAIN_ON=1
 	"$BIN/loadgen" auto-explain -db "$DB_URL" on
 	start_api "$OUT/api-explain.log"
-	"$BIN/loadgen" explain -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" -db "$DB_URL" \
+	"$BIN/loadgen" explain -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" -db "$DB_URL" -jwt-secret-file "$SECRET" \
 		-seed "$SEED" -out "$OUT/explain.json"
 	stop_api
 	"$BIN/loadgen" auto-explain -db "$DB_URL" off
@@ -174,5 +207,12 @@ if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ]; then
 fi
 
 joined=$(IFS=,; echo "${results[*]}")
-"$BIN/loadgen" report -results "$joined" "${explain_args[@]}" -notes bench/NOTES.md -out "$REPORT"
+# The settings that differ from the defaults, so the report can say how it was made.
+command="make bench"
+for v in SIZES MODES DURATION WARMUP CONCURRENCY BENCH_DB FRESH REGEN BOOK BURST BURST_SEATS TRANSPORT_ROUTES TRANSPORT_STOPS TRANSPORT_DAYS TRANSPORT_USERS PROFILE; do
+	if val=$(printenv "$v"); then
+		command="$v=\"$val\" $command"
+	fi
+done
+"$BIN/loadgen" report -results "$joined" "${explain_args[@]}" "${book_args[@]}" -command "$command" -notes bench/NOTES.md -out "$REPORT"
 log "report written to $REPORT"

@@ -55,6 +55,7 @@ type options struct {
 	batch        int
 	jobs         int
 	slugSample   int
+	transport    transportOptions
 }
 
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (options, error) {
@@ -74,10 +75,19 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (optio
 	fs.IntVar(&o.batch, "batch", 2000, "listings per COPY/INSERT batch")
 	fs.IntVar(&o.jobs, "jobs", 2, "PostgreSQL: parallel COPY connections and index builds")
 	fs.IntVar(&o.slugSample, "slug-sample", 100000, "published slugs per kind kept for the load generator (a uniform sample when there are more)")
+	fs.IntVar(&o.transport.Routes, "transport-routes", 60, "transport routes (an equal share per mode); 0 generates no transport data")
+	fs.IntVar(&o.transport.Stops, "transport-stops", 1500, "transport stops, spread over Surakarta's bounding box")
+	fs.IntVar(&o.transport.Days, "transport-days", 120, "days of trips for every route, from tomorrow (Asia/Jakarta)")
+	fs.IntVar(&o.transport.Users, "transport-users", 2000, "accounts the load generator books as (plus one transport staff account)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	o.transport.Seed = o.seed
 	switch {
+	case o.transport.Routes < 0 || o.transport.Days < 0 || o.transport.Users < 0:
+		return o, errors.New("-transport-* must not be negative")
+	case o.transport.Routes > 0 && (o.transport.Stops < 2*o.transport.Routes || o.transport.Days < 1 || o.transport.Users < 1):
+		return o, errors.New("transport data needs -transport-stops ≥ 2 × routes, -transport-days ≥ 1 and -transport-users ≥ 1")
 	case o.perKind < 1:
 		return o, errors.New("-per-kind must be at least 1")
 	case o.batch < 1 || o.jobs < 1 || o.slugSample < 1:
@@ -126,10 +136,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	if err != nil {
 		return err
 	}
+	previous, _ := fixture.Read(o.fixtures)
 	if total := sum(existing); total > 0 {
 		if o.keepExisting && matchesFixture(o, string(db.Dialect), existing) {
 			log.Info("database already holds this data set; keeping it", "per_kind", o.perKind, "fixtures", o.fixtures)
-			return nil
+			return keepListings(ctx, db, o, previous, log)
 		}
 		if !o.reset {
 			return fmt.Errorf("the database already holds %d listings; pass -reset to replace them", total)
@@ -139,7 +150,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 			return err
 		}
 	}
-
 	gen, err := NewGenerator(o.seed, time.Now(), cats)
 	if err != nil {
 		return err
@@ -180,6 +190,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	log.Info("rows loaded", "listings", loaded.Listings, "listing_hours", loaded.Hours, "listing_tags", loaded.Tags,
 		"took", took.Round(time.Millisecond), "listings_per_s", int(float64(loaded.Listings)/took.Seconds()))
 
+	if o.transport.Routes > 0 {
+		var prev *fixture.Transport
+		if previous != nil {
+			prev = previous.Transport
+		}
+		if err := transportPhase(ctx, db, o.databaseURL, o.transport, o.keepExisting, set, prev, log); err != nil {
+			return err
+		}
+	}
+
 	analyzeStart := time.Now()
 	if err := analyze(ctx, db); err != nil {
 		return err
@@ -198,6 +218,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	}
 	log.Info("fixtures written", "path", o.fixtures)
 	return nil
+}
+
+// keepListings finishes a run whose listings are already in place: only
+// the transport data set may need generating.
+func keepListings(ctx context.Context, db *database.DB, o options, set *fixture.Set, log *slog.Logger) error {
+	if o.transport.Routes == 0 || transportMatches(ctx, db, set.Transport, o.transport) {
+		return nil
+	}
+	if err := transportPhase(ctx, db, o.databaseURL, o.transport, false, set, nil, log); err != nil {
+		return err
+	}
+	if err := analyze(ctx, db); err != nil {
+		return err
+	}
+	return fixture.Write(o.fixtures, set)
 }
 
 // produce generates listings round-robin over the kinds, so ids (UUIDv7,

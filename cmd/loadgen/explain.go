@@ -153,7 +153,7 @@ func modTime(p string) time.Time {
 
 // CaptureExplain sends n requests per workload, one at a time, and reads
 // the plans each one left in the log.
-func CaptureExplain(ctx context.Context, c *http.Client, base, dsn, logFile string, ws []Workload, n int, seed uint64) (*Explained, error) {
+func CaptureExplain(ctx context.Context, c *http.Client, base, token, dsn, logFile string, ws []Workload, n int, seed uint64) (*Explained, error) {
 	name, err := dbName(dsn)
 	if err != nil {
 		return nil, err
@@ -169,7 +169,7 @@ func CaptureExplain(ctx context.Context, c *http.Client, base, dsn, logFile stri
 			if err != nil {
 				return nil, err
 			}
-			status, err := get(ctx, c, base+path)
+			status, err := get(ctx, c, base+path, token)
 			if err != nil {
 				return nil, err
 			}
@@ -194,10 +194,13 @@ func CaptureExplain(ctx context.Context, c *http.Client, base, dsn, logFile stri
 	return out, nil
 }
 
-func get(ctx context.Context, c *http.Client, u string) (int, error) {
+func get(ctx context.Context, c *http.Client, u, token string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return 0, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := c.Do(req)
 	if err != nil {

@@ -1,7 +1,8 @@
 // Command loadgen benchmarks the catalog endpoints of a running API on this
 // machine and writes docs/benchmarks.md.
 //
-//	loadgen run          run workloads W1–W5 and write a results file
+//	loadgen run          run workloads W1–W5 (and T1–T2 on a transport data set) and write a results file
+//	loadgen book         run the booking workloads (a burst on one trip, sustained bookings)
 //	loadgen explain      capture the PostgreSQL plans of each workload's SQL
 //	loadgen auto-explain on|off   set up the database for "explain"
 //	loadgen report       render results (and plans) as Markdown
@@ -10,6 +11,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,7 +37,7 @@ func main() {
 	}
 }
 
-const usage = "usage: loadgen run|explain|auto-explain|report [flags] (-h for flags)"
+const usage = "usage: loadgen run|book|explain|auto-explain|report [flags] (-h for flags)"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -44,6 +46,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "run":
 		return cmdRun(ctx, args[1:], stdout, stderr)
+	case "book":
+		return cmdBook(ctx, args[1:], stdout, stderr)
 	case "explain":
 		return cmdExplain(ctx, args[1:], stderr)
 	case "auto-explain":
@@ -57,17 +61,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // RunFile is the results file of one "loadgen run".
 type RunFile struct {
-	StartedAt   time.Time     `json:"started_at"`
-	Base        string        `json:"base"`
-	Concurrency int           `json:"concurrency"`
-	DurationS   float64       `json:"duration_s"`
-	WarmupS     float64       `json:"warmup_s"`
-	PerKind     int           `json:"per_kind"`
-	CacheBust   bool          `json:"cache_bust"`
-	Env         Env           `json:"env"`
-	DB          *DBInfo       `json:"db,omitempty"`
-	Workloads   []WorkloadDef `json:"workloads"`
-	Results     []Result      `json:"results"`
+	StartedAt   time.Time `json:"started_at"`
+	Base        string    `json:"base"`
+	Concurrency int       `json:"concurrency"`
+	DurationS   float64   `json:"duration_s"`
+	WarmupS     float64   `json:"warmup_s"`
+	PerKind     int       `json:"per_kind"`
+	CacheBust   bool      `json:"cache_bust"`
+	// SignedIn says the cache-bypassing requests were sent with a rider's
+	// access token: the catalog never answers those from its cache.
+	SignedIn  bool          `json:"signed_in,omitempty"`
+	Env       Env           `json:"env"`
+	DB        *DBInfo       `json:"db,omitempty"`
+	Workloads []WorkloadDef `json:"workloads"`
+	Results   []Result      `json:"results"`
 }
 
 // WorkloadDef is a workload's definition as the report prints it.
@@ -77,6 +84,7 @@ type WorkloadDef struct {
 	Shape     string  `json:"shape"`
 	Random    string  `json:"random"`
 	TargetRPS float64 `json:"target_rps"`
+	TargetOf  string  `json:"target_of,omitempty"`
 }
 
 type commonFlags struct {
@@ -86,6 +94,7 @@ type commonFlags struct {
 	seed      uint64
 	waitReady time.Duration
 	timeout   time.Duration
+	secret    string
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -95,6 +104,23 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the request mix")
 	fs.DurationVar(&c.waitReady, "wait-ready", 0, "wait up to this long for /readyz before starting")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-request timeout")
+	fs.StringVar(&c.secret, "jwt-secret-file", "", "file holding the API's JWT_SECRET: cache-bypassing requests are then sent signed in as a rider of the data set")
+}
+
+// bypassToken returns the access token that cache-bypassing requests carry.
+// The catalog's response cache keys on the parameters the handler reads,
+// so an unknown parameter no longer makes a request new; signed-in requests
+// never use that cache. Without a secret it returns "" and says so.
+func (c *commonFlags) bypassToken(fx *fixture.Set, stderr io.Writer) (string, error) {
+	if c.secret == "" || fx.Transport == nil || len(fx.Transport.UserIDs) == 0 {
+		fmt.Fprintln(stderr, "warning: no -jwt-secret-file or no riders in the data set; requests go anonymous and the catalog's response cache may answer them")
+		return "", nil
+	}
+	secret, err := os.ReadFile(c.secret)
+	if err != nil {
+		return "", err
+	}
+	return MintToken(bytes.TrimRight(secret, "\r\n"), fx.Transport.UserIDs[0], "user", "", time.Now(), 2*time.Hour)
 }
 
 func (c *commonFlags) prepare(ctx context.Context, concurrency int, stderr io.Writer) (*fixture.Set, []Workload, *http.Client, error) {
@@ -175,10 +201,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	r := &Runner{Client: client, Base: c.base, Concurrency: conc, Duration: duration, Warmup: warmup, Seed: c.seed, ServerPID: serverPID, CacheBust: cacheBust}
+	if cacheBust {
+		if r.Token, err = c.bypassToken(fx, stderr); err != nil {
+			return err
+		}
+		rf.SignedIn = r.Token != ""
+	}
 	const row = "%-8s %9v %8v %8v %8v %8v %8v %7v\n"
 	fmt.Fprintf(stdout, row, "workload", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors")
 	for _, w := range ws {
-		rf.Workloads = append(rf.Workloads, WorkloadDef{w.ID, w.Title, w.Shape, w.Random, w.TargetRPS})
+		rf.Workloads = append(rf.Workloads, WorkloadDef{w.ID, w.Title, w.Shape, w.Random, w.TargetRPS, w.TargetOf})
 		res := r.Run(ctx, w)
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -190,7 +222,28 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			fmt.Fprintln(stderr, "  ", res.ID, "error:", s)
 		}
 	}
+	relativeTargets(&rf)
 	return writeJSON(out, rf)
+}
+
+// relativeTargets sets the target of each workload measured against
+// another one of the same run to that one's rate.
+func relativeTargets(rf *RunFile) {
+	for i, w := range rf.Workloads {
+		if w.TargetOf == "" {
+			continue
+		}
+		for _, r := range rf.Results {
+			if r.ID == w.TargetOf {
+				rf.Workloads[i].TargetRPS = r.RPS
+				for j := range rf.Results {
+					if rf.Results[j].ID == w.ID {
+						rf.Results[j].TargetRPS = r.RPS
+					}
+				}
+			}
+		}
+	}
 }
 
 func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
@@ -214,7 +267,11 @@ func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
 	if c.db == "" {
 		return errors.New("explain needs -db (PostgreSQL)")
 	}
-	_, ws, client, err := c.prepare(ctx, 1, stderr)
+	fx, ws, client, err := c.prepare(ctx, 1, stderr)
+	if err != nil {
+		return err
+	}
+	token, err := c.bypassToken(fx, stderr)
 	if err != nil {
 		return err
 	}
@@ -226,7 +283,7 @@ func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	ex, err := CaptureExplain(ctx, client, c.base, c.db, pgLog, ws, n, c.seed)
+	ex, err := CaptureExplain(ctx, client, c.base, token, c.db, pgLog, ws, n, c.seed)
 	if err != nil {
 		return err
 	}
@@ -259,6 +316,8 @@ func cmdReport(args []string, stderr io.Writer) error {
 	results := fs.String("results", "bench/results/results.json", "comma-separated results files (one per data-set size)")
 	explain := fs.String("explain", "", "plans file from loadgen explain (optional)")
 	notes := fs.String("notes", "", "Markdown file with observations to include (optional)")
+	book := fs.String("book", "", "results file of loadgen book (optional)")
+	command := fs.String("command", "", "the command that produced the results, quoted in the report")
 	out := fs.String("out", "docs/benchmarks.md", "report file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -271,7 +330,13 @@ func cmdReport(args []string, stderr io.Writer) error {
 		}
 		runs = append(runs, rf)
 	}
-	in := ReportInput{Runs: runs}
+	in := ReportInput{Runs: runs, Command: *command}
+	if *book != "" {
+		in.Book = &BookFile{}
+		if err := readJSON(*book, in.Book); err != nil {
+			return err
+		}
+	}
 	if *explain != "" {
 		in.Explained = &Explained{}
 		if err := readJSON(*explain, in.Explained); err != nil {

@@ -74,7 +74,7 @@ func TestCaptureExplainReadsWhatEachRequestLogged(t *testing.T) {
 	defer srv.Close()
 	ws, _ := Workloads(testFixture())
 	ws, _ = Select(ws, "W2,W5")
-	ex, err := CaptureExplain(context.Background(), NewClient(1, time.Second), srv.URL,
+	ex, err := CaptureExplain(context.Background(), NewClient(1, time.Second), srv.URL, "",
 		"postgres://postgres@127.0.0.1/bench", logFile, ws, 2, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestVerdict(t *testing.T) {
 
 func TestRenderReport(t *testing.T) {
 	t.Parallel()
-	defs := []WorkloadDef{{"W1", "List", "GET /a", "category", 4000}, {"W3", "Near", "GET /c", "point", 4000}, {"W5", "Suggest", "GET /s", "prefix", 2000}}
+	defs := []WorkloadDef{{"W1", "List", "GET /a", "category", 4000, ""}, {"W3", "Near", "GET /c", "point", 4000, ""}, {"W5", "Suggest", "GET /s", "prefix", 2000, ""}}
 	small := RunFile{
 		StartedAt: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), Concurrency: 64, DurationS: 20, WarmupS: 3, PerKind: 10000,
 		Env:       Env{Commit: "abc123", CPU: "Test CPU", Cores: 2, MemoryGiB: 23.4, GoVersion: "go1.26"},

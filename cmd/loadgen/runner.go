@@ -32,6 +32,8 @@ type Runner struct {
 	// CacheBust appends a unique query parameter to every request, so no
 	// response cache can answer it and each request reaches the database.
 	CacheBust bool
+	// Token, when set, is sent as the bearer token of every request.
+	Token string
 }
 
 // CacheBustParam is the query parameter CacheBust adds; the API ignores
@@ -208,6 +210,9 @@ func (r *Runner) one(ctx context.Context, path string, s *workerStats) {
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Accept-Encoding", "gzip")
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
 	t0 := time.Now()
 	resp, err := r.Client.Do(req)
 	if err != nil {

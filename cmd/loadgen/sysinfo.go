@@ -29,12 +29,14 @@ type Env struct {
 
 // DBInfo describes the database behind the API and the data set in it.
 type DBInfo struct {
-	Engine   string            `json:"engine"`
-	Version  string            `json:"version"`
-	Counts   map[string]int64  `json:"counts"` // listings per "kind/status", and rows per table
-	Sizes    map[string]int64  `json:"sizes,omitempty"`
-	Indexes  []string          `json:"indexes,omitempty"`
-	Settings map[string]string `json:"settings,omitempty"`
+	Engine  string           `json:"engine"`
+	Version string           `json:"version"`
+	Counts  map[string]int64 `json:"counts"` // listings per "kind/status", and rows per table
+	Sizes   map[string]int64 `json:"sizes,omitempty"`
+	Indexes []string         `json:"indexes,omitempty"`
+	// TransportIndexes are the indexes of the transport tables.
+	TransportIndexes []string          `json:"transport_indexes,omitempty"`
+	Settings         map[string]string `json:"settings,omitempty"`
 }
 
 // CollectEnv reads the machine description from /proc and the commit from git.
@@ -109,6 +111,25 @@ func PostgresInfo(ctx context.Context, dsn string) (*DBInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	rows, err = conn.Query(ctx, `SELECT indexdef FROM pg_indexes
+		WHERE schemaname = current_schema() AND tablename LIKE 'transport%'
+		ORDER BY tablename, indexname`)
+	if err != nil {
+		return nil, err
+	}
+	info.TransportIndexes, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range transportTables {
+		var n int64
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+t).Scan(&n); err == nil {
+			info.Counts[t] = n
+		}
+		if err := conn.QueryRow(ctx, "SELECT pg_total_relation_size($1::regclass)", t).Scan(&n); err == nil {
+			info.Sizes[t] = n
+		}
+	}
 	for _, s := range []string{"shared_buffers", "work_mem", "effective_cache_size", "max_connections", "jit"} {
 		var v string
 		if err := conn.QueryRow(ctx, "SELECT current_setting($1)", s).Scan(&v); err == nil {
@@ -117,6 +138,10 @@ func PostgresInfo(ctx context.Context, dsn string) (*DBInfo, error) {
 	}
 	return info, nil
 }
+
+// transportTables are counted when present (a database migrated before
+// transport has none).
+var transportTables = []string{"transport_stops", "transport_routes", "transport_route_stops", "transport_trips", "transport_bookings"}
 
 func pgCounts(ctx context.Context, conn *pgx.Conn, info *DBInfo) error {
 	rows, err := conn.Query(ctx, "SELECT kind || '/' || status, count(*) FROM listings GROUP BY 1")
@@ -178,6 +203,12 @@ func SQLiteInfo(ctx context.Context, dataDir string) (*DBInfo, error) {
 			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
 		info.Counts[t] = n
+	}
+	for _, t := range transportTables {
+		var n int64
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+t).Scan(&n); err == nil {
+			info.Counts[t] = n
+		}
 	}
 	return info, nil
 }

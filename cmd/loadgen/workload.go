@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/solodestination/api/cmd/benchdata/fixture"
@@ -19,7 +20,10 @@ type Workload struct {
 	Shape     string // the request with its random parts named, for the report
 	Random    string // how the random parts are drawn
 	TargetRPS float64
-	Next      func(r *rand.Rand) string
+	// TargetOf names a workload of the same run whose rate is this one's
+	// target (TargetRPS is then filled in after the run).
+	TargetOf string
+	Next     func(r *rand.Rand) string
 }
 
 // TargetP99MS is the latency target every workload shares.
@@ -53,7 +57,7 @@ func Workloads(fx *fixture.Set) ([]Workload, error) {
 		return nil, fmt.Errorf("data set has no name words")
 	}
 	centre := fx.Centre
-	return []Workload{
+	return append([]Workload{
 		{
 			ID: "W1", Title: "List by category, sorted by rating", TargetRPS: 4000,
 			Shape:  "GET /api/v1/attractions?category={category}&sort=rating&limit=20",
@@ -95,7 +99,42 @@ func Workloads(fx *fixture.Set) ([]Workload, error) {
 				return "/api/v1/search/suggest?q=" + url.QueryEscape(Prefix(r, pick(r, prefixWords)))
 			},
 		},
-	}, nil
+	}, transportWorkloads(fx.Transport)...), nil
+}
+
+// transportWorkloads are the transport reads, when the data set has a
+// transport network; their target is W1's rate in the same run.
+func transportWorkloads(t *fixture.Transport) []Workload {
+	if t == nil || len(t.RouteIDs) == 0 || t.Days < 1 {
+		return nil
+	}
+	first, err := time.Parse(time.DateOnly, t.FirstDay)
+	if err != nil {
+		return nil
+	}
+	routes := t.RouteIDs
+	box := t.Box
+	return []Workload{
+		{
+			ID: "T1", Title: "Trips of a route on a day", TargetOf: "W1",
+			Shape:  "GET /api/v1/transport/trips?route_id={route}&date={date}",
+			Random: fmt.Sprintf("route: one of the %d routes; date: one of the %d days of the season from %s", len(routes), t.Days, t.FirstDay),
+			Next: func(r *rand.Rand) string {
+				return "/api/v1/transport/trips?route_id=" + pick(r, routes) + "&date=" + first.AddDate(0, 0, r.IntN(t.Days)).Format(time.DateOnly)
+			},
+		},
+		{
+			ID: "T2", Title: "Stops near a point", TargetOf: "W1",
+			Shape: "GET /api/v1/transport/stops?near={lat},{lng}",
+			Random: fmt.Sprintf("near: a point uniformly distributed over the stops' bounding box (lat %.3f…%.3f, lng %.3f…%.3f); the API's default radius of 2 km",
+				box.MinLat, box.MaxLat, box.MinLng, box.MaxLng),
+			Next: func(r *rand.Rand) string {
+				lat := box.MinLat + r.Float64()*(box.MaxLat-box.MinLat)
+				lng := box.MinLng + r.Float64()*(box.MaxLng-box.MinLng)
+				return fmt.Sprintf("/api/v1/transport/stops?near=%.5f,%.5f", lat, lng)
+			},
+		},
+	}
 }
 
 // Select keeps the workloads whose ids are listed (comma-separated); empty
