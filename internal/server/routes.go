@@ -85,6 +85,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	v1.GET("/transport/stops", web.Handle(transport.ListStops(d.Transport, d.Pager)))
 	v1.GET("/transport/trips", web.Handle(transport.ListTrips(d.Transport, d.Pager)))
 	v1.GET("/transport/trips/:id", web.Handle(transport.GetTrip(d.Transport)))
+	v1.GET("/transport/gtfs.zip", web.Handle(transport.GetGTFSFeed(d.Transport)))
 	user.POST("/transport/trips/:id/bookings", d.Idempotency.Middleware(transport.ReplayBooking(d.Transport)),
 		web.Handle(transport.Book(d.Transport)))
 	user.GET("/me/bookings", web.Handle(transport.ListMyBookings(d.Transport, d.Pager)))
