@@ -9,6 +9,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"maps"
 	"math"
@@ -71,15 +72,16 @@ func (s *Service) gtfsWindow() (first, last time.Time) {
 }
 
 // gtfsVersion fingerprints everything the feed is built from in one cheap
-// query: counts catch deletions, the newest timestamps catch inserts and
-// updates (a route's stops are replaced together with its updated_at).
+// query: counts catch deletions and cancellations, the newest timestamps
+// catch inserts and updates (a route's stops are replaced together with its
+// updated_at).
 // Bookings touch the trips' updated_at too, which only costs a rebuild that
 // yields the same bytes and ETag.
 func (s *Service) gtfsVersion(ctx context.Context, first, last time.Time) (string, error) {
 	from, to := first.UTC(), last.AddDate(0, 0, 1).UTC()
 	var v struct {
-		ModesN, StopsN, RoutesN, RouteStopsN, TripsN int64
-		ModesAt, StopsAt, RoutesAt, TripsAt          string
+		ModesN, StopsN, RoutesN, RouteStopsN, TripsN, CancelledN int64
+		ModesAt, StopsAt, RoutesAt, TripsAt                      string
 	}
 	err := s.db.WithContext(ctx).Raw(`SELECT
 		(SELECT COUNT(*) FROM transport_modes) AS modes_n,
@@ -90,8 +92,9 @@ func (s *Service) gtfsVersion(ctx context.Context, first, last time.Time) (strin
 		(SELECT COALESCE(CAST(MAX(updated_at) AS TEXT), '') FROM transport_routes) AS routes_at,
 		(SELECT COUNT(*) FROM transport_route_stops) AS route_stops_n,
 		(SELECT COUNT(*) FROM transport_trips WHERE departs_at >= ? AND departs_at < ?) AS trips_n,
-		(SELECT COALESCE(CAST(MAX(updated_at) AS TEXT), '') FROM transport_trips WHERE departs_at >= ? AND departs_at < ?) AS trips_at`,
-		from, to, from, to).Scan(&v).Error
+		(SELECT COALESCE(CAST(MAX(updated_at) AS TEXT), '') FROM transport_trips WHERE departs_at >= ? AND departs_at < ?) AS trips_at,
+		(SELECT COUNT(*) FROM transport_trips WHERE departs_at >= ? AND departs_at < ? AND status = 'cancelled') AS cancelled_n`,
+		from, to, from, to, from, to).Scan(&v).Error
 	if err != nil {
 		return "", fmt.Errorf("gtfs version: %w", err)
 	}
@@ -122,7 +125,7 @@ type gtfsOneOff struct {
 }
 
 // buildGTFS writes the feed for the service dates first..last.
-func (s *Service) buildGTFS(ctx context.Context, first, last time.Time, version string) (GTFSFeed, error) {
+func (s *Service) buildGTFS(ctx context.Context, first, last time.Time) (GTFSFeed, error) {
 	db := s.db.WithContext(ctx)
 	modes, err := s.Modes(ctx)
 	if err != nil {
@@ -232,7 +235,7 @@ func (s *Service) buildGTFS(ctx context.Context, first, last time.Time, version 
 
 	lastMod = lastMod.UTC().Truncate(time.Second)
 	var buf bytes.Buffer
-	z := &gtfsZip{zw: zip.NewWriter(&buf), modified: lastMod}
+	z := &gtfsZip{zw: zip.NewWriter(&buf), modified: lastMod, hash: sha256.New()}
 
 	z.file("agency.txt", []string{"agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang"},
 		func(w *csv.Writer) error {
@@ -396,11 +399,13 @@ func (s *Service) buildGTFS(ctx context.Context, first, last time.Time, version 
 	}
 	z.rows("translations.txt", []string{"table_name", "field_name", "language", "translation", "record_id"}, tr)
 
-	sum := sha256.Sum256([]byte(version))
+	// The version names the content written so far, so a rebuild that
+	// finds the same data (a booking only moved a seat counter) yields the
+	// same bytes and ETag.
 	z.file("feed_info.txt", []string{"feed_publisher_name", "feed_publisher_url", "feed_lang", "default_lang",
 		"feed_start_date", "feed_end_date", "feed_version"}, func(w *csv.Writer) error {
 		return w.Write([]string{gtfsAgencyName, gtfsAgencyURL, gtfsLang, gtfsLang, first.Format("20060102"),
-			last.Format("20060102"), hex.EncodeToString(sum[:6])})
+			last.Format("20060102"), hex.EncodeToString(z.hash.Sum(nil)[:6])})
 	})
 
 	if z.err == nil {
@@ -588,6 +593,7 @@ func gtfsText(s string) string { return strings.Join(strings.Fields(s), " ") }
 type gtfsZip struct {
 	zw       *zip.Writer
 	modified time.Time
+	hash     hash.Hash // of every file's name and contents
 	err      error
 }
 
@@ -600,7 +606,8 @@ func (z *gtfsZip) file(name string, header []string, body func(*csv.Writer) erro
 	if z.err != nil {
 		return
 	}
-	w := csv.NewWriter(f)
+	io.WriteString(z.hash, name+"\n")
+	w := csv.NewWriter(io.MultiWriter(f, z.hash))
 	if z.err = w.Write(header); z.err != nil {
 		return
 	}

@@ -36,7 +36,7 @@ func (c *gtfsCache) get(ctx context.Context, svc *Service) (GTFSFeed, error) {
 	if c.version == version && c.feed.Body != nil {
 		return c.feed, nil
 	}
-	feed, err := svc.buildGTFS(ctx, first, last, version)
+	feed, err := svc.buildGTFS(ctx, first, last)
 	if err != nil {
 		return GTFSFeed{}, err
 	}
