@@ -118,7 +118,7 @@ func TestGTFSFeed(t *testing.T) {
 
 	// A weekend schedule at 09:00 and 15:00 on four weekends from Saturday
 	// 13 March; no run on Sunday 21 March (a holiday), and the 15:00 of 27
-	// March cancelled.
+	// March cancelled; and an extra run on Monday 29 March.
 	sched := uuid.MustParse("0193a5b2-0000-7000-8000-00000000beef")
 	for wk := range 4 {
 		for d := range 2 {
@@ -134,6 +134,8 @@ func TestGTFSFeed(t *testing.T) {
 			insertTrip(t, api, w.route, day.Add(15*time.Hour), 3*time.Hour, &sched, status)
 		}
 	}
+	// The extra Monday run, off the weekend pattern.
+	insertTrip(t, api, w.route, time.Date(2027, 3, 29, 9, 0, 0, 0, jakarta), 3*time.Hour, &sched, "scheduled")
 	// One-off trips: a late one running past midnight, one on the quoted
 	// route, one long before the window.
 	late := insertTrip(t, api, w.route, time.Date(2027, 3, 12, 23, 30, 0, 0, jakarta), 70*time.Minute, nil, "scheduled")
@@ -228,8 +230,8 @@ func TestGTFSFeed(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	if got := exceptions(sched.String()); !slices.Equal(got, []string{"20270321:2"}) {
-		t.Errorf("holiday exception %v", got)
+	if got := exceptions(sched.String()); !slices.Equal(got, []string{"20270321:2", "20270329:1"}) {
+		t.Errorf("holiday exceptions %v", got)
 	}
 	if got := exceptions(three[0]["service_id"]); !slices.Equal(got, []string{"20270321:2", "20270327:2"}) {
 		t.Errorf("15:00 exceptions (holiday, cancelled run) %v", got)
