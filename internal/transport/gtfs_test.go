@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -152,6 +153,11 @@ func TestGTFSFeed(t *testing.T) {
 	etag, lastMod := res.Header.Get("ETag"), res.Header.Get("Last-Modified")
 	if !strings.HasPrefix(etag, `"`) || lastMod == "" || res.Header.Get("Cache-Control") == "" {
 		t.Fatalf("validators: ETag %q, Last-Modified %q, Cache-Control %q", etag, lastMod, res.Header.Get("Cache-Control"))
+	}
+	if out := os.Getenv("GTFS_TEST_OUT"); out != "" { // to read it with clients/gtfs-check by hand
+		if err := os.WriteFile(out, res.Body, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	feed, raw := readFeed(t, res.Body)
 
