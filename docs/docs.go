@@ -1956,6 +1956,46 @@ const docTemplate = `{
                 }
             }
         },
+        "/transport/gtfs.zip": {
+            "get": {
+                "description": "The routes, stops, trips and fares as a GTFS static feed (a zip of CSV files, UTF-8): agency, stops, routes, trips, stop_times, calendar, calendar_dates, fare_attributes, fare_rules, shapes, translations (English names) and feed_info. It covers the service dates from 7 days back to 120 days ahead in Asia/Jakarta. A weekly schedule's trips become one GTFS trip per departure time with a service inferred from their dates (` + "`" + `calendar.txt` + "`" + ` weekdays; ` + "`" + `calendar_dates.txt` + "`" + ` removes days without a run and adds runs off the pattern); a one-off trip has a service of its date in ` + "`" + `calendar_dates.txt` + "`" + `. Cancelled trips are left out. Times at the stops between the first and the last are interpolated by distance (` + "`" + `timepoint` + "`" + ` 0); a trip past midnight counts on (` + "`" + `24:30:00` + "`" + `). Route types: rail 2 for the steam train, bus 3 for buses and electric cars, 1702 (horse-drawn carriage, extended) for the andong. ` + "`" + `calendar.txt` + "`" + `, ` + "`" + `calendar_dates.txt` + "`" + `, the fare files, ` + "`" + `shapes.txt` + "`" + ` and ` + "`" + `translations.txt` + "`" + ` are left out when they would be empty. Sends a strong ` + "`" + `ETag` + "`" + ` and ` + "`" + `Last-Modified` + "`" + `; answers ` + "`" + `If-None-Match` + "`" + ` or ` + "`" + `If-Modified-Since` + "`" + ` with 304.",
+                "produces": [
+                    "application/zip"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "GTFS static feed",
+                "operationId": "getGtfsFeed",
+                "parameters": [
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    },
+                    {
+                        "maxLength": 64,
+                        "type": "string",
+                        "description": "Last-Modified of a copy the client holds (used without If-None-Match)",
+                        "name": "If-Modified-Since",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the feed (Content-Disposition: attachment; filename=gtfs.zip)",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    }
+                }
+            }
+        },
         "/transport/modes": {
             "get": {
                 "description": "Every mode (andong, steam train, electric car, double-decker bus, city bus) with its fares per rider category, operating hours (day 0 = Sunday, Asia/Jakarta) and whether its trips can be booked. One page holds them all (` + "`" + `next_cursor` + "`" + ` is null). Names and descriptions are in ` + "`" + `?lang=` + "`" + ` or ` + "`" + `Accept-Language` + "`" + `; ` + "`" + `?lang=all` + "`" + ` returns ` + "`" + `{id, en}` + "`" + ` objects. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",

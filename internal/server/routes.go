@@ -95,6 +95,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	v1.GET("/transport/tickets/public-key", web.Handle(transport.GetTicketKey(d.Transport)))
 	v1.GET("/transport/schedules", web.Handle(transport.ListSchedules(d.Transport, d.Pager)))
 	v1.GET("/transport/schedules/:id", web.Handle(transport.GetSchedule(d.Transport)))
+	v1.GET("/transport/gtfs.zip", web.Handle(transport.GetGTFSFeed(d.Transport)))
 	user.POST("/transport/trips/:id/bookings", d.Idempotency.Middleware(transport.ReplayBooking(d.Transport)),
 		web.Handle(transport.Book(d.Transport)))
 	user.GET("/me/bookings", web.Handle(transport.ListMyBookings(d.Transport, d.Pager)))
