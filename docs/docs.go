@@ -1976,9 +1976,9 @@ const docTemplate = `{
                         "in": "header"
                     },
                     {
-                        "maxLength": 64,
+                        "maxLength": 65536,
                         "type": "string",
-                        "description": "Last-Modified of a copy the client holds (used without If-None-Match)",
+                        "description": "Last-Modified of a copy the client holds (used without If-None-Match; a value that is not an HTTP date is ignored)",
                         "name": "If-Modified-Since",
                         "in": "header"
                     }

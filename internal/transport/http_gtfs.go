@@ -52,7 +52,7 @@ func (c *gtfsCache) get(ctx context.Context, svc *Service) (GTFSFeed, error) {
 //	@Tags			transport
 //	@Produce		application/zip
 //	@Param			If-None-Match		header		string	false	"ETag of a copy the client holds"	maxLength(65536)
-//	@Param			If-Modified-Since	header		string	false	"Last-Modified of a copy the client holds (used without If-None-Match)"	maxLength(64)
+//	@Param			If-Modified-Since	header		string	false	"Last-Modified of a copy the client holds (used without If-None-Match; a value that is not an HTTP date is ignored)"	maxLength(65536)
 //	@Success		200					{file}		binary	"the feed (Content-Disposition: attachment; filename=gtfs.zip)"
 //	@Success		304					"not modified"
 //	@Router			/transport/gtfs.zip [get]
