@@ -110,11 +110,15 @@ type tripResponse struct {
 	SeatsAvailable int       `json:"seats_available" minimum:"0" example:"41" format:"int32" maximum:"1000"`
 	FareIDR        int64     `json:"fare_idr" minimum:"0" example:"50000" format:"int64" maximum:"100000000"`
 	Status         string    `json:"status" enums:"scheduled,departed,cancelled" example:"scheduled"`
+	// True once a trip with a minimum ridership had enough passengers at its
+	// confirmation cutoff; false for trips without one.
+	Confirmed bool `json:"confirmed" example:"false"`
 } // @name TransportTrip
 
 func toTripResponse(t Trip, now time.Time) tripResponse {
 	return tripResponse{ID: t.ID, RouteID: t.RouteID, Mode: t.Mode, DepartsAt: t.DepartsAt.In(wib), ArrivesAt: t.ArrivesAt.In(wib),
-		Capacity: t.Capacity, SeatsAvailable: t.SeatsAvailable, FareIDR: t.FareIDR, Status: string(t.StatusAt(now))}
+		Capacity: t.Capacity, SeatsAvailable: t.SeatsAvailable, FareIDR: t.FareIDR, Status: string(t.StatusAt(now)),
+		Confirmed: t.ConfirmedAt != nil}
 }
 
 type tripList struct {
