@@ -5639,6 +5639,11 @@ const docTemplate = `{
                     "minimum": 1,
                     "example": 72
                 },
+                "confirmed": {
+                    "description": "True once a trip with a minimum ridership had enough passengers at its\nconfirmation cutoff; false for trips without one.",
+                    "type": "boolean",
+                    "example": false
+                },
                 "departs_at": {
                     "type": "string",
                     "format": "date-time",
