@@ -17,7 +17,8 @@ import (
 // min_passengers carries a confirmation cutoff (confirm_by). At the cutoff
 // the trip is confirmed if at least min_passengers seats are booked, and
 // cancelled otherwise, with its bookings. A trip without confirm_by (one-off
-// trips) runs as created.
+// trips) runs as created, and so does one created after its cutoff had
+// passed: a cutoff only decides trips that were bookable before it.
 
 // RidershipCheck is the periodic job that decides the trips past their
 // cutoff.
@@ -45,7 +46,7 @@ const ridershipBatch = 200
 
 // DecideRidership confirms or cancels every trip that is still scheduled and
 // unconfirmed, has not departed and whose cutoff has passed at the service's
-// clock. Each trip is decided in its own transaction by one conditional
+// clock (and came after the trip was created). Each trip is decided in its own transaction by one conditional
 // UPDATE that repeats those conditions, so passes running at once on several
 // replicas, or a pass run twice, decide each trip once and notify nobody
 // twice. Trips without a cutoff are never touched. The decisions are audited
@@ -66,6 +67,7 @@ func (s *Service) DecideRidership(ctx context.Context) (RidershipOutcome, error)
 		// Uses the partial index on confirm_by of the trips still pending.
 		err := s.db.WithContext(ctx).Table("transport_trips").Select("id", "confirm_by").
 			Where("confirmed_at IS NULL AND status = 'scheduled' AND confirm_by IS NOT NULL AND confirm_by <= ? AND departs_at > ?", now, now).
+			Where("confirm_by > created_at").
 			Where("(confirm_by > ? OR (confirm_by = ? AND id > ?))", after, after, afterID).
 			Order("confirm_by, id").Limit(ridershipBatch).Scan(&due).Error
 		if err != nil {
@@ -95,8 +97,8 @@ func (s *Service) DecideRidership(ctx context.Context) (RidershipOutcome, error)
 func (s *Service) decideTrip(ctx context.Context, id uuid.UUID, now time.Time) (confirmed, cancelled bool, err error) {
 	err = s.db.InTx(ctx, func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE transport_trips SET confirmed_at = ?, updated_at = ?
-			WHERE id = ? AND status = 'scheduled' AND confirmed_at IS NULL AND confirm_by <= ? AND departs_at > ?
-			AND capacity - seats_available >= min_passengers`, now, now, id, now, now)
+			WHERE id = ? AND status = 'scheduled' AND confirmed_at IS NULL AND confirm_by <= ? AND confirm_by > created_at
+			AND departs_at > ? AND capacity - seats_available >= min_passengers`, now, now, id, now, now)
 		if res.Error != nil {
 			return fmt.Errorf("confirm trip: %w", res.Error)
 		}

@@ -63,9 +63,11 @@ func pass(t *testing.T, api *apitest.API) transport.RidershipOutcome {
 func TestRidershipConfirmsOrCancelsAtTheCutoff(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	now := time.Now().UTC().Truncate(time.Second)
-	w.atClock(now)
-	past, ahead := now.Add(-time.Minute), now.Add(time.Hour)
+	// Trips are created and booked at t0; the pass runs at t0+2h, past the
+	// first cutoff (t0+1h) and before the second (t0+3h).
+	t0 := time.Now().UTC().Truncate(time.Second)
+	w.atClock(t0)
+	past, ahead, beforeCreation := t0.Add(time.Hour), t0.Add(3*time.Hour), t0.Add(-time.Minute)
 	sari, budi, ani := w.api.User("sari"), w.api.User("budi"), w.api.User("ani")
 
 	below := w.ridershipTrip(t, 20, 15, &past)
@@ -83,10 +85,13 @@ func TestRidershipConfirmsOrCancelsAtTheCutoff(t *testing.T) {
 	later := w.ridershipTrip(t, 20, 15, &ahead)
 	w.book(later, 1, ani, "").Expect(http.StatusCreated)
 	oneOff := w.trip(t, w.route, 24*time.Hour, 20)
+	// Created after its cutoff had passed: runs as created.
+	late := w.ridershipTrip(t, 20, 15, &beforeCreation)
 
 	if d := w.decided(t, exact); d.Confirmed || d.Status != "scheduled" {
 		t.Fatalf("before the pass: %+v", d)
 	}
+	w.atClock(t0.Add(2 * time.Hour))
 	if err := jobs.RunNow(context.Background(), w.api.App.Jobs, transport.RidershipCheck{}); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +113,7 @@ func TestRidershipConfirmsOrCancelsAtTheCutoff(t *testing.T) {
 	if d := w.decided(t, exact); !d.Confirmed || d.Status != "scheduled" {
 		t.Fatalf("at the minimum: %+v", d)
 	}
-	for _, id := range []string{noCutoff, later, oneOff} {
+	for _, id := range []string{noCutoff, later, oneOff, late} {
 		if d := w.decided(t, id); d.Confirmed || d.Status != "scheduled" {
 			t.Fatalf("trip %s was decided: %+v", id, d)
 		}
@@ -158,12 +163,14 @@ func TestRidershipConfirmsOrCancelsAtTheCutoff(t *testing.T) {
 	}
 
 	// Once its cutoff passes, the later trip is decided too.
-	w.atClock(ahead)
+	w.atClock(ahead.Add(time.Minute))
 	if out := pass(t, w.api); out != (transport.RidershipOutcome{Cancelled: 1}) {
 		t.Fatalf("pass after the second cutoff decided %+v", out)
 	}
-	if d := w.decided(t, noCutoff); d.Status != "scheduled" || d.Confirmed {
-		t.Fatalf("trip without cutoff: %+v", d)
+	for _, id := range []string{noCutoff, late} {
+		if d := w.decided(t, id); d.Status != "scheduled" || d.Confirmed {
+			t.Fatalf("trip %s was decided: %+v", id, d)
+		}
 	}
 	if n := w.notifications(t, ani, "trip_cancelled"); n != 1 {
 		t.Fatalf("ani got %d notifications for the later trip, want 1", n)
@@ -181,10 +188,9 @@ func TestRidershipPassOnTwoReplicasDecidesOnce(t *testing.T) {
 	}
 	w := newWorld(t)
 	other := w.api.Replica()
-	now := time.Now().UTC().Truncate(time.Second)
-	past := now.Add(-time.Minute)
-	w.atClock(now)
-	other.App.Transport.SetClock(func() time.Time { return now })
+	t0 := time.Now().UTC().Truncate(time.Second)
+	past := t0.Add(time.Hour)
+	w.atClock(t0)
 	users := []apitest.Actor{w.api.User("sari"), w.api.User("budi"), w.api.User("ani")}
 
 	var below, above []string
@@ -202,6 +208,8 @@ func TestRidershipPassOnTwoReplicasDecidesOnce(t *testing.T) {
 		}
 	}
 
+	w.atClock(t0.Add(2 * time.Hour))
+	other.App.Transport.SetClock(func() time.Time { return t0.Add(2 * time.Hour) })
 	replicas := []*apitest.API{w.api, other, w.api, other}
 	outs := make([]transport.RidershipOutcome, len(replicas))
 	errs := make([]error, len(replicas))
@@ -251,8 +259,8 @@ func TestRidershipJobRunsInTheApp(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t, func(c *config.Config) { c.RidershipCheckInterval = 200 * time.Millisecond })
 	w := newWorldOn(t, api)
-	past := time.Now().UTC().Add(-time.Minute)
-	tr := w.ridershipTrip(t, 20, 5, &past)
+	cutoff := time.Now().UTC().Add(300 * time.Millisecond)
+	tr := w.ridershipTrip(t, 20, 5, &cutoff)
 	sari := api.User("sari")
 	w.book(tr, 1, sari, "").Expect(http.StatusCreated)
 
@@ -276,7 +284,7 @@ func TestRidershipJobRunsInTheApp(t *testing.T) {
 	}
 	// A later trip whose cutoff passes while the service runs is decided by
 	// a later run.
-	soon := time.Now().UTC().Add(300 * time.Millisecond)
+	soon := time.Now().UTC().Add(2 * time.Second)
 	tr2 := w.ridershipTrip(t, 20, 1, &soon)
 	w.book(tr2, 1, sari, "").Expect(http.StatusCreated)
 	for !w.decided(t, tr2).Confirmed {

@@ -397,7 +397,8 @@ const (
 
 // cancelTrip cancels trip id inside tx if it is still scheduled and has not
 // departed at now — for cancelMinPassengers only if it is also past its
-// confirmation cutoff, unconfirmed and below its minimum — with one
+// confirmation cutoff (one that came after its creation), unconfirmed and
+// below its minimum — with one
 // conditional UPDATE, so of two callers at once exactly one cancels. The one
 // that does cancels the trip's confirmed bookings in the same transaction
 // and notifies each of their owners once (the notification's DedupeKey is
@@ -407,7 +408,7 @@ func (s *Service) cancelTrip(ctx context.Context, tx *gorm.DB, id uuid.UUID, rea
 	cond := "id = ? AND status = 'scheduled' AND departs_at > ?"
 	args := []any{now, reason, now, id, now}
 	if reason == cancelMinPassengers {
-		cond += " AND confirmed_at IS NULL AND confirm_by <= ? AND capacity - seats_available < min_passengers"
+		cond += " AND confirmed_at IS NULL AND confirm_by <= ? AND confirm_by > created_at AND capacity - seats_available < min_passengers"
 		args = append(args, now)
 	}
 	res := tx.Exec(`UPDATE transport_trips SET status = 'cancelled', cancelled_at = ?, cancel_reason = ?, updated_at = ?
