@@ -20,40 +20,48 @@ const RiverSchemaVersion = 8
 
 // migrateRiver applies the job queue's migrations (internal/platform/jobs)
 // with River's own migrator, which keeps its versions in river_migration,
-// apart from goose's; it runs after ours. On PostgreSQL each River version
-// commits on its own (one adds an enum value the next uses, which PostgreSQL
-// refuses in one transaction), so replicas starting together are serialised
-// by the migration advisory lock held on a connection of its own (the pool
-// needs two). On SQLite the whole run is one transaction, serialised by the
-// write lock BEGIN IMMEDIATE takes.
+// apart from goose's; it runs after ours, in transactions serialised across
+// replicas: on PostgreSQL by the migration advisory lock, on SQLite by the
+// write lock BEGIN IMMEDIATE takes. PostgreSQL refuses to use an enum value
+// in the transaction that added it (River's version 4 adds one, version 6
+// uses it), so there the versions are applied in steps that each commit.
 func (d *DB) migrateRiver(ctx context.Context, log *slog.Logger, lockID int64) error {
-	opts := &rivermigrate.MigrateOpts{TargetVersion: RiverSchemaVersion}
-	var res *rivermigrate.MigrateResult
+	steps := []int{RiverSchemaVersion}
+	driver := riverdriver.Driver[*sql.Tx](riversqlite.New(nil))
 	if d.Dialect == Postgres {
-		conn, err := d.SQL.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockID); err != nil {
-			return err
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockID) //nolint:errcheck // closing the session releases it too
-		if res, err = riverMigrator(riverdatabasesql.New(d.SQL)).Migrate(ctx, rivermigrate.DirectionUp, opts); err != nil {
+		steps = []int{riverEnumStep, RiverSchemaVersion}
+		driver = riverdatabasesql.New(nil)
+	}
+	m := riverMigrator(driver)
+	for _, target := range steps {
+		if err := d.riverStep(ctx, log, m, lockID, target); err != nil {
 			return fmt.Errorf("migrate job queue: %w", err)
 		}
-	} else {
-		tx, err := d.SQL.BeginTx(ctx, nil)
-		if err != nil {
+	}
+	return nil
+}
+
+// riverEnumStep is the River version after which PostgreSQL must commit
+// before going on (see migrateRiver).
+const riverEnumStep = 4
+
+func (d *DB) riverStep(ctx context.Context, log *slog.Logger, m *rivermigrate.Migrator[*sql.Tx], lockID int64, target int) error {
+	tx, err := d.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
+	if d.Dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", lockID); err != nil {
 			return err
 		}
-		defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
-		if res, err = riverMigrator(riversqlite.New(nil)).MigrateTx(ctx, tx, rivermigrate.DirectionUp, opts); err != nil {
-			return fmt.Errorf("migrate job queue: %w", err)
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
+	}
+	res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{TargetVersion: target})
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
 	}
 	for _, v := range res.Versions {
 		if log != nil {
