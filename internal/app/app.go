@@ -148,7 +148,11 @@ func (a *App) StartJobs(ctx context.Context) error {
 		a.Log.Info("background jobs disabled (JOBS_ENABLED=false)")
 		return nil
 	}
-	return a.Jobs.Start(ctx)
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	a.Log.Info("background jobs started", "ridership_check_every", a.Config.RidershipCheckInterval)
+	return nil
 }
 
 // StopJobs lets running jobs finish until ctx ends, then cancels them.

@@ -81,6 +81,9 @@ func New(db *database.DB, opts Options) *Queue {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
+	// River reports its routine (client started, job counts every few
+	// seconds) at info; the service's log keeps only its warnings and errors.
+	opts.Log = slog.New(atLeast{opts.Log.Handler(), slog.LevelWarn})
 	return &Queue{db: db, opts: opts, workers: river.NewWorkers(), direct: map[string]func(context.Context, []byte) error{}}
 }
 
@@ -214,4 +217,22 @@ func (q *Queue) Stop(ctx context.Context) error {
 		return c.StopAndCancel(hard)
 	}
 	return err
+}
+
+// atLeast passes on records of level min and above.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return atLeast{h.Handler.WithAttrs(attrs), h.min}
+}
+
+func (h atLeast) WithGroup(name string) slog.Handler {
+	return atLeast{h.Handler.WithGroup(name), h.min}
 }
