@@ -11,13 +11,15 @@
 // twice (a crash after its work, before River records it), so every handler
 // must be idempotent: decide each row with one conditional UPDATE.
 //
-// Both drivers work on the pool the service already has. Neither gets
-// PostgreSQL's LISTEN/NOTIFY through database/sql, so workers poll for new
-// jobs (PollInterval). River's SQLite driver suggests a single connection;
-// ours has several in WAL mode with a busy timeout and BEGIN IMMEDIATE, so
-// River's writes queue for the write lock like every request's, and the
-// tests run it that way under -race. One SQLite file is one node, so
-// River's leader election is trivially won.
+// Both drivers work on the pool the service already has; riverdatabasesql
+// rather than riverpgxv5 so that both engines share one client type and a
+// job can be inserted in a gorm transaction. Through database/sql River gets
+// no LISTEN/NOTIFY (and SQLite has none), so workers poll for new jobs
+// (PollInterval). River's SQLite driver suggests a single connection; ours
+// has several in WAL mode with a busy timeout and BEGIN IMMEDIATE, so
+// River's writes queue for the write lock like every request's — the tests
+// run it that way, also under -race — and no separate runner is needed for
+// SQLite, which serves one node anyway.
 package jobs
 
 import (
