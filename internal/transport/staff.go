@@ -398,12 +398,12 @@ const (
 // cancelTrip cancels trip id inside tx if it is still scheduled and has not
 // departed at now — for cancelMinPassengers only if it is also past its
 // confirmation cutoff (one that came after its creation), unconfirmed and
-// below its minimum — with one
-// conditional UPDATE, so of two callers at once exactly one cancels. The one
-// that does cancels the trip's confirmed bookings in the same transaction
-// and notifies each of their owners once (the notification's DedupeKey is
-// per trip, whatever the reason). It reports whether it cancelled the trip
-// and how many bookings it cancelled; the caller audits.
+// below its minimum — with one conditional UPDATE, so of two callers at once
+// exactly one cancels. That one cancels the trip's confirmed bookings in the
+// same transaction and notifies each of their owners once (the
+// notification's DedupeKey is per trip, whatever the reason). It reports
+// whether it cancelled the trip and how many bookings it cancelled; the
+// caller audits. Staff cancellation and the ridership job share it.
 func (s *Service) cancelTrip(ctx context.Context, tx *gorm.DB, id uuid.UUID, reason string, now time.Time) (bool, int64, error) {
 	cond := "id = ? AND status = 'scheduled' AND departs_at > ?"
 	args := []any{now, reason, now, id, now}
