@@ -121,6 +121,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		"startup", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "Solo Destination API on %s\nSwagger UI: %s/swagger/index.html\n", base, base)
 
+	if err := a.StartJobs(ctx); err != nil {
+		ln.Close()
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -139,6 +143,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	// Jobs stop after the requests: a running pass finishes its trip's
+	// transaction, and what it did not reach waits for the next run.
+	if err := a.StopJobs(shutdownCtx); err != nil {
+		return fmt.Errorf("stop background jobs: %w", err)
 	}
 	log.Info("stopped")
 	return nil

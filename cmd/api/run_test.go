@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/solodestination/api/internal/apitest"
+	"github.com/solodestination/api/internal/platform/database"
 )
 
 var swaggerURL = regexp.MustCompile(`Swagger UI: (http://\S+)/swagger/index.html`)
@@ -186,5 +187,55 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	}
 	if code, _ := get(base + "/metrics"); code != http.StatusNotFound {
 		t.Fatalf("public /metrics = %d, want 404 when METRICS_ADDR is set", code)
+	}
+}
+
+// serve works the background jobs (the ridership check runs at start) and
+// stops them with the server; JOBS_ENABLED=false leaves them to others.
+func TestServeWorksBackgroundJobs(t *testing.T) {
+	for _, enabled := range []bool{true, false} {
+		env := testEnv(t)
+		env["LOG_LEVEL"], env["RIDERSHIP_CHECK_INTERVAL"] = "info", "1s"
+		if !enabled {
+			env["JOBS_ENABLED"] = "false"
+		}
+		_, out, stop := startServer(t, env)
+		db, err := database.Open(context.Background(), database.Options{DataDir: env["DATA_DIR"], MaxConns: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ran := func() int64 {
+			var n int64
+			if err := db.Raw("SELECT COUNT(*) FROM river_job WHERE kind = 'transport.ridership_check' AND state = 'completed'").
+				Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if enabled {
+			deadline := time.Now().Add(20 * time.Second)
+			for ran() == 0 {
+				if time.Now().After(deadline) {
+					t.Fatalf("the ridership check never ran:\n%s", out.String())
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		} else {
+			time.Sleep(1500 * time.Millisecond)
+			if n := ran(); n != 0 {
+				t.Fatalf("with JOBS_ENABLED=false the check ran %d times", n)
+			}
+		}
+		if err := stop(); err != nil {
+			t.Fatalf("graceful stop: %v", err)
+		}
+		db.Close()
+		want := "background jobs started"
+		if !enabled {
+			want = "background jobs disabled"
+		}
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("log lacks %q:\n%s", want, out.String())
+		}
 	}
 }

@@ -60,6 +60,9 @@ func build(t testing.TB, log *slog.Logger, pw identity.PasswordParams, opts []Op
 		// Tests send many requests from one address; the tests of the
 		// limits themselves turn them on, set low.
 		RateLimitReadsPerMin: 0, RateLimitWritesPerMin: 0,
+		// Jobs run only in tests that call App.StartJobs; the others run a
+		// pass synchronously at a clock they choose.
+		JobsEnabled: true, RidershipCheckInterval: config.DefaultRidershipCheckInterval,
 	}
 	for _, o := range opts {
 		o(&cfg)

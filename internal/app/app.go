@@ -28,6 +28,7 @@ import (
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
 	"github.com/solodestination/api/internal/platform/idempotency"
+	"github.com/solodestination/api/internal/platform/jobs"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
@@ -39,6 +40,8 @@ import (
 // its construction in New.
 type App struct {
 	server.Deps
+	// Jobs is the background job queue; StartJobs works it.
+	Jobs *jobs.Queue
 }
 
 // Open connects to the configured database, migrates it and builds the services.
@@ -99,7 +102,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 			return nil, err
 		}
 	}
-	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
+	a := &App{Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
 		Identity:      ids,
@@ -113,6 +116,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Holidays:      holidays,
 		Metrics:       prometheus.NewRegistry(),
 	}}
+	// Workers look for new jobs at least as often as the shortest periodic
+	// job runs, so a short interval (tests) is honoured.
+	every := cfg.RidershipCheckInterval
+	if every <= 0 {
+		every = config.DefaultRidershipCheckInterval
+	}
+	a.Jobs = jobs.New(db, jobs.Options{Log: log, PollInterval: min(jobs.DefaultPollInterval, every)})
+	a.Transport.RegisterJobs(a.Jobs, every)
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return nil, err
@@ -147,5 +158,29 @@ func (a *App) Handler(draining *atomic.Bool) (http.Handler, *gin.Engine, error) 
 	return h, engine, err
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// StartJobs works the background jobs in this process unless JOBS_ENABLED
+// is false; StopJobs or Close ends it.
+func (a *App) StartJobs(ctx context.Context) error {
+	if !a.Config.JobsEnabled {
+		a.Log.Info("background jobs disabled (JOBS_ENABLED=false)")
+		return nil
+	}
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	a.Log.Info("background jobs started", "ridership_check_every", a.Config.RidershipCheckInterval)
+	return nil
+}
+
+// StopJobs lets running jobs finish until ctx ends, then cancels them.
+func (a *App) StopJobs(ctx context.Context) error { return a.Jobs.Stop(ctx) }
+
+// Close stops the jobs (waiting up to ten seconds) and releases the database.
+func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.StopJobs(ctx); err != nil {
+		a.Log.Warn("stopping background jobs", "err", err)
+	}
+	return a.DB.Close()
+}

@@ -21,7 +21,12 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	api := apitest.New(t)
+	return newWorldOn(t, apitest.New(t))
+}
+
+// newWorldOn builds the network on an API the test configured itself.
+func newWorldOn(t *testing.T, api *apitest.API) *world {
+	t.Helper()
 	w := &world{api: api, staff: api.Staff(identity.DeptTransport)}
 	api.Send(http.MethodPost, "/api/v1/transport/modes", map[string]any{
 		"code": "steam_train", "name": map[string]string{"id": "Kereta uap", "en": "Steam train"},

@@ -371,49 +371,96 @@ func (s *Service) CancelTrip(ctx context.Context, id uuid.UUID) (Trip, error) {
 	var out Trip
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
 		now := s.now()
-		res := tx.Exec(`UPDATE transport_trips SET status = 'cancelled', cancel_reason = 'staff', cancelled_at = ?, updated_at = ?
-			WHERE id = ? AND status = 'scheduled' AND departs_at > ?`, now, now, id, now)
-		if res.Error != nil {
-			return fmt.Errorf("cancel trip: %w", res.Error)
+		cancelled, bookings, err := s.cancelTrip(ctx, tx, id, cancelByStaff, now)
+		if err != nil {
+			return err
 		}
 		t, err := tripByID(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		out = t
-		if res.RowsAffected == 0 {
+		if !cancelled {
 			if t.Status == TripCancelled {
 				return nil
 			}
 			return errTripDeparted
 		}
-		var owners []uuid.UUID
-		if err := tx.Model(&bookingRow{}).Distinct("user_id").Where("trip_id = ? AND status = 'confirmed'", id).
-			Pluck("user_id", &owners).Error; err != nil {
-			return err
-		}
-		res = tx.Exec(`UPDATE transport_bookings SET status = 'cancelled', cancelled_at = ?
-			WHERE trip_id = ? AND status = 'confirmed'`, now, id)
-		if res.Error != nil {
-			return fmt.Errorf("cancel bookings: %w", res.Error)
-		}
-		at := t.DepartsAt.In(wib).Format("02-01-2006 15:04")
-		msgs := make([]notification.Message, len(owners))
-		for i, u := range owners {
-			msgs[i] = notification.Message{UserID: u, Kind: "trip_cancelled", Entity: "trip", EntityID: id.String(),
-				DedupeKey: "trip_cancelled:" + id.String(),
-				Title:     notification.Text{ID: "Perjalanan dibatalkan", EN: "Trip cancelled"},
-				Body: notification.Text{
-					ID: fmt.Sprintf("Perjalanan %s WIB dibatalkan oleh operator; pemesanan Anda ikut dibatalkan.", at),
-					EN: fmt.Sprintf("The operator cancelled the %s WIB trip; your booking on it is cancelled.", at)}}
-		}
-		if err := s.notes.Notify(ctx, tx, msgs...); err != nil {
-			return err
-		}
 		return audit.Record(ctx, tx, "transport_trip.cancel", "transport_trip", id.String(),
-			map[string]int64{"bookings_cancelled": res.RowsAffected})
+			map[string]int64{"bookings_cancelled": bookings})
 	})
 	return out, err
+}
+
+// Why a trip was cancelled (transport_trips.cancel_reason).
+const (
+	cancelByStaff       = "staff"
+	cancelMinPassengers = "min_passengers"
+)
+
+// cancelTrip cancels trip id inside tx if it is still scheduled and has not
+// departed at now — for cancelMinPassengers only if it is also past its
+// confirmation cutoff (one that came after its creation), unconfirmed and
+// below its minimum — with one conditional UPDATE, so of two callers at once
+// exactly one cancels. That one cancels the trip's confirmed bookings in the
+// same transaction and notifies each of their owners once (the
+// notification's DedupeKey is per trip, whatever the reason). It reports
+// whether it cancelled the trip and how many bookings it cancelled; the
+// caller audits. Staff cancellation and the ridership job share it.
+func (s *Service) cancelTrip(ctx context.Context, tx *gorm.DB, id uuid.UUID, reason string, now time.Time) (bool, int64, error) {
+	cond := "id = ? AND status = 'scheduled' AND departs_at > ?"
+	args := []any{now, reason, now, id, now}
+	if reason == cancelMinPassengers {
+		cond += " AND confirmed_at IS NULL AND confirm_by <= ? AND confirm_by > created_at AND capacity - seats_available < min_passengers"
+		args = append(args, now)
+	}
+	res := tx.Exec(`UPDATE transport_trips SET status = 'cancelled', cancelled_at = ?, cancel_reason = ?, updated_at = ?
+		WHERE `+cond, args...)
+	if res.Error != nil {
+		return false, 0, fmt.Errorf("cancel trip: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return false, 0, nil
+	}
+	var trip struct {
+		DepartsAt     time.Time
+		MinPassengers int
+	}
+	if err := tx.Table("transport_trips").Select("departs_at", "min_passengers").Where("id = ?", id).
+		Take(&trip).Error; err != nil {
+		return false, 0, err
+	}
+	var owners []uuid.UUID
+	if err := tx.Model(&bookingRow{}).Distinct("user_id").Where("trip_id = ? AND status = 'confirmed'", id).
+		Pluck("user_id", &owners).Error; err != nil {
+		return false, 0, err
+	}
+	res = tx.Exec(`UPDATE transport_bookings SET status = 'cancelled', cancelled_at = ?
+		WHERE trip_id = ? AND status = 'confirmed'`, now, id)
+	if res.Error != nil {
+		return false, 0, fmt.Errorf("cancel bookings: %w", res.Error)
+	}
+	at := trip.DepartsAt.In(wib).Format("02-01-2006 15:04")
+	body := notification.Text{
+		ID: fmt.Sprintf("Perjalanan %s WIB dibatalkan oleh operator; pemesanan Anda ikut dibatalkan.", at),
+		EN: fmt.Sprintf("The operator cancelled the %s WIB trip; your booking on it is cancelled.", at)}
+	if reason == cancelMinPassengers {
+		body = notification.Text{
+			ID: fmt.Sprintf("Perjalanan %s WIB dibatalkan karena penumpangnya kurang dari %d orang hingga batas konfirmasi; pemesanan Anda ikut dibatalkan.",
+				at, trip.MinPassengers),
+			EN: fmt.Sprintf("The %s WIB trip is cancelled: fewer than the %d passengers it needs had booked by the confirmation cutoff; your booking on it is cancelled.",
+				at, trip.MinPassengers)}
+	}
+	msgs := make([]notification.Message, len(owners))
+	for i, u := range owners {
+		msgs[i] = notification.Message{UserID: u, Kind: "trip_cancelled", Entity: "trip", EntityID: id.String(),
+			DedupeKey: "trip_cancelled:" + id.String(),
+			Title:     notification.Text{ID: "Perjalanan dibatalkan", EN: "Trip cancelled"}, Body: body}
+	}
+	if err := s.notes.Notify(ctx, tx, msgs...); err != nil {
+		return false, 0, err
+	}
+	return true, res.RowsAffected, nil
 }
 
 // DeleteTrip removes a trip nobody ever booked; one with bookings is

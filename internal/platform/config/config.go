@@ -74,7 +74,17 @@ type Config struct {
 	RateLimitReadsPerMin  int
 	RateLimitWritesPerMin int
 	DBQueryTimeout        time.Duration // deadline of a request's database work; 0 sets none
+	// JobsEnabled makes `api serve` work background jobs (JOBS_ENABLED);
+	// replicas that only answer requests turn it off.
+	JobsEnabled bool
+	// RidershipCheckInterval is how often trips past their confirmation
+	// cutoff are confirmed or cancelled (RIDERSHIP_CHECK_INTERVAL).
+	RidershipCheckInterval time.Duration
 }
+
+// DefaultRidershipCheckInterval is RIDERSHIP_CHECK_INTERVAL when unset: a
+// trip is decided within a minute of its cutoff.
+const DefaultRidershipCheckInterval = time.Minute
 
 // DefaultDBQueryTimeout is DB_QUERY_TIMEOUT when unset.
 const DefaultDBQueryTimeout = 5 * time.Second
@@ -176,6 +186,15 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("DB_QUERY_TIMEOUT must be a positive duration such as 5s or 1500ms")
 	} else {
 		c.DBQueryTimeout = t
+	}
+
+	if c.JobsEnabled, err = strconv.ParseBool(env("JOBS_ENABLED", "true")); err != nil {
+		bad("JOBS_ENABLED must be true or false")
+	}
+	if t, err := time.ParseDuration(env("RIDERSHIP_CHECK_INTERVAL", DefaultRidershipCheckInterval.String())); err != nil || t < time.Second {
+		bad("RIDERSHIP_CHECK_INTERVAL must be a duration of at least 1s, such as 1m")
+	} else {
+		c.RidershipCheckInterval = t
 	}
 
 	switch c.LogLevel {

@@ -249,3 +249,25 @@ func TestDBQueryTimeout(t *testing.T) {
 		}
 	}
 }
+
+func TestJobSettings(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.JobsEnabled || c.RidershipCheckInterval != time.Minute {
+		t.Fatalf("jobs enabled %v, ridership every %v; want true, 1m", c.JobsEnabled, c.RidershipCheckInterval)
+	}
+	c, err = config.Load(env(map[string]string{"JOBS_ENABLED": "false", "RIDERSHIP_CHECK_INTERVAL": "5s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.JobsEnabled || c.RidershipCheckInterval != 5*time.Second {
+		t.Fatalf("jobs enabled %v, ridership every %v; want false, 5s", c.JobsEnabled, c.RidershipCheckInterval)
+	}
+	for k, v := range map[string]string{"JOBS_ENABLED": "sometimes", "RIDERSHIP_CHECK_INTERVAL": "10ms"} {
+		if _, err := config.Load(env(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
+			t.Fatalf("%s=%s: err = %v", k, v, err)
+		}
+	}
+}

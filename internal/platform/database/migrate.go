@@ -39,7 +39,10 @@ func (d *DB) migrate(ctx context.Context, log *slog.Logger, lockID int64) error 
 	if err != nil {
 		return err
 	}
-	return d.migrateFS(ctx, log, lockID, dir, 0)
+	if err := d.migrateFS(ctx, log, lockID, dir, 0); err != nil {
+		return err
+	}
+	return d.migrateRiver(ctx, log, lockID)
 }
 
 // migrationDir is the embedded migrations of d's dialect.

@@ -47,4 +47,15 @@ func TestConcurrentMigrationsApplyOnce(t *testing.T) {
 	if err := open().Migrate(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
+	// The job queue's schema is there too, each of its versions once.
+	var river []int64
+	if err := a.Raw("SELECT version FROM river_migration ORDER BY version").Scan(&river).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(river) != database.RiverSchemaVersion || river[len(river)-1] != database.RiverSchemaVersion {
+		t.Fatalf("river_migration holds %v", river)
+	}
+	if err := a.Exec("SELECT COUNT(*) FROM river_job").Error; err != nil {
+		t.Fatal(err)
+	}
 }
