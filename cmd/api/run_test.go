@@ -14,6 +14,11 @@ import (
 	"github.com/solodestination/api/internal/platform/database"
 )
 
+// startupWait bounds a start: migrations and seeding the demo into a fresh
+// database take seconds, and several times that under the race detector on
+// a busy two-core machine.
+const startupWait = 90 * time.Second
+
 var swaggerURL = regexp.MustCompile(`Swagger UI: (http://\S+)/swagger/index.html`)
 
 // startServer runs the real entry point and returns its base URL and what
@@ -24,7 +29,7 @@ func startServer(t *testing.T, env map[string]string) (base string, out *apitest
 	out = &apitest.LogBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(startupWait)
 	for time.Now().Before(deadline) {
 		if m := swaggerURL.FindStringSubmatch(out.String()); m != nil {
 			return m[1], out, func() error {
@@ -213,7 +218,7 @@ func TestServeWorksBackgroundJobs(t *testing.T) {
 			return n
 		}
 		if enabled {
-			deadline := time.Now().Add(20 * time.Second)
+			deadline := time.Now().Add(startupWait)
 			for ran() == 0 {
 				if time.Now().After(deadline) {
 					t.Fatalf("the ridership check never ran:\n%s", out.String())

@@ -72,7 +72,9 @@ func TestRunLoadsRefusesAndResets(t *testing.T) {
 	ctx := context.Background()
 	dbArgs, open := target(t)
 	fx := filepath.Join(t.TempDir(), "fixtures.json")
-	base := append([]string{"-per-kind", "120", "-batch", "50", "-fixtures", fx, "-categories", categoriesPath}, dbArgs...)
+	// No transport network here: TestTransportDataSet covers it, at a size
+	// the race detector can afford.
+	base := append([]string{"-per-kind", "120", "-batch", "50", "-fixtures", fx, "-categories", categoriesPath, "-transport-routes", "0"}, dbArgs...)
 
 	if err := run(ctx, base, noEnv, io.Discard); err != nil {
 		t.Fatalf("first load: %v", err)
@@ -174,7 +176,7 @@ func TestInterruptedLoadIndexesAreRepaired(t *testing.T) {
 	ctx := context.Background()
 	dbArgs, open := target(t)
 	fx := filepath.Join(t.TempDir(), "fixtures.json")
-	if err := run(ctx, append([]string{"-per-kind", "10", "-fixtures", fx, "-categories", categoriesPath}, dbArgs...), noEnv, io.Discard); err != nil {
+	if err := run(ctx, append([]string{"-per-kind", "10", "-fixtures", fx, "-categories", categoriesPath, "-transport-routes", "0"}, dbArgs...), noEnv, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	db := open()
@@ -195,7 +197,7 @@ func TestInterruptedLoadIndexesAreRepaired(t *testing.T) {
 		t.Fatal("no index was dropped")
 	}
 	// The next run, even one that keeps the data, restores them.
-	if err := run(ctx, append([]string{"-per-kind", "10", "-fixtures", fx, "-categories", categoriesPath, "-keep-existing"}, dbArgs...), noEnv, io.Discard); err != nil {
+	if err := run(ctx, append([]string{"-per-kind", "10", "-fixtures", fx, "-categories", categoriesPath, "-transport-routes", "0", "-keep-existing"}, dbArgs...), noEnv, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if after := indexes(); !slices.Equal(after, before) {

@@ -62,3 +62,39 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// A failed multi-row statement is logged cut short: its text is mostly
+// placeholders, and a log line must stay a line whatever the batch size.
+func TestLoggedStatementsAreBounded(t *testing.T) {
+	t.Parallel()
+	var (
+		mu  sync.Mutex
+		buf bytes.Buffer
+	)
+	log := slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, nil))
+	db, err := database.Open(context.Background(), database.Options{
+		URL: os.Getenv(testdb.EnvURL), DataDir: t.TempDir(), Logger: log, MaxConns: 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	rows := strings.Repeat("(?, ?),", 2000)
+	args := make([]any, 0, 4000)
+	for i := range 4000 {
+		args = append(args, i)
+	}
+	if err := db.Exec("INSERT INTO no_such_table (a, b) VALUES "+rows[:len(rows)-1], args...).Error; err == nil {
+		t.Fatal("insert into a missing table succeeded")
+	}
+	mu.Lock()
+	logged := buf.String()
+	mu.Unlock()
+	if !strings.Contains(logged, "no_such_table") || !strings.Contains(logged, "bytes)") {
+		t.Fatalf("the statement was not logged cut short:\n%.500s", logged)
+	}
+	if len(logged) > 4000 {
+		t.Fatalf("a %d-byte log line for one statement", len(logged))
+	}
+}
