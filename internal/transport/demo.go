@@ -306,7 +306,7 @@ const demoShortTrip = 8
 // confirmed), the second her 3 (it will be cancelled), the one at
 // demoShortTrip a group's 9, and every other one 15 to 28 seats of group
 // bookings. The week before today is then played as it would have run: its
-// departures generated and booked a day before their first cutoff, and
+// departures generated and booked on the morning of their first cutoff, and
 // decided by the ridership pass at each cutoff, so a newcomer finds a
 // confirmed departure already run and one cancelled for too few passengers
 // (the demo tourist's 4 seats, cancelled with a notification).
@@ -394,7 +394,9 @@ func (s *Service) seedDemoPastWeek(ctx context.Context, db *gorm.DB, schedule uu
 }
 
 // replay is a copy of s that works inside tx (its transactions become
-// savepoints) with the clock stopped at now.
+// savepoints) with the clock stopped at now. database.InTx nested this way
+// runs AfterCommit effects at its savepoint and drops tx's registration
+// afterwards; the transport seeder registers none, and replays last.
 func (s *Service) replay(tx *gorm.DB, now time.Time) *Service {
 	c := *s
 	c.db = &database.DB{DB: tx, Dialect: s.db.Dialect, SQL: s.db.SQL}
