@@ -364,7 +364,7 @@ func (s *Service) seedDemoPastWeek(ctx context.Context, db *gorm.DB, schedule uu
 	}
 	var past []tripRow
 	if err := tripSelect(db).Where("t.schedule_id = ? AND t.departs_at < ? AND t.confirm_by IS NOT NULL", schedule,
-		today.At(0, 0, wib)).Order("t.departs_at").Find(&past).Error; err != nil {
+		today.At(0, 0, wib).UTC()).Order("t.departs_at").Find(&past).Error; err != nil {
 		return err
 	}
 	if len(past) < 2 {

@@ -201,7 +201,7 @@ func TestDemoRidershipOutcomes(t *testing.T) {
 	}
 	if err := api.DB.Raw(`SELECT t.id, t.capacity - t.seats_available AS booked, t.confirm_by FROM transport_trips t
 		JOIN transport_routes r ON r.id = t.route_id WHERE r.id = ? AND t.confirm_by IS NOT NULL AND t.status = 'scheduled'
-		AND t.confirmed_at IS NULL AND t.departs_at > ? ORDER BY t.departs_at`, werkudara, now).Scan(&pending).Error; err != nil {
+		AND t.confirmed_at IS NULL AND t.departs_at > ? ORDER BY t.departs_at`, werkudara, now.UTC()).Scan(&pending).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(pending) < 40 {
@@ -242,7 +242,7 @@ func TestDemoRidershipOutcomes(t *testing.T) {
 	}
 	var gone []string
 	if err := api.DB.Raw(`SELECT id FROM transport_trips WHERE route_id = ? AND status = 'cancelled' AND departs_at > ? ORDER BY departs_at`,
-		werkudara, now).Scan(&gone).Error; err != nil {
+		werkudara, now.UTC()).Scan(&gone).Error; err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(gone, short) {
