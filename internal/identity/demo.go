@@ -21,10 +21,13 @@ type DemoAccount struct {
 	Department Department
 }
 
-// DemoAccounts has one account per role and per staff department.
+// DemoAccounts has one account per role and per staff department, and two
+// group organisers whose bookings fill the demo's Werkudara departures.
 var DemoAccounts = []DemoAccount{
 	{"admin@example.com", "Demo Administrator", RoleAdmin, ""},
 	{"user@example.com", "Sari Wulandari", RoleUser, ""},
+	{"tours@example.com", "Nusantara Tours (rombongan wisata)", RoleUser, ""},
+	{"school@example.com", "SMA Negeri 1 Klaten (study tour)", RoleUser, ""},
 	{"tourism@example.com", "Budi Santoso (Dinas Pariwisata)", RoleStaff, DeptTourism},
 	{"transport@example.com", "Rina Astuti (Dinas Perhubungan)", RoleStaff, DeptTransport},
 	{"revenue@example.com", "Agus Prasetyo (Bapenda)", RoleStaff, DeptRevenue},

@@ -3,11 +3,15 @@ package transport
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
+	"github.com/solodestination/api/internal/notification"
+	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/pkg/civil"
 )
 
@@ -15,10 +19,12 @@ import (
 // through real stops (Jaladara's street line, Werkudara's city loop, two of
 // the electric cars' heritage loops, Batik Solo Trans corridors 1 and 2, the
 // andong stands), weekly schedules with eight weeks of trips generated from
-// the demo's "now", and bookings that put one coming Werkudara departure
-// over its 15-passenger minimum and leave the next one under it. Fares are
-// the operators' published ones; coordinates follow the city's landmarks,
-// and the BST stops are the corridors' main points, approximately placed.
+// the demo's "now", and Werkudara bookings around its 15-passenger minimum:
+// the past week's departures already decided (one cancelled, the rest
+// confirmed), and the coming ones filled by group bookings except two left
+// under the minimum, so the ridership job cancels only those. Fares are the
+// operators' published ones; coordinates follow the city's landmarks, and
+// the BST stops are the corridors' main points, approximately placed.
 
 var demoModes = []modeRequest{
 	{Code: "andong", Name: &Text{"Andong", "Andong (horse carriage)"},
@@ -209,7 +215,11 @@ func (s *Service) SeedDemo(ctx context.Context, tx *gorm.DB, accounts DemoAccoun
 		if r.schedule == nil {
 			continue
 		}
-		sc, err := demoScheduleOf(id, r.schedule, today)
+		from := today
+		if r.schedule.minimum > 0 {
+			from = today.AddDays(-demoPastDays) // valid for the week seeded as past
+		}
+		sc, err := demoScheduleOf(id, r.schedule, from)
 		if err != nil {
 			return fmt.Errorf("demo schedule %s: %w", r.key, err)
 		}
@@ -223,12 +233,13 @@ func (s *Service) SeedDemo(ctx context.Context, tx *gorm.DB, accounts DemoAccoun
 		}
 		schedules[r.key] = sc.ID
 	}
-	return s.seedDemoBookings(ctx, db, accounts, schedules["werkudara"])
+	return s.seedDemoRidership(ctx, db, accounts, schedules["werkudara"], today)
 }
 
-// demoScheduleOf builds a schedule through the staff request's rules.
-func demoScheduleOf(route uuid.UUID, d *demoSchedule, today civil.Date) (Schedule, error) {
-	from, until, policy := today.String(), today.AddDays(365).String(), string(d.holidays)
+// demoScheduleOf builds a schedule valid from the given day for a year
+// through the staff request's rules.
+func demoScheduleOf(route uuid.UUID, d *demoSchedule, validFrom civil.Date) (Schedule, error) {
+	from, until, policy := validFrom.String(), validFrom.AddDays(365).String(), string(d.holidays)
 	in := scheduleRequest{RouteID: &route, Weekdays: d.weekdays, Departures: d.departures, DurationMin: &d.minutes,
 		Capacity: &d.capacity, FareIDR: &d.fare, ValidFrom: &from, ValidUntil: &until, Holidays: &policy,
 		MinPassengers: &d.minimum}
@@ -244,48 +255,221 @@ func demoScheduleOf(route uuid.UUID, d *demoSchedule, today civil.Date) (Schedul
 	return sc, nil
 }
 
-// seedDemoBookings books the demo tourist onto the next two Werkudara trips
-// that still await their cutoff: 16 seats on the first (it will be
-// confirmed), 3 on the second (it will be cancelled for too few riders), so
-// a newcomer sees both outcomes rather than a week of cancellations.
-func (s *Service) seedDemoBookings(ctx context.Context, db *gorm.DB, accounts DemoAccounts, schedule uuid.UUID) error {
+// demoPastDays is how far back the demo's decided Werkudara departures go:
+// the seven days before today hold exactly one weekend.
+const demoPastDays = 7
+
+// The demo accounts that book Werkudara seats.
+const (
+	demoTourist = "user@example.com"
+	demoTours   = "tours@example.com"
+	demoSchool  = "school@example.com"
+)
+
+// demoBooking is one booking the demo makes: whose account, for whom, how
+// many seats.
+type demoBooking struct {
+	account string
+	name    string
+	seats   int
+}
+
+var demoGroups = []struct{ account, name string }{
+	{demoTours, "Rombongan Nusantara Tours – Jakarta"},
+	{demoSchool, "Study tour SMA Negeri 1 Klaten, kelas XI IPS"},
+	{demoTours, "Rombongan Nusantara Tours – Surabaya"},
+	{demoSchool, "Study tour SMA Negeri 1 Klaten, kelas XI IPA"},
+	{demoTours, "Keluarga besar Hadiwijaya (Nusantara Tours)"},
+}
+
+// demoGroupBookings fills total seats with group bookings of at most ten
+// seats; i varies the groups and sizes from one trip to the next.
+func demoGroupBookings(i, total int) []demoBooking {
+	sizes := []int{10, 7, 9, 6, 8}
+	var out []demoBooking
+	for k := 0; total > 0; k++ {
+		n := min(total, sizes[(i+k)%len(sizes)])
+		g := demoGroups[(i+k)%len(demoGroups)]
+		out = append(out, demoBooking{g.account, g.name, n})
+		total -= n
+	}
+	return out
+}
+
+// demoShortTrip is the position, among the coming Werkudara departures that
+// await their cutoff, of the group trip deliberately left under the minimum
+// (the other is the second one, the demo tourist's own).
+const demoShortTrip = 8
+
+// seedDemoRidership books the demo's Werkudara seats. Coming departures that
+// await their cutoff: the first holds the demo tourist's 16 seats (it will be
+// confirmed), the second her 3 (it will be cancelled), the one at
+// demoShortTrip a group's 9, and every other one 15 to 28 seats of group
+// bookings. The week before today is then played as it would have run: its
+// departures generated and booked on the morning of their first cutoff, and
+// decided by the ridership pass at each cutoff, so a newcomer finds a
+// confirmed departure already run and one cancelled for too few passengers
+// (the demo tourist's 4 seats, cancelled with a notification).
+func (s *Service) seedDemoRidership(ctx context.Context, db *gorm.DB, accounts DemoAccounts, schedule uuid.UUID, today civil.Date) error {
 	if accounts == nil || schedule == uuid.Nil {
 		return nil
 	}
-	sari, err := accounts.DemoAccountID(ctx, db, "user@example.com")
-	if err != nil {
-		return err
+	users := map[string]uuid.UUID{}
+	for _, email := range []string{demoTourist, demoTours, demoSchool} {
+		id, err := accounts.DemoAccountID(ctx, db, email)
+		if err != nil {
+			return err
+		}
+		users[email] = id
 	}
+
 	var next []tripRow
 	if err := tripSelect(db).Where("t.schedule_id = ? AND t.confirm_by IS NOT NULL", schedule).
-		Order("t.departs_at").Limit(2).Find(&next).Error; err != nil {
+		Order("t.departs_at").Find(&next).Error; err != nil {
 		return err
 	}
-	if len(next) < 2 {
-		return fmt.Errorf("demo bookings: %d Werkudara trips await a cutoff, want 2", len(next))
+	if len(next) <= demoShortTrip {
+		return fmt.Errorf("demo bookings: %d Werkudara trips await a cutoff, want more than %d", len(next), demoShortTrip)
 	}
-	now := s.now()
-	for i, seats := range [][]int{{10, 6}, {3}} {
-		trip := next[i].toDomain()
-		for j, n := range seats {
-			name := "Sari Wulandari"
-			if j == 0 && n == 10 {
-				name = "Rombongan arisan Laweyan"
-			}
-			b := Booking{ID: uuid.Must(uuid.NewV7()), TripID: trip.ID, UserID: sari, Seats: n, PassengerName: name,
-				RiderCategory: Adult, Status: BookingConfirmed, CreatedAt: now, TotalIDR: trip.FareIDR * int64(n), Trip: trip}
-			res := db.Exec(`UPDATE transport_trips SET seats_available = seats_available - ? WHERE id = ? AND seats_available >= ?`,
-				n, trip.ID, n)
-			if res.Error != nil || res.RowsAffected != 1 {
-				return fmt.Errorf("demo booking seats: %v", res.Error)
-			}
-			if err := insertBooking(ctx, db, &b); err != nil {
-				return err
-			}
-			if err := s.notes.Notify(ctx, db, bookingConfirmed(b)); err != nil {
+	plans := make([][]demoBooking, len(next))
+	for i := range next {
+		switch i {
+		case 0:
+			plans[i] = []demoBooking{{demoTourist, "Rombongan arisan Laweyan", 10}, {demoTourist, "Sari Wulandari", 6}}
+		case 1:
+			plans[i] = []demoBooking{{demoTourist, "Sari Wulandari", 3}}
+		case demoShortTrip:
+			plans[i] = []demoBooking{{demoTours, "Rombongan Nusantara Tours – Bandung", 9}}
+		default:
+			plans[i] = demoGroupBookings(i, 15+(i*5)%14)
+		}
+	}
+	if err := s.bookDemo(ctx, db, next, plans, users, s.now()); err != nil {
+		return err
+	}
+	return s.seedDemoPastWeek(ctx, db, schedule, today, users)
+}
+
+// seedDemoPastWeek plays the seven days before today on the schedule
+// through the code that runs them live, on a copy of the service bound to
+// the seeding transaction with its own clock (the service's clock is never
+// moved): trip generation on the morning of the first cutoff day, bookings
+// then, and DecideRidership a minute after each cutoff.
+func (s *Service) seedDemoPastWeek(ctx context.Context, db *gorm.DB, schedule uuid.UUID, today civil.Date, users map[string]uuid.UUID) error {
+	from, to := today.AddDays(-demoPastDays), today.AddDays(-1)
+	// Earlier than the first cutoff (18:00 the day before the first day).
+	then := from.AddDays(-1).At(9, 0, wib)
+	if _, err := s.replay(db, then).generateTrips(ctx, db, schedule, from, to); err != nil {
+		return fmt.Errorf("demo past trips: %w", err)
+	}
+	var past []tripRow
+	if err := tripSelect(db).Where("t.schedule_id = ? AND t.departs_at < ? AND t.confirm_by IS NOT NULL", schedule,
+		today.At(0, 0, wib).UTC()).Order("t.departs_at").Find(&past).Error; err != nil {
+		return err
+	}
+	if len(past) < 2 {
+		return fmt.Errorf("demo past trips: %d Werkudara trips in the past week, want at least 2", len(past))
+	}
+	plans := make([][]demoBooking, len(past))
+	for i := range past {
+		plans[i] = demoGroupBookings(i, 15+(i*3)%12)
+	}
+	plans[0] = append(plans[0], demoBooking{demoTourist, "Sari Wulandari", 2})
+	plans[len(past)-1] = []demoBooking{{demoTourist, "Sari Wulandari", 4}}
+	if err := s.bookDemo(ctx, db, past, plans, users, then); err != nil {
+		return err
+	}
+	var cutoffs []time.Time
+	for _, t := range past {
+		if c := t.ConfirmBy.UTC(); len(cutoffs) == 0 || !cutoffs[len(cutoffs)-1].Equal(c) {
+			cutoffs = append(cutoffs, c)
+		}
+	}
+	for _, c := range cutoffs {
+		if _, err := s.replay(db, c.Add(time.Minute)).DecideRidership(ctx); err != nil {
+			return fmt.Errorf("demo past decisions: %w", err)
+		}
+	}
+	return nil
+}
+
+// replay is a copy of s that works inside tx (its transactions become
+// savepoints) with the clock stopped at now. database.InTx nested this way
+// runs AfterCommit effects at its savepoint and drops tx's registration
+// afterwards; the transport seeder registers none, and replays last.
+func (s *Service) replay(tx *gorm.DB, now time.Time) *Service {
+	c := *s
+	c.db = &database.DB{DB: tx, Dialect: s.db.Dialect, SQL: s.db.SQL}
+	c.now = func() time.Time { return now.UTC() }
+	return &c
+}
+
+// bookDemo makes the planned bookings on trips at now in a few statements:
+// the bookings by batched inserts, the seats they take by one UPDATE (whose
+// CHECK refuses an overbooked plan), the confirmations through the notifier.
+func (s *Service) bookDemo(ctx context.Context, db *gorm.DB, trips []tripRow, plans [][]demoBooking, users map[string]uuid.UUID,
+	now time.Time) error {
+	var rows []bookingRow
+	var ids []uuid.UUID
+	for i, t := range trips {
+		ids = append(ids, t.ID)
+		for _, p := range plans[i] {
+			rows = append(rows, bookingRow{ID: uuid.Must(uuid.NewV7()), Code: newCode(), TripID: t.ID, UserID: users[p.account],
+				Seats: p.seats, PassengerName: p.name, RiderCategory: string(Adult), TotalIDR: t.FareIDR * int64(p.seats),
+				Status: string(BookingConfirmed), CreatedAt: now})
+		}
+	}
+	const batch = 200
+	for i := 0; i < len(rows); i += batch {
+		chunk := rows[i:min(i+batch, len(rows))]
+		res := db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "code"}}, DoNothing: true}).Create(&chunk)
+		if res.Error != nil {
+			return fmt.Errorf("demo bookings: %w", res.Error)
+		}
+		if int(res.RowsAffected) < len(chunk) {
+			if err := redrawDemoCodes(ctx, db, chunk); err != nil {
 				return err
 			}
 		}
+	}
+	res := db.Exec(`UPDATE transport_trips SET updated_at = ?, seats_available = capacity - COALESCE((SELECT SUM(b.seats)
+		FROM transport_bookings b WHERE b.trip_id = transport_trips.id AND b.status = 'confirmed'), 0) WHERE id IN ?`, now, ids)
+	if res.Error != nil {
+		return fmt.Errorf("demo booking seats: %w", res.Error)
+	}
+	byID := make(map[uuid.UUID]Trip, len(trips))
+	for _, t := range trips {
+		byID[t.ID] = t.toDomain()
+	}
+	msgs := make([]notification.Message, len(rows))
+	for i, r := range rows {
+		b := r.toDomain()
+		b.Trip = byID[r.TripID]
+		msgs[i] = bookingConfirmed(b)
+	}
+	return s.notes.Notify(ctx, db, msgs...)
+}
+
+// redrawDemoCodes inserts, with fresh codes, the bookings of chunk whose
+// code another booking already had.
+func redrawDemoCodes(ctx context.Context, db *gorm.DB, chunk []bookingRow) error {
+	var stored []uuid.UUID
+	ids := make([]uuid.UUID, len(chunk))
+	for i, r := range chunk {
+		ids[i] = r.ID
+	}
+	if err := db.Model(&bookingRow{}).Where("id IN ?", ids).Pluck("id", &stored).Error; err != nil {
+		return err
+	}
+	for i := range chunk {
+		if slices.Contains(stored, chunk[i].ID) {
+			continue
+		}
+		b := chunk[i].toDomain()
+		if err := insertBooking(ctx, db, &b); err != nil {
+			return err
+		}
+		chunk[i].Code = b.Code
 	}
 	return nil
 }
