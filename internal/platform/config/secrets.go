@@ -31,6 +31,11 @@ func (c *Config) FillDevelopmentSecrets() error {
 			return err
 		}
 	}
+	if len(c.NIKEncryptionKey) == 0 {
+		if c.NIKEncryptionKey, err = keptSecret(filepath.Join(c.DataDir, "nik_encryption_key")); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
