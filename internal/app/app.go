@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/audit"
 	"github.com/solodestination/api/internal/catalog"
@@ -29,6 +32,7 @@ import (
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
+	"github.com/solodestination/api/internal/tax"
 	"github.com/solodestination/api/internal/transport"
 )
 
@@ -85,6 +89,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	notes := notification.NewService(db, ids)
+	vault, err := tax.NewVault(nikKey(cfg))
+	if err != nil {
+		return nil, err
+	}
 	a := &App{server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
@@ -96,6 +104,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Audit:         audit.NewService(db),
 		Notifications: notes,
 		Transport:     transport.NewService(db, notes, time.Now),
+		Tax:           tax.NewService(db, vault, time.Now),
 		Metrics:       prometheus.NewRegistry(),
 	}}
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
@@ -108,12 +117,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	return a, nil
 }
 
+// nikKey is NIK_ENCRYPTION_KEY. Production always has one (config refuses
+// to start without it) and cmd/api fills a kept one in development; a
+// configuration built in code (tests) derives one from the JWT secret.
+func nikKey(cfg config.Config) []byte {
+	if len(cfg.NIKEncryptionKey) > 0 || cfg.IsProduction() {
+		return cfg.NIKEncryptionKey
+	}
+	m := hmac.New(sha256.New, cfg.JWTSecret)
+	m.Write([]byte("development NIK encryption key"))
+	return m.Sum(nil)
+}
+
 // Seed loads the demo content into an empty database (idempotent).
 func (a *App) Seed(ctx context.Context) error {
 	return demo.Seed(ctx, a.DB, a.Log,
 		demo.Seeder{Name: "identity", Run: a.Identity.SeedDemo},
 		demo.Seeder{Name: "catalog", Run: a.Catalog.SeedDemo},
 		demo.Seeder{Name: "transport", Run: a.Transport.SeedDemo},
+		demo.Seeder{Name: "tax", Run: func(ctx context.Context, tx *gorm.DB) error { return a.Tax.SeedDemo(ctx, tx, a.Identity) }},
 	)
 }
 

@@ -2,7 +2,9 @@ package identity
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/google/uuid"
 	"gorm.io/gorm"
 )
 
@@ -38,4 +40,17 @@ func (s *Service) SeedDemo(ctx context.Context, tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// DemoAccountID is the id of a demo account, read with tx, for domains
+// whose demo content belongs to one (the tax demo's verified citizen).
+func (s *Service) DemoAccountID(ctx context.Context, tx *gorm.DB, email string) (uuid.UUID, error) {
+	u, found, err := store{db: tx}.userByEmail(ctx, email)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	if !found {
+		return uuid.Nil, fmt.Errorf("demo account %s does not exist", email)
+	}
+	return u.ID, nil
 }
