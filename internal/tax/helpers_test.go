@@ -1,6 +1,7 @@
 package tax_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -102,4 +103,11 @@ func (w *world) bill(t *testing.T, objectID, period string, principal int64, due
 	w.api.Send(http.MethodPost, "/api/v1/taxes/bills", map[string]any{"object_id": objectID, "period": period,
 		"principal_idr": principal, "due_date": due}, w.revenue).Expect(http.StatusCreated).JSON(&b)
 	return b
+}
+
+func decode(t *testing.T, raw []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatal(err)
+	}
 }
