@@ -59,10 +59,10 @@ type Config struct {
 	// NIKEncryptionKey is the master key of the NIKs stored at rest: the
 	// AES-256-GCM key and the blind-index HMAC key are derived from it.
 	NIKEncryptionKey []byte
-	CORSOrigins          []string
-	TrustedProxies       []string
-	LogLevel             string
-	LogFormat            string
+	CORSOrigins      []string
+	TrustedProxies   []string
+	LogLevel         string
+	LogFormat        string
 	// RefreshFamilyMaxAge is how long one login lasts however often it is
 	// refreshed (REFRESH_FAMILY_MAX_AGE, e.g. "90d" or "720h").
 	RefreshFamilyMaxAge time.Duration
