@@ -2184,7 +2184,8 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     }
-                }
+                },
+                "x-max-items": 100
             }
         },
         "/taxes/bills/{id}": {

@@ -329,6 +329,7 @@ func GetBill(svc *Service) web.HandlerFunc {
 //	@Param			nop		query	string	true	"NOP, 18 digits plain or dotted"	minLength(18)	maxLength(24)
 //	@Param			year	query	int		false	"Only bills of this tax year"	minimum(1990)	maximum(2100)	format(int32)
 //	@Success		200		{array}	lookupItem
+//	@x-max-items	100
 //	@Failure		400		{object}	problem.Problem	"bad nop or year"
 //	@Failure		404		{object}	problem.Problem	"no tax object has this NOP"
 //	@Router			/taxes/bills/lookup [get]
