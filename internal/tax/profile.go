@@ -53,26 +53,39 @@ func (s *Service) SubmitProfile(ctx context.Context, who identity.Actor, d Profi
 	now := s.now()
 	var out Profile
 	err = s.db.InTx(ctx, func(tx *gorm.DB) error {
-		res := tx.WithContext(ctx).Model(&profileRow{}).
-			Where("user_id = ? AND status <> ?", who.ID, ProfileVerified).
-			Updates(map[string]any{"nik_cipher": sealed.Cipher, "nik_index": sealed.Index, "nik_masked": sealed.Masked,
-				"full_name": d.FullName, "birth_date": d.BirthDate, "status": ProfilePending, "reject_reason": "",
-				"submitted_at": now, "reviewed_at": nil, "reviewed_by": nil, "updated_at": now})
-		if res.Error != nil {
-			return fmt.Errorf("update citizen profile: %w", res.Error)
+		replace := func() (bool, error) {
+			res := tx.WithContext(ctx).Model(&profileRow{}).
+				Where("user_id = ? AND status <> ?", who.ID, ProfileVerified).
+				Updates(map[string]any{"nik_cipher": sealed.Cipher, "nik_index": sealed.Index, "nik_masked": sealed.Masked,
+					"full_name": d.FullName, "birth_date": d.BirthDate, "status": ProfilePending, "reject_reason": "",
+					"submitted_at": now, "reviewed_at": nil, "reviewed_by": nil, "updated_at": now})
+			if res.Error != nil {
+				return false, fmt.Errorf("update citizen profile: %w", res.Error)
+			}
+			return res.RowsAffected == 1, nil
 		}
-		if res.RowsAffected == 0 {
+		done, err := replace()
+		if err != nil {
+			return err
+		}
+		if !done {
 			row := profileRow{UserID: who.ID, NIKCipher: sealed.Cipher, NIKIndex: sealed.Index, NIKMasked: sealed.Masked,
 				FullName: d.FullName, BirthDate: d.BirthDate, Status: string(ProfilePending), SubmittedAt: now,
 				CreatedAt: now, UpdatedAt: now}
-			// The row exists only when it is verified: then nothing changes.
-			res = tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+			res := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 			if res.Error != nil {
 				return fmt.Errorf("insert citizen profile: %w", res.Error)
 			}
+			// Not inserted: the row exists, either verified or written by a
+			// concurrent first submission, which this one then replaces.
 			if res.RowsAffected == 0 {
-				return apperr.StateConflict("profile_verified",
-					"Your citizen profile is verified and can no longer be changed; ask the revenue office (Bapenda) to correct it.")
+				if done, err = replace(); err != nil {
+					return err
+				}
+				if !done {
+					return apperr.StateConflict("profile_verified",
+						"Your citizen profile is verified and can no longer be changed; ask the revenue office (Bapenda) to correct it.")
+				}
 			}
 		}
 		p, err := profileByUser(ctx, tx, who.ID)
