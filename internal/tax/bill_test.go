@@ -144,6 +144,17 @@ func TestCreateBillInput(t *testing.T) {
 	}
 	w.api.Send(http.MethodPatch, "/api/v1/taxes/objects/"+uuid.NewString(), map[string]any{"address": "X"}, w.revenue).
 		ExpectProblem(http.StatusNotFound, "not_found")
+	second := w.object(t, "337202000300400050", "pbb", "Budi Santoso", budiNIK)
+	w.api.Send(http.MethodPatch, "/api/v1/taxes/objects/"+second.ID, map[string]any{"nop": "33.72.010.001.002-0003.0"}, w.revenue).
+		ExpectProblem(http.StatusConflict, "nop_taken")
+	w.api.Do(apitest.Req{Method: http.MethodPatch, Path: "/api/v1/taxes/objects/" + second.ID, As: w.revenue, Invalid: true,
+		Body: map[string]any{"owner_nik": "33720254079", "address": "Elsewhere"}}).ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
+	var after object
+	w.api.Send(http.MethodPatch, "/api/v1/taxes/objects/"+second.ID, map[string]any{}, w.revenue).Expect(http.StatusOK).JSON(&after)
+	if after.NOP != "33.72.020.003.004-0005.0" || after.Address != second.Address || after.OwnerNIKMasked != "33720…0002" {
+		t.Fatalf("refused changes were applied: %+v", after)
+	}
+	w.api.DB.Exec("DELETE FROM tax_objects WHERE id = ?", second.ID)
 	w.api.DB.Raw("SELECT count(*) FROM tax_objects").Scan(&n)
 	if n != 1 {
 		t.Fatalf("%d objects after bad input, want 1", n)
@@ -217,6 +228,14 @@ func TestMyBillsAndMarkPaid(t *testing.T) {
 	paidAt := time.Date(2026, 10, 15, 3, 0, 0, 0, time.UTC)
 	pay := func(id uuid.UUID) error {
 		return db.InTx(context.Background(), func(tx *gorm.DB) error { return svc.MarkPaid(context.Background(), tx, target, id, paidAt) })
+	}
+	var due int64
+	if err := db.InTx(context.Background(), func(tx *gorm.DB) error {
+		b, err := svc.Payable(context.Background(), tx, target)
+		due = b.TotalIDR
+		return err
+	}); err != nil || due != 505_000 {
+		t.Fatalf("payable amount %d (%v), want 505000: one month late on 500000", due, err)
 	}
 	if err := pay(payment); err != nil {
 		t.Fatal(err)
