@@ -983,6 +983,94 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/citizen-profile": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The NIK the caller submitted, masked, and where its review is. None submitted yet → 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "My citizen profile",
+                "operationId": "getMyCitizenProfile",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CitizenProfile"
+                        }
+                    },
+                    "404": {
+                        "description": "no profile submitted",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Records the caller's NIK, name and birth date for revenue staff to verify; the profile is ` + "`" + `pending` + "`" + ` until then. The NIK is checked (16 digits, known province, regency and district codes, a real encoded birth date with the women's day + 40, a serial other than 0000) and must match ` + "`" + `birth_date` + "`" + `. It is stored encrypted and never shown in full again (` + "`" + `nik_masked` + "`" + `). A pending or rejected profile is replaced; a verified one → 409 ` + "`" + `profile_verified` + "`" + `.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "Submit my citizen profile",
+                "operationId": "putMyCitizenProfile",
+                "parameters": [
+                    {
+                        "description": "NIK, name and birth date",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CitizenProfileRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CitizenProfile"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the profile is verified (profile_verified)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules (the NIK is never repeated in the answer)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/me/favorites": {
             "get": {
                 "security": [
@@ -1581,6 +1669,129 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/tax-bills": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The bills of the caller's tax objects, latest due date first, each with ` + "`" + `penalty_idr` + "`" + `, ` + "`" + `total_idr` + "`" + ` and ` + "`" + `months_late` + "`" + ` as of today in Asia/Jakarta. Empty until the citizen profile is verified.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "My tax bills",
+                "operationId": "listMyTaxBills",
+                "parameters": [
+                    {
+                        "enum": [
+                            "unpaid",
+                            "pending",
+                            "paid",
+                            "cancelled"
+                        ],
+                        "type": "string",
+                        "description": "Only bills in this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 2100,
+                        "minimum": 1990,
+                        "type": "integer",
+                        "format": "int32",
+                        "description": "Only bills of this tax year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TaxBillList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad status, year, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/tax-objects": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The tax objects whose owner NIK is the caller's verified one, by id; empty until the citizen profile is verified.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "My tax objects",
+                "operationId": "listMyTaxObjects",
+                "parameters": [
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TaxObjectList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/reviews/{id}": {
             "delete": {
                 "security": [
@@ -1816,6 +2027,521 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "q missing or blank",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/staff/citizen-profiles": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Profiles in one status (default ` + "`" + `pending` + "`" + `), oldest submission first: the revenue office's review queue. NIKs are masked.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "Citizen profiles to review",
+                "operationId": "listCitizenProfiles",
+                "parameters": [
+                    {
+                        "enum": [
+                            "pending",
+                            "verified",
+                            "rejected"
+                        ],
+                        "type": "string",
+                        "default": "pending",
+                        "description": "Profiles in this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CitizenProfileList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad status, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not revenue staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/staff/citizen-profiles/{userId}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Turns a pending profile down with a reason the citizen reads; they may submit again. Only a pending profile → else 409 ` + "`" + `invalid_transition` + "`" + `. Audited with the masked NIK.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "Reject a citizen profile",
+                "operationId": "rejectCitizenProfile",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "The citizen's user ID",
+                        "name": "userId",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Why",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/RejectCitizenProfileRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CitizenProfile"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not revenue staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no profile for this user",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "not pending (invalid_transition)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "no reason",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/staff/citizen-profiles/{userId}/verify": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Marks a pending profile verified after the NIK was checked against the identity card. Every tax object whose owner NIK matches is linked to the account at once, and so are objects added or changed later. Verifying a verified profile answers it again; a rejected one → 409 ` + "`" + `invalid_transition` + "`" + `; a NIK already verified for another account → 409 ` + "`" + `nik_taken` + "`" + `. Audited with the masked NIK.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "Verify a citizen profile",
+                "operationId": "verifyCitizenProfile",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "The citizen's user ID",
+                        "name": "userId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CitizenProfileVerification"
+                        }
+                    },
+                    "403": {
+                        "description": "not revenue staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no profile for this user",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "invalid_transition or nik_taken",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/taxes/bills": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Assesses a tax object for a period (` + "`" + `YYYY` + "`" + ` for PBB, ` + "`" + `YYYY-MM` + "`" + ` for the monthly taxes) with its principal in whole rupiah and its due date. One bill per object and period: a second → 409 ` + "`" + `bill_exists` + "`" + `. A fractional amount or one beyond int64 → 400; outside 1..10^12 → 422. Answers with the penalty as of today. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "Create a tax bill",
+                "operationId": "createTaxBill",
+                "parameters": [
+                    {
+                        "description": "The bill",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateTaxBillRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/TaxBill"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, a fractional or oversized number",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not revenue staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "a bill for this object and period exists (bill_exists)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules, or no such object",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/taxes/bills/lookup": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Lets any signed-in user pay a bill for someone else (a relative, a tenant): the bills of the object with this NOP (plain or dotted), latest due date first, at most 100, with amounts as of today and only the owner's name masked. An unknown NOP → 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "Look bills up by NOP",
+                "operationId": "lookupTaxBills",
+                "parameters": [
+                    {
+                        "maxLength": 24,
+                        "minLength": 18,
+                        "type": "string",
+                        "description": "NOP, 18 digits plain or dotted",
+                        "name": "nop",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "maximum": 2100,
+                        "minimum": 1990,
+                        "type": "integer",
+                        "format": "int32",
+                        "description": "Only bills of this tax year",
+                        "name": "year",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/TaxBillLookupItem"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "bad nop or year",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no tax object has this NOP",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                },
+                "x-max-items": 100
+            }
+        },
+        "/taxes/bills/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A bill with its penalty as of today in Asia/Jakarta under the rule in force for its due date: due on or after 2024-01-01 (UU 1/2022, HKPD) 1 % of the principal per started month late, at most 24 months; due before it 2 % per started month, at most 24; rounded down to the rupiah. A month is started on the day after the due date plus whole months (clamped to the month's end): due 2026-09-30, paid 10-01 → 1, 10-30 → 1, 10-31 → 2. For the owner (verified citizen) and revenue staff; anyone else gets 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "One tax bill",
+                "operationId": "getTaxBill",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Bill ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TaxBill"
+                        }
+                    },
+                    "404": {
+                        "description": "no such bill of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/taxes/objects": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A tax object by its NOP (18 digits, plain or dotted, in Kota Surakarta: 33.72…), tax type, address and owner. The owner's NIK is stored encrypted and answered masked; the object is linked at once to the citizen verified with that NIK (` + "`" + `linked` + "`" + `). A NOP in use → 409 ` + "`" + `nop_taken` + "`" + `. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "Create a tax object",
+                "operationId": "createTaxObject",
+                "parameters": [
+                    {
+                        "description": "The fields, all required",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TaxObjectRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/TaxObject"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not revenue staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the NOP is taken (nop_taken)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/taxes/objects/{id}": {
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Changes the fields sent; others stay. A new owner NIK moves the object to the citizen verified with it, if any. A NOP in use → 409 ` + "`" + `nop_taken` + "`" + `. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tax"
+                ],
+                "summary": "Change a tax object",
+                "operationId": "updateTaxObject",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Tax object ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TaxObjectRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TaxObject"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not revenue staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such tax object",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the NOP is taken (nop_taken)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4767,6 +5493,116 @@ const docTemplate = `{
                 }
             }
         },
+        "CitizenProfile": {
+            "type": "object",
+            "properties": {
+                "birth_date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "1990-07-14"
+                },
+                "full_name": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "Sari Wulandari"
+                },
+                "nik_masked": {
+                    "description": "first five and last four digits; the full NIK is never shown",
+                    "type": "string",
+                    "maxLength": 10,
+                    "example": "33720…0001"
+                },
+                "reject_reason": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "x-optional": true
+                },
+                "reviewed_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "verified",
+                        "rejected"
+                    ],
+                    "example": "pending"
+                },
+                "submitted_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "user_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                }
+            }
+        },
+        "CitizenProfileList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/CitizenProfile"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "CitizenProfileRequest": {
+            "type": "object",
+            "properties": {
+                "birth_date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "minLength": 10,
+                    "example": "1990-07-14"
+                },
+                "full_name": {
+                    "description": "as on the identity card",
+                    "type": "string",
+                    "maxLength": 120,
+                    "minLength": 1,
+                    "example": "Sari Wulandari"
+                },
+                "nik": {
+                    "description": "16 digits: region, birth date (women's day + 40), serial",
+                    "type": "string",
+                    "maxLength": 16,
+                    "minLength": 16,
+                    "example": "3372015407900001"
+                }
+            }
+        },
+        "CitizenProfileVerification": {
+            "type": "object",
+            "properties": {
+                "linked_objects": {
+                    "description": "tax objects whose owner NIK is this one",
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 1000000,
+                    "minimum": 0,
+                    "example": 3
+                },
+                "profile": {
+                    "$ref": "#/definitions/CitizenProfile"
+                }
+            }
+        },
         "CreateBookingRequest": {
             "type": "object",
             "properties": {
@@ -4839,6 +5675,39 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "Keraton yang megah, pemandunya ramah."
+                }
+            }
+        },
+        "CreateTaxBillRequest": {
+            "type": "object",
+            "properties": {
+                "due_date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "minLength": 10,
+                    "example": "2026-09-30"
+                },
+                "object_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "minLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "period": {
+                    "description": "YYYY (PBB) or YYYY-MM (monthly taxes)",
+                    "type": "string",
+                    "maxLength": 7,
+                    "minLength": 4,
+                    "example": "2026"
+                },
+                "principal_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 1000000000000,
+                    "minimum": 1,
+                    "example": 1250000
                 }
             }
         },
@@ -5943,6 +6812,17 @@ const docTemplate = `{
                 }
             }
         },
+        "RejectCitizenProfileRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "minLength": 1,
+                    "example": "The name does not match the identity card."
+                }
+            }
+        },
         "Review": {
             "type": "object",
             "properties": {
@@ -6161,6 +7041,303 @@ const docTemplate = `{
                 },
                 "meta": {
                     "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "TaxBill": {
+            "type": "object",
+            "properties": {
+                "as_of": {
+                    "description": "the day (Asia/Jakarta) the penalty is computed for: today, or the day a paid bill was paid",
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-10-15"
+                },
+                "due_date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-09-30"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
+                },
+                "months_late": {
+                    "description": "started months after due_date, capped by the rule",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 24,
+                    "minimum": 0,
+                    "example": 1
+                },
+                "nop": {
+                    "type": "string",
+                    "maxLength": 24,
+                    "minLength": 24,
+                    "example": "33.72.010.001.002-0003.0"
+                },
+                "object_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "paid_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
+                "penalty_idr": {
+                    "description": "as of as_of",
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 1000000000000,
+                    "minimum": 0,
+                    "example": 12500
+                },
+                "period": {
+                    "type": "string",
+                    "maxLength": 7,
+                    "minLength": 4,
+                    "example": "2026"
+                },
+                "principal_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 1000000000000,
+                    "minimum": 1,
+                    "example": 1250000
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "unpaid",
+                        "pending",
+                        "paid",
+                        "cancelled"
+                    ],
+                    "example": "unpaid"
+                },
+                "total_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 2000000000000,
+                    "minimum": 1,
+                    "example": 1262500
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "pbb",
+                        "pbjt_restoran",
+                        "pbjt_hotel",
+                        "reklame",
+                        "parkir",
+                        "hiburan"
+                    ],
+                    "example": "pbb"
+                }
+            }
+        },
+        "TaxBillList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/TaxBill"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "TaxBillLookupItem": {
+            "type": "object",
+            "properties": {
+                "bill_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
+                },
+                "due_date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-09-30"
+                },
+                "nop": {
+                    "type": "string",
+                    "maxLength": 24,
+                    "minLength": 24,
+                    "example": "33.72.010.001.002-0003.0"
+                },
+                "owner_name_masked": {
+                    "description": "first letter of each word",
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "S*** W*********"
+                },
+                "penalty_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 1000000000000,
+                    "minimum": 0,
+                    "example": 12500
+                },
+                "period": {
+                    "type": "string",
+                    "maxLength": 7,
+                    "minLength": 4,
+                    "example": "2026"
+                },
+                "principal_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 1000000000000,
+                    "minimum": 1,
+                    "example": 1250000
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "unpaid",
+                        "pending",
+                        "paid",
+                        "cancelled"
+                    ],
+                    "example": "unpaid"
+                },
+                "total_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 2000000000000,
+                    "minimum": 1,
+                    "example": 1262500
+                }
+            }
+        },
+        "TaxObject": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "Jl. Dr. Radjiman No. 12, Laweyan"
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "linked": {
+                    "description": "a citizen with this owner NIK is verified: the object is theirs in /me/tax-objects",
+                    "type": "boolean",
+                    "example": true
+                },
+                "nop": {
+                    "type": "string",
+                    "maxLength": 24,
+                    "minLength": 24,
+                    "example": "33.72.010.001.002-0003.0"
+                },
+                "owner_name": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "Sari Wulandari"
+                },
+                "owner_nik_masked": {
+                    "type": "string",
+                    "maxLength": 10,
+                    "example": "33720…0001"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "pbb",
+                        "pbjt_restoran",
+                        "pbjt_hotel",
+                        "reklame",
+                        "parkir",
+                        "hiburan"
+                    ],
+                    "example": "pbb"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                }
+            }
+        },
+        "TaxObjectList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/TaxObject"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "TaxObjectRequest": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "minLength": 1,
+                    "example": "Jl. Dr. Radjiman No. 12, Laweyan"
+                },
+                "nop": {
+                    "description": "18 digits, plain or dotted; in Surakarta (33.72)",
+                    "type": "string",
+                    "maxLength": 24,
+                    "minLength": 18,
+                    "example": "33.72.010.001.002-0003.0"
+                },
+                "owner_name": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "minLength": 1,
+                    "example": "Sari Wulandari"
+                },
+                "owner_nik": {
+                    "type": "string",
+                    "maxLength": 16,
+                    "minLength": 16,
+                    "example": "3372015407900001"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "pbb",
+                        "pbjt_restoran",
+                        "pbjt_hotel",
+                        "reklame",
+                        "parkir",
+                        "hiburan"
+                    ],
+                    "example": "pbb"
                 }
             }
         },
@@ -7332,6 +8509,10 @@ const docTemplate = `{
         {
             "description": "Indonesia's national holidays and cuti bersama by year; staff of every department keep the years not decreed yet.",
             "name": "calendar"
+        },
+        {
+            "description": "Local taxes for citizens: the citizen profile (NIK, masked everywhere) that revenue staff verify, tax objects by NOP linked to the verified owner, bills with the late-payment penalty as of today in Asia/Jakarta, and the bill lookup by NOP for paying on someone's behalf.",
+            "name": "tax"
         },
         {
             "description": "The caller's in-app messages (booking confirmed or cancelled, trip cancelled), newest first.",

@@ -51,6 +51,7 @@ func TestProductionStartsWithTheMinimalEnvironment(t *testing.T) {
 	env := map[string]string{
 		"APP_ENV": "production", "DATABASE_URL": freshPostgresURL(t), "JWT_SECRET": strings.Repeat("p", 32),
 		"TICKET_SIGNING_KEY": strings.Repeat("ab", 32),
+		"NIK_ENCRYPTION_KEY": strings.Repeat("n", 32),
 		// Not production settings: a free port and a scratch directory for the test.
 		"HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": t.TempDir(),
 	}

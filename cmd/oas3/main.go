@@ -107,6 +107,7 @@ func convert(swagger2 []byte) ([]byte, error) {
 		}
 	}
 	localisedFields(v3)
+	arrayResponseLimits(v3)
 	requiredResponseFields(v3)
 	if err := namedPatterns(v3, platform.Patterns); err != nil {
 		return nil, err
@@ -399,6 +400,36 @@ func namedPatterns(doc *openapi3.T, patterns map[string]string) error {
 		return fmt.Errorf("x-pattern names not in platform.yaml: %v", missing)
 	}
 	return nil
+}
+
+// arrayResponseLimits gives a bare array response (a handler annotated
+// `@Success 200 {array} T` with `@x-max-items 100`) its maxItems, which
+// swag cannot say; the extension itself is dropped.
+func arrayResponseLimits(doc *openapi3.T) {
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			raw, ok := op.Extensions["x-max-items"]
+			if !ok {
+				continue
+			}
+			delete(op.Extensions, "x-max-items")
+			n, ok := raw.(float64)
+			if !ok {
+				continue
+			}
+			for _, r := range op.Responses.Map() {
+				if r.Value == nil {
+					continue
+				}
+				for _, mt := range r.Value.Content {
+					if mt.Schema != nil && mt.Schema.Value != nil && mt.Schema.Value.Type.Is("array") {
+						max := uint64(n)
+						mt.Schema.Value.MaxItems = &max
+					}
+				}
+			}
+		}
+	}
 }
 
 // mergePlatform adds the infrastructure routes, which live at the server

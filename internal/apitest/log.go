@@ -54,7 +54,8 @@ func build(t testing.TB, log *slog.Logger, pw identity.PasswordParams, opts []Op
 	db := testdb.New(t)
 	cfg := config.Config{
 		HTTPAddr: ":0", AppEnv: config.Development, DataDir: t.TempDir(), JWTSecret: Secret,
-		PaymentGateway: "sandbox", PaymentWebhookSecret: []byte("webhook-secret-webhook-secret-0123"),
+		NIKEncryptionKey: []byte("nik-encryption-key-for-tests-0123456789"),
+		PaymentGateway:   "sandbox", PaymentWebhookSecret: []byte("webhook-secret-webhook-secret-0123"),
 		TicketSigningKey: []byte("ticket-seed-ticket-seed-0123456!"), // 32 bytes, shared by replicas
 		CORSOrigins:      []string{"*"}, LogLevel: "error", LogFormat: "text",
 		// Tests send many requests from one address; the tests of the

@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -32,6 +34,7 @@ import (
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
+	"github.com/solodestination/api/internal/tax"
 	"github.com/solodestination/api/internal/transport"
 )
 
@@ -90,6 +93,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		return nil, err
 	}
 	notes := notification.NewService(db, ids)
+	vault, err := tax.NewVault(nikKey(cfg))
+	if err != nil {
+		return nil, err
+	}
 	// The decreed holidays are reference data every environment needs, not
 	// demo content: the dates missing from the table are added at each start.
 	holidays := holiday.NewService(db)
@@ -114,6 +121,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Notifications: notes,
 		Transport:     rides,
 		Holidays:      holidays,
+		Tax:           tax.NewService(db, vault, time.Now),
 		Metrics:       prometheus.NewRegistry(),
 	}}
 	// Workers look for new jobs at least as often as the shortest periodic
@@ -134,6 +142,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	return a, nil
 }
 
+// nikKey is NIK_ENCRYPTION_KEY. Production always has one (config refuses
+// to start without it) and cmd/api fills a kept one in development; a
+// configuration built in code (tests) derives one from the JWT secret.
+func nikKey(cfg config.Config) []byte {
+	if len(cfg.NIKEncryptionKey) > 0 || cfg.IsProduction() {
+		return cfg.NIKEncryptionKey
+	}
+	m := hmac.New(sha256.New, cfg.JWTSecret)
+	m.Write([]byte("development NIK encryption key"))
+	return m.Sum(nil)
+}
+
 // Seed loads the demo content into an empty database (idempotent).
 func (a *App) Seed(ctx context.Context) error {
 	return demo.Seed(ctx, a.DB, a.Log,
@@ -142,6 +162,7 @@ func (a *App) Seed(ctx context.Context) error {
 		demo.Seeder{Name: "transport", Run: func(ctx context.Context, tx *gorm.DB) error {
 			return a.Transport.SeedDemo(ctx, tx, a.Identity)
 		}},
+		demo.Seeder{Name: "tax", Run: func(ctx context.Context, tx *gorm.DB) error { return a.Tax.SeedDemo(ctx, tx, a.Identity) }},
 	)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/internal/tax"
 	"github.com/solodestination/api/internal/transport"
 )
 
@@ -121,6 +122,22 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	transportStaff.PATCH("/transport/schedules/:id", web.Handle(transport.UpdateSchedule(d.Transport)))
 	transportStaff.DELETE("/transport/schedules/:id", web.Handle(transport.DeleteSchedule(d.Transport)))
 	transportStaff.POST("/transport/schedules/:id/generate", web.Handle(transport.GenerateTrips(d.Transport)))
+
+	// Local tax: the citizen's profile, objects and bills; the lookup by NOP
+	// for any signed-in user; the revenue department's review and writes.
+	user.PUT("/me/citizen-profile", web.Handle(tax.PutMyProfile(d.Tax)))
+	user.GET("/me/citizen-profile", web.Handle(tax.GetMyProfile(d.Tax)))
+	user.GET("/me/tax-objects", web.Handle(tax.ListMyObjects(d.Tax, d.Pager)))
+	user.GET("/me/tax-bills", web.Handle(tax.ListMyBills(d.Tax, d.Pager)))
+	user.GET("/taxes/bills/lookup", web.Handle(tax.LookupBills(d.Tax)))
+	user.GET("/taxes/bills/:id", web.Handle(tax.GetBill(d.Tax))) // owner or revenue staff; others 404
+	revenue := v1.Group("", auth.RequireStaff(identity.DeptRevenue))
+	revenue.GET("/staff/citizen-profiles", web.Handle(tax.ListProfiles(d.Tax, d.Pager)))
+	revenue.POST("/staff/citizen-profiles/:userId/verify", web.Handle(tax.VerifyProfile(d.Tax)))
+	revenue.POST("/staff/citizen-profiles/:userId/reject", web.Handle(tax.RejectProfile(d.Tax)))
+	revenue.POST("/taxes/objects", web.Handle(tax.CreateObject(d.Tax)))
+	revenue.PATCH("/taxes/objects/:id", web.Handle(tax.UpdateObject(d.Tax)))
+	revenue.POST("/taxes/bills", web.Handle(tax.CreateBill(d.Tax)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))

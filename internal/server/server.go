@@ -29,6 +29,8 @@
 //	@tag.description			Tourist transport: modes with fares, routes with ordered stops, nearby stops, dated trips with seats available, seat booking and the caller's bookings; transport staff manage the network and cancel trips.
 //	@tag.name					calendar
 //	@tag.description			Indonesia's national holidays and cuti bersama by year; staff of every department keep the years not decreed yet.
+//	@tag.name					tax
+//	@tag.description			Local taxes for citizens: the citizen profile (NIK, masked everywhere) that revenue staff verify, tax objects by NOP linked to the verified owner, bills with the late-payment penalty as of today in Asia/Jakarta, and the bill lookup by NOP for paying on someone's behalf.
 //	@tag.name					notifications
 //	@tag.description			The caller's in-app messages (booking confirmed or cancelled, trip cancelled), newest first.
 //	@tag.name					admin
@@ -67,6 +69,7 @@ import (
 	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/internal/tax"
 	"github.com/solodestination/api/internal/transport"
 )
 
@@ -99,6 +102,7 @@ type Deps struct {
 	Transport     *transport.Service
 	// Holidays is the national calendar other domains count working days with.
 	Holidays *holiday.Service
+	Tax           *tax.Service
 
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.

@@ -2,7 +2,8 @@
 // find attractions near a point by distance, open one by slug, favourite it,
 // see it among the favourites, log out, and find the refresh token refused.
 // Later domains add their own scenarios beside this one (transport.ts books a
-// trip; paying a tax bill and applying for a permit come next).
+// trip; tax.ts bills a resident's plot; paying it and applying for a permit
+// come next).
 //
 //   API_ORIGIN=http://127.0.0.1:8080 node dist/scenario/tourist.js
 import assert from "node:assert/strict";

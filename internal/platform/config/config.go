@@ -59,10 +59,13 @@ type Config struct {
 	// tickets (TICKET_SIGNING_KEY, hex or base64 of the seed).
 	TicketSigningKey  []byte
 	MidtransServerKey string
-	CORSOrigins       []string
-	TrustedProxies    []string
-	LogLevel          string
-	LogFormat         string
+	// NIKEncryptionKey is the master key of the NIKs stored at rest: the
+	// AES-256-GCM key and the blind-index HMAC key are derived from it.
+	NIKEncryptionKey []byte
+	CORSOrigins      []string
+	TrustedProxies   []string
+	LogLevel         string
+	LogFormat        string
 	// RefreshFamilyMaxAge is how long one login lasts however often it is
 	// refreshed (REFRESH_FAMILY_MAX_AGE, e.g. "90d" or "720h").
 	RefreshFamilyMaxAge time.Duration
@@ -154,6 +157,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.RateLimitReadsPerMin = perMinute("RATE_LIMIT_READS_PER_MIN", DefaultReadsPerMin)
 	c.RateLimitWritesPerMin = perMinute("RATE_LIMIT_WRITES_PER_MIN", DefaultWritesPerMin)
 	c.MidtransServerKey = secret("MIDTRANS_SERVER_KEY")
+	c.NIKEncryptionKey = []byte(secret("NIK_ENCRYPTION_KEY"))
 
 	if c.AppEnv != Development && c.AppEnv != Production {
 		bad("APP_ENV must be %q or %q, not %q", Development, Production, c.AppEnv)
@@ -230,6 +234,11 @@ func Load(getenv func(string) string) (Config, error) {
 		} else if len(c.JWTSecret) < MinSecretBytes {
 			bad("JWT_SECRET must be at least %d bytes when APP_ENV=production", MinSecretBytes)
 		}
+		// Losing or changing this key makes every stored NIK unreadable, so a
+		// production instance never runs on a generated one.
+		if len(c.NIKEncryptionKey) < MinSecretBytes {
+			bad("NIK_ENCRYPTION_KEY (or NIK_ENCRYPTION_KEY_FILE) must be set to at least %d bytes when APP_ENV=production", MinSecretBytes)
+		}
 		if c.PaymentsEnabled() && len(c.PaymentWebhookSecret) < MinSecretBytes {
 			bad("PAYMENT_WEBHOOK_SECRET must be set to at least %d bytes when APP_ENV=production and PAYMENT_GATEWAY=%s",
 				MinSecretBytes, c.PaymentGateway)
@@ -276,6 +285,9 @@ func (c Config) Warnings() []string {
 	}
 	if n := len(c.JWTSecret); n > 0 && n < MinSecretBytes {
 		w = append(w, fmt.Sprintf("JWT_SECRET is %d bytes; production refuses fewer than %d", n, MinSecretBytes))
+	}
+	if n := len(c.NIKEncryptionKey); n > 0 && n < MinSecretBytes {
+		w = append(w, fmt.Sprintf("NIK_ENCRYPTION_KEY is %d bytes; production refuses fewer than %d", n, MinSecretBytes))
 	}
 	if n := len(c.PaymentWebhookSecret); n > 0 && n < MinSecretBytes && c.PaymentsEnabled() {
 		w = append(w, fmt.Sprintf("PAYMENT_WEBHOOK_SECRET is %d bytes; production refuses fewer than %d", n, MinSecretBytes))

@@ -27,7 +27,7 @@ func TestDefaults(t *testing.T) {
 func TestProductionRefusesUnsafeSettings(t *testing.T) {
 	strong := strings.Repeat("k", 32)
 	safe := map[string]string{
-		"APP_ENV": "production", "JWT_SECRET": strong, "PAYMENT_WEBHOOK_SECRET": strong,
+		"APP_ENV": "production", "JWT_SECRET": strong, "PAYMENT_WEBHOOK_SECRET": strong, "NIK_ENCRYPTION_KEY": strong,
 		"TICKET_SIGNING_KEY": strings.Repeat("0f", 32),
 		"PAYMENT_GATEWAY":    "sandbox", "CORS_ORIGINS": "https://solodestination.example",
 	}
@@ -38,6 +38,8 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 	}{
 		{"missing JWT secret", map[string]string{"JWT_SECRET": ""}, "JWT_SECRET"},
 		{"short JWT secret", map[string]string{"JWT_SECRET": "short"}, "JWT_SECRET must be at least 32 bytes"},
+		{"missing NIK key", map[string]string{"NIK_ENCRYPTION_KEY": ""}, "NIK_ENCRYPTION_KEY"},
+		{"short NIK key", map[string]string{"NIK_ENCRYPTION_KEY": "short"}, "NIK_ENCRYPTION_KEY (or NIK_ENCRYPTION_KEY_FILE) must be set to at least 32 bytes"},
 		{"demo seeding", map[string]string{"SEED_DEMO": "true"}, "SEED_DEMO"},
 		{"missing ticket key", map[string]string{"TICKET_SIGNING_KEY": ""}, "TICKET_SIGNING_KEY"},
 		{"short ticket key", map[string]string{"TICKET_SIGNING_KEY": "abcd"}, "TICKET_SIGNING_KEY must be a 32-byte"},
@@ -63,7 +65,7 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 	if err == nil {
 		t.Fatalf("production with nothing set started: %+v", c)
 	}
-	for _, want := range []string{"JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PAYMENT_GATEWAY", "SEED_DEMO", "TICKET_SIGNING_KEY"} {
+	for _, want := range []string{"JWT_SECRET", "PAYMENT_WEBHOOK_SECRET", "PAYMENT_GATEWAY", "SEED_DEMO", "TICKET_SIGNING_KEY", "NIK_ENCRYPTION_KEY"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("all problems should be reported at once; %q missing from %v", want, err)
 		}
@@ -75,7 +77,8 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 func TestProductionMinimalEnvironment(t *testing.T) {
 	c, err := config.Load(env(map[string]string{"APP_ENV": "production",
 		"DATABASE_URL": "postgres://solo@db:5432/solo", "JWT_SECRET": strings.Repeat("k", 32),
-		"TICKET_SIGNING_KEY": strings.Repeat("k", 43)})) // base64 of 32 bytes
+		"TICKET_SIGNING_KEY": strings.Repeat("k", 43), // base64 of 32 bytes
+		"NIK_ENCRYPTION_KEY": strings.Repeat("n", 32)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +110,8 @@ func TestPaymentGateway(t *testing.T) {
 		{map[string]string{"PAYMENT_GATEWAY": "midtrans"}, "MIDTRANS_SERVER_KEY", false},
 		{map[string]string{"PAYMENT_GATEWAY": "midtrans", "MIDTRANS_SERVER_KEY": "SB-Mid-server-x"}, "not available in this version", false},
 		{map[string]string{"PAYMENT_GATEWAY": "xendit"}, "not a known gateway", false},
-		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key}, "none", false},
-		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "PAYMENT_GATEWAY": "sandbox",
+		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "NIK_ENCRYPTION_KEY": strong}, "none", false},
+		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "NIK_ENCRYPTION_KEY": strong, "PAYMENT_GATEWAY": "sandbox",
 			"PAYMENT_WEBHOOK_SECRET": strong}, "PAYMENT_GATEWAY=sandbox is refused", false},
 		// A gateway needs its webhook secret in production.
 		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "PAYMENT_GATEWAY": "midtrans",
@@ -177,11 +180,29 @@ func TestDevelopmentSecretsAreKept(t *testing.T) {
 	}
 	if len(c1.JWTSecret) < 32 || string(c1.JWTSecret) != string(c2.JWTSecret) ||
 		string(c1.PaymentWebhookSecret) != string(c2.PaymentWebhookSecret) ||
-		len(c1.TicketSigningKey) != config.SeedSize || string(c1.TicketSigningKey) != string(c2.TicketSigningKey) {
+		len(c1.TicketSigningKey) != config.SeedSize || string(c1.TicketSigningKey) != string(c2.TicketSigningKey) ||
+		len(c1.NIKEncryptionKey) < 32 || string(c1.NIKEncryptionKey) != string(c2.NIKEncryptionKey) {
 		t.Fatal("development secrets must be generated once and reused")
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "jwt_secret")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("secret file: %v %v", fi, err)
+	}
+}
+
+// The NIK key is read from NIK_ENCRYPTION_KEY or its _FILE like every
+// secret, and a short one is only a warning in development.
+func TestNIKEncryptionKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nik")
+	if err := os.WriteFile(path, []byte(strings.Repeat("f", 40)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(env(map[string]string{"NIK_ENCRYPTION_KEY_FILE": path}))
+	if err != nil || string(c.NIKEncryptionKey) != strings.Repeat("f", 40) {
+		t.Fatalf("from file: %q %v", c.NIKEncryptionKey, err)
+	}
+	c, err = config.Load(env(map[string]string{"NIK_ENCRYPTION_KEY": "short"}))
+	if err != nil || !strings.Contains(strings.Join(c.Warnings(), "\n"), "NIK_ENCRYPTION_KEY is 5 bytes") {
+		t.Fatalf("short key in development: %v %v", c.Warnings(), err)
 	}
 }
 

@@ -42,6 +42,11 @@ func (c *Config) FillDevelopmentSecrets() error {
 			return fmt.Errorf("%s: %w", filepath.Join(c.DataDir, "ticket_signing_key"), err)
 		}
 	}
+	if len(c.NIKEncryptionKey) == 0 {
+		if c.NIKEncryptionKey, err = keptSecret(filepath.Join(c.DataDir, "nik_encryption_key")); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
