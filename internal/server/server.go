@@ -102,7 +102,7 @@ type Deps struct {
 	Transport     *transport.Service
 	// Holidays is the national calendar other domains count working days with.
 	Holidays *holiday.Service
-	Tax           *tax.Service
+	Tax      *tax.Service
 
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.
