@@ -178,6 +178,11 @@ func (s *Service) Stops(ctx context.Context, near *Near, after *StopPosition, li
 		if stops, err = s.nearStops(ctx, *near, after, limit+1); err != nil {
 			return nil, false, err
 		}
+		more := len(stops) > limit
+		if more {
+			stops = stops[:limit]
+		}
+		return stops, more, nil
 	}
 	more := len(stops) > limit
 	if more {

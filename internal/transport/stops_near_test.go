@@ -26,6 +26,9 @@ import (
 func TestNearStopPagesMatchBruteForce(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
+	// A stop that two routes of different modes and one route of the same
+	// mode serve lists each mode once.
+	w.newRoute(t, "city_bus", w.stops[1:])
 	rng := rand.New(rand.NewPCG(7, 10))
 	center := [2]float64{-7.5700, 110.8200}
 	const edgeR = 1500.0
@@ -61,6 +64,7 @@ func TestNearStopPagesMatchBruteForce(t *testing.T) {
 			Lng float64 `json:"lng"`
 		} `json:"location"`
 		DistanceM *float64 `json:"distance_m"`
+		Modes     []string `json:"modes"`
 	}
 	decode := func(raw []json.RawMessage) []stop {
 		out := make([]stop, len(raw))
@@ -74,6 +78,10 @@ func TestNearStopPagesMatchBruteForce(t *testing.T) {
 	every := decode(w.api.All(apitest.PageLimit("/api/v1/transport/stops", 100), apitest.Anonymous))
 	if len(every) != len(pts)+3 {
 		t.Fatalf("%d stops, want %d", len(every), len(pts)+3)
+	}
+	loji := decode(w.api.All("/api/v1/transport/stops?near=-7.5676,110.8137&radius_m=1", apitest.Anonymous))
+	if len(loji) != 1 || loji[0].ID.String() != w.stops[1] || !slices.Equal(loji[0].Modes, []string{"city_bus", "steam_train"}) {
+		t.Fatalf("stops at Loji Gandrung: %+v", loji)
 	}
 
 	for _, c := range []struct {
@@ -106,7 +114,7 @@ func TestNearStopPagesMatchBruteForce(t *testing.T) {
 				t.Fatalf("%s: %d stops, want %d", path, len(got), len(want))
 			}
 			for i := range want {
-				if got[i].ID != want[i].id || got[i].DistanceM == nil || *got[i].DistanceM != want[i].d {
+				if got[i].ID != want[i].id || got[i].DistanceM == nil || *got[i].DistanceM != want[i].d || got[i].Modes == nil {
 					t.Fatalf("%s: stop %d is %v at %v m, want %v at %v m", path, i, got[i].ID, got[i].DistanceM, want[i].id, want[i].d)
 				}
 			}
