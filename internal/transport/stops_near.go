@@ -36,6 +36,9 @@ import (
 type plane struct {
 	lat0, lng0, k float64 // k = cos lat₀ scales longitude degrees
 	lo, hi        float64 // lo·√P ≤ d ≤ hi·√P, in metres per degree
+	// loFlat bounds d from below by the unscaled plane distance
+	// √(Δlat² + Δlng²), the order of PostgreSQL's point <-> point.
+	loFlat float64
 }
 
 // planeSlack covers sin x ≈ x and asin y ≈ y over boxes whose sides are at
@@ -53,7 +56,8 @@ const roundSlackM = 0.1
 // newPlane bounds the haversine distance from p to any point of the box by
 // the plane distance: with φ between minLat and maxLat,
 // cos φ₀·cos φ lies between k·cmin and k·cmax, so
-// sqrt(cmin/k)·√P ≤ d/(R·π/180) ≤ sqrt(cmax/k)·√P, give or take planeSlack.
+// sqrt(cmin/k)·√P ≤ d/(R·π/180) ≤ sqrt(cmax/k)·√P, give or take planeSlack;
+// and, as k·cmin ≤ 1, sqrt(k·cmin)·√(Δlat² + Δlng²) ≤ d/(R·π/180).
 func newPlane(p Location, minLat, maxLat float64) plane {
 	const rad = math.Pi / 180
 	k := math.Cos(p.Lat * rad)
@@ -64,7 +68,8 @@ func newPlane(p Location, minLat, maxLat float64) plane {
 	}
 	m := geo.EarthRadiusM * rad
 	return plane{lat0: p.Lat, lng0: p.Lng, k: k,
-		lo: m * math.Sqrt(cmin/k) * (1 - planeSlack), hi: m * math.Sqrt(cmax/k) * (1 + planeSlack)}
+		lo: m * math.Sqrt(cmin/k) * (1 - planeSlack), hi: m * math.Sqrt(cmax/k) * (1 + planeSlack),
+		loFlat: m * math.Sqrt(k*cmin) * (1 - planeSlack)}
 }
 
 // maxNearCandidates is where asking for more candidates gives way to taking
@@ -73,7 +78,7 @@ const maxNearCandidates = 4096
 
 type nearCandidate struct {
 	row   stopRow
-	p     float64 // plane distance², square degrees
+	a     float64 // plane distance in degrees: √P, or unscaled from the index walk
 	modes []string
 	d     float64 // great-circle metres, rounded as distance_m
 }
@@ -88,7 +93,8 @@ func (s *Service) nearStops(ctx context.Context, near Near, after *StopPosition,
 	// per mille of the sphere's, so the check below rarely asks again.
 	for m := need + need/4 + 4; ; m *= 4 {
 		all = all || m > maxNearCandidates
-		cands, err := s.nearCandidates(ctx, near, pl, after, minLat, maxLat, minLng, maxLng, m, all)
+		knn := !all && after == nil && s.db.Dialect == database.Postgres
+		cands, err := s.nearCandidates(ctx, near, pl, after, minLat, maxLat, minLng, maxLng, m, all, knn)
 		if err != nil {
 			return nil, err
 		}
@@ -104,10 +110,18 @@ func (s *Service) nearStops(ctx context.Context, near Near, after *StopPosition,
 		if len(keep) > need {
 			keep = keep[:need]
 		}
-		// Every stop not handed out has a plane distance of at least the
-		// last candidate's, so it is at least this far on the sphere.
-		complete := all || len(cands) < m ||
-			(len(keep) == need && keep[need-1].d < pl.lo*math.Sqrt(cands[len(cands)-1].p)-roundSlackM)
+		// Every stop of the box not handed out has a plane distance of at
+		// least the last candidate's, so it is at least this far on the
+		// sphere (stops outside the box are outside the radius).
+		complete := all || len(cands) < m
+		if !complete {
+			lo := pl.lo
+			if knn {
+				lo = pl.loFlat
+			}
+			bound := lo*cands[len(cands)-1].a - roundSlackM
+			complete = (len(keep) == need && keep[need-1].d < bound) || (len(keep) < need && bound > near.RadiusM)
+		}
 		if !complete {
 			continue
 		}
@@ -134,7 +148,7 @@ func afterStop(d float64, id uuid.UUID, a *StopPosition) bool {
 // the plane that may lie in the radius and after the cursor (or, with all,
 // every stop of the box), each with its great-circle distance.
 func (s *Service) nearCandidates(ctx context.Context, near Near, pl plane, after *StopPosition,
-	minLat, maxLat, minLng, maxLng float64, m int, all bool) ([]nearCandidate, error) {
+	minLat, maxLat, minLng, maxLng float64, m int, all, knn bool) ([]nearCandidate, error) {
 	q := `SELECT id, name_id, name_en, lat, lng, created_at, updated_at, p FROM (
 		SELECT id, name_id, name_en, lat, lng, created_at, updated_at,
 			(lat - ?) * (lat - ?) + ((lng - ?) * ?) * ((lng - ?) * ?) AS p
@@ -150,6 +164,16 @@ func (s *Service) nearCandidates(ctx context.Context, near Near, pl plane, after
 		}
 		q += " WHERE p >= ? AND p <= ? ORDER BY p LIMIT " + strconv.Itoa(m)
 		args = append(args, minP*minP, maxP*maxP)
+	}
+	if knn {
+		// A first page on PostgreSQL walks the GiST index on point(lng, lat)
+		// nearest-first in unscaled degrees and stops after m rows, without
+		// reading the box. Any condition would turn the walk into a scan of
+		// the box and a sort, so there is none: later pages, which skip the
+		// earlier stops, take the box query above.
+		q = `SELECT id, name_id, name_en, lat, lng, created_at, updated_at, point(lng, lat) <-> point(?, ?) AS p
+			FROM transport_stops ORDER BY point(lng, lat) <-> point(?, ?) LIMIT ` + strconv.Itoa(m)
+		args = []any{pl.lng0, pl.lat0, pl.lng0, pl.lat0}
 	}
 	// The modes serving each candidate come with it: measured under load,
 	// that costs the database less than a second statement for the page's
@@ -172,8 +196,11 @@ func (s *Service) nearCandidates(ctx context.Context, near Near, pl plane, after
 		var cd nearCandidate
 		var modes *string
 		r := &cd.row
-		if err := rows.Scan(&r.ID, &r.NameID, &r.NameEn, &r.Lat, &r.Lng, &r.CreatedAt, &r.UpdatedAt, &cd.p, &modes); err != nil {
+		if err := rows.Scan(&r.ID, &r.NameID, &r.NameEn, &r.Lat, &r.Lng, &r.CreatedAt, &r.UpdatedAt, &cd.a, &modes); err != nil {
 			return nil, fmt.Errorf("list stops near: %w", err)
+		}
+		if !knn {
+			cd.a = math.Sqrt(cd.a) // the box query orders by P, the square
 		}
 		cd.modes = []string{}
 		if modes != nil && *modes != "" {
