@@ -28,8 +28,10 @@ import (
 // out has a P of at least the last one handed out. When that check fails it
 // asks for more. Later pages leave out, in SQL, the stops whose hi·√P is
 // below the cursor's distance, so a deep page costs about what the first
-// does. Only Go's distances decide the order, so pages and cursor agree to
-// the last bit, as before.
+// does. On PostgreSQL a first page walks a GiST index nearest-first in
+// unscaled degrees instead (nearCandidates), with its own bound, loFlat.
+// Only Go's distances decide the order, so pages and cursor agree to the
+// last bit, as before.
 
 // plane holds how far the plane approximation can be from the sphere within
 // one bounding box.
@@ -89,8 +91,9 @@ func (s *Service) nearStops(ctx context.Context, near Near, after *StopPosition,
 	minLat, maxLat, minLng, maxLng := latLngBox(near.Point, near.RadiusM)
 	pl := newPlane(near.Point, minLat, maxLat)
 	all := maxLng-minLng > 2*maxPlaneSpanDeg || pl.k < 1e-6
-	// A few more than the page: the plane order is within a fraction of a
-	// per mille of the sphere's, so the check below rarely asks again.
+	// A few more than the page: near Surakarta the scaled plane order is
+	// within a fraction of a per mille of the sphere's, the unscaled one
+	// within 1 %, so the check below rarely asks again.
 	for m := need + need/4 + 4; ; m *= 4 {
 		all = all || m > maxNearCandidates
 		knn := !all && after == nil && s.db.Dialect == database.Postgres
