@@ -132,7 +132,13 @@ func insertBooking(ctx context.Context, tx *gorm.DB, b *Booking) error {
 // MyBookings returns up to limit of who's bookings older than after, newest
 // first, each with its trip, and whether more follow.
 func (s *Service) MyBookings(ctx context.Context, who identity.Actor, after *uuid.UUID, limit int) ([]Booking, bool, error) {
-	q := s.db.WithContext(ctx).Where("user_id = ?", who.ID)
+	return s.bookingPage(ctx, s.db.WithContext(ctx).Where("user_id = ?", who.ID), after, limit)
+}
+
+// bookingPage reads up to limit of the bookings q selects older than after,
+// newest first, each with its trip (one query for all their trips), and
+// whether more follow.
+func (s *Service) bookingPage(ctx context.Context, q *gorm.DB, after *uuid.UUID, limit int) ([]Booking, bool, error) {
 	if after != nil {
 		q = q.Where("id < ?", *after)
 	}
