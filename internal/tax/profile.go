@@ -14,6 +14,7 @@ import (
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/pkg/civil"
+	"github.com/solodestination/api/pkg/cursor"
 	"github.com/solodestination/api/pkg/nik"
 )
 
@@ -114,10 +115,7 @@ func (s *Service) Profiles(ctx context.Context, status ProfileStatus, after *Pro
 	if err := q.Order("submitted_at, user_id").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list citizen profiles: %w", err)
 	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
+	rows, more := cursor.Cut(rows, limit)
 	out := make([]Profile, len(rows))
 	for i, r := range rows {
 		out[i] = r.toDomain()

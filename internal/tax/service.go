@@ -12,6 +12,7 @@ import (
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/pkg/civil"
+	"github.com/solodestination/api/pkg/cursor"
 	"github.com/solodestination/api/pkg/nop"
 )
 
@@ -66,10 +67,7 @@ func (s *Service) MyObjects(ctx context.Context, who identity.Actor, after *uuid
 	if err := q.Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list my objects: %w", err)
 	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
+	rows, more := cursor.Cut(rows, limit)
 	out := make([]Object, len(rows))
 	for i, r := range rows {
 		out[i] = r.toDomain()
@@ -114,10 +112,7 @@ func (s *Service) MyBills(ctx context.Context, who identity.Actor, f BillFilter,
 	if err := q.Order("b.due_date DESC, b.id DESC").Limit(limit + 1).Scan(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list my bills: %w", err)
 	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
+	rows, more := cursor.Cut(rows, limit)
 	out, err := s.assessAll(rows)
 	return out, more, err
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/idempotency"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 // BookingDraft is what a rider asks for.
@@ -146,10 +147,7 @@ func (s *Service) bookingPage(ctx context.Context, q *gorm.DB, after *uuid.UUID,
 	if err := q.Order("id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list bookings: %w", err)
 	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
+	rows, more := cursor.Cut(rows, limit)
 	ids := make([]uuid.UUID, 0, len(rows))
 	for _, r := range rows {
 		ids = append(ids, r.TripID)

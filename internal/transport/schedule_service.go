@@ -14,6 +14,7 @@ import (
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/pkg/civil"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 type scheduleRow struct {
@@ -115,10 +116,7 @@ func (s *Service) Schedules(ctx context.Context, routeID *uuid.UUID, after *uuid
 	if err := q.Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list schedules: %w", err)
 	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
+	rows, more := cursor.Cut(rows, limit)
 	out := make([]Schedule, len(rows))
 	for i, r := range rows {
 		out[i] = r.toDomain()

@@ -11,6 +11,7 @@ import (
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 // Notifier writes in-app messages with the caller's transaction, so a
@@ -95,10 +96,7 @@ func (s *Service) Routes(ctx context.Context, mode string, after *uuid.UUID, lim
 	if err := q.Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list routes: %w", err)
 	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
+	rows, more := cursor.Cut(rows, limit)
 	routes, err := s.withStops(ctx, s.db.DB, rows)
 	return routes, more, err
 }
@@ -239,10 +237,7 @@ func (s *Service) Trips(ctx context.Context, f TripFilter, after *TripPosition, 
 	if err := q.Order("t.departs_at, t.id").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list trips: %w", err)
 	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
+	rows, more := cursor.Cut(rows, limit)
 	out := make([]Trip, len(rows))
 	for i, r := range rows {
 		out[i] = r.toDomain()
