@@ -26,6 +26,7 @@ import (
 	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
+	"github.com/solodestination/api/internal/payment"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
@@ -109,6 +110,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 			return nil, err
 		}
 	}
+	taxes := tax.NewService(db, vault, time.Now)
+	payments := payment.NewService(db, gateway(cfg), notes, time.Now)
+	payments.Accept(payment.KindTaxBill, taxes)
 	a := &App{Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
@@ -121,7 +125,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Notifications: notes,
 		Transport:     rides,
 		Holidays:      holidays,
-		Tax:           tax.NewService(db, vault, time.Now),
+		Tax:           taxes,
+		Payments:      payments,
 		Metrics:       prometheus.NewRegistry(),
 	}}
 	// Workers look for new jobs at least as often as the shortest periodic
@@ -140,6 +145,23 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		log.Info("administrator created", "email", cfg.AdminEmail)
 	}
 	return a, nil
+}
+
+// gateway is the PAYMENT_GATEWAY adapter, nil when payments are off (their
+// routes answer 503) or the adapter is not built yet.
+func gateway(cfg config.Config) payment.Gateway {
+	if cfg.PaymentGateway == config.GatewaySandbox {
+		secret := cfg.PaymentWebhookSecret
+		if len(secret) == 0 {
+			// Development without PAYMENT_WEBHOOK_SECRET: a key derived from
+			// the kept JWT secret, never an empty one anyone could sign with.
+			m := hmac.New(sha256.New, cfg.JWTSecret)
+			m.Write([]byte("development payment webhook secret"))
+			secret = m.Sum(nil)
+		}
+		return payment.NewSandbox(secret)
+	}
+	return nil
 }
 
 // nikKey is NIK_ENCRYPTION_KEY. Production always has one (config refuses
