@@ -1767,6 +1767,55 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/payments/{id}/receipt.pdf": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The printable receipt (A5): NTPD, NOP, period, amount, channel, time paid, and a QR code that opens the public check ` + "`" + `GET /receipts/{ntpd}` + "`" + `. A payment not paid (yet) or someone else's → 404.",
+                "produces": [
+                    "application/pdf"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "The receipt of one of my payments, as a PDF",
+                "operationId": "getMyPaymentReceiptPdf",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Payment ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the receipt (Content-Disposition: inline; filename=receipt-\u003cntpd\u003e.pdf)",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "no such payment of yours, or not paid",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/me/tax-bills": {
             "get": {
                 "security": [
@@ -1956,6 +2005,44 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/receipts/{ntpd}": {
+            "get": {
+                "description": "Public: anyone holding a receipt (or scanning its QR code) checks that the city received the payment. Shows only the NTPD, the amount, the day paid (Asia/Jakarta) and the masked NOP. A number whose check digits do not match → 400 before any lookup; an unknown one → 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Check a receipt number",
+                "operationId": "checkReceipt",
+                "parameters": [
+                    {
+                        "maxLength": 20,
+                        "minLength": 20,
+                        "type": "string",
+                        "description": "The 20-digit NTPD",
+                        "name": "ntpd",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReceiptCheck"
+                        }
+                    },
+                    "404": {
+                        "description": "no such receipt",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -7312,6 +7399,35 @@ const docTemplate = `{
                 },
                 "name": {
                     "$ref": "#/definitions/HolidayText"
+                }
+            }
+        },
+        "ReceiptCheck": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "minimum": 1,
+                    "example": 1262500
+                },
+                "nop_masked": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "33.72.010.001.***-**03.0"
+                },
+                "ntpd": {
+                    "type": "string",
+                    "maxLength": 20,
+                    "minLength": 20,
+                    "example": "33722026101500012345"
+                },
+                "paid_on": {
+                    "description": "the day in Asia/Jakarta",
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-10-15"
                 }
             }
         },

@@ -128,13 +128,16 @@ type fragment struct {
 }
 
 // problemMediaType declares error responses as problem documents, the media
-// type web.RenderError sends (swag can only say application/json).
+// type web.RenderError sends (swag can only say application/json, or an
+// operation's @Produce type such as application/pdf, for every response).
 func problemMediaType(op *openapi3.Operation) {
 	for code, resp := range op.Responses.Map() {
 		if len(code) == 3 && code >= "400" && resp.Value != nil {
-			if mt, ok := resp.Value.Content["application/json"]; ok {
-				delete(resp.Value.Content, "application/json")
-				resp.Value.Content["application/problem+json"] = mt
+			for name, mt := range resp.Value.Content {
+				if name == "application/json" || (mt != nil && mt.Schema != nil && strings.HasSuffix(mt.Schema.Ref, "/Problem")) {
+					delete(resp.Value.Content, name)
+					resp.Value.Content["application/problem+json"] = mt
+				}
 			}
 		}
 	}

@@ -271,3 +271,80 @@ func SettleSandbox(svc *Service) web.HandlerFunc {
 		return nil
 	}
 }
+
+// receiptCheckResponse is all a public receipt check shows.
+type receiptCheckResponse struct {
+	NTPD      string `json:"ntpd" minLength:"20" maxLength:"20" example:"33722026101500012345"`
+	AmountIDR int64  `json:"amount_idr" minimum:"1" format:"int64" example:"1262500"`
+	PaidOn    string `json:"paid_on" format:"date" maxLength:"10" example:"2026-10-15"` // the day in Asia/Jakarta
+	NOPMasked string `json:"nop_masked" maxLength:"40" example:"33.72.010.001.***-**03.0"`
+} // @name ReceiptCheck
+
+// CheckReceipt handles GET /api/v1/receipts/{ntpd}.
+//
+//	@Summary		Check a receipt number
+//	@Description	Public: anyone holding a receipt (or scanning its QR code) checks that the city received the payment. Shows only the NTPD, the amount, the day paid (Asia/Jakarta) and the masked NOP. A number whose check digits do not match → 400 before any lookup; an unknown one → 404.
+//	@ID				checkReceipt
+//	@Tags			payments
+//	@Produce		json
+//	@Param			ntpd	path		string	true	"The 20-digit NTPD"	minLength(20)	maxLength(20)
+//	@Success		200		{object}	receiptCheckResponse
+//	@Failure		404		{object}	problem.Problem	"no such receipt"
+//	@Router			/receipts/{ntpd} [get]
+func CheckReceipt(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		r, err := svc.CheckReceipt(c.Request.Context(), c.Param("ntpd"))
+		if err != nil {
+			return err
+		}
+		// A receipt never changes once issued.
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.JSON(http.StatusOK, receiptCheckResponse{NTPD: r.NTPD, AmountIDR: r.AmountIDR,
+			PaidOn: r.PaidAt.In(wib).Format(time.DateOnly), NOPMasked: r.Masked})
+		return nil
+	}
+}
+
+// GetMyReceiptPDF handles GET /api/v1/me/payments/{id}/receipt.pdf.
+//
+//	@Summary		The receipt of one of my payments, as a PDF
+//	@Description	The printable receipt (A5): NTPD, NOP, period, amount, channel, time paid, and a QR code that opens the public check `GET /receipts/{ntpd}`. A payment not paid (yet) or someone else's → 404.
+//	@ID				getMyPaymentReceiptPdf
+//	@Tags			payments
+//	@Produce		application/pdf
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Payment ID"	format(uuid)	maxLength(36)
+//	@Success		200	{file}		binary	"the receipt (Content-Disposition: inline; filename=receipt-<ntpd>.pdf)"
+//	@Failure		404	{object}	problem.Problem	"no such payment of yours, or not paid"
+//	@Failure		503	{object}	problem.Problem	"payments are not available on this instance"
+//	@Router			/me/payments/{id}/receipt.pdf [get]
+func GetMyReceiptPDF(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		id, err := web.PathUUID(c, "id")
+		if err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		r, err := svc.MyReceipt(ctx, identity.ActorFrom(ctx), id)
+		if err != nil {
+			return err
+		}
+		doc, err := ReceiptPDF(r, checkURL(c, r.NTPD))
+		if err != nil {
+			return err
+		}
+		c.Header("Cache-Control", "private, no-store")
+		c.Header("Content-Disposition", `inline; filename="receipt-`+r.NTPD+`.pdf"`)
+		c.Data(http.StatusOK, "application/pdf", doc)
+		return nil
+	}
+}
+
+// checkURL is the public check of an NTPD on the host the caller reached.
+func checkURL(c *gin.Context, number string) string {
+	scheme := "https"
+	if c.Request.TLS == nil && c.GetHeader("X-Forwarded-Proto") != "https" {
+		scheme = "http"
+	}
+	return scheme + "://" + c.Request.Host + "/api/v1/receipts/" + number
+}

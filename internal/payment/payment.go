@@ -71,7 +71,9 @@ type Due struct {
 	// 18 digits for a tax bill. Digits only.
 	Reference string
 	// Shown is Reference as people read it (a dotted NOP).
-	Shown  string
+	Shown string
+	// Masked is what a public receipt check shows of it (a masked NOP).
+	Masked string
 	Period string
 	// Settled is true when the subject is already paid; Closed when it can
 	// no longer be paid (cancelled).
@@ -104,6 +106,7 @@ type Payment struct {
 	Status      Status
 	AmountIDR   int64
 	Reference   string
+	Masked      string
 	Period      string
 	VANumber    string
 	QRString    string
@@ -123,6 +126,7 @@ type Receipt struct {
 	AmountIDR   int64
 	Channel     Channel
 	Reference   string
+	Masked      string
 	Period      string
 	PaidAt      time.Time
 }

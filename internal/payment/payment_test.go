@@ -10,6 +10,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/idempotency"
+	"github.com/solodestination/api/pkg/civil"
 	"github.com/solodestination/api/pkg/ntpd"
 	"github.com/solodestination/api/pkg/qris"
 )
@@ -265,4 +266,41 @@ func TestPaymentsDisabled(t *testing.T) {
 	webhook(api, body, "").ExpectProblem(http.StatusServiceUnavailable, "unavailable")
 	api.Get("/api/v1/me/payments/0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60", api.User("Sari")).
 		ExpectProblem(http.StatusServiceUnavailable, "unavailable")
+}
+
+// A paid payment's receipt as a PDF for its payer, and the public check of
+// its NTPD showing only number, amount, day and masked NOP.
+func TestReceiptPDFAndPublicCheck(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.payOK(t, w.sari, "qris")
+	w.api.Get("/api/v1/me/payments/"+p.ID+"/receipt.pdf", w.sari).ExpectProblem(http.StatusNotFound, "not_found")
+	var s payment
+	w.api.Send(http.MethodPost, "/api/v1/sandbox/payments/"+p.ID+"/settle", nil, w.revenue).Expect(http.StatusOK).JSON(&s)
+	number := s.Receipt.NTPD
+
+	r := w.api.Get("/api/v1/me/payments/"+p.ID+"/receipt.pdf", w.sari).Expect(http.StatusOK)
+	if r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(r.Body), "%PDF-") {
+		t.Fatalf("PDF: %q, %q…", r.Header.Get("Content-Type"), r.Body[:min(len(r.Body), 8)])
+	}
+	w.api.Get("/api/v1/me/payments/"+p.ID+"/receipt.pdf", w.api.User("Budi")).ExpectProblem(http.StatusNotFound, "not_found")
+
+	var check map[string]any
+	w.api.Get("/api/v1/receipts/"+number, apitest.Anonymous).Expect(http.StatusOK).JSON(&check)
+	want := map[string]any{"ntpd": number, "amount_idr": float64(p.AmountIDR), "paid_on": "2026-10-15",
+		"nop_masked": "33.72.010.001.***-**03.0"}
+	if len(check) != len(want) {
+		t.Fatalf("check shows %v", check)
+	}
+	for k, v := range want {
+		if check[k] != v {
+			t.Errorf("%s = %v, want %v", k, check[k], v)
+		}
+	}
+	// One digit off fails the check digits; a valid unknown number is 404.
+	typo := []byte(number)
+	typo[10] = '0' + (typo[10]-'0'+1)%10
+	w.api.Get("/api/v1/receipts/"+string(typo), apitest.Anonymous).ExpectProblem(http.StatusBadRequest, "bad_request")
+	other, _ := ntpd.New(ntpd.SurakartaRegion, civil.Date{Year: 2026, Month: 1, Day: 2}, 7)
+	w.api.Get("/api/v1/receipts/"+other, apitest.Anonymous).ExpectProblem(http.StatusNotFound, "not_found")
 }

@@ -85,7 +85,7 @@ func (s *Service) Start(ctx context.Context, who identity.Actor, kind string, su
 		case due.Closed || due.AmountIDR <= 0:
 			return apperr.StateConflict("not_payable", "This can no longer be paid.")
 		}
-		p.AmountIDR, p.Reference, p.Period = due.AmountIDR, due.Shown, due.Period
+		p.AmountIDR, p.Reference, p.Masked, p.Period = due.AmountIDR, due.Shown, due.Masked, due.Period
 		// The sandbox answers locally; a remote gateway's call would move
 		// before the transaction with the id drawn first.
 		ins, err := s.gateway.Open(ctx, Intent{ID: p.ID, Channel: ch, AmountIDR: due.AmountIDR, Reference: due.Reference, Now: now})
@@ -98,9 +98,9 @@ func (s *Service) Start(ctx context.Context, who identity.Actor, kind string, su
 			return fmt.Errorf("expire pending payment: %w", err)
 		}
 		if err := tx.Exec(`INSERT INTO payments (id, subject_kind, subject_id, payer_id, provider, channel, status, amount_idr,
-			reference, period, va_number, qr_string, checkout_url, expires_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, kind, subjectID, who.ID, p.Provider, string(ch), string(Pending), p.AmountIDR, p.Reference, p.Period,
+			reference, reference_masked, period, va_number, qr_string, checkout_url, expires_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, kind, subjectID, who.ID, p.Provider, string(ch), string(Pending), p.AmountIDR, p.Reference, p.Masked, p.Period,
 			p.VANumber, p.QRString, p.CheckoutURL, p.ExpiresAt, now, now).Error; err != nil {
 			return fmt.Errorf("insert payment: %w", err)
 		}
@@ -306,10 +306,10 @@ func issueReceipt(ctx context.Context, tx *gorm.DB, p paymentRow, paidAt, now ti
 			return Receipt{}, err
 		}
 		r := receiptRow{PaymentID: p.ID, SubjectKind: p.SubjectKind, SubjectID: p.SubjectID, NTPD: n, AmountIDR: p.AmountIDR,
-			Channel: p.Channel, Reference: p.Reference, Period: p.Period, PaidAt: paidAt.UTC(), CreatedAt: now}
+			Channel: p.Channel, Reference: p.Reference, Masked: p.Masked, Period: p.Period, PaidAt: paidAt.UTC(), CreatedAt: now}
 		res := tx.WithContext(ctx).Exec(`INSERT INTO payment_receipts (payment_id, subject_kind, subject_id, ntpd, amount_idr,
-			channel, reference, period, paid_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			r.PaymentID, r.SubjectKind, r.SubjectID, r.NTPD, r.AmountIDR, r.Channel, r.Reference, r.Period, r.PaidAt, r.CreatedAt)
+			channel, reference, reference_masked, period, paid_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			r.PaymentID, r.SubjectKind, r.SubjectID, r.NTPD, r.AmountIDR, r.Channel, r.Reference, r.Masked, r.Period, r.PaidAt, r.CreatedAt)
 		if res.Error != nil {
 			return Receipt{}, fmt.Errorf("insert receipt: %w", res.Error)
 		}
@@ -397,4 +397,21 @@ func (s *Service) Settle(ctx context.Context, id uuid.UUID) (Payment, error) {
 	out := r.toDomain()
 	out.Receipt, err = receiptOf(ctx, s.db.DB, id)
 	return out, err
+}
+
+// CheckReceipt is the public check of a receipt number printed on a
+// receipt: only the number, amount, day and masked reference come back. A
+// number that fails its check digits is refused before any lookup.
+func (s *Service) CheckReceipt(ctx context.Context, number string) (Receipt, error) {
+	if !ntpd.Valid(number) {
+		return Receipt{}, apperr.BadRequest("That is not a valid NTPD: 20 digits with matching check digits.")
+	}
+	var rows []receiptRow
+	if err := s.db.WithContext(ctx).Where("ntpd = ?", number).Limit(1).Find(&rows).Error; err != nil {
+		return Receipt{}, fmt.Errorf("load receipt: %w", err)
+	}
+	if len(rows) == 0 {
+		return Receipt{}, apperr.Missing("receipt", number)
+	}
+	return rows[0].toDomain(), nil
 }

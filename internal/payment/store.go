@@ -21,6 +21,7 @@ type paymentRow struct {
 	Status      string
 	AmountIDR   int64 `gorm:"column:amount_idr"`
 	Reference   string
+	Masked      string `gorm:"column:reference_masked"`
 	Period      string
 	VANumber    string `gorm:"column:va_number"`
 	QRString    string `gorm:"column:qr_string"`
@@ -35,7 +36,7 @@ func (paymentRow) TableName() string { return "payments" }
 
 func (r paymentRow) toDomain() Payment {
 	p := Payment{ID: r.ID, SubjectKind: r.SubjectKind, SubjectID: r.SubjectID, PayerID: r.PayerID, Provider: r.Provider,
-		Channel: Channel(r.Channel), Status: Status(r.Status), AmountIDR: r.AmountIDR, Reference: r.Reference, Period: r.Period,
+		Channel: Channel(r.Channel), Status: Status(r.Status), AmountIDR: r.AmountIDR, Reference: r.Reference, Masked: r.Masked, Period: r.Period,
 		VANumber: r.VANumber, QRString: r.QRString, CheckoutURL: r.CheckoutURL, ExpiresAt: r.ExpiresAt.UTC(),
 		CreatedAt: r.CreatedAt.UTC()}
 	if r.PaidAt != nil {
@@ -53,6 +54,7 @@ type receiptRow struct {
 	AmountIDR   int64  `gorm:"column:amount_idr"`
 	Channel     string
 	Reference   string
+	Masked      string `gorm:"column:reference_masked"`
 	Period      string
 	PaidAt      time.Time
 	CreatedAt   time.Time
@@ -62,7 +64,7 @@ func (receiptRow) TableName() string { return "payment_receipts" }
 
 func (r receiptRow) toDomain() Receipt {
 	return Receipt{NTPD: r.NTPD, PaymentID: r.PaymentID, SubjectKind: r.SubjectKind, SubjectID: r.SubjectID,
-		AmountIDR: r.AmountIDR, Channel: Channel(r.Channel), Reference: r.Reference, Period: r.Period, PaidAt: r.PaidAt.UTC()}
+		AmountIDR: r.AmountIDR, Channel: Channel(r.Channel), Reference: r.Reference, Masked: r.Masked, Period: r.Period, PaidAt: r.PaidAt.UTC()}
 }
 
 func paymentByID(ctx context.Context, db *gorm.DB, id uuid.UUID) (paymentRow, error) {

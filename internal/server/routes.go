@@ -149,7 +149,9 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 		web.Handle(payment.PayTaxBill(d.Payments)))
 	user.GET("/me/payments/:id", pay, web.Handle(payment.GetMyPayment(d.Payments)))
 	user.GET("/me/payments/:id/receipt", pay, web.Handle(payment.GetMyReceipt(d.Payments)))
+	user.GET("/me/payments/:id/receipt.pdf", pay, web.Handle(payment.GetMyReceiptPDF(d.Payments)))
 	public.POST("/payments/webhook", pay, web.Handle(payment.Webhook(d.Payments)))
+	v1.GET("/receipts/:ntpd", web.Handle(payment.CheckReceipt(d.Payments))) // public: what a receipt's QR code opens
 	revenue.POST("/sandbox/payments/:id/settle", pay, web.Handle(payment.SettleSandbox(d.Payments)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))

@@ -64,6 +64,6 @@ func (s *Service) PaymentDue(ctx context.Context, tx *gorm.DB, billID uuid.UUID)
 	if err != nil {
 		return payment.Due{}, err
 	}
-	return payment.Due{AmountIDR: b.TotalIDR, Reference: b.NOP.Digits(), Shown: b.NOP.Format(), Period: b.Period,
+	return payment.Due{AmountIDR: b.TotalIDR, Reference: b.NOP.Digits(), Shown: b.NOP.Format(), Masked: b.NOP.Mask(), Period: b.Period,
 		Settled: b.Status == BillPaid, Closed: b.Status == BillCancelled}, nil
 }

@@ -23,6 +23,8 @@ CREATE TABLE payments (
     status       text        NOT NULL CHECK (status IN ('pending', 'paid', 'failed', 'expired', 'refund_due')),
     amount_idr   bigint      NOT NULL CHECK (amount_idr > 0),
     reference    text        NOT NULL,
+    -- What the public receipt check may show of the reference (a masked NOP).
+    reference_masked text    NOT NULL,
     period       text        NOT NULL,
     va_number    text        NOT NULL DEFAULT '',
     qr_string    text        NOT NULL DEFAULT '',
@@ -57,6 +59,7 @@ CREATE TABLE payment_receipts (
     amount_idr   bigint      NOT NULL,
     channel      text        NOT NULL,
     reference    text        NOT NULL,
+    reference_masked text    NOT NULL,
     period       text        NOT NULL,
     paid_at      timestamptz NOT NULL,
     created_at   timestamptz NOT NULL,
