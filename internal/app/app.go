@@ -137,6 +137,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	}
 	a.Jobs = jobs.New(db, jobs.Options{Log: log, PollInterval: min(jobs.DefaultPollInterval, every)})
 	a.Transport.RegisterJobs(a.Jobs, every)
+	a.Payments.RegisterJobs(a.Jobs, payment.SweepInterval)
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return nil, err

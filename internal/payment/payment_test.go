@@ -1,6 +1,7 @@
 package payment_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -8,8 +9,10 @@ import (
 
 	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/identity"
+	paying "github.com/solodestination/api/internal/payment"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/idempotency"
+	"github.com/solodestination/api/internal/platform/jobs"
 	"github.com/solodestination/api/pkg/civil"
 	"github.com/solodestination/api/pkg/ntpd"
 	"github.com/solodestination/api/pkg/qris"
@@ -303,4 +306,39 @@ func TestReceiptPDFAndPublicCheck(t *testing.T) {
 	w.api.Get("/api/v1/receipts/"+string(typo), apitest.Anonymous).ExpectProblem(http.StatusBadRequest, "bad_request")
 	other, _ := ntpd.New(ntpd.SurakartaRegion, civil.Date{Year: 2026, Month: 1, Day: 2}, 7)
 	w.api.Get("/api/v1/receipts/"+other, apitest.Anonymous).ExpectProblem(http.StatusNotFound, "not_found")
+}
+
+// The expiry sweep (a job on the queue) expires payments still pending
+// NotifyGrace after their expiry and leaves younger ones; a paid notice
+// for a swept payment is a refund, and the bill can be paid anew.
+func TestExpirySweep(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	start := time.Date(2026, 10, 15, 12, 0, 0, 0, wib)
+	qr := w.payOK(t, w.sari, "qris") // expires 12:15
+	sweep := func(at time.Time) {
+		t.Helper()
+		w.at(at)
+		if err := jobs.RunNow(context.Background(), w.api.App.Jobs, paying.ExpirySweep{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweep(start.Add(29 * time.Minute)) // within the grace
+	if got := w.payment(t, qr.ID, w.sari); got.Status != "pending" {
+		t.Fatalf("swept within grace: %s", got.Status)
+	}
+	sweep(start.Add(31 * time.Minute))
+	if got := w.payment(t, qr.ID, w.sari); got.Status != "expired" {
+		t.Fatalf("after the grace: %s", got.Status)
+	}
+	var a ack
+	webhook(w.api, event("late", qr.ID, "paid", qr.AmountIDR), "").Expect(http.StatusOK).JSON(&a)
+	if a.Status != "refund_due" {
+		t.Fatalf("late paid after sweep: %+v", a)
+	}
+	va := w.payOK(t, w.sari, "va_bca")
+	sweep(start.Add(24*time.Hour + time.Hour))
+	if got := w.payment(t, va.ID, w.sari); got.Status != "expired" {
+		t.Fatalf("VA after a day: %s", got.Status)
+	}
 }
