@@ -113,6 +113,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	taxes := tax.NewService(db, vault, time.Now)
 	payments := payment.NewService(db, gateway(cfg), notes, time.Now)
 	payments.Accept(payment.KindTaxBill, taxes)
+	payments.TellStaff(ids, identity.DeptRevenue)
 	a := &App{Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),

@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 )
 
@@ -93,6 +94,12 @@ type Payable interface {
 // implements it).
 type Notifier interface {
 	Notify(ctx context.Context, tx *gorm.DB, msgs ...notification.Message) error
+}
+
+// Desk finds who to tell about money owed back: the staff accounts of the
+// department that handles refunds (*identity.Service implements it).
+type Desk interface {
+	StaffOf(ctx context.Context, tx *gorm.DB, dept identity.Department) ([]uuid.UUID, error)
 }
 
 // Payment is one attempt to pay a subject.

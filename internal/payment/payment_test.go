@@ -225,6 +225,13 @@ func TestWebhookStateMachine(t *testing.T) {
 	if c := count(t, w.api, "SELECT count(*) FROM notifications WHERE kind = 'payment_refund_due'"); c != 1 {
 		t.Fatalf("%d refund notifications", c)
 	}
+	// Revenue staff are told too (the desk, not other departments).
+	if c := count(t, w.api, "SELECT count(*) FROM notifications WHERE kind = 'payment_refund_due_staff' AND user_id = ?", w.revenue.ID); c != 1 {
+		t.Fatalf("%d staff refund notifications", c)
+	}
+	if c := count(t, w.api, "SELECT count(*) FROM notifications WHERE kind = 'payment_refund_due_staff'"); c != 1 {
+		t.Fatalf("%d staff refund notifications in all", c)
+	}
 
 	second := w.payOK(t, w.sari, "va_mandiri")
 	webhook(w.api, event("e-paid", second.ID, "paid", second.AmountIDR), "").Expect(http.StatusOK).JSON(&a)

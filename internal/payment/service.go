@@ -27,6 +27,8 @@ type Service struct {
 	gateway  Gateway
 	notes    Notifier
 	payables map[string]Payable
+	desk     Desk
+	deskDept identity.Department
 	now      func() time.Time
 }
 
@@ -39,6 +41,9 @@ func NewService(db *database.DB, gateway Gateway, notes Notifier, now func() tim
 
 // Accept makes subjects of kind payable through p (app wires tax bills).
 func (s *Service) Accept(kind string, p Payable) { s.payables[kind] = p }
+
+// TellStaff makes refunds due known to the staff of dept, found through desk.
+func (s *Service) TellStaff(desk Desk, dept identity.Department) { s.desk, s.deskDept = desk, dept }
 
 // SetClock replaces the clock; tests move time with it.
 func (s *Service) SetClock(now func() time.Time) { s.now = func() time.Time { return now().UTC() } }
@@ -289,7 +294,17 @@ func (s *Service) refundDue(ctx context.Context, tx *gorm.DB, p paymentRow, e Ev
 		"event_id": e.EventID, "was": string(from)}); err != nil {
 		return "", "", err
 	}
-	if err := s.notes.Notify(ctx, tx, refundMessage(p)); err != nil {
+	msgs := []notification.Message{refundMessage(p)}
+	if s.desk != nil {
+		staff, err := s.desk.StaffOf(ctx, tx, s.deskDept)
+		if err != nil {
+			return "", "", err
+		}
+		for _, id := range staff {
+			msgs = append(msgs, staffRefundMessage(p, id))
+		}
+	}
+	if err := s.notes.Notify(ctx, tx, msgs...); err != nil {
 		return "", "", err
 	}
 	return RefundDue, "refund_due", nil
@@ -346,6 +361,16 @@ func refundMessage(p paymentRow) notification.Message {
 		Body: notification.Text{
 			ID: fmt.Sprintf("Pembayaran Rp%s untuk %s tiba setelah tagihan dibayar atau kedaluwarsa; dana akan dikembalikan.", amount, p.Reference),
 			EN: fmt.Sprintf("Rp%s for %s arrived after the bill was paid or the payment expired; it will be refunded.", amount, p.Reference)}}
+}
+
+func staffRefundMessage(p paymentRow, staff uuid.UUID) notification.Message {
+	amount := rupiah(p.AmountIDR)
+	return notification.Message{UserID: staff, Kind: "payment_refund_due_staff", Entity: "payment", EntityID: p.ID.String(),
+		DedupeKey: "payment_refund_due_staff:" + p.ID.String(),
+		Title:     notification.Text{ID: "Pengembalian dana diperlukan", EN: "Refund to make"},
+		Body: notification.Text{
+			ID: fmt.Sprintf("Pembayaran %s sebesar Rp%s untuk %s %s tiba setelah kedaluwarsa atau digantikan; kembalikan dananya.", p.ID, amount, p.Reference, p.Period),
+			EN: fmt.Sprintf("Payment %s of Rp%s for %s %s arrived after it expired or was superseded; refund it.", p.ID, amount, p.Reference, p.Period)}}
 }
 
 // rupiah writes n with dots between thousands, as Indonesians do.
