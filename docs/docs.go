@@ -1941,7 +1941,7 @@ const docTemplate = `{
         },
         "/payments/webhook": {
             "post": {
-                "description": "Sent by the gateway, not by apps. ` + "`" + `X-Signature` + "`" + ` is the lowercase hex HMAC-SHA256 of the raw body under ` + "`" + `PAYMENT_WEBHOOK_SECRET` + "`" + `, checked before the body is read: a bad one → 401 and nothing changes. An amount other than the payment's → 422 ` + "`" + `amount_mismatch` + "`" + `, nothing changes. Each ` + "`" + `(provider, event_id)` + "`" + ` is applied once: a redelivery answers 200 with ` + "`" + `duplicate: true` + "`" + `. Statuses only move forward (pending → paid, failed or expired; paid is final); on paid the bill is paid and its receipt (NTPD) issued; a paid notice for a payment already expired or failed is recorded as ` + "`" + `refund_due` + "`" + ` and never pays the bill twice.",
+                "description": "Sent by the configured gateway, not by apps, in its own format: the sandbox's is documented here; with ` + "`" + `PAYMENT_GATEWAY=midtrans` + "`" + ` it is Midtrans's HTTP notification, verified by its ` + "`" + `signature_key` + "`" + ` = SHA512(order_id + status_code + gross_amount + server key), ` + "`" + `gross_amount` + "`" + ` like ` + "`" + `\"150000.00\"` + "`" + ` read as whole rupiah (a non-zero fraction → 422 ` + "`" + `amount_fraction` + "`" + `). For the sandbox, ` + "`" + `X-Signature` + "`" + ` is the lowercase hex HMAC-SHA256 of the raw body under ` + "`" + `PAYMENT_WEBHOOK_SECRET` + "`" + `, checked before the body is read: a bad one → 401 and nothing changes. An amount other than the payment's → 422 ` + "`" + `amount_mismatch` + "`" + `, nothing changes. Each ` + "`" + `(provider, event_id)` + "`" + ` is applied once: a redelivery answers 200 with ` + "`" + `duplicate: true` + "`" + `. Statuses only move forward (pending → paid, failed or expired; paid is final); on paid the bill is paid and its receipt (NTPD) issued; a paid notice for a payment already expired or failed is recorded as ` + "`" + `refund_due` + "`" + ` and never pays the bill twice.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1951,16 +1951,15 @@ const docTemplate = `{
                 "tags": [
                     "payments"
                 ],
-                "summary": "Payment gateway notification (sandbox format)",
+                "summary": "Payment gateway notification",
                 "operationId": "receivePaymentWebhook",
                 "parameters": [
                     {
                         "maxLength": 128,
                         "type": "string",
-                        "description": "hex HMAC-SHA256 of the raw body",
+                        "description": "sandbox gateway: hex HMAC-SHA256 of the raw body (a Midtrans-style gateway signs inside its JSON instead)",
                         "name": "X-Signature",
-                        "in": "header",
-                        "required": true
+                        "in": "header"
                     },
                     {
                         "description": "The notification",

@@ -163,6 +163,9 @@ func gateway(cfg config.Config) payment.Gateway {
 		}
 		return payment.NewSandbox(secret)
 	}
+	if cfg.PaymentGateway == config.GatewayMidtrans {
+		return payment.NewMidtrans(cfg.MidtransServerKey, "")
+	}
 	return nil
 }
 

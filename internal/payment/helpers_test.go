@@ -68,9 +68,9 @@ type payment struct {
 // newWorld: Sari's verified profile, her plot and its 2026 PBB bill of
 // Rp1.250.000 due 30 September; the clock on 15 October 2026 (one month
 // late: Rp12.500 penalty).
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, opts ...apitest.Option) *world {
 	t.Helper()
-	api := apitest.New(t)
+	api := apitest.New(t, opts...)
 	w := &world{api: api, revenue: api.Staff(identity.DeptRevenue), sari: api.User("Sari")}
 	w.at(time.Date(2026, 10, 15, 12, 0, 0, 0, wib))
 	api.Send(http.MethodPut, "/api/v1/me/citizen-profile",

@@ -209,13 +209,13 @@ type webhookBody struct {
 
 // Webhook handles POST /api/v1/payments/webhook.
 //
-//	@Summary		Payment gateway notification (sandbox format)
-//	@Description	Sent by the gateway, not by apps. `X-Signature` is the lowercase hex HMAC-SHA256 of the raw body under `PAYMENT_WEBHOOK_SECRET`, checked before the body is read: a bad one → 401 and nothing changes. An amount other than the payment's → 422 `amount_mismatch`, nothing changes. Each `(provider, event_id)` is applied once: a redelivery answers 200 with `duplicate: true`. Statuses only move forward (pending → paid, failed or expired; paid is final); on paid the bill is paid and its receipt (NTPD) issued; a paid notice for a payment already expired or failed is recorded as `refund_due` and never pays the bill twice.
+//	@Summary		Payment gateway notification
+//	@Description	Sent by the configured gateway, not by apps, in its own format: the sandbox's is documented here; with `PAYMENT_GATEWAY=midtrans` it is Midtrans's HTTP notification, verified by its `signature_key` = SHA512(order_id + status_code + gross_amount + server key), `gross_amount` like `"150000.00"` read as whole rupiah (a non-zero fraction → 422 `amount_fraction`). For the sandbox, `X-Signature` is the lowercase hex HMAC-SHA256 of the raw body under `PAYMENT_WEBHOOK_SECRET`, checked before the body is read: a bad one → 401 and nothing changes. An amount other than the payment's → 422 `amount_mismatch`, nothing changes. Each `(provider, event_id)` is applied once: a redelivery answers 200 with `duplicate: true`. Statuses only move forward (pending → paid, failed or expired; paid is final); on paid the bill is paid and its receipt (NTPD) issued; a paid notice for a payment already expired or failed is recorded as `refund_due` and never pays the bill twice.
 //	@ID				receivePaymentWebhook
 //	@Tags			payments
 //	@Accept			json
 //	@Produce		json
-//	@Param			X-Signature	header		string		true	"hex HMAC-SHA256 of the raw body"	maxLength(128)
+//	@Param			X-Signature	header		string		false	"sandbox gateway: hex HMAC-SHA256 of the raw body (a Midtrans-style gateway signs inside its JSON instead)"	maxLength(128)
 //	@Param			body		body		webhookBody	true	"The notification"
 //	@Success		200			{object}	webhookResponse
 //	@Failure		400			{object}	problem.Problem	"not the sandbox's JSON"

@@ -229,6 +229,10 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, e Event) (Outcome, err
 // no longer pending becomes refund_due (audited) and never pays the
 // subject twice.
 func (s *Service) advance(ctx context.Context, tx *gorm.DB, p paymentRow, e Event, now time.Time) (Status, string, error) {
+	if e.Status == Pending {
+		// A notice that moves nothing (Midtrans's pending, a fraud challenge).
+		return Status(p.Status), "ignored", nil
+	}
 	if e.Status != Paid {
 		res := tx.Exec("UPDATE payments SET status = ?, updated_at = ? WHERE id = ? AND status = ?", string(e.Status), now, p.ID, Pending)
 		if res.Error != nil {

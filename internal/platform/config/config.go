@@ -39,7 +39,7 @@ const (
 	GatewayNone = "none"
 	// GatewaySandbox settles payments without money; refused in production.
 	GatewaySandbox = "sandbox"
-	// GatewayMidtrans is reserved by the contract; its adapter is not built yet.
+	// GatewayMidtrans pays through a Midtrans-style gateway (MIDTRANS_SERVER_KEY).
 	GatewayMidtrans = "midtrans"
 )
 
@@ -212,14 +212,11 @@ func Load(getenv func(string) string) (Config, error) {
 	switch c.PaymentGateway {
 	case GatewaySandbox, GatewayNone:
 	case GatewayMidtrans:
-		// Refused rather than accepted and ignored: an operator who asked for
-		// real payments must not get an instance that silently takes none.
 		if c.MidtransServerKey == "" {
 			bad("MIDTRANS_SERVER_KEY (or MIDTRANS_SERVER_KEY_FILE) is required when PAYMENT_GATEWAY=midtrans")
 		}
-		bad("PAYMENT_GATEWAY=midtrans is not available in this version (no Midtrans adapter yet); use none to run with payments disabled")
 	default:
-		bad("PAYMENT_GATEWAY %q is not a known gateway (known: sandbox, none)", c.PaymentGateway)
+		bad("PAYMENT_GATEWAY %q is not a known gateway (known: sandbox, midtrans, none)", c.PaymentGateway)
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		bad("DATABASE_URL must be a postgres:// URL, or empty for the embedded SQLite database")
