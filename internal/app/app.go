@@ -164,7 +164,7 @@ func gateway(cfg config.Config) payment.Gateway {
 		return payment.NewSandbox(secret)
 	}
 	if cfg.PaymentGateway == config.GatewayMidtrans {
-		return payment.NewMidtrans(cfg.MidtransServerKey, "")
+		return payment.NewMidtrans(cfg.MidtransServerKey, cfg.MidtransAPIURL)
 	}
 	return nil
 }

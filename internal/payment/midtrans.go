@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -139,6 +140,27 @@ func gatewayDown(why string) error {
 	return &apperr.Error{Kind: apperr.Unavailable, Code: "gateway_unavailable",
 		Detail: "The payment gateway did not open the payment; try again shortly.", RetryAfter: 5 * time.Second,
 		Err: fmt.Errorf("midtrans: %s", why)}
+}
+
+// StatusBody implements Reconciler with the transaction status API, whose
+// answer carries the same fields and signature_key as a notification.
+func (g *Midtrans) StatusBody(ctx context.Context, paymentID uuid.UUID) ([]byte, error) {
+	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, g.base+"/v2/"+paymentID.String()+"/status", nil)
+	if err != nil {
+		return nil, err
+	}
+	hr.SetBasicAuth(g.key, "")
+	hr.Header.Set("Accept", "application/json")
+	res, err := g.client.Do(hr)
+	if err != nil {
+		return nil, gatewayDown(err.Error())
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if err != nil {
+		return nil, gatewayDown("unreadable status response")
+	}
+	return body, nil
 }
 
 // midtransNotification is the part of an HTTP notification the adapter reads.

@@ -177,6 +177,13 @@ type Gateway interface {
 	Verify(header http.Header, body []byte) (Event, error)
 }
 
+// Reconciler is a gateway that can be asked where a payment stands: it
+// returns the gateway's answer as a notification body its Verify accepts,
+// so a notification that never arrived is applied by the same code.
+type Reconciler interface {
+	StatusBody(ctx context.Context, paymentID uuid.UUID) ([]byte, error)
+}
+
 // Settler is a gateway that can settle its own payments (the sandbox): it
 // returns a signed notification, as the provider would send it.
 type Settler interface {

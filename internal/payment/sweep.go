@@ -3,8 +3,12 @@ package payment
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/jobs"
 )
 
@@ -30,6 +34,9 @@ const sweepBatch = 500
 // RegisterJobs adds the payment jobs to q: the expiry sweep every interval.
 func (s *Service) RegisterJobs(q *jobs.Queue, every time.Duration) {
 	jobs.Every[ExpirySweep](q, every, func(ctx context.Context) error {
+		if _, err := s.Reconcile(ctx); err != nil {
+			return err
+		}
 		_, err := s.ExpireOverdue(ctx)
 		return err
 	})
@@ -56,4 +63,46 @@ func (s *Service) ExpireOverdue(ctx context.Context) (int64, error) {
 			return total, nil
 		}
 	}
+}
+
+// ReconcileAfter is how long a payment waits for its notification before
+// the sweep asks the gateway instead.
+const ReconcileAfter = 5 * time.Minute
+
+// reconcileBatch bounds the payments one pass asks the gateway about.
+const reconcileBatch = 100
+
+// Reconcile asks a gateway that can answer (a Reconciler) about payments
+// pending for ReconcileAfter, oldest first, and applies each answer as the
+// notification it stands for: through Verify and the same state machine,
+// so a lost notification settles the payment and a repeated one changes
+// nothing. A payment the gateway cannot answer for is left to the next
+// pass. It reports how many answers were applied.
+func (s *Service) Reconcile(ctx context.Context) (int, error) {
+	rec, ok := s.gateway.(Reconciler)
+	if !ok {
+		return 0, nil
+	}
+	var ids []uuid.UUID
+	err := s.db.WithContext(ctx).Model(&paymentRow{}).
+		Where("status = ? AND provider = ? AND created_at <= ?", string(Pending), s.gateway.Name(), s.now().Add(-ReconcileAfter)).
+		Order("created_at").Limit(reconcileBatch).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("list payments to reconcile: %w", err)
+	}
+	applied := 0
+	for _, id := range ids {
+		body, err := rec.StatusBody(ctx, id)
+		if err != nil {
+			continue
+		}
+		if _, err := s.notify(ctx, http.Header{}, body, nil); err != nil {
+			if apperr.KindOf(err) == apperr.Internal {
+				return applied, err
+			}
+			continue // refused (unknown there, bad signature): not ours to settle
+		}
+		applied++
+	}
+	return applied, nil
 }

@@ -59,6 +59,9 @@ type Config struct {
 	// tickets (TICKET_SIGNING_KEY, hex or base64 of the seed).
 	TicketSigningKey  []byte
 	MidtransServerKey string
+	// MidtransAPIURL overrides the Midtrans API base URL (MIDTRANS_API_URL);
+	// empty chooses it by the server key (sandbox for "SB-" keys).
+	MidtransAPIURL string
 	// NIKEncryptionKey is the master key of the NIKs stored at rest: the
 	// AES-256-GCM key and the blind-index HMAC key are derived from it.
 	NIKEncryptionKey []byte
@@ -157,6 +160,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.RateLimitReadsPerMin = perMinute("RATE_LIMIT_READS_PER_MIN", DefaultReadsPerMin)
 	c.RateLimitWritesPerMin = perMinute("RATE_LIMIT_WRITES_PER_MIN", DefaultWritesPerMin)
 	c.MidtransServerKey = secret("MIDTRANS_SERVER_KEY")
+	c.MidtransAPIURL = env("MIDTRANS_API_URL", "")
 	c.NIKEncryptionKey = []byte(secret("NIK_ENCRYPTION_KEY"))
 
 	if c.AppEnv != Development && c.AppEnv != Production {
