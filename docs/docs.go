@@ -2796,7 +2796,7 @@ const docTemplate = `{
                         }
                     },
                     "503": {
-                        "description": "payments are not available on this instance",
+                        "description": "payments are not available on this instance, or gateway_unavailable (the gateway did not open the payment; Retry-After)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -7210,10 +7210,10 @@ const docTemplate = `{
                     "example": "pending"
                 },
                 "va_number": {
-                    "description": "virtual account channels",
+                    "description": "virtual account channels (the sandbox: bank prefix and the NOP's last 13 digits)",
                     "type": "string",
-                    "maxLength": 18,
-                    "minLength": 18,
+                    "maxLength": 32,
+                    "minLength": 10,
                     "x-optional": true,
                     "example": "393580100010020003"
                 }

@@ -42,7 +42,7 @@ type paymentResponse struct {
 	NOP         string           `json:"nop" maxLength:"40" example:"33.72.010.001.002-0003.0"`
 	Period      string           `json:"period" maxLength:"20" example:"2026"`
 	ExpiresAt   time.Time        `json:"expires_at" format:"date-time" maxLength:"35"`
-	VANumber    string           `json:"va_number,omitempty" minLength:"18" maxLength:"18" extensions:"x-optional" example:"393580100010020003"` // virtual account channels
+	VANumber    string           `json:"va_number,omitempty" minLength:"10" maxLength:"32" extensions:"x-optional" example:"393580100010020003"` // virtual account channels (the sandbox: bank prefix and the NOP's last 13 digits)
 	QRString    string           `json:"qr_string,omitempty" maxLength:"512" extensions:"x-optional"`                                            // qris: an EMVCo dynamic QR payload
 	CheckoutURL string           `json:"checkout_url,omitempty" format:"uri" maxLength:"200" extensions:"x-optional"`                            // ewallet
 	PaidAt      *time.Time       `json:"paid_at" format:"date-time" maxLength:"35" extensions:"x-nullable"`
@@ -88,7 +88,7 @@ func toPaymentResponse(p Payment) paymentResponse {
 //	@Failure		404				{object}	problem.Problem	"no such bill"
 //	@Failure		409				{object}	problem.Problem	"already_paid, not_payable or idempotency_in_progress"
 //	@Failure		422				{object}	problem.Problem	"unknown channel or idempotency_conflict"
-//	@Failure		503				{object}	problem.Problem	"payments are not available on this instance"
+//	@Failure		503				{object}	problem.Problem	"payments are not available on this instance, or gateway_unavailable (the gateway did not open the payment; Retry-After)"
 //	@Router			/taxes/bills/{id}/payments [post]
 func PayTaxBill(svc *Service) web.HandlerFunc {
 	return func(c *gin.Context) error {
