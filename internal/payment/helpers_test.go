@@ -68,7 +68,7 @@ type payment struct {
 // newWorld: Sari's verified profile, her plot and its 2026 PBB bill of
 // Rp1.250.000 due 30 September; the clock on 15 October 2026 (one month
 // late: Rp12.500 penalty).
-func newWorld(t *testing.T, opts ...apitest.Option) *world {
+func newWorld(t testing.TB, opts ...apitest.Option) *world {
 	t.Helper()
 	api := apitest.New(t, opts...)
 	w := &world{api: api, revenue: api.Staff(identity.DeptRevenue), sari: api.User("Sari")}
@@ -104,21 +104,21 @@ func (w *world) pay(as apitest.Actor, channel, key string) *apitest.Response {
 		Body: map[string]any{"channel": channel}, As: as, Header: h})
 }
 
-func (w *world) payOK(t *testing.T, as apitest.Actor, channel string) payment {
+func (w *world) payOK(t testing.TB, as apitest.Actor, channel string) payment {
 	t.Helper()
 	var p payment
 	w.pay(as, channel, "").Expect(http.StatusCreated).JSON(&p)
 	return p
 }
 
-func (w *world) payment(t *testing.T, id string, as apitest.Actor) payment {
+func (w *world) payment(t testing.TB, id string, as apitest.Actor) payment {
 	t.Helper()
 	var p payment
 	w.api.Get("/api/v1/me/payments/"+id, as).Expect(http.StatusOK).JSON(&p)
 	return p
 }
 
-func (w *world) bill(t *testing.T) bill {
+func (w *world) bill(t testing.TB) bill {
 	t.Helper()
 	var b bill
 	w.api.Get("/api/v1/taxes/bills/"+w.billID, w.sari).Expect(http.StatusOK).JSON(&b)
@@ -147,7 +147,7 @@ func webhook(api *apitest.API, body []byte, sig string) *apitest.Response {
 		Header: map[string]string{"X-Signature": sig}})
 }
 
-func count(t *testing.T, api *apitest.API, q string, args ...any) int64 {
+func count(t testing.TB, api *apitest.API, q string, args ...any) int64 {
 	t.Helper()
 	var n int64
 	if err := api.DB.Raw(q, args...).Scan(&n).Error; err != nil {
