@@ -70,7 +70,11 @@ type payment struct {
 // late: Rp12.500 penalty).
 func newWorld(t testing.TB, opts ...apitest.Option) *world {
 	t.Helper()
-	api := apitest.New(t, opts...)
+	return newWorldOn(t, apitest.New(t, opts...))
+}
+
+func newWorldOn(t testing.TB, api *apitest.API) *world {
+	t.Helper()
 	w := &world{api: api, revenue: api.Staff(identity.DeptRevenue), sari: api.User("Sari")}
 	w.at(time.Date(2026, 10, 15, 12, 0, 0, 0, wib))
 	api.Send(http.MethodPut, "/api/v1/me/citizen-profile",
