@@ -6061,6 +6061,7 @@ const docTemplate = `{
             "properties": {
                 "channel": {
                     "description": "virtual_account is a BCA virtual account",
+                    "type": "string",
                     "enum": [
                         "virtual_account",
                         "va_bca",
@@ -6068,11 +6069,6 @@ const docTemplate = `{
                         "va_mandiri",
                         "qris",
                         "ewallet"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/payment.Channel"
-                        }
                     ],
                     "example": "qris"
                 }
@@ -7124,6 +7120,7 @@ const docTemplate = `{
                     "description": "fixed when the payment was started",
                     "type": "integer",
                     "format": "int64",
+                    "maximum": 2000000000000,
                     "minimum": 1,
                     "example": 1262500
                 },
@@ -7225,6 +7222,7 @@ const docTemplate = `{
                 "amount_idr": {
                     "type": "integer",
                     "format": "int64",
+                    "maximum": 2000000000000,
                     "minimum": 1,
                     "example": 1262500
                 },
@@ -7280,6 +7278,7 @@ const docTemplate = `{
                 "amount_idr": {
                     "type": "integer",
                     "format": "int64",
+                    "maximum": 2000000000000,
                     "minimum": 1,
                     "example": 150000
                 },
@@ -7407,6 +7406,7 @@ const docTemplate = `{
                 "amount_idr": {
                     "type": "integer",
                     "format": "int64",
+                    "maximum": 2000000000000,
                     "minimum": 1,
                     "example": 1262500
                 },
@@ -9129,25 +9129,6 @@ const docTemplate = `{
                     "$ref": "#/definitions/ListMeta"
                 }
             }
-        },
-        "payment.Channel": {
-            "type": "string",
-            "enum": [
-                "virtual_account",
-                "va_bca",
-                "va_bri",
-                "va_mandiri",
-                "qris",
-                "ewallet"
-            ],
-            "x-enum-varnames": [
-                "VirtualAccount",
-                "VABCA",
-                "VABRI",
-                "VAMandiri",
-                "QRIS",
-                "EWallet"
-            ]
         }
     },
     "securityDefinitions": {

@@ -19,7 +19,7 @@ var wib = time.FixedZone("WIB", 7*3600)
 
 // createPaymentRequest is the body of starting a payment.
 type createPaymentRequest struct {
-	Channel Channel `json:"channel" enums:"virtual_account,va_bca,va_bri,va_mandiri,qris,ewallet" example:"qris"` // virtual_account is a BCA virtual account
+	Channel string `json:"channel" enums:"virtual_account,va_bca,va_bri,va_mandiri,qris,ewallet" example:"qris"` // virtual_account is a BCA virtual account
 } // @name CreatePaymentRequest
 
 type receiptResponse struct {
@@ -28,7 +28,7 @@ type receiptResponse struct {
 	BillID    uuid.UUID `json:"bill_id" format:"uuid" maxLength:"36"`
 	NOP       string    `json:"nop" maxLength:"40" example:"33.72.010.001.002-0003.0"`
 	Period    string    `json:"period" maxLength:"20" example:"2026"`
-	AmountIDR int64     `json:"amount_idr" minimum:"1" format:"int64" example:"1262500"`
+	AmountIDR int64     `json:"amount_idr" minimum:"1" maximum:"2000000000000" format:"int64" example:"1262500"`
 	Channel   string    `json:"channel" enums:"virtual_account,va_bca,va_bri,va_mandiri,qris,ewallet" example:"qris"`
 	PaidAt    time.Time `json:"paid_at" format:"date-time" maxLength:"35"`
 } // @name PaymentReceipt
@@ -38,7 +38,7 @@ type paymentResponse struct {
 	BillID      uuid.UUID        `json:"bill_id" format:"uuid" maxLength:"36"`
 	Status      string           `json:"status" enums:"pending,paid,failed,expired,refund_due" example:"pending"`
 	Channel     string           `json:"channel" enums:"virtual_account,va_bca,va_bri,va_mandiri,qris,ewallet" example:"qris"`
-	AmountIDR   int64            `json:"amount_idr" minimum:"1" format:"int64" example:"1262500"` // fixed when the payment was started
+	AmountIDR   int64            `json:"amount_idr" minimum:"1" maximum:"2000000000000" format:"int64" example:"1262500"` // fixed when the payment was started
 	NOP         string           `json:"nop" maxLength:"40" example:"33.72.010.001.002-0003.0"`
 	Period      string           `json:"period" maxLength:"20" example:"2026"`
 	ExpiresAt   time.Time        `json:"expires_at" format:"date-time" maxLength:"35"`
@@ -101,7 +101,7 @@ func PayTaxBill(svc *Service) web.HandlerFunc {
 			return err
 		}
 		ctx := c.Request.Context()
-		p, err := svc.Start(ctx, identity.ActorFrom(ctx), KindTaxBill, id, in.Channel)
+		p, err := svc.Start(ctx, identity.ActorFrom(ctx), KindTaxBill, id, Channel(in.Channel))
 		if err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ type webhookBody struct {
 	EventID   string    `json:"event_id" minLength:"1" maxLength:"100"`
 	PaymentID uuid.UUID `json:"payment_id" format:"uuid" maxLength:"36"`
 	Status    string    `json:"status" enums:"paid,failed,expired"`
-	AmountIDR int64     `json:"amount_idr" minimum:"1" format:"int64" example:"150000"`
+	AmountIDR int64     `json:"amount_idr" minimum:"1" maximum:"2000000000000" format:"int64" example:"150000"`
 	PaidAt    time.Time `json:"paid_at" format:"date-time" maxLength:"35"`
 } // @name PaymentWebhook
 
@@ -275,7 +275,7 @@ func SettleSandbox(svc *Service) web.HandlerFunc {
 // receiptCheckResponse is all a public receipt check shows.
 type receiptCheckResponse struct {
 	NTPD      string `json:"ntpd" minLength:"20" maxLength:"20" example:"33722026101500012345"`
-	AmountIDR int64  `json:"amount_idr" minimum:"1" format:"int64" example:"1262500"`
+	AmountIDR int64  `json:"amount_idr" minimum:"1" maximum:"2000000000000" format:"int64" example:"1262500"`
 	PaidOn    string `json:"paid_on" format:"date" maxLength:"10" example:"2026-10-15"` // the day in Asia/Jakarta
 	NOPMasked string `json:"nop_masked" maxLength:"40" example:"33.72.010.001.***-**03.0"`
 } // @name ReceiptCheck
