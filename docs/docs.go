@@ -2549,6 +2549,84 @@ const docTemplate = `{
                 }
             }
         },
+        "/staff/payments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Revenue staff's view of payments, newest first: e.g. ` + "`" + `?status=refund_due` + "`" + ` lists the money received for payments already expired, failed or superseded, to be refunded.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Payments overview",
+                "operationId": "listPayments",
+                "parameters": [
+                    {
+                        "enum": [
+                            "pending",
+                            "paid",
+                            "failed",
+                            "expired",
+                            "refund_due"
+                        ],
+                        "type": "string",
+                        "description": "Only this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Only this bill's",
+                        "name": "bill_id",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PaymentList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad status, bill_id, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/taxes/bills": {
             "post": {
                 "security": [
@@ -7175,6 +7253,12 @@ const docTemplate = `{
                     "maxLength": 35,
                     "x-nullable": true
                 },
+                "payer_id": {
+                    "description": "who started it (not necessarily the bill's owner)",
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
+                },
                 "period": {
                     "type": "string",
                     "maxLength": 20,
@@ -7213,6 +7297,21 @@ const docTemplate = `{
                     "minLength": 10,
                     "x-optional": true,
                     "example": "393580100010020003"
+                }
+            }
+        },
+        "PaymentList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/Payment"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
                 }
             }
         },

@@ -159,3 +159,10 @@ func count(t testing.TB, api *apitest.API, q string, args ...any) int64 {
 	}
 	return n
 }
+
+func decodeJSON(t testing.TB, raw []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/web"
+	"github.com/solodestination/api/pkg/cursor"
 )
 
 var wib = time.FixedZone("WIB", 7*3600)
@@ -36,6 +37,7 @@ type receiptResponse struct {
 type paymentResponse struct {
 	ID          uuid.UUID        `json:"id" format:"uuid" maxLength:"36" example:"0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"`
 	BillID      uuid.UUID        `json:"bill_id" format:"uuid" maxLength:"36"`
+	PayerID     uuid.UUID        `json:"payer_id" format:"uuid" maxLength:"36"` // who started it (not necessarily the bill's owner)
 	Status      string           `json:"status" enums:"pending,paid,failed,expired,refund_due" example:"pending"`
 	Channel     string           `json:"channel" enums:"virtual_account,va_bca,va_bri,va_mandiri,qris,ewallet" example:"qris"`
 	AmountIDR   int64            `json:"amount_idr" minimum:"1" maximum:"2000000000000" format:"int64" example:"1262500"` // fixed when the payment was started
@@ -56,7 +58,7 @@ func toReceiptResponse(r Receipt) receiptResponse {
 }
 
 func toPaymentResponse(p Payment) paymentResponse {
-	out := paymentResponse{ID: p.ID, BillID: p.SubjectID, Status: string(p.Status), Channel: string(p.Channel),
+	out := paymentResponse{ID: p.ID, BillID: p.SubjectID, PayerID: p.PayerID, Status: string(p.Status), Channel: string(p.Channel),
 		AmountIDR: p.AmountIDR, NOP: p.Reference, Period: p.Period, ExpiresAt: p.ExpiresAt.In(wib),
 		VANumber: p.VANumber, QRString: p.QRString, CheckoutURL: p.CheckoutURL, CreatedAt: p.CreatedAt.In(wib)}
 	if p.PaidAt != nil {
@@ -347,4 +349,59 @@ func checkURL(c *gin.Context, number string) string {
 		scheme = "http"
 	}
 	return scheme + "://" + c.Request.Host + "/api/v1/receipts/" + number
+}
+
+type paymentList struct {
+	Data []paymentResponse `json:"data" validate:"max=100"`
+	Meta web.ListMeta      `json:"meta"`
+} // @name PaymentList
+
+// ListPayments handles GET /api/v1/staff/payments.
+//
+//	@Summary		Payments overview
+//	@Description	Revenue staff's view of payments, newest first: e.g. `?status=refund_due` lists the money received for payments already expired, failed or superseded, to be refunded.
+//	@ID				listPayments
+//	@Tags			payments
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			status	query		string	false	"Only this status"	Enums(pending, paid, failed, expired, refund_due)
+//	@Param			bill_id	query		string	false	"Only this bill's"	format(uuid)	maxLength(36)
+//	@Param			limit	query		int		false	"Page size"			format(int32)	minimum(1)	maximum(100)	default(20)
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"	maxLength(2048)
+//	@Success		200		{object}	paymentList
+//	@Failure		400		{object}	problem.Problem	"bad status, bill_id, limit or cursor"
+//	@Failure		503		{object}	problem.Problem	"payments are not available on this instance"
+//	@Router			/staff/payments [get]
+func ListPayments(svc *Service, pg web.Pager) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		var f PaymentFilter
+		switch st := Status(c.Query("status")); st {
+		case "", Pending, Paid, Failed, Expired, RefundDue:
+			f.Status = st
+		default:
+			return apperr.BadRequest("status must be pending, paid, failed, expired or refund_due.")
+		}
+		if raw := c.Query("bill_id"); raw != "" {
+			id, err := uuid.Parse(raw)
+			if err != nil {
+				return apperr.BadRequest("bill_id must be a UUID.")
+			}
+			f.SubjectID = &id
+		}
+		page, err := web.ReadPage[uuid.UUID](c, pg, cursor.Fingerprint("payments", string(f.Status), c.Query("bill_id")))
+		if err != nil {
+			return err
+		}
+		ps, more, err := svc.List(c.Request.Context(), f, page.After, page.Limit)
+		if err != nil {
+			return err
+		}
+		out, err := web.NewList(page, ps, more, func(p Payment) uuid.UUID { return p.ID }, toPaymentResponse)
+		if err != nil {
+			return err
+		}
+		c.Header("Cache-Control", "private, no-store")
+		c.JSON(http.StatusOK, paymentList(out))
+		return nil
+	}
 }

@@ -349,3 +349,40 @@ func TestExpirySweep(t *testing.T) {
 		t.Fatalf("VA after a day: %s", got.Status)
 	}
 }
+
+// Revenue staff's overview: refunds due found by status, every payment of a
+// bill paged to the end; other users 403; a cursor of another filter 400.
+func TestStaffPaymentList(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	var ps []payment
+	for _, ch := range []string{"qris", "va_bca", "ewallet", "va_bri", "qris"} {
+		ps = append(ps, w.payOK(t, w.sari, ch))
+	}
+	webhook(w.api, event("late-0", ps[0].ID, "paid", ps[0].AmountIDR), "").Expect(http.StatusOK)
+	webhook(w.api, event("late-1", ps[1].ID, "paid", ps[1].AmountIDR), "").Expect(http.StatusOK)
+
+	all := w.api.All(apitest.PageLimit("/api/v1/staff/payments?bill_id="+w.billID, 2), w.revenue)
+	if len(all) != len(ps) {
+		t.Fatalf("%d payments listed, want %d", len(all), len(ps))
+	}
+	var first payment
+	decodeJSON(t, all[0], &first)
+	if first.ID != ps[len(ps)-1].ID || first.Status != "pending" {
+		t.Fatalf("newest first: %+v", first)
+	}
+	var refunds struct {
+		Data []payment `json:"data"`
+		Meta struct {
+			NextCursor *string `json:"next_cursor"`
+		} `json:"meta"`
+	}
+	w.api.Get("/api/v1/staff/payments?status=refund_due&limit=1", w.api.Admin()).Expect(http.StatusOK).JSON(&refunds)
+	if len(refunds.Data) != 1 || refunds.Data[0].ID != ps[1].ID || refunds.Meta.NextCursor == nil {
+		t.Fatalf("refunds page %+v", refunds)
+	}
+	w.api.Get("/api/v1/staff/payments?status=paid&cursor="+*refunds.Meta.NextCursor, w.revenue).ExpectProblem(http.StatusBadRequest, "bad_request")
+	w.api.Get("/api/v1/staff/payments", w.sari).ExpectProblem(http.StatusForbidden, "forbidden")
+	w.api.Do(apitest.Req{Method: http.MethodGet, Path: "/api/v1/staff/payments?status=owed", As: w.revenue, Invalid: true}).
+		ExpectProblem(http.StatusBadRequest, "bad_request")
+}

@@ -444,3 +444,37 @@ func (s *Service) CheckReceipt(ctx context.Context, number string) (Receipt, err
 	}
 	return rows[0].toDomain(), nil
 }
+
+// PaymentFilter narrows the staff overview; zero fields match everything.
+type PaymentFilter struct {
+	Status    Status
+	SubjectID *uuid.UUID
+}
+
+// List returns up to limit payments matching f older than after, newest
+// first, for revenue staff (the route guards who asks).
+func (s *Service) List(ctx context.Context, f PaymentFilter, after *uuid.UUID, limit int) ([]Payment, bool, error) {
+	q := s.db.WithContext(ctx).Model(&paymentRow{})
+	if f.Status != "" {
+		q = q.Where("status = ?", string(f.Status))
+	}
+	if f.SubjectID != nil {
+		q = q.Where("subject_id = ?", *f.SubjectID)
+	}
+	if after != nil {
+		q = q.Where("id < ?", *after)
+	}
+	var rows []paymentRow
+	if err := q.Order("id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
+		return nil, false, fmt.Errorf("list payments: %w", err)
+	}
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	out := make([]Payment, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, more, nil
+}

@@ -153,6 +153,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	public.POST("/payments/webhook", pay, web.Handle(payment.Webhook(d.Payments)))
 	v1.GET("/receipts/:ntpd", web.Handle(payment.CheckReceipt(d.Payments))) // public: what a receipt's QR code opens
 	revenue.POST("/sandbox/payments/:id/settle", pay, web.Handle(payment.SettleSandbox(d.Payments)))
+	revenue.GET("/staff/payments", pay, web.Handle(payment.ListPayments(d.Payments, d.Pager)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))

@@ -37,6 +37,8 @@ CREATE TABLE payments (
 CREATE UNIQUE INDEX payments_one_pending_idx ON payments (subject_kind, subject_id) WHERE status = 'pending';
 CREATE UNIQUE INDEX payments_one_paid_idx ON payments (subject_kind, subject_id) WHERE status = 'paid';
 CREATE INDEX payments_payer_idx ON payments (payer_id, id);
+-- Revenue staff's overview by status (refunds due), newest first.
+CREATE INDEX payments_status_idx ON payments (status, id);
 CREATE INDEX payments_expiry_idx ON payments (expires_at) WHERE status = 'pending';
 
 -- Every signed notification a gateway sent, once: a redelivery is a no-op.
