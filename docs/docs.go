@@ -1725,9 +1725,10 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Issued once, when the payment is paid: ` + "`" + `ntpd, bill_id, nop, period, amount_idr, channel, paid_at` + "`" + `. A payment not paid (yet) or someone else's → 404.",
+                "description": "Issued once, when the payment is paid: ` + "`" + `ntpd, bill_id, nop, period, amount_idr, channel, paid_at` + "`" + `. With ` + "`" + `Accept: application/pdf` + "`" + ` the printable receipt instead, as ` + "`" + `/receipt.pdf` + "`" + ` answers. A payment not paid (yet) or someone else's → 404.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/pdf"
                 ],
                 "tags": [
                     "payments"

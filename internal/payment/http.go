@@ -166,10 +166,10 @@ func GetMyPayment(svc *Service) web.HandlerFunc {
 // GetMyReceipt handles GET /api/v1/me/payments/{id}/receipt.
 //
 //	@Summary		The receipt of one of my payments
-//	@Description	Issued once, when the payment is paid: `ntpd, bill_id, nop, period, amount_idr, channel, paid_at`. A payment not paid (yet) or someone else's → 404.
+//	@Description	Issued once, when the payment is paid: `ntpd, bill_id, nop, period, amount_idr, channel, paid_at`. With `Accept: application/pdf` the printable receipt instead, as `/receipt.pdf` answers. A payment not paid (yet) or someone else's → 404.
 //	@ID				getMyPaymentReceipt
 //	@Tags			payments
-//	@Produce		json
+//	@Produce		json,application/pdf
 //	@Security		BearerAuth
 //	@Param			id	path		string	true	"Payment ID"	format(uuid)	maxLength(36)
 //	@Success		200	{object}	receiptResponse
@@ -186,6 +186,10 @@ func GetMyReceipt(svc *Service) web.HandlerFunc {
 		r, err := svc.MyReceipt(ctx, identity.ActorFrom(ctx), id)
 		if err != nil {
 			return err
+		}
+		c.Header("Vary", "Accept")
+		if c.NegotiateFormat(gin.MIMEJSON, "application/pdf") == "application/pdf" {
+			return writeReceiptPDF(c, r)
 		}
 		c.Header("Cache-Control", "private, no-store")
 		c.JSON(http.StatusOK, toReceiptResponse(r))
@@ -331,15 +335,19 @@ func GetMyReceiptPDF(svc *Service) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		doc, err := ReceiptPDF(r, checkURL(c, r.NTPD))
-		if err != nil {
-			return err
-		}
-		c.Header("Cache-Control", "private, no-store")
-		c.Header("Content-Disposition", `inline; filename="receipt-`+r.NTPD+`.pdf"`)
-		c.Data(http.StatusOK, "application/pdf", doc)
-		return nil
+		return writeReceiptPDF(c, r)
 	}
+}
+
+func writeReceiptPDF(c *gin.Context, r Receipt) error {
+	doc, err := ReceiptPDF(r, checkURL(c, r.NTPD))
+	if err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Content-Disposition", `inline; filename="receipt-`+r.NTPD+`.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", doc)
+	return nil
 }
 
 // checkURL is the public check of an NTPD on the host the caller reached.

@@ -294,6 +294,17 @@ func TestReceiptPDFAndPublicCheck(t *testing.T) {
 		t.Fatalf("PDF: %q, %q…", r.Header.Get("Content-Type"), r.Body[:min(len(r.Body), 8)])
 	}
 	w.api.Get("/api/v1/me/payments/"+p.ID+"/receipt.pdf", w.api.User("Budi")).ExpectProblem(http.StatusNotFound, "not_found")
+	// The JSON receipt's path answers the PDF to Accept: application/pdf.
+	neg := w.api.Do(apitest.Req{Method: http.MethodGet, Path: "/api/v1/me/payments/" + p.ID + "/receipt", As: w.sari,
+		Header: map[string]string{"Accept": "application/pdf"}}).Expect(http.StatusOK)
+	if neg.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(neg.Body), "%PDF-") {
+		t.Fatalf("negotiated receipt: %q", neg.Header.Get("Content-Type"))
+	}
+	var js receipt
+	w.api.Get("/api/v1/me/payments/"+p.ID+"/receipt", w.sari).Expect(http.StatusOK).JSON(&js)
+	if js.NTPD != number {
+		t.Fatalf("JSON receipt %+v", js)
+	}
 
 	var check map[string]any
 	w.api.Get("/api/v1/receipts/"+number, apitest.Anonymous).Expect(http.StatusOK).JSON(&check)

@@ -29,7 +29,7 @@ func ReceiptPDF(r Receipt, checkURL string) ([]byte, error) {
 	}
 	paid := r.PaidAt.In(wib)
 	pdf := fpdf.New("P", "mm", "A5", "")
-	pdf.SetCreationDate(paid) // the same receipt always renders the same bytes
+	pdf.SetCreationDate(paid) // the receipt's dates are the payment's, not the rendering's
 	pdf.SetModificationDate(paid)
 	pdf.SetTitle("Bukti pembayaran "+r.NTPD, false)
 	pdf.SetAuthor("Pemerintah Kota Surakarta", false)
