@@ -124,8 +124,9 @@ start_api() {
 	[ "$BENCH_DB" = postgres ] && dburl=$DB_URL
 	# LOG_LEVEL=warn: per-request access logs would cost throughput. The rate
 	# limits are off: every request comes from one address, and the benchmark
-	# measures the API, not its limiter.
-	env APP_ENV=development SEED_DEMO=false LOG_LEVEL=warn HTTP_ADDR="$ADDR" \
+	# measures the API, not its limiter. Background jobs are off: their
+	# polling is not a request's cost, and it would show up among the plans.
+	env APP_ENV=development SEED_DEMO=false LOG_LEVEL=warn HTTP_ADDR="$ADDR" JOBS_ENABLED=false \
 		DATA_DIR="$SQLITE_DIR" DATABASE_URL="$dburl" JWT_SECRET_FILE="$SECRET" \
 		RATE_LIMIT_READS_PER_MIN=0 RATE_LIMIT_WRITES_PER_MIN=0 \
 		"$BIN/api" serve >"$1" 2>&1 &

@@ -63,6 +63,10 @@ func isHelper(s Statement) bool {
 	return !strings.Contains(plan, "\n") && strings.HasPrefix(plan, "Result  (")
 }
 
+// isJobQueue reports whether a logged statement is the job queue's own
+// polling (River's tables), which runs beside requests, not for them.
+func isJobQueue(s Statement) bool { return strings.Contains(s.Query, "river_") }
+
 // Explained holds the captured plans per workload.
 type Explained struct {
 	Database  string                        `json:"database"`
@@ -184,6 +188,9 @@ func CaptureExplain(ctx context.Context, c *http.Client, base, token, dsn, logFi
 			for _, st := range ParseAutoExplain(text, name) {
 				if isHelper(st) {
 					req.Helpers++
+					continue
+				}
+				if isJobQueue(st) {
 					continue
 				}
 				req.Statements = append(req.Statements, st)

@@ -43,6 +43,20 @@ func (s *Service) Book(ctx context.Context, who identity.Actor, tripID uuid.UUID
 			Detail: "Rides of this mode cannot be booked; pay on board."}
 	}
 	now := s.now()
+	// What the trip already shows refuses without a transaction: under a
+	// burst on a full trip that spares the database most of the work. The
+	// conditional UPDATE below stays the only way seats are taken, so this
+	// can at worst refuse a request that seats freed a moment ago would have
+	// let through, never let one oversell.
+	switch trip.StatusAt(now) {
+	case TripCancelled:
+		return Booking{}, errTripCancelled
+	case TripDeparted:
+		return Booking{}, errTripDeparted
+	}
+	if trip.SeatsAvailable < d.Seats {
+		return Booking{}, insufficientSeats(trip.SeatsAvailable)
+	}
 	b := Booking{ID: uuid.Must(uuid.NewV7()), TripID: tripID, UserID: who.ID, Seats: d.Seats, PassengerName: d.PassengerName,
 		RiderCategory: d.RiderCategory, Status: BookingConfirmed, CreatedAt: now}
 	err = s.db.InTx(ctx, func(tx *gorm.DB) error {
@@ -118,7 +132,13 @@ func insertBooking(ctx context.Context, tx *gorm.DB, b *Booking) error {
 // MyBookings returns up to limit of who's bookings older than after, newest
 // first, each with its trip, and whether more follow.
 func (s *Service) MyBookings(ctx context.Context, who identity.Actor, after *uuid.UUID, limit int) ([]Booking, bool, error) {
-	q := s.db.WithContext(ctx).Where("user_id = ?", who.ID)
+	return s.bookingPage(ctx, s.db.WithContext(ctx).Where("user_id = ?", who.ID), after, limit)
+}
+
+// bookingPage reads up to limit of the bookings q selects older than after,
+// newest first, each with its trip (one query for all their trips), and
+// whether more follow.
+func (s *Service) bookingPage(ctx context.Context, q *gorm.DB, after *uuid.UUID, limit int) ([]Booking, bool, error) {
 	if after != nil {
 		q = q.Where("id < ?", *after)
 	}

@@ -136,3 +136,39 @@ func TestTripCancelNotifiesEachOwnerOnce(t *testing.T) {
 	w.api.Send(http.MethodPatch, "/api/v1/transport/trips/"+tr, map[string]any{"status": "scheduled"}, w.staff).
 		ExpectProblem(http.StatusUnprocessableEntity, "validation_failed")
 }
+
+// A booking refused before any seat is touched (the trip shows too few
+// seats) is stored under its Idempotency-Key like any other answer: the
+// retry replays the same 409 even after seats were freed, and a new key
+// books them.
+func TestRefusedBookingReplaysByKey(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sari, budi := w.api.User("sari"), w.api.User("budi")
+	tr := w.trip(t, w.route, 2*time.Hour, 2)
+	var b booking
+	w.book(tr, 2, sari, "").Expect(http.StatusCreated).JSON(&b)
+
+	first := w.book(tr, 1, budi, "budi-1")
+	p := first.ExpectProblem(http.StatusConflict, "insufficient_seats")
+	if p.Detail != "Only 0 seats are left on this trip." {
+		t.Fatalf("detail %q", p.Detail)
+	}
+	w.api.Send(http.MethodPost, "/api/v1/me/bookings/"+b.ID+"/cancel", nil, sari).Expect(http.StatusOK)
+	again := w.book(tr, 1, budi, "budi-1")
+	again.ExpectProblem(http.StatusConflict, "insufficient_seats")
+	if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
+		t.Fatalf("retry answered %q with %s, want the stored 409 %s", again.Header.Get("Idempotent-Replayed"), again.Body, first.Body)
+	}
+	if got := w.seats(t, tr).SeatsAvailable; got != 2 {
+		t.Fatalf("seats_available %d, want 2", got)
+	}
+	w.book(tr, 1, budi, "budi-2").Expect(http.StatusCreated)
+
+	// A cancelled trip is refused the same way, and so is its replay.
+	w.api.Send(http.MethodPatch, "/api/v1/transport/trips/"+tr, map[string]any{"status": "cancelled"}, w.staff).Expect(http.StatusOK)
+	w.book(tr, 1, sari, "sari-1").ExpectProblem(http.StatusConflict, "trip_cancelled")
+	if r := w.book(tr, 1, sari, "sari-1"); r.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatal("the refused request's retry was not replayed")
+	}
+}

@@ -130,31 +130,7 @@ func (s *Service) Bookings(ctx context.Context, f BookingFilter, after *uuid.UUI
 	if f.Status != "" {
 		q = q.Where("status = ?", string(f.Status))
 	}
-	if after != nil {
-		q = q.Where("id < ?", *after)
-	}
-	var rows []bookingRow
-	if err := q.Order("id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
-		return nil, false, fmt.Errorf("list bookings: %w", err)
-	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
-	ids := make([]uuid.UUID, 0, len(rows))
-	for _, r := range rows {
-		ids = append(ids, r.TripID)
-	}
-	trips, err := tripsByID(ctx, s.db.DB, ids)
-	if err != nil {
-		return nil, false, err
-	}
-	out := make([]Booking, len(rows))
-	for i, r := range rows {
-		out[i] = r.toDomain()
-		out[i].Trip = trips[r.TripID]
-	}
-	return out, more, nil
+	return s.bookingPage(ctx, q, after, limit)
 }
 
 // Manifest is a trip's bookings counted for the conductor.

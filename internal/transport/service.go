@@ -1,10 +1,8 @@
 package transport
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -176,32 +174,15 @@ func (s *Service) Stops(ctx context.Context, near *Near, after *StopPosition, li
 			stops = append(stops, r.toDomain())
 		}
 	} else {
-		minLat, maxLat, minLng, maxLng := latLngBox(near.Point, near.RadiusM)
-		err := db.Where("lat BETWEEN ? AND ? AND lng BETWEEN ? AND ?", minLat, maxLat, minLng, maxLng).Find(&rows).Error
-		if err != nil {
-			return nil, false, fmt.Errorf("list stops near: %w", err)
+		var err error
+		if stops, err = s.nearStops(ctx, *near, after, limit+1); err != nil {
+			return nil, false, err
 		}
-		for _, r := range rows {
-			st := r.toDomain()
-			d := distanceM(near.Point, st.Location)
-			if d > near.RadiusM {
-				continue
-			}
-			st.DistanceM = &d
-			stops = append(stops, st)
+		more := len(stops) > limit
+		if more {
+			stops = stops[:limit]
 		}
-		slices.SortFunc(stops, func(a, b Stop) int {
-			return cmp.Or(cmp.Compare(*a.DistanceM, *b.DistanceM), slices.Compare(a.ID[:], b.ID[:]))
-		})
-		if after != nil {
-			i, _ := slices.BinarySearchFunc(stops, *after, func(st Stop, p StopPosition) int {
-				return cmp.Or(cmp.Compare(*st.DistanceM, p.D), slices.Compare(st.ID[:], p.ID[:]))
-			})
-			for i < len(stops) && *stops[i].DistanceM == after.D && stops[i].ID == after.ID {
-				i++
-			}
-			stops = stops[i:]
-		}
+		return stops, more, nil
 	}
 	more := len(stops) > limit
 	if more {
