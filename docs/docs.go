@@ -1669,6 +1669,154 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/payments/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The payment with its status, and its receipt once paid. Someone else's payment is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "One of my payments",
+                "operationId": "getMyPayment",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Payment ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Payment"
+                        }
+                    },
+                    "404": {
+                        "description": "no such payment of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/payments/{id}/receipt": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Issued once, when the payment is paid: ` + "`" + `ntpd, bill_id, nop, period, amount_idr, channel, paid_at` + "`" + `. With ` + "`" + `Accept: application/pdf` + "`" + ` the printable receipt instead, as ` + "`" + `/receipt.pdf` + "`" + ` answers. A payment not paid (yet) or someone else's → 404.",
+                "produces": [
+                    "application/json",
+                    "application/pdf"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "The receipt of one of my payments",
+                "operationId": "getMyPaymentReceipt",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Payment ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PaymentReceipt"
+                        }
+                    },
+                    "404": {
+                        "description": "no such payment of yours, or not paid",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/payments/{id}/receipt.pdf": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The printable receipt (A5): NTPD, NOP, period, amount, channel, time paid, and a QR code that opens the public check ` + "`" + `GET /receipts/{ntpd}` + "`" + `. A payment not paid (yet) or someone else's → 404.",
+                "produces": [
+                    "application/pdf"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "The receipt of one of my payments, as a PDF",
+                "operationId": "getMyPaymentReceiptPdf",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Payment ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the receipt (Content-Disposition: inline; filename=receipt-\u003cntpd\u003e.pdf)",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "no such payment of yours, or not paid",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/me/tax-bills": {
             "get": {
                 "security": [
@@ -1792,6 +1940,116 @@ const docTemplate = `{
                 }
             }
         },
+        "/payments/webhook": {
+            "post": {
+                "description": "Sent by the configured gateway, not by apps, in its own format: the sandbox's is documented here; with ` + "`" + `PAYMENT_GATEWAY=midtrans` + "`" + ` it is Midtrans's HTTP notification, verified by its ` + "`" + `signature_key` + "`" + ` = SHA512(order_id + status_code + gross_amount + server key), ` + "`" + `gross_amount` + "`" + ` like ` + "`" + `\"150000.00\"` + "`" + ` read as whole rupiah (a non-zero fraction → 422 ` + "`" + `amount_fraction` + "`" + `). For the sandbox, ` + "`" + `X-Signature` + "`" + ` is the lowercase hex HMAC-SHA256 of the raw body under ` + "`" + `PAYMENT_WEBHOOK_SECRET` + "`" + `, checked before the body is read: a bad one → 401 and nothing changes. An amount other than the payment's → 422 ` + "`" + `amount_mismatch` + "`" + `, nothing changes. Each ` + "`" + `(provider, event_id)` + "`" + ` is applied once: a redelivery answers 200 with ` + "`" + `duplicate: true` + "`" + `. Statuses only move forward (pending → paid, failed or expired; paid is final); on paid the bill is paid and its receipt (NTPD) issued; a paid notice for a payment already expired or failed is recorded as ` + "`" + `refund_due` + "`" + ` and never pays the bill twice.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Payment gateway notification",
+                "operationId": "receivePaymentWebhook",
+                "parameters": [
+                    {
+                        "maxLength": 128,
+                        "type": "string",
+                        "description": "sandbox gateway: hex HMAC-SHA256 of the raw body (a Midtrans-style gateway signs inside its JSON instead)",
+                        "name": "X-Signature",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The notification",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PaymentWebhook"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PaymentWebhookAck"
+                        }
+                    },
+                    "400": {
+                        "description": "not the sandbox's JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "missing or bad signature",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such payment",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "amount_mismatch, bad status or event_id",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/receipts/{ntpd}": {
+            "get": {
+                "description": "Public: anyone holding a receipt (or scanning its QR code) checks that the city received the payment. Shows only the NTPD, the amount, the day paid (Asia/Jakarta) and the masked NOP. A number whose check digits do not match → 400 before any lookup; an unknown one → 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Check a receipt number",
+                "operationId": "checkReceipt",
+                "parameters": [
+                    {
+                        "maxLength": 20,
+                        "minLength": 20,
+                        "type": "string",
+                        "description": "The 20-digit NTPD",
+                        "name": "ntpd",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReceiptCheck"
+                        }
+                    },
+                    "404": {
+                        "description": "no such receipt",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/reviews/{id}": {
             "delete": {
                 "security": [
@@ -1834,6 +2092,61 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "no such review, or it was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/sandbox/payments/{id}/settle": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sandbox gateway only (otherwise 404). Sends a correctly signed ` + "`" + `paid` + "`" + ` notification for the payment through the same path a gateway's takes; audited. A paid payment answers as it is; a failed, expired or refunded one → 409 ` + "`" + `payment_not_pending` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Settle a payment in the sandbox",
+                "operationId": "settleSandboxPayment",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Payment ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Payment"
+                        }
+                    },
+                    "404": {
+                        "description": "no such payment, or not the sandbox gateway",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "payment_not_pending",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "payments are not available on this instance",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2237,6 +2550,84 @@ const docTemplate = `{
                 }
             }
         },
+        "/staff/payments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Revenue staff's view of payments, newest first: e.g. ` + "`" + `?status=refund_due` + "`" + ` lists the money received for payments already expired, failed or superseded, to be refunded.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Payments overview",
+                "operationId": "listPayments",
+                "parameters": [
+                    {
+                        "enum": [
+                            "pending",
+                            "paid",
+                            "failed",
+                            "expired",
+                            "refund_due"
+                        ],
+                        "type": "string",
+                        "description": "Only this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Only this bill's",
+                        "name": "bill_id",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PaymentList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad status, bill_id, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/taxes/bills": {
             "post": {
                 "security": [
@@ -2399,6 +2790,92 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "no such bill of yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/taxes/bills/{id}/payments": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Any signed-in user may pay any bill (their own, or a relative's found by the NOP lookup). The amount is the bill's total (principal and penalty) as of today in Asia/Jakarta, fixed for this payment. The answer carries how to pay: ` + "`" + `va_number` + "`" + ` for the virtual account channels (valid 24 h), ` + "`" + `qr_string` + "`" + ` (a dynamic QRIS payload, valid 15 min) or ` + "`" + `checkout_url` + "`" + ` (ewallet, 15 min). Starting a payment expires the bill's pending one. A paid bill → 409 ` + "`" + `already_paid` + "`" + `; a cancelled one → 409 ` + "`" + `not_payable` + "`" + `.\nSend an ` + "`" + `Idempotency-Key` + "`" + ` to retry safely: the same key with the same body answers the first response again (with ` + "`" + `Idempotent-Replayed: true` + "`" + `); the same key with another body → 422 ` + "`" + `idempotency_conflict` + "`" + `; while the first request is still running → 409 ` + "`" + `idempotency_in_progress` + "`" + ` with ` + "`" + `Retry-After` + "`" + `. Keys are per user and kept 24 h.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Start paying a tax bill",
+                "operationId": "createTaxBillPayment",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Bill ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 255,
+                        "type": "string",
+                        "description": "Unique per intended payment, e.g. a UUID",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The channel",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreatePaymentRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Payment"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, bad Idempotency-Key",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such bill",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "already_paid, not_payable or idempotency_in_progress",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "unknown channel or idempotency_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "payments are not available on this instance, or gateway_unavailable (the gateway did not open the payment; Retry-After)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -5658,6 +6135,24 @@ const docTemplate = `{
                 }
             }
         },
+        "CreatePaymentRequest": {
+            "type": "object",
+            "properties": {
+                "channel": {
+                    "description": "virtual_account is a BCA virtual account",
+                    "type": "string",
+                    "enum": [
+                        "virtual_account",
+                        "va_bca",
+                        "va_bri",
+                        "va_mandiri",
+                        "qris",
+                        "ewallet"
+                    ],
+                    "example": "qris"
+                }
+            }
+        },
         "CreateReviewRequest": {
             "type": "object",
             "required": [
@@ -6697,6 +7192,247 @@ const docTemplate = `{
                 }
             }
         },
+        "Payment": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "description": "fixed when the payment was started",
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 2000000000000,
+                    "minimum": 1,
+                    "example": 1262500
+                },
+                "bill_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
+                },
+                "channel": {
+                    "type": "string",
+                    "enum": [
+                        "virtual_account",
+                        "va_bca",
+                        "va_bri",
+                        "va_mandiri",
+                        "qris",
+                        "ewallet"
+                    ],
+                    "example": "qris"
+                },
+                "checkout_url": {
+                    "description": "ewallet",
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 200,
+                    "x-optional": true
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
+                },
+                "nop": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "33.72.010.001.002-0003.0"
+                },
+                "paid_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
+                "payer_id": {
+                    "description": "who started it (not necessarily the bill's owner)",
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
+                },
+                "period": {
+                    "type": "string",
+                    "maxLength": 20,
+                    "example": "2026"
+                },
+                "qr_string": {
+                    "description": "qris: an EMVCo dynamic QR payload",
+                    "type": "string",
+                    "maxLength": 512,
+                    "x-optional": true
+                },
+                "receipt": {
+                    "description": "once paid",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/PaymentReceipt"
+                        }
+                    ],
+                    "x-optional": true
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "paid",
+                        "failed",
+                        "expired",
+                        "refund_due"
+                    ],
+                    "example": "pending"
+                },
+                "va_number": {
+                    "description": "virtual account channels (the sandbox: bank prefix and the NOP's last 13 digits)",
+                    "type": "string",
+                    "maxLength": 32,
+                    "minLength": 10,
+                    "x-optional": true,
+                    "example": "393580100010020003"
+                }
+            }
+        },
+        "PaymentList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/Payment"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "PaymentReceipt": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 2000000000000,
+                    "minimum": 1,
+                    "example": 1262500
+                },
+                "bill_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
+                },
+                "channel": {
+                    "type": "string",
+                    "enum": [
+                        "virtual_account",
+                        "va_bca",
+                        "va_bri",
+                        "va_mandiri",
+                        "qris",
+                        "ewallet"
+                    ],
+                    "example": "qris"
+                },
+                "nop": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "33.72.010.001.002-0003.0"
+                },
+                "ntpd": {
+                    "description": "receipt number: region, day (Asia/Jakarta), serial, MOD 97-10 check digits",
+                    "type": "string",
+                    "maxLength": 20,
+                    "minLength": 20,
+                    "example": "33722026100100012345"
+                },
+                "paid_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "payment_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
+                },
+                "period": {
+                    "type": "string",
+                    "maxLength": 20,
+                    "example": "2026"
+                }
+            }
+        },
+        "PaymentWebhook": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 2000000000000,
+                    "minimum": 1,
+                    "example": 150000
+                },
+                "event_id": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "minLength": 1
+                },
+                "paid_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "payment_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "paid",
+                        "failed",
+                        "expired"
+                    ]
+                }
+            }
+        },
+        "PaymentWebhookAck": {
+            "type": "object",
+            "properties": {
+                "duplicate": {
+                    "description": "the event was delivered before and changed nothing",
+                    "type": "boolean"
+                },
+                "payment_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
+                },
+                "status": {
+                    "description": "the payment's status after the notification",
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "paid",
+                        "failed",
+                        "expired",
+                        "refund_due"
+                    ],
+                    "example": "paid"
+                }
+            }
+        },
         "Problem": {
             "type": "object",
             "properties": {
@@ -6761,6 +7497,36 @@ const docTemplate = `{
                 },
                 "name": {
                     "$ref": "#/definitions/HolidayText"
+                }
+            }
+        },
+        "ReceiptCheck": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 2000000000000,
+                    "minimum": 1,
+                    "example": 1262500
+                },
+                "nop_masked": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "33.72.010.001.***-**03.0"
+                },
+                "ntpd": {
+                    "type": "string",
+                    "maxLength": 20,
+                    "minLength": 20,
+                    "example": "33722026101500012345"
+                },
+                "paid_on": {
+                    "description": "the day in Asia/Jakarta",
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-10-15"
                 }
             }
         },
@@ -8513,6 +9279,10 @@ const docTemplate = `{
         {
             "description": "Local taxes for citizens: the citizen profile (NIK, masked everywhere) that revenue staff verify, tax objects by NOP linked to the verified owner, bills with the late-payment penalty as of today in Asia/Jakarta, and the bill lookup by NOP for paying on someone's behalf.",
             "name": "tax"
+        },
+        {
+            "description": "Paying tax bills through the payment gateway (virtual account, QRIS, e-wallet), the gateway's signed notifications, the payer's payments and receipts (NTPD), and settling in the sandbox.",
+            "name": "payments"
         },
         {
             "description": "The caller's in-app messages (booking confirmed or cancelled, trip cancelled), newest first.",

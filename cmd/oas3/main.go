@@ -103,6 +103,7 @@ func convert(swagger2 []byte) ([]byte, error) {
 	for _, item := range v3.Paths.Map() {
 		for _, op := range item.Operations() {
 			problemMediaType(op)
+			documentMediaTypes(op)
 			addPlatformResponses(op)
 		}
 	}
@@ -128,13 +129,36 @@ type fragment struct {
 }
 
 // problemMediaType declares error responses as problem documents, the media
-// type web.RenderError sends (swag can only say application/json).
+// type web.RenderError sends (swag can only say application/json, or an
+// operation's @Produce type such as application/pdf, for every response).
 func problemMediaType(op *openapi3.Operation) {
 	for code, resp := range op.Responses.Map() {
 		if len(code) == 3 && code >= "400" && resp.Value != nil {
-			if mt, ok := resp.Value.Content["application/json"]; ok {
-				delete(resp.Value.Content, "application/json")
-				resp.Value.Content["application/problem+json"] = mt
+			for name, mt := range resp.Value.Content {
+				if name == "application/json" || (mt != nil && mt.Schema != nil && strings.HasSuffix(mt.Schema.Ref, "/Problem")) {
+					delete(resp.Value.Content, name)
+					resp.Value.Content["application/problem+json"] = mt
+				}
+			}
+		}
+	}
+}
+
+// documentMediaTypes gives a success response that an operation offers as
+// JSON and as a document (@Produce json,application/pdf: the same resource,
+// chosen by Accept) a binary schema for the document type; swag repeats the
+// JSON schema under every type.
+func documentMediaTypes(op *openapi3.Operation) {
+	for code, resp := range op.Responses.Map() {
+		if len(code) != 3 || code >= "300" || resp.Value == nil {
+			continue
+		}
+		if _, ok := resp.Value.Content["application/json"]; !ok {
+			continue
+		}
+		for name, mt := range resp.Value.Content {
+			if name == "application/pdf" && mt != nil {
+				mt.Schema = openapi3.NewSchemaRef("", openapi3.NewStringSchema().WithFormat("binary"))
 			}
 		}
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
+	"github.com/solodestination/api/internal/payment"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
@@ -109,6 +110,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 			return nil, err
 		}
 	}
+	taxes := tax.NewService(db, vault, time.Now)
+	payments := payment.NewService(db, gateway(cfg), notes, time.Now)
+	payments.Accept(payment.KindTaxBill, taxes)
+	payments.TellStaff(ids, identity.DeptRevenue)
 	a := &App{Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
@@ -121,7 +126,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Notifications: notes,
 		Transport:     rides,
 		Holidays:      holidays,
-		Tax:           tax.NewService(db, vault, time.Now),
+		Tax:           taxes,
+		Payments:      payments,
 		Metrics:       prometheus.NewRegistry(),
 	}}
 	// Workers look for new jobs at least as often as the shortest periodic
@@ -132,6 +138,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	}
 	a.Jobs = jobs.New(db, jobs.Options{Log: log, PollInterval: min(jobs.DefaultPollInterval, every)})
 	a.Transport.RegisterJobs(a.Jobs, every)
+	a.Payments.RegisterJobs(a.Jobs, payment.SweepInterval)
 	created, err := ids.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 	if err != nil {
 		return nil, err
@@ -140,6 +147,26 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		log.Info("administrator created", "email", cfg.AdminEmail)
 	}
 	return a, nil
+}
+
+// gateway is the PAYMENT_GATEWAY adapter, nil when payments are off (their
+// routes answer 503) or the adapter is not built yet.
+func gateway(cfg config.Config) payment.Gateway {
+	if cfg.PaymentGateway == config.GatewaySandbox {
+		secret := cfg.PaymentWebhookSecret
+		if len(secret) == 0 {
+			// Development without PAYMENT_WEBHOOK_SECRET: a key derived from
+			// the kept JWT secret, never an empty one anyone could sign with.
+			m := hmac.New(sha256.New, cfg.JWTSecret)
+			m.Write([]byte("development payment webhook secret"))
+			secret = m.Sum(nil)
+		}
+		return payment.NewSandbox(secret)
+	}
+	if cfg.PaymentGateway == config.GatewayMidtrans {
+		return payment.NewMidtrans(cfg.MidtransServerKey, cfg.MidtransAPIURL)
+	}
+	return nil
 }
 
 // nikKey is NIK_ENCRYPTION_KEY. Production always has one (config refuses

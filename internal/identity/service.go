@@ -314,3 +314,19 @@ func (s *Service) UpdateMe(ctx context.Context, who Actor, in ProfileChange) (us
 	u.UpdatedAt = s.now()
 	return u, st.updateProfile(ctx, u)
 }
+
+// maxStaffRecipients bounds the accounts StaffOf returns: a department's
+// desk, not a mailing list.
+const maxStaffRecipients = 100
+
+// StaffOf returns the enabled staff accounts of dept, read with tx, for
+// domains that tell a department about something (payments owed back).
+func (s *Service) StaffOf(ctx context.Context, tx *gorm.DB, dept Department) ([]uuid.UUID, error) {
+	var ids []uuid.UUID
+	err := tx.WithContext(ctx).Table("users").Where("role = ? AND department = ? AND NOT disabled", RoleStaff, dept).
+		Order("id").Limit(maxStaffRecipients).Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("load staff of %s: %w", dept, err)
+	}
+	return ids, nil
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
+	"github.com/solodestination/api/internal/payment"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/tax"
@@ -138,6 +139,21 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	revenue.POST("/taxes/objects", web.Handle(tax.CreateObject(d.Tax)))
 	revenue.PATCH("/taxes/objects/:id", web.Handle(tax.UpdateObject(d.Tax)))
 	revenue.POST("/taxes/bills", web.Handle(tax.CreateBill(d.Tax)))
+
+	// Payments: any signed-in user pays a bill (retry-safe with
+	// Idempotency-Key); the gateway's signed notifications come in without a
+	// token; revenue staff and admins settle in the sandbox. With
+	// PAYMENT_GATEWAY=none they all answer 503.
+	pay := web.RequireEnabled(d.Config.PaymentsEnabled(), "Payments are not available on this instance.")
+	user.POST("/taxes/bills/:id/payments", pay, d.Idempotency.Middleware(payment.ReplayPayment(d.Payments)),
+		web.Handle(payment.PayTaxBill(d.Payments)))
+	user.GET("/me/payments/:id", pay, web.Handle(payment.GetMyPayment(d.Payments)))
+	user.GET("/me/payments/:id/receipt", pay, web.Handle(payment.GetMyReceipt(d.Payments)))
+	user.GET("/me/payments/:id/receipt.pdf", pay, web.Handle(payment.GetMyReceiptPDF(d.Payments)))
+	public.POST("/payments/webhook", pay, web.Handle(payment.Webhook(d.Payments)))
+	v1.GET("/receipts/:ntpd", web.Handle(payment.CheckReceipt(d.Payments))) // public: what a receipt's QR code opens
+	revenue.POST("/sandbox/payments/:id/settle", pay, web.Handle(payment.SettleSandbox(d.Payments)))
+	revenue.GET("/staff/payments", pay, web.Handle(payment.ListPayments(d.Payments, d.Pager)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))

@@ -31,6 +31,8 @@
 //	@tag.description			Indonesia's national holidays and cuti bersama by year; staff of every department keep the years not decreed yet.
 //	@tag.name					tax
 //	@tag.description			Local taxes for citizens: the citizen profile (NIK, masked everywhere) that revenue staff verify, tax objects by NOP linked to the verified owner, bills with the late-payment penalty as of today in Asia/Jakarta, and the bill lookup by NOP for paying on someone's behalf.
+//	@tag.name					payments
+//	@tag.description			Paying tax bills through the payment gateway (virtual account, QRIS, e-wallet), the gateway's signed notifications, the payer's payments and receipts (NTPD), and settling in the sandbox.
 //	@tag.name					notifications
 //	@tag.description			The caller's in-app messages (booking confirmed or cancelled, trip cancelled), newest first.
 //	@tag.name					admin
@@ -64,6 +66,7 @@ import (
 	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
+	"github.com/solodestination/api/internal/payment"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/idempotency"
@@ -103,6 +106,8 @@ type Deps struct {
 	// Holidays is the national calendar other domains count working days with.
 	Holidays *holiday.Service
 	Tax      *tax.Service
+	// Payments takes money for other domains' things (tax bills) through the gateway.
+	Payments *payment.Service
 
 	// Draining is set during graceful shutdown so /readyz takes the instance
 	// out of load balancing before the listener closes.

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"github.com/solodestination/api/internal/payment"
 	"github.com/solodestination/api/internal/platform/apperr"
 )
 
@@ -53,4 +54,16 @@ func (s *Service) MarkPaid(ctx context.Context, tx *gorm.DB, billID, paymentID u
 	default:
 		return apperr.StateConflict("invalid_transition", "This bill is "+rows[0].Status+" and cannot be paid.")
 	}
+}
+
+// PaymentDue is Payable in the payments domain's terms: the amount due
+// today (principal and penalty), the NOP the bank sees, and whether the
+// bill can still be paid.
+func (s *Service) PaymentDue(ctx context.Context, tx *gorm.DB, billID uuid.UUID) (payment.Due, error) {
+	b, err := s.Payable(ctx, tx, billID)
+	if err != nil {
+		return payment.Due{}, err
+	}
+	return payment.Due{AmountIDR: b.TotalIDR, Reference: b.NOP.Digits(), Shown: b.NOP.Format(), Masked: b.NOP.Mask(), Period: b.Period,
+		Settled: b.Status == BillPaid, Closed: b.Status == BillCancelled}, nil
 }

@@ -3,7 +3,9 @@
 // finds it in the review queue and verifies it, records the resident's plot by
 // its NOP and bills it; the resident sees the object and the bill with its
 // penalty as of today, and a relative who looks the NOP up sees the amounts and
-// only a masked owner name. Paying the bill comes with the payments domain.
+// only a masked owner name, pays it by QRIS (retried with the same
+// Idempotency-Key, answered once), the revenue officer settles it in the
+// sandbox, and the relative gets the receipt whose NTPD anyone can check.
 //
 //   API_ORIGIN=http://127.0.0.1:8080 node dist/scenario/tax.js
 import assert from "node:assert/strict";
@@ -106,4 +108,46 @@ assert.ok(!JSON.stringify(lookup.data).includes("Endang"), "the lookup masks the
 const notMine = await relative.client.GET("/taxes/bills/{id}", { params: { path: { id: bill.data.id } } });
 assert.equal(notMine.response.status, 404, "someone else's bill is not found");
 step("a relative looks the NOP up: amounts and a masked owner name only");
+
+const key = `pay-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+const pay = () =>
+  relative.client.POST("/taxes/bills/{id}/payments", {
+    params: { path: { id: bill.data!.id }, header: { "Idempotency-Key": key } },
+    body: { channel: "qris" },
+  });
+const payment = await pay();
+assert.equal(payment.response.status, 201, `pay: ${JSON.stringify(payment.error)}`);
+assert.ok(payment.data);
+assert.equal(payment.data.status, "pending");
+assert.equal(payment.data.amount_idr, lookup.data?.[0]?.total_idr, "the amount due today, fixed");
+assert.ok(payment.data.qr_string?.startsWith("000201"), "a QRIS payload");
+const retried = await pay();
+assert.equal(retried.response.status, 201);
+assert.equal(retried.data?.id, payment.data.id, "a retry with the same key is the same payment");
+step("the relative pays by QRIS; a retry with the same Idempotency-Key answers the same payment");
+
+const settled = await staff.client.POST("/sandbox/payments/{id}/settle", { params: { path: { id: payment.data.id } } });
+assert.equal(settled.response.status, 200, `settle: ${JSON.stringify(settled.error)}`);
+assert.equal(settled.data?.status, "paid");
+const paidBill = await resident.client.GET("/taxes/bills/{id}", { params: { path: { id: bill.data.id } } });
+assert.equal(paidBill.data?.status, "paid");
+const again = await relative.client.POST("/taxes/bills/{id}/payments", {
+  params: { path: { id: bill.data.id } },
+  body: { channel: "ewallet" },
+});
+assert.equal(again.response.status, 409, "a paid bill takes no second payment");
+step("revenue staff settle it in the sandbox through the signed webhook path: the bill is paid");
+
+const receipt = await relative.client.GET("/me/payments/{id}/receipt", { params: { path: { id: payment.data.id } } });
+assert.equal(receipt.response.status, 200, `receipt: ${JSON.stringify(receipt.error)}`);
+// The same path answers a PDF to Accept: application/pdf; this asked for JSON.
+const slip = receipt.data;
+assert.ok(slip && typeof slip === "object");
+assert.equal(slip.nop, nop);
+assert.match(slip.ntpd, /^3372\d{16}$/);
+const check = await createApi(origin).client.GET("/receipts/{ntpd}", { params: { path: { ntpd: slip.ntpd } } });
+assert.equal(check.response.status, 200, `check: ${JSON.stringify(check.error)}`);
+assert.equal(check.data?.amount_idr, payment.data.amount_idr);
+assert.ok(!JSON.stringify(check.data).includes(nop), "the public check masks the NOP");
+step("the relative's receipt has an NTPD that anyone can check");
 console.log("tax scenario passed");

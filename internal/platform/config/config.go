@@ -39,7 +39,7 @@ const (
 	GatewayNone = "none"
 	// GatewaySandbox settles payments without money; refused in production.
 	GatewaySandbox = "sandbox"
-	// GatewayMidtrans is reserved by the contract; its adapter is not built yet.
+	// GatewayMidtrans pays through a Midtrans-style gateway (MIDTRANS_SERVER_KEY).
 	GatewayMidtrans = "midtrans"
 )
 
@@ -59,6 +59,9 @@ type Config struct {
 	// tickets (TICKET_SIGNING_KEY, hex or base64 of the seed).
 	TicketSigningKey  []byte
 	MidtransServerKey string
+	// MidtransAPIURL overrides the Midtrans API base URL (MIDTRANS_API_URL);
+	// empty chooses it by the server key (sandbox for "SB-" keys).
+	MidtransAPIURL string
 	// NIKEncryptionKey is the master key of the NIKs stored at rest: the
 	// AES-256-GCM key and the blind-index HMAC key are derived from it.
 	NIKEncryptionKey []byte
@@ -157,6 +160,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.RateLimitReadsPerMin = perMinute("RATE_LIMIT_READS_PER_MIN", DefaultReadsPerMin)
 	c.RateLimitWritesPerMin = perMinute("RATE_LIMIT_WRITES_PER_MIN", DefaultWritesPerMin)
 	c.MidtransServerKey = secret("MIDTRANS_SERVER_KEY")
+	c.MidtransAPIURL = env("MIDTRANS_API_URL", "")
 	c.NIKEncryptionKey = []byte(secret("NIK_ENCRYPTION_KEY"))
 
 	if c.AppEnv != Development && c.AppEnv != Production {
@@ -212,14 +216,11 @@ func Load(getenv func(string) string) (Config, error) {
 	switch c.PaymentGateway {
 	case GatewaySandbox, GatewayNone:
 	case GatewayMidtrans:
-		// Refused rather than accepted and ignored: an operator who asked for
-		// real payments must not get an instance that silently takes none.
 		if c.MidtransServerKey == "" {
 			bad("MIDTRANS_SERVER_KEY (or MIDTRANS_SERVER_KEY_FILE) is required when PAYMENT_GATEWAY=midtrans")
 		}
-		bad("PAYMENT_GATEWAY=midtrans is not available in this version (no Midtrans adapter yet); use none to run with payments disabled")
 	default:
-		bad("PAYMENT_GATEWAY %q is not a known gateway (known: sandbox, none)", c.PaymentGateway)
+		bad("PAYMENT_GATEWAY %q is not a known gateway (known: sandbox, midtrans, none)", c.PaymentGateway)
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		bad("DATABASE_URL must be a postgres:// URL, or empty for the embedded SQLite database")

@@ -108,7 +108,7 @@ func TestPaymentGateway(t *testing.T) {
 		{map[string]string{"PAYMENT_GATEWAY": " NONE "}, "none", false},
 		{map[string]string{"PAYMENT_GATEWAY": "sandbox"}, "sandbox", true},
 		{map[string]string{"PAYMENT_GATEWAY": "midtrans"}, "MIDTRANS_SERVER_KEY", false},
-		{map[string]string{"PAYMENT_GATEWAY": "midtrans", "MIDTRANS_SERVER_KEY": "SB-Mid-server-x"}, "not available in this version", false},
+		{map[string]string{"PAYMENT_GATEWAY": "midtrans", "MIDTRANS_SERVER_KEY": "SB-Mid-server-x"}, "midtrans", true},
 		{map[string]string{"PAYMENT_GATEWAY": "xendit"}, "not a known gateway", false},
 		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "NIK_ENCRYPTION_KEY": strong}, "none", false},
 		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "NIK_ENCRYPTION_KEY": strong, "PAYMENT_GATEWAY": "sandbox",
@@ -116,11 +116,14 @@ func TestPaymentGateway(t *testing.T) {
 		// A gateway needs its webhook secret in production.
 		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "PAYMENT_GATEWAY": "midtrans",
 			"MIDTRANS_SERVER_KEY": "Mid-server-x"}, "PAYMENT_WEBHOOK_SECRET", false},
+		// Production starts with the Midtrans-style gateway configured.
+		{map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "TICKET_SIGNING_KEY": key, "NIK_ENCRYPTION_KEY": strong,
+			"PAYMENT_GATEWAY": "midtrans", "MIDTRANS_SERVER_KEY": "Mid-server-x", "PAYMENT_WEBHOOK_SECRET": strong}, "midtrans", true},
 	}
 	for _, tc := range cases {
 		c, err := config.Load(env(tc.env))
 		switch {
-		case tc.want == config.GatewaySandbox || tc.want == config.GatewayNone:
+		case tc.want == config.GatewaySandbox || tc.want == config.GatewayNone || tc.want == config.GatewayMidtrans:
 			if err != nil || c.PaymentGateway != tc.want || c.PaymentsEnabled() != tc.enabled {
 				t.Errorf("%v: gateway %q enabled %v, err %v; want %q", tc.env, c.PaymentGateway, c.PaymentsEnabled(), err, tc.want)
 			}
