@@ -18,6 +18,7 @@ import (
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/pkg/civil"
+	"github.com/solodestination/api/pkg/cursor"
 	"github.com/solodestination/api/pkg/ntpd"
 )
 
@@ -468,10 +469,7 @@ func (s *Service) List(ctx context.Context, f PaymentFilter, after *uuid.UUID, l
 	if err := q.Order("id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list payments: %w", err)
 	}
-	more := len(rows) > limit
-	if more {
-		rows = rows[:limit]
-	}
+	rows, more := cursor.Cut(rows, limit)
 	out := make([]Payment, len(rows))
 	for i, r := range rows {
 		out[i] = r.toDomain()
