@@ -56,6 +56,7 @@ type options struct {
 	jobs         int
 	slugSample   int
 	transport    transportOptions
+	tax          taxOptions
 }
 
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (options, error) {
@@ -79,10 +80,21 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (optio
 	fs.IntVar(&o.transport.Stops, "transport-stops", 1500, "transport stops, spread over Surakarta's bounding box")
 	fs.IntVar(&o.transport.Days, "transport-days", 120, "days of trips for every route, from tomorrow (Asia/Jakarta)")
 	fs.IntVar(&o.transport.Users, "transport-users", 2000, "accounts the load generator books as (plus one transport staff account)")
+	fs.IntVar(&o.tax.Citizens, "tax-citizens", 0, "accounts with verified citizen profiles; 0 generates no tax data")
+	fs.IntVar(&o.tax.Objects, "tax-objects", 50000, "tax objects (half owned by the citizens)")
+	fs.IntVar(&o.tax.Bills, "tax-bills", 100000, "tax bills, spread over the objects, this year first")
+	fs.StringVar(&o.tax.KeyFile, "nik-key-file", "", "file holding the API's NIK_ENCRYPTION_KEY (required with -tax-citizens)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	o.transport.Seed = o.seed
+	o.tax.Seed = o.seed
+	if o.tax.Citizens < 0 || o.tax.Objects < 0 || o.tax.Bills < 0 {
+		return o, errors.New("-tax-* must not be negative")
+	}
+	if o.tax.Citizens > 0 && (o.tax.KeyFile == "" || o.tax.Objects < 1) {
+		return o, errors.New("tax data needs -nik-key-file and -tax-objects ≥ 1")
+	}
 	switch {
 	case o.transport.Routes < 0 || o.transport.Days < 0 || o.transport.Users < 0:
 		return o, errors.New("-transport-* must not be negative")
@@ -200,6 +212,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		}
 	}
 
+	if o.tax.Citizens > 0 {
+		var prev *fixture.Tax
+		if previous != nil {
+			prev = previous.Tax
+		}
+		if err := taxPhase(ctx, db, o.databaseURL, o.tax, o.keepExisting, set, prev, log); err != nil {
+			return err
+		}
+	}
+
 	analyzeStart := time.Now()
 	if err := analyze(ctx, db); err != nil {
 		return err
@@ -221,13 +243,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 }
 
 // keepListings finishes a run whose listings are already in place: only
-// the transport data set may need generating.
+// the transport and tax data sets may need generating.
 func keepListings(ctx context.Context, db *database.DB, o options, set *fixture.Set, log *slog.Logger) error {
-	if o.transport.Routes == 0 || transportMatches(ctx, db, set.Transport, o.transport) {
-		return nil
+	transportOK := o.transport.Routes == 0 || transportMatches(ctx, db, set.Transport, o.transport)
+	if !transportOK {
+		if err := transportPhase(ctx, db, o.databaseURL, o.transport, false, set, nil, log); err != nil {
+			return err
+		}
 	}
-	if err := transportPhase(ctx, db, o.databaseURL, o.transport, false, set, nil, log); err != nil {
-		return err
+	if o.tax.Citizens > 0 {
+		key, err := readKey(o.tax.KeyFile)
+		if err != nil {
+			return err
+		}
+		if transportOK && taxMatches(ctx, db, set.Tax, o.tax, key) {
+			return resetPayments(ctx, db)
+		}
+		if err := taxPhase(ctx, db, o.databaseURL, o.tax, false, set, nil, log); err != nil {
+			return err
+		}
+	} else if transportOK {
+		return nil
 	}
 	if err := analyze(ctx, db); err != nil {
 		return err
