@@ -22,6 +22,11 @@
 #   BURST=1000 BURST_SEATS=50
 #   TRANSPORT_ROUTES=60 TRANSPORT_STOPS=1500 TRANSPORT_DAYS=120 TRANSPORT_USERS=2000
 #                         size of the transport data set (TRANSPORT_ROUTES=0: none)
+#   TAX_CITIZENS=2000 TAX_OBJECTS=50000 TAX_BILLS=100000
+#                         size of the tax data set (TAX_CITIZENS=0: none, and no X1/X2 or webhooks)
+#   WEBHOOK=0             skip the webhook workload (WEBHOOK_PAYMENTS pending payments created
+#                         through the API, then a signed paid event for each, delivered twice)
+#   WEBHOOK_PAYMENTS=5000
 #   PROFILE=1             record a CPU profile of the API with perf during the workloads
 #                         (bench/results/perf-<size>.txt)
 #   REPORT=docs/benchmarks.md
@@ -48,6 +53,11 @@ TRANSPORT_ROUTES=${TRANSPORT_ROUTES:-60}
 TRANSPORT_STOPS=${TRANSPORT_STOPS:-1500}
 TRANSPORT_DAYS=${TRANSPORT_DAYS:-120}
 TRANSPORT_USERS=${TRANSPORT_USERS:-2000}
+TAX_CITIZENS=${TAX_CITIZENS:-2000}
+TAX_OBJECTS=${TAX_OBJECTS:-50000}
+TAX_BILLS=${TAX_BILLS:-100000}
+WEBHOOK=${WEBHOOK:-1}
+WEBHOOK_PAYMENTS=${WEBHOOK_PAYMENTS:-5000}
 REPORT=${REPORT:-docs/benchmarks.md}
 OUT=bench/results
 BIN=$OUT/bin
@@ -56,6 +66,10 @@ SQLITE_DIR=$OUT/sqlite
 # The API and the load generator share this secret: the load generator signs
 # the riders' access tokens with it instead of logging a thousand users in.
 SECRET=$OUT/jwt_secret
+# The generator seals the citizens' NIKs with the key the API opens them
+# with, and the load generator signs the sandbox's webhooks with its secret.
+NIK_KEY=$OUT/nik_key
+HOOK_SECRET=$OUT/webhook_secret
 
 case "$ADDR" in
 127.*:* | localhost:*) ;;
@@ -74,9 +88,11 @@ fi
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 mkdir -p "$BIN" "$SQLITE_DIR"
-if [ ! -s "$SECRET" ]; then
-	(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$SECRET")
-fi
+for f in "$SECRET" "$NIK_KEY" "$HOOK_SECRET"; do
+	if [ ! -s "$f" ]; then
+		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$f")
+	fi
+done
 log "building cmd/api, cmd/benchdata, cmd/loadgen"
 go build -o "$BIN/api" ./cmd/api
 go build -o "$BIN/benchdata" ./cmd/benchdata
@@ -128,6 +144,7 @@ start_api() {
 	# polling is not a request's cost, and it would show up among the plans.
 	env APP_ENV=development SEED_DEMO=false LOG_LEVEL=warn HTTP_ADDR="$ADDR" JOBS_ENABLED=false \
 		DATA_DIR="$SQLITE_DIR" DATABASE_URL="$dburl" JWT_SECRET_FILE="$SECRET" \
+		NIK_ENCRYPTION_KEY_FILE="$NIK_KEY" PAYMENT_GATEWAY=sandbox PAYMENT_WEBHOOK_SECRET_FILE="$HOOK_SECRET" \
 		RATE_LIMIT_READS_PER_MIN=0 RATE_LIMIT_WRITES_PER_MIN=0 \
 		"$BIN/api" serve >"$1" 2>&1 &
 	API_PID=$!
@@ -148,11 +165,13 @@ fresh=()
 
 results=()
 book_args=()
+webhook_args=()
 for size in $SIZES; do
 	log "data set: $size listings per kind ($BENCH_DB)"
 	"$BIN/benchdata" "${db_args[@]}" "${fresh[@]}" -per-kind "$size" -seed "$SEED" -fixtures "$FIXTURES" -reset "${keep[@]}" \
 		-transport-routes "$TRANSPORT_ROUTES" -transport-stops "$TRANSPORT_STOPS" \
-		-transport-days "$TRANSPORT_DAYS" -transport-users "$TRANSPORT_USERS"
+		-transport-days "$TRANSPORT_DAYS" -transport-users "$TRANSPORT_USERS" \
+		-tax-citizens "$TAX_CITIZENS" -tax-objects "$TAX_OBJECTS" -tax-bills "$TAX_BILLS" -nik-key-file "$NIK_KEY"
 	fresh=() # once per run
 
 	start_api "$OUT/api-$size.log"
@@ -178,6 +197,13 @@ for size in $SIZES; do
 			-jwt-secret-file "$SECRET" -server-pid "$API_PID" -burst "$BURST" -burst-seats "$BURST_SEATS" \
 			-c "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" -seed "$SEED" -out "$OUT/results-book.json"
 		book_args=(-book "$OUT/results-book.json")
+	fi
+	if [ "$WEBHOOK" = 1 ] && [ "$TAX_CITIZENS" != 0 ]; then
+		log "webhook workload: $WEBHOOK_PAYMENTS pending payments, then each paid event delivered twice by $CONCURRENCY connections"
+		"$BIN/loadgen" webhook -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" "${run_db_args[@]}" \
+			-jwt-secret-file "$SECRET" -webhook-secret-file "$HOOK_SECRET" -server-pid "$API_PID" \
+			-payments "$WEBHOOK_PAYMENTS" -c "$CONCURRENCY" -seed "$SEED" -out "$OUT/results-webhook.json"
+		webhook_args=(-webhook "$OUT/results-webhook.json")
 	fi
 	kill -0 "$API_PID" 2>/dev/null || { echo "the API exited during the run; see $OUT/api-$size.log" >&2; exit 1; }
 	if [ -n "$PERF_PID" ]; then
@@ -210,10 +236,10 @@ fi
 joined=$(IFS=,; echo "${results[*]}")
 # The settings that differ from the defaults, so the report can say how it was made.
 command="make bench"
-for v in SIZES MODES DURATION WARMUP CONCURRENCY BENCH_DB FRESH REGEN BOOK BURST BURST_SEATS TRANSPORT_ROUTES TRANSPORT_STOPS TRANSPORT_DAYS TRANSPORT_USERS PROFILE; do
+for v in SIZES MODES DURATION WARMUP CONCURRENCY BENCH_DB FRESH REGEN BOOK BURST BURST_SEATS TRANSPORT_ROUTES TRANSPORT_STOPS TRANSPORT_DAYS TRANSPORT_USERS TAX_CITIZENS TAX_OBJECTS TAX_BILLS WEBHOOK WEBHOOK_PAYMENTS PROFILE; do
 	if val=$(printenv "$v"); then
 		command="$v=\"$val\" $command"
 	fi
 done
-"$BIN/loadgen" report -results "$joined" "${explain_args[@]}" "${book_args[@]}" -command "$command" -notes bench/NOTES.md -out "$REPORT"
+"$BIN/loadgen" report -results "$joined" "${explain_args[@]}" "${book_args[@]}" "${webhook_args[@]}" -command "$command" -notes bench/NOTES.md -out "$REPORT"
 log "report written to $REPORT"

@@ -169,11 +169,15 @@ func CaptureExplain(ctx context.Context, c *http.Client, base, token, dsn, logFi
 			// A unique parameter keeps any response cache from answering:
 			// the point is the statements a request costs.
 			path := bust(w.Next(rng), rng)
+			tok := token
+			if w.Token != nil {
+				tok = w.Token(rng)
+			}
 			from, err := fileSize(logFile)
 			if err != nil {
 				return nil, err
 			}
-			status, err := get(ctx, c, base+path, token)
+			status, err := get(ctx, c, base+path, tok)
 			if err != nil {
 				return nil, err
 			}

@@ -3,6 +3,7 @@
 //
 //	loadgen run          run workloads W1–W5 (and T1–T2 on a transport data set) and write a results file
 //	loadgen book         run the booking workloads (a burst on one trip, sustained bookings)
+//	loadgen webhook      create pending tax payments, then deliver their signed paid webhooks twice each
 //	loadgen explain      capture the PostgreSQL plans of each workload's SQL
 //	loadgen auto-explain on|off   set up the database for "explain"
 //	loadgen report       render results (and plans) as Markdown
@@ -37,7 +38,7 @@ func main() {
 	}
 }
 
-const usage = "usage: loadgen run|book|explain|auto-explain|report [flags] (-h for flags)"
+const usage = "usage: loadgen run|book|webhook|explain|auto-explain|report [flags] (-h for flags)"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "book":
 		return cmdBook(ctx, args[1:], stdout, stderr)
+	case "webhook":
+		return cmdWebhook(ctx, args[1:], stdout, stderr)
 	case "explain":
 		return cmdExplain(ctx, args[1:], stderr)
 	case "auto-explain":
@@ -123,6 +126,23 @@ func (c *commonFlags) bypassToken(fx *fixture.Set, stderr io.Writer) (string, er
 	return MintToken(bytes.TrimRight(secret, "\r\n"), fx.Transport.UserIDs[0], "user", "", time.Now(), 2*time.Hour)
 }
 
+// citizenTokens signs an access token for every generated citizen.
+func (c *commonFlags) citizenTokens(t *fixture.Tax) ([]string, error) {
+	secret, err := os.ReadFile(c.secret)
+	if err != nil {
+		return nil, err
+	}
+	secret = bytes.TrimRight(secret, "\r\n")
+	now := time.Now()
+	tokens := make([]string, len(t.CitizenIDs))
+	for i, id := range t.CitizenIDs {
+		if tokens[i], err = MintToken(secret, id, "user", "", now, 2*time.Hour); err != nil {
+			return nil, err
+		}
+	}
+	return tokens, nil
+}
+
 func (c *commonFlags) prepare(ctx context.Context, concurrency int, stderr io.Writer) (*fixture.Set, []Workload, *http.Client, error) {
 	c.base = strings.TrimRight(c.base, "/")
 	if err := CheckLoopback(c.base); err != nil {
@@ -145,6 +165,13 @@ func (c *commonFlags) prepare(ctx context.Context, concurrency int, stderr io.Wr
 	ws, err := Workloads(fx)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if fx.Tax != nil && c.secret != "" {
+		tokens, err := c.citizenTokens(fx.Tax)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		ws = append(ws, TaxWorkloads(fx.Tax, tokens)...)
 	}
 	return fx, ws, client, nil
 }
@@ -317,6 +344,7 @@ func cmdReport(args []string, stderr io.Writer) error {
 	explain := fs.String("explain", "", "plans file from loadgen explain (optional)")
 	notes := fs.String("notes", "", "Markdown file with observations to include (optional)")
 	book := fs.String("book", "", "results file of loadgen book (optional)")
+	webhook := fs.String("webhook", "", "results file of loadgen webhook (optional)")
 	command := fs.String("command", "", "the command that produced the results, quoted in the report")
 	out := fs.String("out", "docs/benchmarks.md", "report file")
 	if err := fs.Parse(args); err != nil {
@@ -334,6 +362,12 @@ func cmdReport(args []string, stderr io.Writer) error {
 	if *book != "" {
 		in.Book = &BookFile{}
 		if err := readJSON(*book, in.Book); err != nil {
+			return err
+		}
+	}
+	if *webhook != "" {
+		in.Webhook = &WebhookFile{}
+		if err := readJSON(*webhook, in.Webhook); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ type ReportInput struct {
 	Explained *Explained
 	Notes     string
 	Book      *BookFile // booking workloads, when run
+	Webhook   *WebhookFile // webhook workload, when run
 	Command   string    // the command that produced the results
 }
 
@@ -124,6 +125,7 @@ func RenderReport(in ReportInput) string {
 
 	renderScaling(&b, in.Runs)
 	renderTransport(&b, in)
+	renderTax(&b, in)
 
 	if in.Explained != nil {
 		renderPlans(&b, in.Explained, last.Workloads)

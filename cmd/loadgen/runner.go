@@ -186,7 +186,11 @@ func (r *Runner) phase(ctx context.Context, w Workload, d time.Duration, seed ui
 				if r.CacheBust {
 					path = bust(path, rng)
 				}
-				r.one(ctx, path, s)
+				token := r.Token
+				if w.Token != nil {
+					token = w.Token(rng)
+				}
+				r.one(ctx, path, token, s)
 			}
 		}()
 	}
@@ -202,7 +206,7 @@ func bust(path string, rng *rand.Rand) string {
 	return path + sep + CacheBustParam + "=" + strconv.FormatUint(rng.Uint64(), 36)
 }
 
-func (r *Runner) one(ctx context.Context, path string, s *workerStats) {
+func (r *Runner) one(ctx context.Context, path, token string, s *workerStats) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.Base+path, nil)
 	if err != nil {
 		s.fail(0, err.Error())
@@ -210,8 +214,8 @@ func (r *Runner) one(ctx context.Context, path string, s *workerStats) {
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Accept-Encoding", "gzip")
-	if r.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+r.Token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	t0 := time.Now()
 	resp, err := r.Client.Do(req)

@@ -141,7 +141,8 @@ func PostgresInfo(ctx context.Context, dsn string) (*DBInfo, error) {
 
 // transportTables are counted when present (a database migrated before
 // transport has none).
-var transportTables = []string{"transport_stops", "transport_routes", "transport_route_stops", "transport_trips", "transport_bookings"}
+var transportTables = []string{"transport_stops", "transport_routes", "transport_route_stops", "transport_trips", "transport_bookings",
+	"citizen_profiles", "tax_objects", "tax_bills", "payments"}
 
 func pgCounts(ctx context.Context, conn *pgx.Conn, info *DBInfo) error {
 	rows, err := conn.Query(ctx, "SELECT kind || '/' || status, count(*) FROM listings GROUP BY 1")

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,6 +25,9 @@ type Workload struct {
 	// target (TargetRPS is then filled in after the run).
 	TargetOf string
 	Next     func(r *rand.Rand) string
+	// Token, when set, draws the bearer token of each request (a workload
+	// that acts as many users); otherwise the runner's token is sent.
+	Token func(r *rand.Rand) string
 }
 
 // TargetP99MS is the latency target every workload shares.
@@ -178,4 +182,36 @@ func randomPoint(r *rand.Rand, c fixture.Point, m float64) (float64, float64) {
 	lat := c.Lat + d*math.Cos(theta)/mPerDeg
 	lng := c.Lng + d*math.Sin(theta)/(mPerDeg*math.Cos(c.Lat*math.Pi/180))
 	return lat, lng
+}
+
+// TargetTaxRPS is the floor for the tax reads on the database path.
+const TargetTaxRPS = 2000
+
+// TaxWorkloads are the tax reads, when the data set has tax data and the
+// citizens' tokens could be signed; their target is the floor of
+// 2 000 req/s (the report also sets them against W1 of the same run).
+// tokens[i] is CitizenIDs[i]'s access token.
+func TaxWorkloads(t *fixture.Tax, tokens []string) []Workload {
+	if t == nil || len(t.CitizenIDs) == 0 || len(tokens) != len(t.CitizenIDs) || len(t.NOPs) == 0 || len(t.Years) == 0 {
+		return nil
+	}
+	token := func(r *rand.Rand) string { return pick(r, tokens) }
+	return []Workload{
+		{
+			ID: "X1", Title: "A citizen's tax bills", TargetRPS: TargetTaxRPS,
+			Shape:  "GET /api/v1/me/tax-bills (as {citizen})",
+			Random: fmt.Sprintf("citizen: one of the %d accounts with a verified profile (%d tax objects, %d bills in all, half of the objects theirs)", len(tokens), t.Objects, t.Bills),
+			Next:   func(*rand.Rand) string { return "/api/v1/me/tax-bills" },
+			Token:  token,
+		},
+		{
+			ID: "X2", Title: "Bills by NOP and year", TargetRPS: TargetTaxRPS,
+			Shape:  "GET /api/v1/taxes/bills/lookup?nop={nop}&year={year}",
+			Random: fmt.Sprintf("nop: one of the %d tax objects' NOPs; year: one of %v; signed in as a random citizen", len(t.NOPs), t.Years),
+			Next: func(r *rand.Rand) string {
+				return "/api/v1/taxes/bills/lookup?nop=" + pick(r, t.NOPs) + "&year=" + strconv.Itoa(t.Years[r.IntN(len(t.Years))])
+			},
+			Token: token,
+		},
+	}
 }
