@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Catalog and transport benchmark, end to end: build, generate the data set
+# Catalog, transport and tax benchmark, end to end: build, generate the data set
 # (listings, and a transport network with a season of trips), start the API,
 # run workloads W1–W5 and T1–T2, the booking workloads, capture query plans,
 # stop the API, write the report.

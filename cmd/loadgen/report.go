@@ -47,11 +47,11 @@ func RenderReport(in ReportInput) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	if len(in.Runs) == 0 {
-		return "# Catalog and transport benchmarks\n\nNo results.\n"
+		return "# Catalog, transport and tax benchmarks\n\nNo results.\n"
 	}
 	last := in.Runs[len(in.Runs)-1]
 
-	p("# Catalog and transport benchmarks\n\n")
+	p("# Catalog, transport and tax benchmarks\n\n")
 	p("Written by `make bench` (`bench/run.sh`, which runs `cmd/benchdata` and `cmd/loadgen`) on %s. "+
 		"Rerun it to refresh this page rather than editing it by hand; how to run it is at the end.\n\n",
 		last.StartedAt.Format("2006-01-02 15:04 MST"))
