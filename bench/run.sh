@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Catalog, transport and tax benchmark, end to end: build, generate the data set
-# (listings, and a transport network with a season of trips), start the API,
-# run workloads W1–W5 and T1–T2, the booking workloads, capture query plans,
+# (listings, a transport network with a season of trips, and citizens with
+# tax objects and bills), start the API, run workloads W1–W5, T1–T2 and
+# X1–X2, the booking workloads and the webhook workload, capture query plans,
 # stop the API, write the report.
 # Results land in docs/benchmarks.md; raw files in bench/results/.
 #
