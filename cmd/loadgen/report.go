@@ -12,9 +12,9 @@ type ReportInput struct {
 	Runs      []RunFile // one per data-set size, in the order given
 	Explained *Explained
 	Notes     string
-	Book      *BookFile // booking workloads, when run
+	Book      *BookFile    // booking workloads, when run
 	Webhook   *WebhookFile // webhook workload, when run
-	Command   string    // the command that produced the results
+	Command   string       // the command that produced the results
 }
 
 // Verdict says whether a result meets its targets, and if not, why.
