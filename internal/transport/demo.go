@@ -394,9 +394,8 @@ func (s *Service) seedDemoPastWeek(ctx context.Context, db *gorm.DB, schedule uu
 }
 
 // replay is a copy of s that works inside tx (its transactions become
-// savepoints) with the clock stopped at now. database.InTx nested this way
-// runs AfterCommit effects at its savepoint and drops tx's registration
-// afterwards; the transport seeder registers none, and replays last.
+// savepoints, whose AfterCommit effects wait for tx's commit) with the
+// clock stopped at now.
 func (s *Service) replay(tx *gorm.DB, now time.Time) *Service {
 	c := *s
 	c.db = &database.DB{DB: tx, Dialect: s.db.Dialect, SQL: s.db.SQL}

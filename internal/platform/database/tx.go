@@ -39,18 +39,40 @@ func AfterCommit(tx *gorm.DB, fn func()) {
 
 // InTx runs fn in one transaction bound to ctx; an error or panic rolls
 // back. Effects registered with AfterCommit run after a successful commit,
-// in the order they were registered.
+// in the order they were registered. On a DB that wraps an open transaction
+// (a service working inside its caller's), InTx is a savepoint of it and
+// its effects join the outer transaction's, waiting for its commit.
 func (d *DB) InTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	h := &afterCommit{}
+	var (
+		h     *afterCommit
+		owner bool
+		mark  int // effects the outer transaction had registered before this savepoint
+	)
 	err := d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		key := tx.Statement.ConnPool
-		open.Store(key, h)
-		defer open.Delete(key)
+		got, loaded := open.LoadOrStore(key, &afterCommit{})
+		h, owner = got.(*afterCommit), !loaded
+		if owner {
+			defer open.Delete(key)
+		} else {
+			h.mu.Lock()
+			mark = len(h.fns)
+			h.mu.Unlock()
+		}
 		if err := d.limitStatements(ctx, tx); err != nil {
 			return err
 		}
 		return fn(tx)
 	})
+	if !owner {
+		if err != nil && h != nil {
+			// The savepoint rolled back: so do the effects it registered.
+			h.mu.Lock()
+			h.fns = h.fns[:mark]
+			h.mu.Unlock()
+		}
+		return err
+	}
 	if err != nil {
 		return err
 	}

@@ -79,3 +79,60 @@ func TestAfterCommitRunsOnlyOnCommit(t *testing.T) {
 		t.Fatal("an effect of a panicked transaction ran")
 	}
 }
+
+// InTx on a DB that wraps an open transaction (a service working inside a
+// caller's transaction) is a savepoint of it: its effects wait for the outer
+// commit, and effects the outer transaction registers after it still wait
+// too instead of running at once.
+func TestInTxInsideATransactionWaitsForTheOuterCommit(t *testing.T) {
+	db := testdb.New(t).DB
+	ctx := context.Background()
+	var ran []string
+	err := db.InTx(ctx, func(tx *gorm.DB) error {
+		inner := &database.DB{DB: tx, Dialect: db.Dialect, SQL: db.SQL}
+		if err := inner.InTx(ctx, func(itx *gorm.DB) error {
+			database.AfterCommit(itx, func() { ran = append(ran, "inner") })
+			return nil
+		}); err != nil {
+			return err
+		}
+		database.AfterCommit(tx, func() { ran = append(ran, "outer") })
+		if len(ran) != 0 {
+			t.Errorf("effects ran before the outer commit: %v", ran)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ran, []string{"inner", "outer"}) {
+		t.Fatalf("effects after the outer commit: %v, want [inner outer]", ran)
+	}
+}
+
+// A savepoint that rolls back drops the effects it registered; the outer
+// transaction's own still run after its commit.
+func TestRolledBackSavepointDropsItsEffects(t *testing.T) {
+	db := testdb.New(t).DB
+	ctx := context.Background()
+	var ran []string
+	boom := errors.New("boom")
+	err := db.InTx(ctx, func(tx *gorm.DB) error {
+		database.AfterCommit(tx, func() { ran = append(ran, "before") })
+		inner := &database.DB{DB: tx, Dialect: db.Dialect, SQL: db.SQL}
+		if err := inner.InTx(ctx, func(itx *gorm.DB) error {
+			database.AfterCommit(itx, func() { ran = append(ran, "rolled back") })
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Errorf("inner error %v", err)
+		}
+		database.AfterCommit(tx, func() { ran = append(ran, "after") })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ran, []string{"before", "after"}) {
+		t.Fatalf("effects after the outer commit: %v, want [before after]", ran)
+	}
+}
