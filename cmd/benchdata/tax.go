@@ -264,25 +264,14 @@ func taxValues(rows [][]any, pg bool) [][]any {
 
 func loadTax(ctx context.Context, db *database.DB, dsn string, set *taxSet) error {
 	if db.Dialect == database.Postgres {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(context.WithoutCancel(ctx))
-		tx, err := conn.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(context.WithoutCancel(ctx))
-		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
-			return err
-		}
-		for _, t := range set.tables {
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(taxValues(t.rows, true))); err != nil {
-				return fmt.Errorf("copy %s: %w", t.name, err)
+		return inCopyTx(ctx, dsn, func(tx pgx.Tx) error {
+			for _, t := range set.tables {
+				if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(taxValues(t.rows, true))); err != nil {
+					return fmt.Errorf("copy %s: %w", t.name, err)
+				}
 			}
-		}
-		return tx.Commit(ctx)
+			return nil
+		})
 	}
 	return loadTaxSQLite(ctx, db.SQL, set)
 }

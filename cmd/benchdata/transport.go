@@ -274,6 +274,25 @@ func sqliteValues(rows [][]any) [][]any {
 }
 
 func loadTransportPG(ctx context.Context, dsn string, set *transportSet) error {
+	return inCopyTx(ctx, dsn, func(tx pgx.Tx) error {
+		for _, t := range set.tables {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(pgValues(t.rows))); err != nil {
+				return fmt.Errorf("copy %s: %w", t.name, err)
+			}
+		}
+		for _, trips := range set.trips {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"transport_trips"}, tripColumns, pgx.CopyFromRows(pgValues(trips))); err != nil {
+				return fmt.Errorf("copy transport_trips: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// inCopyTx runs load in one transaction on its own connection, without
+// waiting for the WAL flush at commit (a generated data set is redone, not
+// recovered), and commits when load succeeds.
+func inCopyTx(ctx context.Context, dsn string, load func(tx pgx.Tx) error) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
@@ -287,15 +306,8 @@ func loadTransportPG(ctx context.Context, dsn string, set *transportSet) error {
 	if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
 		return err
 	}
-	for _, t := range set.tables {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(pgValues(t.rows))); err != nil {
-			return fmt.Errorf("copy %s: %w", t.name, err)
-		}
-	}
-	for _, trips := range set.trips {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"transport_trips"}, tripColumns, pgx.CopyFromRows(pgValues(trips))); err != nil {
-			return fmt.Errorf("copy transport_trips: %w", err)
-		}
+	if err := load(tx); err != nil {
+		return err
 	}
 	return tx.Commit(ctx)
 }
