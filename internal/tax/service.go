@@ -108,8 +108,8 @@ func (s *Service) MyBills(ctx context.Context, who identity.Actor, f BillFilter,
 		}
 		q = q.Where("(b.due_date < ? OR (b.due_date = ? AND b.id < ?))", d, d, after.ID)
 	}
-	var rows []billView
-	if err := q.Order("b.due_date DESC, b.id DESC").Limit(limit + 1).Scan(&rows).Error; err != nil {
+	rows, err := scanBillViews(q.Order("b.due_date DESC, b.id DESC").Limit(limit+1), limit+1)
+	if err != nil {
 		return nil, false, fmt.Errorf("list my bills: %w", err)
 	}
 	rows, more := cursor.Cut(rows, limit)
@@ -130,8 +130,8 @@ func (s *Service) assessAll(rows []billView) ([]Bill, error) {
 }
 
 func billByID(ctx context.Context, db *gorm.DB, id uuid.UUID) (billView, error) {
-	var rows []billView
-	if err := billSelect(db.WithContext(ctx)).Where("b.id = ?", id).Limit(1).Scan(&rows).Error; err != nil {
+	rows, err := scanBillViews(billSelect(db.WithContext(ctx)).Where("b.id = ?", id).Limit(1), 1)
+	if err != nil {
 		return billView{}, fmt.Errorf("load bill: %w", err)
 	}
 	if len(rows) == 0 {
@@ -180,8 +180,8 @@ func (s *Service) Lookup(ctx context.Context, n nop.NOP, year int) ([]Bill, erro
 	if year != 0 {
 		q = q.Where("b.year = ?", year)
 	}
-	var rows []billView
-	if err := q.Order("b.due_date DESC, b.id DESC").Limit(maxLookup).Scan(&rows).Error; err != nil {
+	rows, err := scanBillViews(q.Order("b.due_date DESC, b.id DESC").Limit(maxLookup), 4)
+	if err != nil {
 		return nil, fmt.Errorf("look up bills: %w", err)
 	}
 	return s.assessAll(rows)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/solodestination/api/pkg/civil"
 	"github.com/solodestination/api/pkg/nop"
@@ -107,3 +108,25 @@ func (v billView) toDomain() Bill {
 
 const billColumns = "b.id, b.object_id, b.period, b.year, b.principal_idr, b.due_date, b.status, b.paid_at, b.created_at, " +
 	"o.nop, o.tax_type, o.owner_name, o.owner_nik_index"
+
+// scanBillViews reads the rows of a billSelect query column by column, in
+// billColumns' order. The bill lists are the tax reads citizens repeat most
+// (GET /me/tax-bills), and matching columns to fields by reflection, as
+// gorm's Scan does, was a third of their CPU.
+func scanBillViews(q *gorm.DB, capacity int) ([]billView, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]billView, 0, capacity)
+	for rows.Next() {
+		var v billView
+		if err := rows.Scan(&v.ID, &v.ObjectID, &v.Period, &v.Year, &v.PrincipalIDR, &v.DueDate, &v.Status, &v.PaidAt,
+			&v.CreatedAt, &v.NOP, &v.TaxType, &v.OwnerName, &v.OwnerNIKIndex); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
