@@ -75,7 +75,7 @@ func toPaymentResponse(p Payment) paymentResponse {
 // PayTaxBill handles POST /api/v1/taxes/bills/{id}/payments.
 //
 //	@Summary		Start paying a tax bill
-//	@Description	Any signed-in user may pay any bill (their own, or a relative's found by the NOP lookup). The amount is the bill's total (principal and penalty) as of today in Asia/Jakarta, fixed for this payment. The answer carries how to pay: `va_number` for the virtual account channels (valid 24 h), `qr_string` (a dynamic QRIS payload, valid 15 min) or `checkout_url` (ewallet, 15 min). Starting a payment expires the bill's pending one. A paid bill → 409 `already_paid`; a cancelled one → 409 `not_payable`.
+//	@Description	Any signed-in user may pay any bill (their own, or a relative's found by the NOP lookup). The amount is the bill's total (principal and penalty) as of today in Asia/Jakarta, fixed for this payment. The answer carries how to pay: `va_number` for the virtual account channels (valid 24 h), `qr_string` (a dynamic QRIS payload, valid 15 min) or `checkout_url` (ewallet, 15 min). Starting a payment expires the bill's pending one; when two starts of one bill overlap, the earlier answers 201 with `status: expired` and no instructions (use the newer one). A paid bill → 409 `already_paid`; a cancelled one → 409 `not_payable`.
 //	@Description	Send an `Idempotency-Key` to retry safely: the same key with the same body answers the first response again (with `Idempotent-Replayed: true`); the same key with another body → 422 `idempotency_conflict`; while the first request is still running → 409 `idempotency_in_progress` with `Retry-After`. Keys are per user and kept 24 h.
 //	@ID				createTaxBillPayment
 //	@Tags			payments

@@ -58,11 +58,21 @@ func errAlreadyPaid() error {
 	return apperr.StateConflict("already_paid", "This is already paid; nothing more is due.")
 }
 
+// openingWindow is the expiry a payment is stored with while its gateway
+// call is in flight. It bounds what a crash between storing the payment and
+// recording the gateway's answer leaves behind: a pending payment without
+// instructions that the next start supersedes and the sweep expires.
+const openingWindow = 2 * time.Minute
+
 // Start opens a payment of the subject for who through channel, for the
-// amount due today. In one transaction, after the subject's lock: a paid
-// subject → 409, the pending payment of the subject (if any) expires, and
-// the new one is stored; of any number of racing starts each succeeds in
-// turn and exactly one stays pending.
+// amount due today. It takes three steps so that no transaction waits on the
+// gateway (whose call may take seconds, and on SQLite would stall every
+// writer): (1) in one transaction, after the subject's lock, a paid subject
+// → 409, the pending payment of the subject (if any) expires and the new
+// one is stored pending; (2) the gateway opens it; (3) its instructions are
+// stored if it is still pending, or the payment is marked failed when the
+// gateway refused. Of any number of racing starts the last to store stays
+// pending; an earlier one answers as it now is (expired, superseded).
 func (s *Service) Start(ctx context.Context, who identity.Actor, kind string, subjectID uuid.UUID, ch Channel) (Payment, error) {
 	if s.gateway == nil {
 		return Payment{}, errNoGateway
@@ -76,7 +86,8 @@ func (s *Service) Start(ctx context.Context, who identity.Actor, kind string, su
 	}
 	now := s.now()
 	p := Payment{ID: uuid.Must(uuid.NewV7()), SubjectKind: kind, SubjectID: subjectID, PayerID: who.ID,
-		Provider: s.gateway.Name(), Channel: ch, Status: Pending, CreatedAt: now}
+		Provider: s.gateway.Name(), Channel: ch, Status: Pending, CreatedAt: now, ExpiresAt: now.Add(openingWindow)}
+	var reference string
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
 		if err := lockSubject(ctx, tx, kind, subjectID, now); err != nil {
 			return err
@@ -92,32 +103,54 @@ func (s *Service) Start(ctx context.Context, who identity.Actor, kind string, su
 			return apperr.StateConflict("not_payable", "This can no longer be paid.")
 		}
 		p.AmountIDR, p.Reference, p.Masked, p.Period = due.AmountIDR, due.Shown, due.Masked, due.Period
-		// The sandbox answers locally; a remote gateway's call would move
-		// before the transaction with the id drawn first.
-		ins, err := s.gateway.Open(ctx, Intent{ID: p.ID, Channel: ch, AmountIDR: due.AmountIDR, Reference: due.Reference, Now: now})
-		if err != nil {
-			return err
-		}
-		p.VANumber, p.QRString, p.CheckoutURL, p.ExpiresAt = ins.VANumber, ins.QRString, ins.CheckoutURL, ins.ExpiresAt.UTC()
+		reference = due.Reference
 		if err := tx.Exec(`UPDATE payments SET status = ?, updated_at = ? WHERE subject_kind = ? AND subject_id = ? AND status = ?`,
 			Expired, now, kind, subjectID, Pending).Error; err != nil {
 			return fmt.Errorf("expire pending payment: %w", err)
 		}
 		if err := tx.Exec(`INSERT INTO payments (id, subject_kind, subject_id, payer_id, provider, channel, status, amount_idr,
-			reference, reference_masked, period, va_number, qr_string, checkout_url, expires_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			reference, reference_masked, period, expires_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, kind, subjectID, who.ID, p.Provider, string(ch), string(Pending), p.AmountIDR, p.Reference, p.Masked, p.Period,
-			p.VANumber, p.QRString, p.CheckoutURL, p.ExpiresAt, now, now).Error; err != nil {
+			p.ExpiresAt, now, now).Error; err != nil {
 			return fmt.Errorf("insert payment: %w", err)
 		}
-		// A retry with the request's Idempotency-Key finds this payment
-		// even if this process dies before answering.
-		return idempotency.BindEffect(ctx, tx, p.ID.String())
+		return nil
 	})
 	if err != nil {
 		return Payment{}, err
 	}
-	return p, nil
+
+	ins, openErr := s.gateway.Open(ctx, Intent{ID: p.ID, Channel: ch, AmountIDR: p.AmountIDR, Reference: reference, Now: now})
+	// The outcome is recorded even if the client has gone away meanwhile:
+	// the gateway has acted on the payment.
+	done, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if openErr != nil {
+		if err := s.db.WithContext(done).Exec(`UPDATE payments SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
+			string(Failed), s.now(), p.ID, string(Pending)).Error; err != nil {
+			return Payment{}, errors.Join(openErr, fmt.Errorf("mark payment failed: %w", err))
+		}
+		return Payment{}, openErr
+	}
+	err = s.db.InTx(done, func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE payments SET va_number = ?, qr_string = ?, checkout_url = ?, expires_at = ?, updated_at = ?
+			WHERE id = ? AND status = ?`, ins.VANumber, ins.QRString, ins.CheckoutURL, ins.ExpiresAt.UTC(), s.now(), p.ID, string(Pending))
+		if res.Error != nil {
+			return fmt.Errorf("store payment instructions: %w", res.Error)
+		}
+		// A retry with the request's Idempotency-Key finds this payment
+		// even if this process dies before answering.
+		return idempotency.BindEffect(done, tx, p.ID.String())
+	})
+	if err != nil {
+		return Payment{}, err
+	}
+	r, err := paymentByID(done, s.db.DB, p.ID)
+	if err != nil {
+		return Payment{}, err
+	}
+	return r.toDomain(), nil
 }
 
 // MyPayment returns a payment, with its receipt once paid, to its payer;
