@@ -1,6 +1,8 @@
 package server
 
 import (
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -19,6 +21,7 @@ import (
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/tax"
 	"github.com/solodestination/api/internal/transport"
+	"github.com/solodestination/api/web/console"
 )
 
 // addRoutes shows the whole API, its guards and its handlers on one screen.
@@ -32,6 +35,11 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	r.GET("/openapi.json", openAPI("application/json"))
 	r.GET("/openapi.yaml", openAPI("application/yaml"))
 	r.GET(storage.URLPrefix+"*key", web.Handle(storage.Serve(d.Media)))
+	// The staff console: its built files, embedded; it talks to /api/v1 like any client.
+	staffConsole := gin.WrapH(console.Handler())
+	r.GET("/console", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, console.Prefix) })
+	r.GET(console.Prefix+"*path", staffConsole)
+	r.HEAD(console.Prefix+"*path", staffConsole)
 
 	auth := identity.NewAuth(d.Identity)
 	// One limiter for the whole API (its counters are shared by both groups);
