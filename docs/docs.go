@@ -2628,6 +2628,129 @@ const docTemplate = `{
                 }
             }
         },
+        "/staff/summary/revenue": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The revenue department's dashboard, summed by the database: for every day of the current month in Asia/Jakarta up to today, the payments that became paid and their amount; the unpaid bills (a payment may be pending on some) with their principal, penalties not included, and those past their due date. ` + "`" + `gateway` + "`" + ` names the payment gateway of this instance: with ` + "`" + `sandbox` + "`" + `, staff may settle a pending payment by hand (POST /sandbox/payments/{id}/settle); with ` + "`" + `none` + "`" + ` there are no payments.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Payments per day this month and the amount still unpaid",
+                "operationId": "getRevenueSummary",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/RevenueSummary"
+                        }
+                    },
+                    "401": {
+                        "description": "no or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not revenue staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/staff/summary/tourism": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The tourism department's dashboard, counted by the database: the visible reviews written in the last 7 days (the ones a moderator reads; hiding one is DELETE /reviews/{id}), per listing kind, and how many of them rate 1 or 2 stars.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "New reviews waiting for moderation",
+                "operationId": "getReviewsWaiting",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReviewsWaiting"
+                        }
+                    },
+                    "401": {
+                        "description": "no or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/staff/summary/transport": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The transport department's dashboard, summed by the database: the bookable trips departing today in Asia/Jakarta, and this weekend (the coming Saturday and Sunday; on a weekend, the current ones), cancelled trips left out: how many, their seats and the seats booked, and each trip (by departure, at most 100 per window) with its route's name in the language asked for.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Seat fill of today's and this weekend's trips",
+                "operationId": "getTransportSeatFill",
+                "parameters": [
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of route names: id or en; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportSeatFill"
+                        }
+                    },
+                    "401": {
+                        "description": "no or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/taxes/bills": {
             "post": {
                 "security": [
@@ -7589,6 +7712,71 @@ const docTemplate = `{
                 }
             }
         },
+        "RevenueDay": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "type": "integer",
+                    "example": 450000
+                },
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-12-01"
+                },
+                "payments": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "RevenueSummary": {
+            "type": "object",
+            "properties": {
+                "days": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/RevenueDay"
+                    }
+                },
+                "gateway": {
+                    "description": "sandbox: staff may settle payments by hand",
+                    "type": "string",
+                    "enum": [
+                        "sandbox",
+                        "midtrans",
+                        "none"
+                    ],
+                    "example": "sandbox"
+                },
+                "month": {
+                    "type": "string",
+                    "example": "2026-12"
+                },
+                "overdue_bills": {
+                    "type": "integer",
+                    "example": 9
+                },
+                "overdue_idr": {
+                    "type": "integer",
+                    "example": 7600000
+                },
+                "paid_idr": {
+                    "description": "this month so far",
+                    "type": "integer",
+                    "example": 12500000
+                },
+                "unpaid_bills": {
+                    "type": "integer",
+                    "example": 42
+                },
+                "unpaid_idr": {
+                    "description": "principal of the unpaid bills, penalties not included",
+                    "type": "integer",
+                    "example": 31800000
+                }
+            }
+        },
         "Review": {
             "type": "object",
             "properties": {
@@ -7654,6 +7842,46 @@ const docTemplate = `{
                 },
                 "meta": {
                     "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "ReviewsWaiting": {
+            "type": "object",
+            "properties": {
+                "by_kind": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ReviewsWaitingKind"
+                    }
+                },
+                "low_rated": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "since": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "ReviewsWaitingKind": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "example": 7
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "attraction",
+                        "culinary",
+                        "event"
+                    ],
+                    "example": "attraction"
                 }
             }
         },
@@ -8803,6 +9031,55 @@ const docTemplate = `{
                 }
             }
         },
+        "TransportSeatFill": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-12-06"
+                },
+                "today": {
+                    "$ref": "#/definitions/TransportSeatFillWindow"
+                },
+                "weekend": {
+                    "$ref": "#/definitions/TransportSeatFillWindow"
+                }
+            }
+        },
+        "TransportSeatFillWindow": {
+            "type": "object",
+            "properties": {
+                "capacity": {
+                    "type": "integer",
+                    "example": 320
+                },
+                "from": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-12-12"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransportTripFill"
+                    }
+                },
+                "seats_booked": {
+                    "type": "integer",
+                    "example": 214
+                },
+                "to": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-12-13"
+                },
+                "trips": {
+                    "type": "integer",
+                    "example": 8
+                }
+            }
+        },
         "TransportStop": {
             "type": "object",
             "properties": {
@@ -8967,6 +9244,46 @@ const docTemplate = `{
                         "cancelled"
                     ],
                     "example": "scheduled"
+                }
+            }
+        },
+        "TransportTripFill": {
+            "type": "object",
+            "properties": {
+                "capacity": {
+                    "type": "integer",
+                    "example": 40
+                },
+                "departs_at": {
+                    "type": "string"
+                },
+                "mode": {
+                    "type": "string",
+                    "example": "steam_train"
+                },
+                "route_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "route_name": {
+                    "type": "string",
+                    "example": "Sepur Kluthuk Jaladara"
+                },
+                "seats_booked": {
+                    "type": "integer",
+                    "example": 31
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "scheduled",
+                        "departed"
+                    ],
+                    "example": "scheduled"
+                },
+                "trip_id": {
+                    "type": "string",
+                    "format": "uuid"
                 }
             }
         },

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -77,6 +78,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 		user.PUT("/me/favorites"+p+"/:id", web.Handle(plan.PutFavorite(d.Plans, k)))
 		user.DELETE("/me/favorites"+p+"/:id", web.Handle(plan.DeleteFavorite(d.Plans, k)))
 	}
+	tourism.GET("/staff/summary/tourism", web.Handle(review.GetWaiting(d.Reviews)))
 	v1.GET("/categories", web.Handle(catalog.Categories(d.Catalog)))
 	v1.GET("/search", web.Handle(catalog.Search(d.Catalog, d.Pager)))
 	v1.GET("/search/suggest", web.Handle(catalog.Suggest(d.Catalog)))
@@ -131,6 +133,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	transportStaff.PATCH("/transport/schedules/:id", web.Handle(transport.UpdateSchedule(d.Transport)))
 	transportStaff.DELETE("/transport/schedules/:id", web.Handle(transport.DeleteSchedule(d.Transport)))
 	transportStaff.POST("/transport/schedules/:id/generate", web.Handle(transport.GenerateTrips(d.Transport)))
+	transportStaff.GET("/staff/summary/transport", web.Handle(transport.GetSeatFill(d.Transport)))
 
 	// Local tax: the citizen's profile, objects and bills; the lookup by NOP
 	// for any signed-in user; the revenue department's review and writes.
@@ -162,6 +165,12 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	v1.GET("/receipts/:ntpd", web.Handle(payment.CheckReceipt(d.Payments))) // public: what a receipt's QR code opens
 	revenue.POST("/sandbox/payments/:id/settle", pay, web.Handle(payment.SettleSandbox(d.Payments)))
 	revenue.GET("/staff/payments", pay, web.Handle(payment.ListPayments(d.Payments, d.Pager)))
+	// The dashboard works without a gateway too (it says which one is configured).
+	owed := func(ctx context.Context) (payment.Outstanding, error) {
+		o, err := d.Tax.Outstanding(ctx)
+		return payment.Outstanding(o), err
+	}
+	revenue.GET("/staff/summary/revenue", web.Handle(payment.GetRevenueSummary(d.Payments, owed, d.Config.PaymentGateway)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))

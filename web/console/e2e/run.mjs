@@ -169,20 +169,22 @@ await test("a user without a staff role is refused", async ({ page }) => {
 if (suite === "smoke") {
   await test("tourism staff log in and list attractions", async ({ page }) => {
     await login(page, "tourism@example.com");
-    await page.getByRole("link", { name: "Atraksi" }).click();
+    await page.locator("nav").getByRole("link", { name: "Atraksi", exact: true }).click();
     await page.getByRole("heading", { name: "Atraksi" }).waitFor();
     await page.locator("table.list tbody tr").first().waitFor();
   });
 } else {
   await test("tourism: create an attraction in both languages, publish it, the public API lists it", async ({ page }) => {
     await login(page, "tourism@example.com");
-    await page.getByRole("heading", { name: /Selamat datang/ }).waitFor();
+    await page.getByRole("heading", { name: "Pariwisata · Ringkasan" }).waitFor();
+    await page.getByTestId("reviews-waiting").waitFor();
+    await shot(page, "tourism-dashboard");
     // Only the tourism department's sections.
     assert(await page.locator("nav [data-dept]").count() === 1, "tourism staff see other departments");
-    await page.getByRole("link", { name: "Atraksi" }).click();
+    await page.locator("nav").getByRole("link", { name: "Atraksi", exact: true }).click();
     await page.locator("table.list tbody tr").first().waitFor();
     await shot(page, "tourism-attractions");
-    await page.getByRole("link", { name: "Buat baru" }).click();
+    await page.locator("#content").getByRole("link", { name: "Buat baru" }).click();
     const name = `Museum Uji ${Date.now()}`;
     await page.getByLabel("Nama (ID)").fill(name);
     await page.getByLabel("Nama (EN)").fill(name.replace("Museum Uji", "Test Museum"));
@@ -231,8 +233,11 @@ if (suite === "smoke") {
     assert(booking.status === 201, "book: " + JSON.stringify(booking));
 
     await login(page, "transport@example.com");
+    await page.getByTestId("fill-today").waitFor();
+    await page.locator(".chart svg rect").first().waitFor(); // today's trip, at least the one made above
+    await shot(page, "transport-dashboard");
     if (sameDay) {
-      await page.getByRole("link", { name: "Check-in" }).click();
+      await page.locator("nav").getByRole("link", { name: "Check-in", exact: true }).click();
       await page.getByLabel("Kode pemesanan").fill(booking.data.code.toLowerCase());
       await page.getByRole("button", { name: "Check-in" }).click();
       await page.getByTestId("checked-in").waitFor();
@@ -241,7 +246,7 @@ if (suite === "smoke") {
       await page.getByRole("button", { name: "Check-in" }).click();
       await page.locator(".problem").waitFor(); // a second check-in is refused
     }
-    await page.getByRole("link", { name: "Perjalanan" }).click();
+    await page.locator("nav").getByRole("link", { name: "Perjalanan", exact: true }).click();
     await page.locator("table.list tbody tr").first().waitFor();
     await shot(page, "transport-trips");
     await page.goto(origin + `/console/transport/trips/${trip.data.id}`); // a deep link, signed in: the session is in memory…
@@ -260,7 +265,7 @@ if (suite === "smoke") {
     assert(mine.data.status === "cancelled", "the booking was not cancelled");
     const notes = await call("GET", "/me/notifications?limit=20", undefined, user);
     assert(notes.data.data.some((n) => n.kind === "trip_cancelled" && n.entity_id === trip.data.id), "no trip_cancelled notification: " + JSON.stringify(notes.data.data.slice(0, 3)));
-    await page.getByRole("link", { name: "Jadwal" }).click();
+    await page.locator("nav").getByRole("link", { name: "Jadwal", exact: true }).click();
     await page.locator(".cards .card").first().waitFor();
     await page.getByRole("button", { name: "Buat perjalanan" }).first().click();
     await page.locator(".card .ok").first().waitFor();
@@ -278,7 +283,9 @@ if (suite === "smoke") {
     const nop = objects.data.data[0].nop;
 
     await login(page, "revenue@example.com");
-    await page.getByRole("link", { name: "Verifikasi profil warga" }).click();
+    await page.getByTestId("unpaid").waitFor();
+    await shot(page, "revenue-dashboard");
+    await page.locator("nav").getByRole("link", { name: "Verifikasi profil warga", exact: true }).click();
     const row = page.locator("table.list tbody tr", { hasText: "Budi Santoso" });
     await row.waitFor();
     assert(/\d{5}…\d{4}/.test(await row.locator("code").innerText()), "the NIK is not masked");
@@ -287,7 +294,7 @@ if (suite === "smoke") {
     await page.locator(".ok").getByText("Budi Santoso").waitFor();
     const after = await call("GET", "/me/citizen-profile", undefined, citizen);
     assert(after.data.status === "verified", "profile not verified: " + JSON.stringify(after.data));
-    await page.getByRole("link", { name: "Tagihan per NOP" }).click();
+    await page.locator("nav").getByRole("link", { name: "Tagihan per NOP", exact: true }).click();
     await page.getByLabel("NOP").fill(nop);
     await page.getByRole("button", { name: "Cari" }).click();
     await page.getByTestId("bills").waitFor();
@@ -295,6 +302,21 @@ if (suite === "smoke") {
     await page.getByLabel("NOP").fill("12345");
     await page.getByRole("button", { name: "Cari" }).click();
     await page.locator(".field-error, .problem").first().waitFor();
+
+    // Sari starts paying an unpaid bill; in the sandbox, staff settle it and the receipt appears.
+    const bills = await call("GET", "/me/tax-bills?limit=100", undefined, sari);
+    const unpaid = bills.data.data.find((b) => b.status === "unpaid");
+    assert(unpaid, "Sari has no unpaid bill");
+    const pay = await call("POST", `/taxes/bills/${unpaid.id}/payments`, { channel: "qris" }, sari, { "Idempotency-Key": "e2e-pay-" + Date.now() });
+    assert(pay.status === 201, "pay: " + JSON.stringify(pay));
+    await page.locator("nav").getByRole("link", { name: "Pembayaran", exact: true }).click();
+    await page.getByTestId("sandbox").waitFor();
+    const prow = page.locator("table.list tbody tr", { hasText: "pending" }).first();
+    await prow.getByRole("button", { name: "Lunasi (sandbox)" }).click();
+    await page.locator("table.list tbody tr", { hasText: "paid" }).first().waitFor();
+    await shot(page, "revenue-payments");
+    const after2 = await call("GET", `/me/payments/${pay.data.id}/receipt`, undefined, sari);
+    assert(after2.status === 200 && after2.data.ntpd, "no receipt after settling: " + JSON.stringify(after2));
   });
 
   await test("admin: every section, find a user, disable them, the audit log shows it", async ({ page }) => {
@@ -303,7 +325,7 @@ if (suite === "smoke") {
     await login(page, "admin@example.com");
     await page.getByRole("heading", { name: /Selamat datang/ }).waitFor();
     assert(await page.locator("nav [data-dept]").count() === 4, "admin does not see every department");
-    await page.getByRole("link", { name: "Pengguna" }).click();
+    await page.locator("nav").getByRole("link", { name: "Pengguna", exact: true }).click();
     await page.getByLabel("Cari").fill(email);
     await page.getByRole("button", { name: "Cari" }).click();
     const row = page.locator("table.list tbody tr", { hasText: email });
@@ -313,7 +335,7 @@ if (suite === "smoke") {
     await row.getByRole("button", { name: "Aktifkan" }).waitFor();
     const r = await call("POST", "/auth/login", { email, password: "akun-uji-konsol" });
     assert(r.status === 401 || r.status === 403, "a disabled user logged in: " + r.status);
-    await page.getByRole("link", { name: "Log audit" }).click();
+    await page.locator("nav").getByRole("link", { name: "Log audit", exact: true }).click();
     await page.getByLabel("Entitas").fill("user");
     await page.getByRole("button", { name: "Cari" }).click();
     await page.locator("table.list tbody tr").first().waitFor();
@@ -323,9 +345,9 @@ if (suite === "smoke") {
   await test("logout revokes the session; a tablet sees the menu", async ({ page, context }) => {
     await page.setViewportSize({ width: 820, height: 1180 });
     await login(page, "revenue@example.com");
-    await page.getByRole("heading", { name: /Selamat datang/ }).waitFor();
+    await page.getByTestId("unpaid").waitFor();
     await page.getByRole("button", { name: "☰" }).click();
-    await page.getByRole("link", { name: "Pembayaran" }).click();
+    await page.locator("nav").getByRole("link", { name: "Pembayaran", exact: true }).click();
     await page.getByRole("heading", { name: "Pembayaran" }).waitFor();
     const logout = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/logout"));
     await page.getByRole("button", { name: "Keluar" }).click();

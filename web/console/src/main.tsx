@@ -114,6 +114,10 @@ function Page({ path, user }: { path: string; user: User }) {
 
 function Home({ user }: { user: User }) {
   const d = depts(user);
+  // A department's staff open on their dashboard.
+  if (d.length === 1 && d[0] === "tourism") return <TourismDashboard />;
+  if (d.length === 1 && d[0] === "transport") return <TransportDashboard />;
+  if (d.length === 1 && d[0] === "revenue") return <RevenueDashboard />;
   return (
     <section>
       <h1>{t("welcome")}, {user.name}</h1>
