@@ -7717,15 +7717,22 @@ const docTemplate = `{
             "properties": {
                 "amount_idr": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
                     "example": 450000
                 },
                 "date": {
                     "type": "string",
                     "format": "date",
+                    "maxLength": 10,
                     "example": "2026-12-01"
                 },
                 "payments": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
                     "example": 3
                 }
             }
@@ -7735,6 +7742,7 @@ const docTemplate = `{
             "properties": {
                 "days": {
                     "type": "array",
+                    "maxItems": 31,
                     "items": {
                         "$ref": "#/definitions/RevenueDay"
                     }
@@ -7742,6 +7750,7 @@ const docTemplate = `{
                 "gateway": {
                     "description": "sandbox: staff may settle payments by hand",
                     "type": "string",
+                    "maxLength": 16,
                     "enum": [
                         "sandbox",
                         "midtrans",
@@ -7751,28 +7760,44 @@ const docTemplate = `{
                 },
                 "month": {
                     "type": "string",
+                    "maxLength": 7,
                     "example": "2026-12"
                 },
                 "overdue_bills": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
                     "example": 9
                 },
                 "overdue_idr": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
                     "example": 7600000
                 },
                 "paid_idr": {
                     "description": "this month so far",
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
                     "example": 12500000
                 },
                 "unpaid_bills": {
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
                     "example": 42
                 },
                 "unpaid_idr": {
                     "description": "principal of the unpaid bills, penalties not included",
                     "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
                     "example": 31800000
                 }
             }
@@ -7850,19 +7875,28 @@ const docTemplate = `{
             "properties": {
                 "by_kind": {
                     "type": "array",
+                    "maxItems": 3,
                     "items": {
                         "$ref": "#/definitions/ReviewsWaitingKind"
                     }
                 },
                 "low_rated": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 2
                 },
                 "since": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "total": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 12
                 }
             }
@@ -7872,10 +7906,14 @@ const docTemplate = `{
             "properties": {
                 "count": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 7
                 },
                 "kind": {
                     "type": "string",
+                    "maxLength": 16,
                     "enum": [
                         "attraction",
                         "culinary",
@@ -9037,6 +9075,7 @@ const docTemplate = `{
                 "date": {
                     "type": "string",
                     "format": "date",
+                    "maxLength": 10,
                     "example": "2026-12-06"
                 },
                 "today": {
@@ -9052,30 +9091,42 @@ const docTemplate = `{
             "properties": {
                 "capacity": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 320
                 },
                 "from": {
                     "type": "string",
                     "format": "date",
+                    "maxLength": 10,
                     "example": "2026-12-12"
                 },
                 "items": {
                     "type": "array",
+                    "maxItems": 100,
                     "items": {
                         "$ref": "#/definitions/TransportTripFill"
                     }
                 },
                 "seats_booked": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 214
                 },
                 "to": {
                     "type": "string",
                     "format": "date",
+                    "maxLength": 10,
                     "example": "2026-12-13"
                 },
                 "trips": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 8
                 }
             }
@@ -9252,29 +9303,41 @@ const docTemplate = `{
             "properties": {
                 "capacity": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 40
                 },
                 "departs_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
                 },
                 "mode": {
                     "type": "string",
+                    "maxLength": 32,
                     "example": "steam_train"
                 },
                 "route_id": {
                     "type": "string",
-                    "format": "uuid"
+                    "format": "uuid",
+                    "maxLength": 36
                 },
                 "route_name": {
                     "type": "string",
+                    "maxLength": 10000,
                     "example": "Sepur Kluthuk Jaladara"
                 },
                 "seats_booked": {
                     "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
                     "example": 31
                 },
                 "status": {
                     "type": "string",
+                    "maxLength": 16,
                     "enum": [
                         "scheduled",
                         "departed"
@@ -9283,7 +9346,8 @@ const docTemplate = `{
                 },
                 "trip_id": {
                     "type": "string",
-                    "format": "uuid"
+                    "format": "uuid",
+                    "maxLength": 36
                 }
             }
         },

@@ -90,20 +90,20 @@ type Outstanding struct {
 type Owed func(ctx context.Context) (Outstanding, error)
 
 type revenueSummary struct {
-	Month      string           `json:"month" example:"2026-12"`
-	Gateway    string           `json:"gateway" enums:"sandbox,midtrans,none" example:"sandbox"` // sandbox: staff may settle payments by hand
-	Days       []dayTotalResult `json:"days"`
-	PaidIDR    int64            `json:"paid_idr" example:"12500000"` // this month so far
-	Unpaid     int64            `json:"unpaid_bills" example:"42"`
-	UnpaidIDR  int64            `json:"unpaid_idr" example:"31800000"` // principal of the unpaid bills, penalties not included
-	Overdue    int64            `json:"overdue_bills" example:"9"`
-	OverdueIDR int64            `json:"overdue_idr" example:"7600000"`
+	Month      string           `json:"month" maxLength:"7" pattern:"^[0-9]{4}-[0-9]{2}$" example:"2026-12"`
+	Gateway    string           `json:"gateway" enums:"sandbox,midtrans,none" maxLength:"16" example:"sandbox"` // sandbox: staff may settle payments by hand
+	Days       []dayTotalResult `json:"days" validate:"max=31"`
+	PaidIDR    int64            `json:"paid_idr" format:"int64" minimum:"0" maximum:"9000000000000000" example:"12500000"` // this month so far
+	Unpaid     int64            `json:"unpaid_bills" format:"int64" minimum:"0" maximum:"9000000000000000" example:"42"`
+	UnpaidIDR  int64            `json:"unpaid_idr" format:"int64" minimum:"0" maximum:"9000000000000000" example:"31800000"` // principal of the unpaid bills, penalties not included
+	Overdue    int64            `json:"overdue_bills" format:"int64" minimum:"0" maximum:"9000000000000000" example:"9"`
+	OverdueIDR int64            `json:"overdue_idr" format:"int64" minimum:"0" maximum:"9000000000000000" example:"7600000"`
 } // @name RevenueSummary
 
 type dayTotalResult struct {
-	Date      string `json:"date" format:"date" example:"2026-12-01"`
-	Payments  int64  `json:"payments" example:"3"`
-	AmountIDR int64  `json:"amount_idr" example:"450000"`
+	Date      string `json:"date" format:"date" maxLength:"10" example:"2026-12-01"`
+	Payments  int64  `json:"payments" format:"int64" minimum:"0" maximum:"9000000000000000" example:"3"`
+	AmountIDR int64  `json:"amount_idr" format:"int64" minimum:"0" maximum:"9000000000000000" example:"450000"`
 } // @name RevenueDay
 
 // GetRevenueSummary handles GET /api/v1/staff/summary/revenue.

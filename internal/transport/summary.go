@@ -112,29 +112,29 @@ func (s *Service) fillWindow(ctx context.Context, from, until time.Time) (FillWi
 }
 
 type seatFillResponse struct {
-	Date    string             `json:"date" format:"date" example:"2026-12-06"`
+	Date    string             `json:"date" format:"date" maxLength:"10" example:"2026-12-06"`
 	Today   fillWindowResponse `json:"today"`
 	Weekend fillWindowResponse `json:"weekend"`
 } // @name TransportSeatFill
 
 type fillWindowResponse struct {
-	From        string             `json:"from" format:"date" example:"2026-12-12"`
-	To          string             `json:"to" format:"date" example:"2026-12-13"`
-	Trips       int                `json:"trips" example:"8"`
-	Capacity    int                `json:"capacity" example:"320"`
-	SeatsBooked int                `json:"seats_booked" example:"214"`
-	Items       []tripFillResponse `json:"items"`
+	From        string             `json:"from" format:"date" maxLength:"10" example:"2026-12-12"`
+	To          string             `json:"to" format:"date" maxLength:"10" example:"2026-12-13"`
+	Trips       int                `json:"trips" format:"int32" minimum:"0" maximum:"2147483647" example:"8"`
+	Capacity    int                `json:"capacity" format:"int32" minimum:"0" maximum:"2147483647" example:"320"`
+	SeatsBooked int                `json:"seats_booked" format:"int32" minimum:"0" maximum:"2147483647" example:"214"`
+	Items       []tripFillResponse `json:"items" validate:"max=100"`
 } // @name TransportSeatFillWindow
 
 type tripFillResponse struct {
-	TripID      uuid.UUID `json:"trip_id" format:"uuid"`
-	RouteID     uuid.UUID `json:"route_id" format:"uuid"`
-	RouteName   string    `json:"route_name" example:"Sepur Kluthuk Jaladara"`
-	Mode        string    `json:"mode" example:"steam_train"`
-	DepartsAt   time.Time `json:"departs_at"`
-	Capacity    int       `json:"capacity" example:"40"`
-	SeatsBooked int       `json:"seats_booked" example:"31"`
-	Status      string    `json:"status" enums:"scheduled,departed" example:"scheduled"`
+	TripID      uuid.UUID `json:"trip_id" format:"uuid" maxLength:"36"`
+	RouteID     uuid.UUID `json:"route_id" format:"uuid" maxLength:"36"`
+	RouteName   string    `json:"route_name" maxLength:"10000" example:"Sepur Kluthuk Jaladara"`
+	Mode        string    `json:"mode" maxLength:"32" example:"steam_train"`
+	DepartsAt   time.Time `json:"departs_at" format:"date-time" maxLength:"35"`
+	Capacity    int       `json:"capacity" format:"int32" minimum:"0" maximum:"2147483647" example:"40"`
+	SeatsBooked int       `json:"seats_booked" format:"int32" minimum:"0" maximum:"2147483647" example:"31"`
+	Status      string    `json:"status" enums:"scheduled,departed" maxLength:"16" example:"scheduled"`
 } // @name TransportTripFill
 
 func toFillWindow(w FillWindow, l web.Lang) fillWindowResponse {
@@ -155,7 +155,7 @@ func toFillWindow(w FillWindow, l web.Lang) fillWindowResponse {
 //	@Tags			transport
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			lang	query	string	false	"Language of route names: id or en; any other value means id"	maxLength(4096)
+//	@Param			lang	query	string	false	"Language of route names: id or en; any other value means id"	maxLength(4096)	pattern(^[A-Za-z-]*$)
 //	@Success		200	{object}	seatFillResponse
 //	@Failure		401	{object}	problem.Problem	"no or invalid token"
 //	@Failure		403	{object}	problem.Problem	"not transport staff"

@@ -50,15 +50,15 @@ func (s *Service) Waiting(ctx context.Context) (Waiting, error) {
 }
 
 type waitingResponse struct {
-	Since  time.Time     `json:"since"`
-	Total  int           `json:"total" example:"12"`
-	Low    int           `json:"low_rated" example:"2"`
-	ByKind []kindWaiting `json:"by_kind"`
+	Since  time.Time     `json:"since" format:"date-time" maxLength:"35"`
+	Total  int           `json:"total" format:"int32" minimum:"0" maximum:"2147483647" example:"12"`
+	Low    int           `json:"low_rated" format:"int32" minimum:"0" maximum:"2147483647" example:"2"`
+	ByKind []kindWaiting `json:"by_kind" validate:"max=3"`
 } // @name ReviewsWaiting
 
 type kindWaiting struct {
-	Kind  string `json:"kind" enums:"attraction,culinary,event" example:"attraction"`
-	Count int    `json:"count" example:"7"`
+	Kind  string `json:"kind" enums:"attraction,culinary,event" maxLength:"16" example:"attraction"`
+	Count int    `json:"count" format:"int32" minimum:"0" maximum:"2147483647" example:"7"`
 } // @name ReviewsWaitingKind
 
 // GetWaiting handles GET /api/v1/staff/summary/tourism.
