@@ -24,7 +24,8 @@ type Waiting struct {
 	ByKind map[string]int
 }
 
-// Waiting counts the new visible reviews in the database.
+// Waiting counts the new visible reviews in the database, per kind of their
+// listing (the catalog's listings table, read as catalog/ref reads it).
 func (s *Service) Waiting(ctx context.Context) (Waiting, error) {
 	since := s.now().Add(-NewReviewDays * 24 * time.Hour)
 	var rows []struct {

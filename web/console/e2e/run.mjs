@@ -284,7 +284,6 @@ if (suite === "smoke") {
 
     await login(page, "revenue@example.com");
     await page.getByTestId("unpaid").waitFor();
-    await shot(page, "revenue-dashboard");
     await page.locator("nav").getByRole("link", { name: "Verifikasi profil warga", exact: true }).click();
     const row = page.locator("table.list tbody tr", { hasText: "Budi Santoso" });
     await row.waitFor();
@@ -317,6 +316,11 @@ if (suite === "smoke") {
     await shot(page, "revenue-payments");
     const after2 = await call("GET", `/me/payments/${pay.data.id}/receipt`, undefined, sari);
     assert(after2.status === 200 && after2.data.ntpd, "no receipt after settling: " + JSON.stringify(after2));
+    await page.locator("nav").getByRole("link", { name: "Ringkasan", exact: true }).click();
+    await page.getByTestId("paid-month").waitFor();
+    const paid = (await page.getByTestId("paid-month").locator(".value").innerText()).trim();
+    assert(paid !== "Rp 0", "the dashboard does not count today's payment");
+    await shot(page, "revenue-dashboard");
   });
 
   await test("admin: every section, find a user, disable them, the audit log shows it", async ({ page }) => {
