@@ -212,6 +212,16 @@ if (suite === "smoke") {
     assert(pub.data.opening_hours.length === 1, "opening hours not saved");
     const listed = await call("GET", `/attractions?q=${encodeURIComponent(name)}`);
     assert(listed.data.data.some((l) => l.id === id), "the public list does not have the new attraction");
+    // A photo: uploaded, shown, deleted.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+    await page.getByLabel("Berkas").setInputFiles({ name: "gerbang.png", mimeType: "image/png", buffer: png });
+    await page.getByLabel("Keterangan").fill("Gerbang depan");
+    await page.getByRole("button", { name: "Unggah" }).click();
+    await page.locator(".images li", { hasText: "Gerbang depan" }).waitFor();
+    assert((await call("GET", `/attractions/${id}`)).data.images.length === 1, "the photo is not on the listing");
+    await page.locator(".images li", { hasText: "Gerbang depan" }).getByRole("button", { name: "Hapus" }).click();
+    await page.locator(".images li").first().waitFor({ state: "detached" });
+    assert((await call("GET", `/attractions/${id}`)).data.images.length === 0, "the photo was not deleted");
   });
 
   await test("transport: check a booking in, see a trip's manifest, cancel it after seeing what it cancels", async ({ page }) => {
@@ -344,6 +354,49 @@ if (suite === "smoke") {
     await page.getByRole("button", { name: "Cari" }).click();
     await page.locator("table.list tbody tr").first().waitFor();
     await shot(page, "admin-audit");
+  });
+
+  await test("the access token is refreshed before it expires; a refused refresh returns to login", async ({ page }) => {
+    await page.clock.install();
+    const loggedIn = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/login"));
+    await login(page, "transport@example.com");
+    const first = (await (await loggedIn).json()).refresh_token;
+    await page.getByTestId("fill-today").waitFor();
+    // Fourteen and a half minutes on: the console refreshes on its own and keeps working.
+    const refreshed = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/refresh"));
+    await page.clock.fastForward("14:30");
+    const res = await refreshed;
+    assert(res.status() === 200, "the refresh failed");
+    const refreshToken = (await res.json()).refresh_token;
+    assert(refreshToken && refreshToken !== first, "the refresh token did not rotate");
+    await page.locator("nav").getByRole("link", { name: "Rute", exact: true }).click();
+    await page.locator(".cards .card").first().waitFor();
+    // Someone else uses the console's refresh token first: the API revokes the login (reuse
+    // detection), the console's next refresh gets 401, and it returns to the login screen.
+    const stolen = await call("POST", "/auth/refresh", { refresh_token: refreshToken });
+    assert(stolen.status === 200, "refresh from outside: " + stolen.status);
+    const refused = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/refresh"));
+    await page.clock.fastForward("14:30");
+    assert((await refused).status() === 401, "a reused refresh token was accepted");
+    await page.waitForURL(/\/console\/login\?next=%2Ftransport%2Froutes$/);
+    await page.getByTestId("login-error").getByText("Sesi berakhir").waitFor();
+  });
+
+  await test("an account disabled while signed in is returned to login", async ({ page }) => {
+    const admin = await tokenOf("admin@example.com");
+    const email = `staf${Date.now()}@example.com`;
+    const reg = await call("POST", "/auth/register", { email, password: "staf-uji-konsol", name: "Staf Uji" });
+    assert(reg.status === 201, "register");
+    assert((await call("PATCH", `/admin/users/${reg.data.id}`, { role: "staff", department: "tourism" }, admin)).status === 200, "make staff");
+    await page.goto(origin + "/console/login");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Kata sandi").fill("staf-uji-konsol");
+    await page.getByRole("button", { name: "Masuk" }).click();
+    await page.getByTestId("reviews-waiting").waitFor();
+    assert((await call("PATCH", `/admin/users/${reg.data.id}`, { disabled: true }, admin)).status === 200, "disable");
+    await page.locator("nav").getByRole("link", { name: "Atraksi", exact: true }).click();
+    await page.waitForURL(/\/console\/login/);
+    await page.getByTestId("login-error").getByText("Sesi berakhir").waitFor();
   });
 
   await test("logout revokes the session; a tablet sees the menu", async ({ page, context }) => {

@@ -28,9 +28,12 @@ const bearer: Middleware = {
     if (accessToken !== "") request.headers.set("Authorization", `Bearer ${accessToken}`);
     return request;
   },
-  onResponse({ request, response }) {
+  async onResponse({ request, response }) {
     const url = new URL(request.url);
-    if (response.status === 401 && !url.pathname.startsWith("/api/v1/auth/") && accessToken !== "") {
+    if (url.pathname.startsWith("/api/v1/auth/") || accessToken === "") return response;
+    // A token the API no longer takes (401), or an account disabled meanwhile: back to the login screen.
+    const disabled = response.status === 403 && ((await response.clone().json().catch(() => null)) as Problem | null)?.code === "account_disabled";
+    if (response.status === 401 || disabled) {
       clear();
       onSignedOut("expired");
     }
