@@ -275,6 +275,22 @@ if (suite === "smoke") {
     assert(mine.data.status === "cancelled", "the booking was not cancelled");
     const notes = await call("GET", "/me/notifications?limit=20", undefined, user);
     assert(notes.data.data.some((n) => n.kind === "trip_cancelled" && n.entity_id === trip.data.id), "no trip_cancelled notification: " + JSON.stringify(notes.data.data.slice(0, 3)));
+    // A route's stops: the second moved up, saved, the API rides them in the new order; then back.
+    await page.locator("nav").getByRole("link", { name: "Rute", exact: true }).click();
+    const card = page.locator("article[data-route]").first();
+    await card.waitFor();
+    const routeId = await card.getAttribute("data-route");
+    const before = (await call("GET", `/transport/routes/${routeId}`)).data.stops.map((x) => x.id);
+    await card.getByRole("button", { name: /^Naikkan: / }).nth(1).click(); // the second stop's ↑ (the first one's is disabled)
+    await card.getByRole("button", { name: "Simpan urutan halte" }).click();
+    await card.locator(".ok").waitFor();
+    const moved = (await call("GET", `/transport/routes/${routeId}`)).data.stops.map((x) => x.id);
+    assert(moved[0] === before[1] && moved[1] === before[0] && moved.slice(2).join() === before.slice(2).join(), "stops not reordered: " + moved.join());
+    await shot(page, "transport-routes");
+    await card.getByRole("button", { name: /^Naikkan: / }).nth(1).click();
+    await card.getByRole("button", { name: "Simpan urutan halte" }).click();
+    await card.locator(".ok").waitFor();
+    assert((await call("GET", `/transport/routes/${routeId}`)).data.stops.map((x) => x.id).join() === before.join(), "stops not restored");
     await page.locator("nav").getByRole("link", { name: "Jadwal", exact: true }).click();
     await page.locator(".cards .card").first().waitFor();
     await page.getByRole("button", { name: "Buat perjalanan" }).first().click();

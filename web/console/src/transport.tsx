@@ -31,17 +31,58 @@ export function RouteList() {
     <section>
       <h1>{t("routes")}</h1>
       <div class="cards">
-        {list.items.map((r) => (
-          <article class="card" key={r.id}>
-            <h2>{text(r.name, lang)} <span class="badge">{r.mode}</span></h2>
-            <p class="muted">{text(r.description, lang)}</p>
-            <h3>{t("stops")}</h3>
-            <ol class="stops">{[...r.stops].sort((a, b) => a.order - b.order).map((s) => <li key={s.id + s.order}>{text(s.name, lang)}</li>)}</ol>
-          </article>
-        ))}
+        {list.items.map((r) => <RouteCard key={r.id} route={r} />)}
       </div>
       <PagedFooter {...list} count={list.items.length} />
     </section>
+  );
+}
+
+type Stop = Route["stops"][number];
+
+/** RouteCard shows a route's stops in riding order; staff move them and save the new order. */
+function RouteCard({ route }: { route: Route }) {
+  const lang = useLang();
+  const [saved, setSaved] = useState(route);
+  const [stops, setStops] = useState<Stop[]>([...route.stops].sort((a, b) => a.order - b.order));
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [note, setNote] = useState("");
+  const changed = stops.map((x) => x.id).join() !== [...saved.stops].sort((a, b) => a.order - b.order).map((x) => x.id).join();
+  function move(i: number, by: number) {
+    const next = [...stops];
+    [next[i], next[i + by]] = [next[i + by], next[i]];
+    setStops(next);
+    setNote("");
+  }
+  async function save() {
+    setProblem(null); setNote("");
+    const { data, error } = await api.PATCH("/transport/routes/{id}", { params: { path: { id: route.id } }, body: { stop_ids: stops.map((x) => x.id) } });
+    if (error || !data) return setProblem(error as Problem);
+    setSaved(data);
+    setStops([...data.stops].sort((a, b) => a.order - b.order));
+    setNote(t("saved"));
+  }
+  return (
+    <article class="card" data-route={route.id}>
+      <h2>{text(saved.name, lang)} <span class="badge">{saved.mode}</span></h2>
+      <p class="muted">{text(saved.description, lang)}</p>
+      <h3>{t("stops")}</h3>
+      <ol class="stops">
+        {stops.map((x, i) => {
+          const name = text(x.name, lang);
+          return (
+            <li key={x.id + ":" + i}>
+              <span>{name}</span>
+              <button class="small secondary" disabled={i === 0} aria-label={`${t("up")}: ${name}`} onClick={() => move(i, -1)}>↑</button>
+              <button class="small secondary" disabled={i === stops.length - 1} aria-label={`${t("down")}: ${name}`} onClick={() => move(i, 1)}>↓</button>
+            </li>
+          );
+        })}
+      </ol>
+      {changed && <button onClick={save}>{t("saveOrder")}</button>}
+      <ProblemBox problem={problem} />
+      {note && <p class="ok" role="status">{note}</p>}
+    </article>
   );
 }
 
