@@ -2628,6 +2628,86 @@ const docTemplate = `{
                 }
             }
         },
+        "/staff/reviews": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff's queue: the visible reviews of every listing (drafts and archived ones too), newest first, each with its listing's kind, slug and name in the language asked for; ` + "`" + `max_rating=2` + "`" + ` shows the low ratings only. Hiding one is DELETE /reviews/{id}; it then leaves the queue.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Review moderation queue",
+                "operationId": "listReviewQueue",
+                "parameters": [
+                    {
+                        "maximum": 5,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 5,
+                        "description": "Only reviews rated at most this",
+                        "name": "max_rating",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of listing names: id or en; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/QueuedReviewList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad max_rating, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/staff/summary/revenue": {
             "get": {
                 "security": [
@@ -7620,6 +7700,92 @@ const docTemplate = `{
                 },
                 "name": {
                     "$ref": "#/definitions/HolidayText"
+                }
+            }
+        },
+        "QueuedReview": {
+            "type": "object",
+            "properties": {
+                "author": {
+                    "$ref": "#/definitions/ReviewAuthor"
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
+                },
+                "listing": {
+                    "$ref": "#/definitions/QueuedReviewListing"
+                },
+                "listing_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "rating": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 5,
+                    "minimum": 1,
+                    "example": 5
+                },
+                "text": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Keraton yang megah, pemandunya ramah."
+                }
+            }
+        },
+        "QueuedReviewList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/QueuedReview"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "QueuedReviewListing": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "kind": {
+                    "type": "string",
+                    "maxLength": 16,
+                    "enum": [
+                        "attraction",
+                        "culinary",
+                        "event"
+                    ],
+                    "example": "attraction"
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 10000,
+                    "example": "Keraton Kasunanan Surakarta"
+                },
+                "slug": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "keraton-kasunanan-surakarta-hadiningrat"
                 }
             }
         },

@@ -79,6 +79,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 		user.DELETE("/me/favorites"+p+"/:id", web.Handle(plan.DeleteFavorite(d.Plans, k)))
 	}
 	tourism.GET("/staff/summary/tourism", web.Handle(review.GetWaiting(d.Reviews)))
+	tourism.GET("/staff/reviews", web.Handle(review.ListQueue(d.Reviews, d.Pager)))
 	v1.GET("/categories", web.Handle(catalog.Categories(d.Catalog)))
 	v1.GET("/search", web.Handle(catalog.Search(d.Catalog, d.Pager)))
 	v1.GET("/search/suggest", web.Handle(catalog.Suggest(d.Catalog)))

@@ -222,6 +222,19 @@ if (suite === "smoke") {
     await page.locator(".images li", { hasText: "Gerbang depan" }).getByRole("button", { name: "Hapus" }).click();
     await page.locator(".images li").first().waitFor({ state: "detached" });
     assert((await call("GET", `/attractions/${id}`)).data.images.length === 0, "the photo was not deleted");
+    // A visitor's one-star review reaches the moderation queue; hidden, it leaves the listing's reviews.
+    const visitor = await tokenOf("user@example.com");
+    const rev = await call("POST", `/attractions/${id}/reviews`, { rating: 1, text: "Spam spam spam." }, visitor);
+    assert(rev.status === 201, "review: " + JSON.stringify(rev));
+    await page.locator("nav").getByRole("link", { name: "Ulasan", exact: true }).click();
+    await page.getByLabel("Nilai").selectOption("2");
+    const queued = page.getByTestId("review-queue").locator("li", { hasText: "Spam spam spam." });
+    await queued.waitFor();
+    await shot(page, "tourism-reviews");
+    await queued.getByRole("button", { name: /^Sembunyikan/ }).click();
+    await queued.waitFor({ state: "detached" });
+    const left = await call("GET", `/attractions/${id}/reviews`);
+    assert(!left.data.data.some((r) => r.id === rev.data.id), "the hidden review is still listed");
   });
 
   await test("transport: check a booking in, see a trip's manifest, cancel it after seeing what it cancels", async ({ page }) => {

@@ -78,7 +78,7 @@ export function TourismDashboard() {
           </div>
           <BarChart title={`${t("reviewsWaiting")} · ${t("since")} ${when(s.data.since)}`}
             bars={s.data.by_kind.map((k) => ({ label: t(k.kind === "attraction" ? "attractions" : k.kind === "event" ? "events" : "culinary"), value: k.count }))} />
-          <p><Link to="/tourism/attractions">{t("attractions")}</Link> · <Link to="/tourism/culinary">{t("culinary")}</Link> · <Link to="/tourism/events">{t("events")}</Link></p>
+          <p><Link to="/tourism/reviews">{t("reviews")}</Link> · <Link to="/tourism/attractions">{t("attractions")}</Link> · <Link to="/tourism/culinary">{t("culinary")}</Link> · <Link to="/tourism/events">{t("events")}</Link></p>
         </>
       )}
     </section>

@@ -5,7 +5,7 @@ import { bind, login, logout, type User } from "./api";
 import { setLang, t, useLang, type Lang } from "./i18n";
 import { navigate, usePath } from "./router";
 import { Field, Link } from "./ui";
-import { ListingEdit, ListingList } from "./tourism";
+import { ListingEdit, ListingList, ReviewQueue } from "./tourism";
 import { RevenueDashboard, TourismDashboard, TransportDashboard } from "./dash";
 import { CheckIn, RouteList, ScheduleList, TripDetail, TripList } from "./transport";
 import { BillLookup, PaymentList, ProfileQueue } from "./revenue";
@@ -14,7 +14,7 @@ import { AuditLog, UserList } from "./admin";
 type Dept = "tourism" | "transport" | "revenue" | "admin";
 
 const sections: Record<Dept, [string, Parameters<typeof t>[0]][]> = {
-  tourism: [["/tourism", "dashboard"], ["/tourism/attractions", "attractions"], ["/tourism/culinary", "culinary"], ["/tourism/events", "events"]],
+  tourism: [["/tourism", "dashboard"], ["/tourism/reviews", "reviews"], ["/tourism/attractions", "attractions"], ["/tourism/culinary", "culinary"], ["/tourism/events", "events"]],
   transport: [["/transport", "dashboard"], ["/transport/routes", "routes"], ["/transport/schedules", "schedules"], ["/transport/trips", "trips"], ["/transport/check-in", "checkin"]],
   revenue: [["/revenue", "dashboard"], ["/revenue/profiles", "profiles"], ["/revenue/bills", "bills"], ["/revenue/payments", "payments"]],
   admin: [["/admin/users", "users"], ["/admin/audit", "audit"]],
@@ -86,6 +86,7 @@ function Page({ path, user }: { path: string; user: User }) {
   switch (dept) {
     case "tourism":
       if (!seg[1]) return <TourismDashboard />;
+      if (seg[1] === "reviews") return <ReviewQueue />;
       if (seg[1] === "attractions" || seg[1] === "culinary" || seg[1] === "events") {
         if (seg[2]) return <ListingEdit kind={seg[1]} id={seg[2] === "new" ? null : seg[2]} key={seg[2]} />;
         return <ListingList kind={seg[1]} key={seg[1]} />;

@@ -329,3 +329,45 @@ function Reviews({ kind, listingId }: { kind: Kind; listingId: string }) {
     </section>
   );
 }
+
+type Queued = components["schemas"]["QueuedReview"];
+const plural = { attraction: "attractions", culinary: "culinary", event: "events" } as const;
+
+/** ReviewQueue is the moderators' queue: every listing's visible reviews, newest first. */
+export function ReviewQueue() {
+  const lang = useLang();
+  const [max, setMax] = useState("5");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [note, setNote] = useState("");
+  const list = usePaged<Queued>((cursor) => api.GET("/staff/reviews", { params: { query: { max_rating: Number(max), lang, limit: 20, cursor } } }), [max, lang]);
+  async function hide(r: Queued) {
+    setProblem(null); setNote("");
+    const { error } = await api.DELETE("/reviews/{id}", { params: { path: { id: r.id } } });
+    if (error) return setProblem(error as Problem);
+    list.setItems(list.items.filter((x) => x.id !== r.id));
+    setNote(`${t("hidden")}: ${r.author.name} · ${r.listing.name}`);
+  }
+  return (
+    <section>
+      <h1>{t("reviews")}</h1>
+      <div class="filters">
+        <Select label={t("rating")} value={max} onChange={setMax}
+          options={[["5", t("all")], ["2", "★ ≤ 2"], ["1", "★ 1"]]} />
+      </div>
+      <ProblemBox problem={problem} />
+      {note && <p class="ok" role="status">{note}</p>}
+      <ul class="reviews" data-testid="review-queue">
+        {list.items.map((r) => (
+          <li key={r.id}>
+            <strong aria-label={`${r.rating} / 5`}>{"★".repeat(r.rating)}</strong>
+            <span>{r.text || "—"}</span>
+            <span class="muted">— {r.author.name}, {when(r.created_at)} ·{" "}
+              <Link to={`/tourism/${plural[r.listing.kind]}/${r.listing.id}`}>{r.listing.name}</Link></span>
+            <button class="secondary small" aria-label={`${t("hide")}: ${r.author.name}, ${r.listing.name}`} onClick={() => hide(r)}>{t("hide")}</button>
+          </li>
+        ))}
+      </ul>
+      <PagedFooter {...list} count={list.items.length} />
+    </section>
+  );
+}
