@@ -195,8 +195,14 @@ if (suite === "smoke") {
     // A point outside the earth is refused beside its field, and nothing is created.
     await page.getByLabel("Lintang").fill("-97.5");
     await page.getByRole("button", { name: "Tambah jam" }).click();
+    await page.getByRole("button", { name: "Tambah harga" }).click();
+    await page.getByLabel("Keterangan harga 1").fill("Dewasa");
+    await page.getByLabel("Jumlah (Rp) 1").fill("10000");
     await page.getByRole("button", { name: "Simpan" }).click();
-    await page.locator(".field-error").first().waitFor();
+    // The API's errors[] appear beside their fields.
+    await page.locator(".field", { has: page.getByLabel("Lintang") }).locator(".field-error").getByText("-90").waitFor();
+    assert(await page.getByLabel("Lintang").getAttribute("aria-invalid") === "true", "the latitude is not marked invalid");
+    assert(page.url().endsWith("/tourism/attractions/new"), "an invalid listing was created");
     await page.getByLabel("Lintang").fill("-7.5690");
     await page.getByLabel("Bujur").fill("110.8200");
     await page.getByRole("button", { name: "Simpan" }).click();
@@ -210,12 +216,13 @@ if (suite === "smoke") {
     const pub = await call("GET", `/attractions/${id}?lang=en`);
     assert(pub.status === 200 && pub.data.name === name.replace("Museum Uji", "Test Museum"), "public API: " + JSON.stringify(pub));
     assert(pub.data.opening_hours.length === 1, "opening hours not saved");
+    assert(pub.data.ticket_prices.length === 1 && pub.data.ticket_prices[0].amount_idr === 10000, "ticket prices not saved: " + JSON.stringify(pub.data.ticket_prices));
     const listed = await call("GET", `/attractions?q=${encodeURIComponent(name)}`);
     assert(listed.data.data.some((l) => l.id === id), "the public list does not have the new attraction");
     // A photo: uploaded, shown, deleted.
     const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
     await page.getByLabel("Berkas").setInputFiles({ name: "gerbang.png", mimeType: "image/png", buffer: png });
-    await page.getByLabel("Keterangan").fill("Gerbang depan");
+    await page.getByLabel("Keterangan", { exact: true }).fill("Gerbang depan");
     await page.getByRole("button", { name: "Unggah" }).click();
     await page.locator(".images li", { hasText: "Gerbang depan" }).waitFor();
     assert((await call("GET", `/attractions/${id}`)).data.images.length === 1, "the photo is not on the listing");

@@ -85,6 +85,8 @@ type Hours = { day: number; open: string; close: string };
 type Form = {
   name_id: string; name_en: string; desc_id: string; desc_en: string; category: string; tags: string; address: string;
   lat: string; lng: string; hours: Hours[]; starts_at: string; ends_at: string; venue: string; price_range: string;
+  organizer: string; ticket_url: string; halal: boolean; specialties: string; prices: { label: string; amount_idr: string }[];
+  phone: string; website: string; instagram: string;
 };
 
 function toLocalInput(iso?: string): string {
@@ -102,6 +104,9 @@ function fromForm(l: Listing | null): Form {
     lat: String(l?.location.lat ?? -7.5755), lng: String(l?.location.lng ?? 110.8243),
     hours: (l?.opening_hours ?? []).map((h) => ({ ...h })), starts_at: toLocalInput(l?.starts_at), ends_at: toLocalInput(l?.ends_at),
     venue: l?.venue ?? "", price_range: String(l?.price_range ?? ""),
+    organizer: l?.organizer ?? "", ticket_url: l?.ticket_url ?? "", halal: l?.halal ?? false, specialties: (l?.specialties ?? []).join(", "),
+    prices: (l?.ticket_prices ?? []).map((p) => ({ label: p.label, amount_idr: String(p.amount_idr) })),
+    phone: l?.contact.phone ?? "", website: l?.contact.website ?? "", instagram: l?.contact.instagram ?? "",
   };
 }
 
@@ -135,13 +140,21 @@ export function ListingEdit({ kind, id }: { kind: Kind; id: string | null }) {
       tags: form.tags.split(",").map((s) => s.trim()).filter(Boolean),
       location: { lat: Number(form.lat), lng: Number(form.lng) },
       opening_hours: form.hours,
+      contact: { phone: form.phone || null, website: form.website || null, instagram: form.instagram || null },
     };
     if (kind === "events") {
       b.starts_at = form.starts_at ? form.starts_at + ":00+07:00" : null;
       b.ends_at = form.ends_at ? form.ends_at + ":00+07:00" : null;
       b.venue = form.venue;
+      b.organizer = form.organizer;
+      b.ticket_url = form.ticket_url;
     }
-    if (kind === "culinary" && form.price_range) b.price_range = Number(form.price_range);
+    if (kind === "culinary") {
+      if (form.price_range) b.price_range = Number(form.price_range);
+      b.halal = form.halal;
+      b.specialties = form.specialties.split(",").map((x) => x.trim()).filter(Boolean);
+    }
+    if (kind === "attractions") b.ticket_prices = form.prices.map((p) => ({ label: p.label, amount_idr: Number(p.amount_idr) }));
     return b;
   }
 
@@ -214,8 +227,36 @@ export function ListingEdit({ kind, id }: { kind: Kind; id: string | null }) {
             <Field label={t("endsAt") + " (WIB)"} type="datetime-local" value={form.ends_at} onInput={set("ends_at")} error={errs.ends_at} />
             <Field label={t("venue")} value={form.venue} onInput={set("venue")} error={errs.venue} />
           </>}
-          {kind === "culinary" && <Field label="Harga / Price range (1–4)" type="number" min={1} max={4} value={form.price_range} onInput={set("price_range")} error={errs.price_range} />}
+          {kind === "events" && <>
+            <Field label={t("organizer")} value={form.organizer} onInput={set("organizer")} error={errs.organizer} />
+            <Field label={t("ticketUrl")} type="url" value={form.ticket_url} onInput={set("ticket_url")} error={errs.ticket_url} />
+          </>}
+          {kind === "culinary" && <>
+            <Field label={t("priceRange")} type="number" min={1} max={4} value={form.price_range} onInput={set("price_range")} error={errs.price_range} />
+            <Field label={t("specialties")} value={form.specialties} onInput={set("specialties")} error={errs.specialties} />
+            <div class="field check"><label><input type="checkbox" checked={form.halal} onChange={(e) => setForm({ ...form, halal: (e.target as HTMLInputElement).checked })} /> {t("halal")}</label></div>
+          </>}
+          <Field label={t("phone")} type="tel" value={form.phone} onInput={set("phone")} error={errs["contact.phone"]} />
+          <Field label={t("website")} type="url" value={form.website} onInput={set("website")} error={errs["contact.website"]} />
+          <Field label="Instagram" value={form.instagram} onInput={set("instagram")} error={errs["contact.instagram"]} />
         </div>
+        {kind === "attractions" && (
+          <fieldset>
+            <legend>{t("ticketPrices")}</legend>
+            {form.prices.map((p, i) => (
+              <div class="hours" key={i}>
+                <Field label={`${t("label")} ${i + 1}`} value={p.label} error={errs[`ticket_prices[${i}].label`]}
+                  onInput={(e) => { const ps = [...form.prices]; ps[i] = { ...p, label: (e.target as HTMLInputElement).value }; setForm({ ...form, prices: ps }); }} />
+                <Field label={`${t("amount")} (Rp) ${i + 1}`} type="number" min={0} value={p.amount_idr} error={errs[`ticket_prices[${i}].amount_idr`]}
+                  onInput={(e) => { const ps = [...form.prices]; ps[i] = { ...p, amount_idr: (e.target as HTMLInputElement).value }; setForm({ ...form, prices: ps }); }} />
+                <span />
+                <button type="button" class="secondary" onClick={() => setForm({ ...form, prices: form.prices.filter((_, j) => j !== i) })}>{t("remove")}</button>
+              </div>
+            ))}
+            {errs.ticket_prices && <span class="field-error" role="alert">{errs.ticket_prices}</span>}
+            <button type="button" class="secondary" onClick={() => setForm({ ...form, prices: [...form.prices, { label: "", amount_idr: "" }] })}>{t("addPrice")}</button>
+          </fieldset>
+        )}
         <fieldset class="point">
           <legend>{t("map")}</legend>
           <div class="grid2">
