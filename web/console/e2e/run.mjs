@@ -348,6 +348,22 @@ if (suite === "smoke") {
     await page.getByRole("button", { name: "Cari" }).click();
     await page.locator(".field-error, .problem").first().waitFor();
 
+    // A new tax object owned by the citizen just verified is linked to them, and billed.
+    const newNop = `3372010001009${String(Date.now() % 10000).padStart(4, "0")}0`;
+    await page.locator("nav").getByRole("link", { name: "Objek pajak & tagihan baru", exact: true }).click();
+    await page.getByLabel("NOP").fill(newNop);
+    await page.getByLabel("Alamat").fill("Jl. Kartini No. 3, Laweyan");
+    await page.getByLabel("Pemilik", { exact: true }).fill("Budi Santoso");
+    await page.getByLabel("NIK pemilik").fill(`337201150885${serial}`);
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.getByText("tertaut ke warga terverifikasi").waitFor();
+    await page.getByLabel("Pokok (Rp)").fill("150000");
+    await page.getByLabel("Jatuh tempo").fill("2027-08-31");
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.getByTestId("revenue-note").getByText("Rp 150.000").waitFor();
+    const budiBills = await call("GET", "/me/tax-bills", undefined, citizen);
+    assert(budiBills.data.data.length === 1 && budiBills.data.data[0].principal_idr === 150000, "the citizen does not see the new bill");
+
     // Sari starts paying an unpaid bill; in the sandbox, staff settle it and the receipt appears.
     const bills = await call("GET", "/me/tax-bills?limit=100", undefined, sari);
     const unpaid = bills.data.data.find((b) => b.status === "unpaid");

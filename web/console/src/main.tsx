@@ -8,7 +8,7 @@ import { Field, Link } from "./ui";
 import { ListingEdit, ListingList, ReviewQueue } from "./tourism";
 import { RevenueDashboard, TourismDashboard, TransportDashboard } from "./dash";
 import { CheckIn, RouteList, ScheduleList, TripDetail, TripList } from "./transport";
-import { BillLookup, PaymentList, ProfileQueue } from "./revenue";
+import { BillLookup, NewObject, PaymentList, ProfileQueue } from "./revenue";
 import { AuditLog, UserList } from "./admin";
 
 type Dept = "tourism" | "transport" | "revenue" | "admin";
@@ -16,7 +16,7 @@ type Dept = "tourism" | "transport" | "revenue" | "admin";
 const sections: Record<Dept, [string, Parameters<typeof t>[0]][]> = {
   tourism: [["/tourism", "dashboard"], ["/tourism/reviews", "reviews"], ["/tourism/attractions", "attractions"], ["/tourism/culinary", "culinary"], ["/tourism/events", "events"]],
   transport: [["/transport", "dashboard"], ["/transport/routes", "routes"], ["/transport/schedules", "schedules"], ["/transport/trips", "trips"], ["/transport/check-in", "checkin"]],
-  revenue: [["/revenue", "dashboard"], ["/revenue/profiles", "profiles"], ["/revenue/bills", "bills"], ["/revenue/payments", "payments"]],
+  revenue: [["/revenue", "dashboard"], ["/revenue/profiles", "profiles"], ["/revenue/bills", "bills"], ["/revenue/objects/new", "newObject"], ["/revenue/payments", "payments"]],
   admin: [["/admin/users", "users"], ["/admin/audit", "audit"]],
 };
 
@@ -105,6 +105,7 @@ function Page({ path, user }: { path: string; user: User }) {
       if (seg[1] === "profiles") return <ProfileQueue />;
       if (seg[1] === "bills") return <BillLookup />;
       if (seg[1] === "payments") return <PaymentList />;
+      if (seg[1] === "objects") return <NewObject />;
       break;
     case "admin":
       if (seg[1] === "audit") return <AuditLog />;

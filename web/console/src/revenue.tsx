@@ -142,3 +142,68 @@ export function PaymentList() {
     </section>
   );
 }
+
+type TaxObject = components["schemas"]["TaxObject"];
+const taxTypes: TaxObject["type"][] = ["pbb", "pbjt_restoran", "pbjt_hotel", "reklame", "parkir", "hiburan"];
+
+/** NewObject registers a tax object by NOP and then bills it. */
+export function NewObject() {
+  const [o, setO] = useState({ nop: "", type: "pbb" as TaxObject["type"], address: "", owner_name: "", owner_nik: "" });
+  const [made, setMade] = useState<TaxObject | null>(null);
+  const [b, setB] = useState({ period: String(new Date().getFullYear()), principal_idr: "", due_date: "" });
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [errs, setErrs] = useState<Record<string, string>>({});
+  const [note, setNote] = useState("");
+  const setOf = (k: keyof typeof o) => (e: Event) => setO({ ...o, [k]: (e.target as HTMLInputElement).value });
+  const setBf = (k: keyof typeof b) => (e: Event) => setB({ ...b, [k]: (e.target as HTMLInputElement).value });
+  async function createObject(e: Event) {
+    e.preventDefault();
+    setProblem(null); setErrs({}); setNote("");
+    const { data, error } = await api.POST("/taxes/objects", { body: o });
+    if (error || !data) { setProblem(error as Problem); setErrs(fieldErrors(error as Problem)); return; }
+    setMade(data);
+    setNote(`${t("nop")} ${data.nop} ✓`);
+  }
+  async function createBill(e: Event) {
+    e.preventDefault();
+    if (!made) return;
+    setProblem(null); setErrs({}); setNote("");
+    const { data, error } = await api.POST("/taxes/bills", { body: { object_id: made.id, period: b.period, principal_idr: Number(b.principal_idr), due_date: b.due_date } });
+    if (error || !data) { setProblem(error as Problem); setErrs(fieldErrors(error as Problem)); return; }
+    setNote(`${t("bill")} ${data.period}: ${idr(data.total_idr)} ✓`);
+  }
+  return (
+    <section>
+      <h1>{t("newObject")}</h1>
+      <ProblemBox problem={problem} />
+      {note && <p class="ok" role="status" data-testid="revenue-note">{note}</p>}
+      <form class="editor" onSubmit={createObject}>
+        <fieldset>
+          <legend>{t("taxObject")}</legend>
+          <div class="grid2">
+            <Field label={t("nop")} value={o.nop} required placeholder="33.72.010.001.002-0003.0" onInput={setOf("nop")} error={errs.nop} disabled={!!made} />
+            <Select label={t("taxType")} value={o.type} onChange={(v) => setO({ ...o, type: v as TaxObject["type"] })} options={taxTypes.map((x) => [x, x])} error={errs.type} />
+            <Field label={t("address")} value={o.address} required onInput={setOf("address")} error={errs.address} class="wide" disabled={!!made} />
+            <Field label={t("owner")} value={o.owner_name} required onInput={setOf("owner_name")} error={errs.owner_name} disabled={!!made} />
+            <Field label={t("ownerNik")} value={o.owner_nik} inputMode="numeric" autoComplete="off" onInput={setOf("owner_nik")} error={errs.owner_nik} disabled={!!made} />
+          </div>
+          {!made && <button type="submit">{t("save")}</button>}
+          {made && <p class="muted">{made.owner_nik_masked} · {made.linked ? t("linked") : t("notLinked")}</p>}
+        </fieldset>
+      </form>
+      {made && (
+        <form class="editor" onSubmit={createBill}>
+          <fieldset>
+            <legend>{t("bill")} · {made.nop}</legend>
+            <div class="grid2">
+              <Field label={t("period")} value={b.period} required placeholder="2026 / 2026-07" onInput={setBf("period")} error={errs.period} />
+              <Field label={`${t("principal")} (Rp)`} type="number" min={0} value={b.principal_idr} required onInput={setBf("principal_idr")} error={errs.principal_idr} />
+              <Field label={t("due")} type="date" value={b.due_date} required onInput={setBf("due_date")} error={errs.due_date} />
+            </div>
+            <button type="submit">{t("save")}</button>
+          </fieldset>
+        </form>
+      )}
+    </section>
+  );
+}
