@@ -149,11 +149,18 @@ await test("login screen renders with no console error and no CSP violation", as
 await test("a logged-out visitor to a deep link is sent to login, then back", async ({ page }) => {
   await page.goto(origin + "/console/transport/trips");
   await page.waitForURL(/\/console\/login\?next=%2Ftransport%2Ftrips$/);
-  await page.getByLabel("Email").fill("transport@example.com");
-  await page.getByLabel("Kata sandi").fill(password);
-  await page.getByRole("button", { name: "Masuk" }).click();
+  // By keyboard alone: the language switch, then the email and password fields, Enter logs in.
+  await page.getByRole("heading", { name: "Konsol Staf" }).waitFor();
+  for (let i = 0; i < 3; i++) await page.keyboard.press("Tab");
+  assert(await page.evaluate(() => document.activeElement?.getAttribute("type")) === "email", "Tab does not reach the email field");
+  await page.keyboard.type("transport@example.com");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(password);
+  await page.keyboard.press("Enter");
   await page.waitForURL(/\/console\/transport\/trips$/);
   await page.getByRole("heading", { name: "Perjalanan" }).waitFor();
+  await page.keyboard.press("Tab");
+  assert(await page.evaluate(() => document.activeElement?.className) === "skip", "the first Tab does not reach the skip link");
 });
 
 await test("a user without a staff role is refused", async ({ page }) => {
@@ -184,6 +191,22 @@ if (suite === "smoke") {
     await page.locator("nav").getByRole("link", { name: "Atraksi", exact: true }).click();
     await page.locator("table.list tbody tr").first().waitFor();
     await shot(page, "tourism-attractions");
+    // Paged with the API's cursor: the next page adds the rest, each once.
+    const published = (await call("GET", "/attractions?limit=100")).data.data.length;
+    if (published > 20) {
+      assert(await page.locator("table.list tbody tr").count() === 20, "the first page is not 20 rows");
+      await page.getByRole("button", { name: "Muat lebih banyak" }).click();
+      await page.locator("table.list tbody tr").nth(20).waitFor();
+      const names = await page.locator("table.list tbody tr td:first-child").allInnerTexts();
+      assert(new Set(names).size === names.length, "a listing appears twice after paging");
+    }
+    // Search narrows the list.
+    await page.getByLabel("Cari").fill("keraton");
+    await page.getByRole("button", { name: "Cari" }).click();
+    await page.locator("table.list tbody tr", { hasText: /keraton/i }).first().waitFor();
+    await page.locator("[role=status]").waitFor({ state: "detached" }); // loading done
+    const found = await page.locator("table.list tbody tr td:first-child").allInnerTexts();
+    assert(found.length < 20, "search did not narrow the list: " + found.length);
     await page.locator("#content").getByRole("link", { name: "Buat baru" }).click();
     const name = `Museum Uji ${Date.now()}`;
     await page.getByLabel("Nama (ID)").fill(name);
@@ -397,8 +420,8 @@ if (suite === "smoke") {
     const row = page.locator("table.list tbody tr", { hasText: email });
     await row.waitFor();
     await shot(page, "admin-users");
-    await row.getByRole("button", { name: "Nonaktifkan" }).click();
-    await row.getByRole("button", { name: "Aktifkan" }).waitFor();
+    await row.getByRole("button", { name: "Nonaktifkan", exact: true }).click();
+    await row.getByRole("button", { name: "Aktifkan", exact: true }).waitFor();
     const r = await call("POST", "/auth/login", { email, password: "akun-uji-konsol" });
     assert(r.status === 401 || r.status === 403, "a disabled user logged in: " + r.status);
     await page.locator("nav").getByRole("link", { name: "Log audit", exact: true }).click();

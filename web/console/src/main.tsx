@@ -134,6 +134,7 @@ function Shell({ user, path }: { user: User; path: string }) {
   const [menu, setMenu] = useState(false);
   return (
     <div class="shell">
+      <a class="skip" href="#content">{t("skip")}</a>
       <header class="top">
         <button class="menu-toggle secondary" aria-expanded={menu} aria-controls="nav" onClick={() => setMenu(!menu)}>☰</button>
         <Link to="/" class="brand">{t("appName")}</Link>
@@ -153,7 +154,7 @@ function Shell({ user, path }: { user: User; path: string }) {
           </div>
         ))}
       </nav>
-      <main class="content" id="content"><Page path={path} user={user} /></main>
+      <main class="content" id="content" tabIndex={-1}><Page path={path} user={user} /></main>
     </div>
   );
 }
