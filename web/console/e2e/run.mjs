@@ -202,11 +202,12 @@ if (suite === "smoke") {
     }
     // Search narrows the list.
     await page.getByLabel("Cari").fill("keraton");
+    const searched = page.waitForResponse((r) => /\/api\/v1\/attractions\?.*q=keraton/.test(r.url()));
     await page.getByRole("button", { name: "Cari" }).click();
+    const hits = (await (await searched).json()).data.length;
+    assert(hits > 0 && hits < published, `search for keraton found ${hits} of ${published}`);
+    await page.waitForFunction((n) => document.querySelectorAll("table.list tbody tr").length === n, hits);
     await page.locator("table.list tbody tr", { hasText: /keraton/i }).first().waitFor();
-    await page.locator("[role=status]").waitFor({ state: "detached" }); // loading done
-    const found = await page.locator("table.list tbody tr td:first-child").allInnerTexts();
-    assert(found.length < 20, "search did not narrow the list: " + found.length);
     await page.locator("#content").getByRole("link", { name: "Buat baru" }).click();
     const name = `Museum Uji ${Date.now()}`;
     await page.getByLabel("Nama (ID)").fill(name);
