@@ -477,7 +477,9 @@ if (suite === "smoke") {
 
   await test("logout revokes the session; a tablet sees the menu", async ({ page, context }) => {
     await page.setViewportSize({ width: 820, height: 1180 });
+    const loggedIn = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/login"));
     await login(page, "revenue@example.com");
+    const refreshToken = (await (await loggedIn).json()).refresh_token;
     await page.getByTestId("unpaid").waitFor();
     await page.getByRole("button", { name: "☰" }).click();
     await page.locator("nav").getByRole("link", { name: "Pembayaran", exact: true }).click();
@@ -486,6 +488,8 @@ if (suite === "smoke") {
     await page.getByRole("button", { name: "Keluar" }).click();
     assert((await logout).status() === 204, "logout did not revoke");
     await page.waitForURL(/\/console\/login$/);
+    const after = await call("POST", "/auth/refresh", { refresh_token: refreshToken });
+    assert(after.status === 401, "the refresh token still works after logout: " + after.status);
     void context;
   });
 }
