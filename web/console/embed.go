@@ -20,7 +20,7 @@ const Prefix = "/console/"
 
 // CSP lets the console run its own files and nothing else: no inline
 // scripts or styles, no other origin, API calls to this origin only.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 // Files returns the built console (dist/ with index.html at its root).
