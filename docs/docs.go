@@ -2628,6 +2628,209 @@ const docTemplate = `{
                 }
             }
         },
+        "/staff/reviews": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Tourism staff's queue: the visible reviews of every listing (drafts and archived ones too), newest first, each with its listing's kind, slug and name in the language asked for; ` + "`" + `max_rating=2` + "`" + ` shows the low ratings only. Hiding one is DELETE /reviews/{id}; it then leaves the queue.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "Review moderation queue",
+                "operationId": "listReviewQueue",
+                "parameters": [
+                    {
+                        "maximum": 5,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 5,
+                        "description": "Only reviews rated at most this",
+                        "name": "max_rating",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of listing names: id or en; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/QueuedReviewList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad max_rating, limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/staff/summary/revenue": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The revenue department's dashboard, summed by the database: for every day of the current month in Asia/Jakarta up to today, the payments that became paid and their amount; the unpaid bills (a payment may be pending on some) with their principal, penalties not included, and those past their due date. ` + "`" + `gateway` + "`" + ` names the payment gateway of this instance: with ` + "`" + `sandbox` + "`" + `, staff may settle a pending payment by hand (POST /sandbox/payments/{id}/settle); with ` + "`" + `none` + "`" + ` there are no payments.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "payments"
+                ],
+                "summary": "Payments per day this month and the amount still unpaid",
+                "operationId": "getRevenueSummary",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/RevenueSummary"
+                        }
+                    },
+                    "401": {
+                        "description": "no or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not revenue staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/staff/summary/tourism": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The tourism department's dashboard, counted by the database: the visible reviews written in the last 7 days (the ones a moderator reads; hiding one is DELETE /reviews/{id}), per listing kind, and how many of them rate 1 or 2 stars.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reviews"
+                ],
+                "summary": "New reviews waiting for moderation",
+                "operationId": "getReviewsWaiting",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReviewsWaiting"
+                        }
+                    },
+                    "401": {
+                        "description": "no or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/staff/summary/transport": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The transport department's dashboard, summed by the database: the bookable trips departing today in Asia/Jakarta, and this weekend (the coming Saturday and Sunday; on a weekend, the current ones), cancelled trips left out: how many, their seats and the seats booked, and each trip (by departure, at most 100 per window) with its route's name in the language asked for.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "transport"
+                ],
+                "summary": "Seat fill of today's and this weekend's trips",
+                "operationId": "getTransportSeatFill",
+                "parameters": [
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of route names: id or en; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TransportSeatFill"
+                        }
+                    },
+                    "401": {
+                        "description": "no or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not transport staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/taxes/bills": {
             "post": {
                 "security": [
@@ -7500,6 +7703,92 @@ const docTemplate = `{
                 }
             }
         },
+        "QueuedReview": {
+            "type": "object",
+            "properties": {
+                "author": {
+                    "$ref": "#/definitions/ReviewAuthor"
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-9d00-7a11-8b22-1b2c3d4e5f60"
+                },
+                "listing": {
+                    "$ref": "#/definitions/QueuedReviewListing"
+                },
+                "listing_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "rating": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 5,
+                    "minimum": 1,
+                    "example": 5
+                },
+                "text": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Keraton yang megah, pemandunya ramah."
+                }
+            }
+        },
+        "QueuedReviewList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/QueuedReview"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "QueuedReviewListing": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "kind": {
+                    "type": "string",
+                    "maxLength": 16,
+                    "enum": [
+                        "attraction",
+                        "culinary",
+                        "event"
+                    ],
+                    "example": "attraction"
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 10000,
+                    "example": "Keraton Kasunanan Surakarta"
+                },
+                "slug": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "keraton-kasunanan-surakarta-hadiningrat"
+                }
+            }
+        },
         "ReceiptCheck": {
             "type": "object",
             "properties": {
@@ -7589,6 +7878,96 @@ const docTemplate = `{
                 }
             }
         },
+        "RevenueDay": {
+            "type": "object",
+            "properties": {
+                "amount_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
+                    "example": 450000
+                },
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-01"
+                },
+                "payments": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
+                    "example": 3
+                }
+            }
+        },
+        "RevenueSummary": {
+            "type": "object",
+            "properties": {
+                "days": {
+                    "type": "array",
+                    "maxItems": 31,
+                    "items": {
+                        "$ref": "#/definitions/RevenueDay"
+                    }
+                },
+                "gateway": {
+                    "description": "sandbox: staff may settle payments by hand",
+                    "type": "string",
+                    "maxLength": 16,
+                    "enum": [
+                        "sandbox",
+                        "midtrans",
+                        "none"
+                    ],
+                    "example": "sandbox"
+                },
+                "month": {
+                    "type": "string",
+                    "maxLength": 7,
+                    "example": "2026-12"
+                },
+                "overdue_bills": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
+                    "example": 9
+                },
+                "overdue_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
+                    "example": 7600000
+                },
+                "paid_idr": {
+                    "description": "this month so far",
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
+                    "example": 12500000
+                },
+                "unpaid_bills": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
+                    "example": 42
+                },
+                "unpaid_idr": {
+                    "description": "principal of the unpaid bills, penalties not included",
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 9000000000000000,
+                    "minimum": 0,
+                    "example": 31800000
+                }
+            }
+        },
         "Review": {
             "type": "object",
             "properties": {
@@ -7654,6 +8033,59 @@ const docTemplate = `{
                 },
                 "meta": {
                     "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "ReviewsWaiting": {
+            "type": "object",
+            "properties": {
+                "by_kind": {
+                    "type": "array",
+                    "maxItems": 3,
+                    "items": {
+                        "$ref": "#/definitions/ReviewsWaitingKind"
+                    }
+                },
+                "low_rated": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 2
+                },
+                "since": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "total": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 12
+                }
+            }
+        },
+        "ReviewsWaitingKind": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 7
+                },
+                "kind": {
+                    "type": "string",
+                    "maxLength": 16,
+                    "enum": [
+                        "attraction",
+                        "culinary",
+                        "event"
+                    ],
+                    "example": "attraction"
                 }
             }
         },
@@ -8803,6 +9235,68 @@ const docTemplate = `{
                 }
             }
         },
+        "TransportSeatFill": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-06"
+                },
+                "today": {
+                    "$ref": "#/definitions/TransportSeatFillWindow"
+                },
+                "weekend": {
+                    "$ref": "#/definitions/TransportSeatFillWindow"
+                }
+            }
+        },
+        "TransportSeatFillWindow": {
+            "type": "object",
+            "properties": {
+                "capacity": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 320
+                },
+                "from": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-12"
+                },
+                "items": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/TransportTripFill"
+                    }
+                },
+                "seats_booked": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 214
+                },
+                "to": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-13"
+                },
+                "trips": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 8
+                }
+            }
+        },
         "TransportStop": {
             "type": "object",
             "properties": {
@@ -8967,6 +9461,59 @@ const docTemplate = `{
                         "cancelled"
                     ],
                     "example": "scheduled"
+                }
+            }
+        },
+        "TransportTripFill": {
+            "type": "object",
+            "properties": {
+                "capacity": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 40
+                },
+                "departs_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "mode": {
+                    "type": "string",
+                    "maxLength": 32,
+                    "example": "steam_train"
+                },
+                "route_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
+                },
+                "route_name": {
+                    "type": "string",
+                    "maxLength": 10000,
+                    "example": "Sepur Kluthuk Jaladara"
+                },
+                "seats_booked": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 31
+                },
+                "status": {
+                    "type": "string",
+                    "maxLength": 16,
+                    "enum": [
+                        "scheduled",
+                        "departed"
+                    ],
+                    "example": "scheduled"
+                },
+                "trip_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36
                 }
             }
         },

@@ -232,8 +232,8 @@ func (a *API) checkAgainstSpec(r Req, req *http.Request, body []byte, code int, 
 		a.T.Errorf("api/openapi.yaml: %v", err)
 		return
 	}
-	if strings.HasPrefix(req.URL.Path, "/swagger/") || req.Method == http.MethodOptions {
-		return // Swagger UI's own files; CORS preflights, answered before any route
+	if strings.HasPrefix(req.URL.Path, "/swagger/") || req.URL.Path == "/console" || strings.HasPrefix(req.URL.Path, "/console/") || req.Method == http.MethodOptions {
+		return // Swagger UI's and the staff console's own files; CORS preflights, answered before any route
 	}
 	route, params := findRoute(req.Method, req.URL.Path)
 	if route == nil {

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -19,6 +22,7 @@ import (
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/tax"
 	"github.com/solodestination/api/internal/transport"
+	"github.com/solodestination/api/web/console"
 )
 
 // addRoutes shows the whole API, its guards and its handlers on one screen.
@@ -32,6 +36,11 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	r.GET("/openapi.json", openAPI("application/json"))
 	r.GET("/openapi.yaml", openAPI("application/yaml"))
 	r.GET(storage.URLPrefix+"*key", web.Handle(storage.Serve(d.Media)))
+	// The staff console: its built files, embedded; it talks to /api/v1 like any client.
+	staffConsole := gin.WrapH(console.Handler())
+	r.GET("/console", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, console.Prefix) })
+	r.GET(console.Prefix+"*path", staffConsole)
+	r.HEAD(console.Prefix+"*path", staffConsole)
 
 	auth := identity.NewAuth(d.Identity)
 	// One limiter for the whole API (its counters are shared by both groups);
@@ -69,6 +78,8 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 		user.PUT("/me/favorites"+p+"/:id", web.Handle(plan.PutFavorite(d.Plans, k)))
 		user.DELETE("/me/favorites"+p+"/:id", web.Handle(plan.DeleteFavorite(d.Plans, k)))
 	}
+	tourism.GET("/staff/summary/tourism", web.Handle(review.GetWaiting(d.Reviews)))
+	tourism.GET("/staff/reviews", web.Handle(review.ListQueue(d.Reviews, d.Pager)))
 	v1.GET("/categories", web.Handle(catalog.Categories(d.Catalog)))
 	v1.GET("/search", web.Handle(catalog.Search(d.Catalog, d.Pager)))
 	v1.GET("/search/suggest", web.Handle(catalog.Suggest(d.Catalog)))
@@ -123,6 +134,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	transportStaff.PATCH("/transport/schedules/:id", web.Handle(transport.UpdateSchedule(d.Transport)))
 	transportStaff.DELETE("/transport/schedules/:id", web.Handle(transport.DeleteSchedule(d.Transport)))
 	transportStaff.POST("/transport/schedules/:id/generate", web.Handle(transport.GenerateTrips(d.Transport)))
+	transportStaff.GET("/staff/summary/transport", web.Handle(transport.GetSeatFill(d.Transport)))
 
 	// Local tax: the citizen's profile, objects and bills; the lookup by NOP
 	// for any signed-in user; the revenue department's review and writes.
@@ -154,6 +166,12 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	v1.GET("/receipts/:ntpd", web.Handle(payment.CheckReceipt(d.Payments))) // public: what a receipt's QR code opens
 	revenue.POST("/sandbox/payments/:id/settle", pay, web.Handle(payment.SettleSandbox(d.Payments)))
 	revenue.GET("/staff/payments", pay, web.Handle(payment.ListPayments(d.Payments, d.Pager)))
+	// The dashboard works without a gateway too (it says which one is configured).
+	owed := func(ctx context.Context) (payment.Outstanding, error) {
+		o, err := d.Tax.Outstanding(ctx)
+		return payment.Outstanding(o), err
+	}
+	revenue.GET("/staff/summary/revenue", web.Handle(payment.GetRevenueSummary(d.Payments, owed, d.Config.PaymentGateway)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))
