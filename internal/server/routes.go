@@ -15,6 +15,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/payment"
+	"github.com/solodestination/api/internal/permit"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/tax"
@@ -154,6 +155,24 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	v1.GET("/receipts/:ntpd", web.Handle(payment.CheckReceipt(d.Payments))) // public: what a receipt's QR code opens
 	revenue.POST("/sandbox/payments/:id/settle", pay, web.Handle(payment.SettleSandbox(d.Payments)))
 	revenue.GET("/staff/payments", pay, web.Handle(payment.ListPayments(d.Payments, d.Pager)))
+
+	// Permits: public types and verification; applications by their
+	// owners (create retry-safe with Idempotency-Key), seen and moved by
+	// licensing staff; the service decides owner / staff / other per
+	// application (403 for staff of another department, 404 for others).
+	v1.GET("/permits/types", web.Handle(permit.ListTypes(d.Permits)))
+	v1.GET("/permits/verify/:code", web.Handle(permit.VerifyPermit(d.Permits)))
+	user.POST("/permits/applications", d.Idempotency.Middleware(permit.ReplayApplication(d.Permits)),
+		web.Handle(permit.CreateApplication(d.Permits)))
+	user.GET("/me/permit-applications", web.Handle(permit.ListMyApplications(d.Permits, d.Pager)))
+	user.GET("/permits/applications/:id", web.Handle(permit.GetApplication(d.Permits)))
+	user.PATCH("/permits/applications/:id", web.Handle(permit.EditApplication(d.Permits)))
+	user.POST("/permits/applications/:id/submit", web.Handle(permit.SubmitApplication(d.Permits)))
+	user.POST("/permits/applications/:id/transitions", web.Handle(permit.TransitionApplication(d.Permits)))
+	licensing := v1.Group("", auth.RequireStaff(identity.DeptLicensing))
+	licensing.POST("/permits/types", web.Handle(permit.CreateType(d.Permits)))
+	licensing.PUT("/permits/types/:code", web.Handle(permit.UpdateType(d.Permits)))
+	licensing.GET("/staff/permit-applications", web.Handle(permit.ListQueue(d.Permits, d.Pager)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))
