@@ -112,7 +112,9 @@ func (w *world) simple(t *testing.T, as apitest.Actor) application {
 	return w.apply(t, as, "izin_uji", map[string]any{"holder_name": "Sari Wulandari", "count": 3})
 }
 
-func path(a application, suffix string) string { return "/api/v1/permits/applications/" + a.ID + suffix }
+func path(a application, suffix string) string {
+	return "/api/v1/permits/applications/" + a.ID + suffix
+}
 
 func (w *world) move(t *testing.T, a application, to, note string, as apitest.Actor) *apitest.Response {
 	t.Helper()
