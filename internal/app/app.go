@@ -192,7 +192,7 @@ func (a *App) Seed(ctx context.Context) error {
 			return a.Transport.SeedDemo(ctx, tx, a.Identity)
 		}},
 		demo.Seeder{Name: "tax", Run: func(ctx context.Context, tx *gorm.DB) error { return a.Tax.SeedDemo(ctx, tx, a.Identity) }},
-		demo.Seeder{Name: "permits", Run: a.Permits.SeedTypes},
+		demo.Seeder{Name: "permits", Run: func(ctx context.Context, tx *gorm.DB) error { return a.Permits.SeedDemo(ctx, tx, a.Identity) }},
 	)
 }
 
