@@ -2282,6 +2282,175 @@ const docTemplate = `{
                 }
             }
         },
+        "/permits/applications/{id}/documents": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` and the document's ` + "`" + `code` + "`" + ` (one of the type's ` + "`" + `documents[].code` + "`" + `). The applicant adds documents while the application is a ` + "`" + `draft` + "`" + ` or ` + "`" + `needs_revision` + "`" + `; a second file of the same code replaces the first, which stays in the application's history. The format is recognised by the file's bytes, never its name or declared type, and must be one the document accepts: a PDF renamed .jpg, HTML sent as a PDF, a file carrying a second format's signature or data after its format's end, a PDF without a sound cross-reference table or with active content (JavaScript, launch actions, embedded files, XFA) → 415. Images are decoded and encoded again. Over the document's ` + "`" + `max_bytes` + "`" + ` (at most 10 MiB) → 413. The stored name keeps the client's base name made safe, with the detected format's extension; ` + "`" + `sha256` + "`" + ` is of the stored bytes. A refused file leaves nothing stored.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Add a document to my application",
+                "operationId": "uploadPermitDocument",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "The document: PDF, JPEG or PNG as the document accepts, at most its max_bytes",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 40,
+                        "type": "string",
+                        "description": "The document's code, e.g. ktp",
+                        "name": "code",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/PermitStoredDocument"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed multipart body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not the applicant",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application, or not yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "not_editable: the application is not a draft nor sent back for revision",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "file over the document's max_bytes (payload_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "not multipart/form-data, or not exactly a format the document accepts (unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "file or code missing, unknown code, an unreadable image",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "too many images being processed at once; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/applications/{id}/documents/{docId}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The document's bytes as an attachment (` + "`" + `Content-Disposition: attachment` + "`" + `, ` + "`" + `X-Content-Type-Options: nosniff` + "`" + `, ` + "`" + `Cache-Control: private, no-store` + "`" + `), current or replaced. Its applicant and licensing staff (and admins) may; staff of another department → 403; anyone else → 404.",
+                "produces": [
+                    "application/pdf",
+                    "image/jpeg",
+                    "image/png"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Download a document of an application",
+                "operationId": "getPermitDocument",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Document ID",
+                        "name": "docId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "403": {
+                        "description": "staff of another department",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application or document, or not yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/permits/applications/{id}/submit": {
             "post": {
                 "security": [

@@ -169,6 +169,8 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	user.PATCH("/permits/applications/:id", web.Handle(permit.EditApplication(d.Permits)))
 	user.POST("/permits/applications/:id/submit", web.Handle(permit.SubmitApplication(d.Permits)))
 	user.POST("/permits/applications/:id/transitions", web.Handle(permit.TransitionApplication(d.Permits)))
+	user.POST("/permits/applications/:id/documents", web.Handle(permit.UploadDocument(d.Permits)))
+	user.GET("/permits/applications/:id/documents/:docId", web.Handle(permit.GetDocument(d.Permits)))
 	licensing := v1.Group("", auth.RequireStaff(identity.DeptLicensing))
 	licensing.POST("/permits/types", web.Handle(permit.CreateType(d.Permits)))
 	licensing.PUT("/permits/types/:code", web.Handle(permit.UpdateType(d.Permits)))
