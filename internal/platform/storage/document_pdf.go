@@ -15,14 +15,18 @@ import (
 // activeNames are the PDF names of content that runs or unpacks something
 // when the document is opened: scripts (also in an /OpenAction or /AA, which
 // need /JS to carry one), launch actions, embedded files, Flash and XFA forms.
+// An embedded file is a stream that a file specification's /EF entry points
+// at (its /Type /EmbeddedFile is optional), so /EF is what marks one; the
+// /EmbeddedFiles name tree only lists such specifications, and writers such
+// as fpdf put an empty one in every catalog.
 var activeNames = map[string]string{
-	"JavaScript":    "JavaScript",
-	"JS":            "JavaScript",
-	"Launch":        "a launch action",
-	"EmbeddedFile":  "an embedded file",
-	"EmbeddedFiles": "an embedded file",
-	"RichMedia":     "embedded media",
-	"XFA":           "an XFA form",
+	"JavaScript":   "JavaScript",
+	"JS":           "JavaScript",
+	"Launch":       "a launch action",
+	"EmbeddedFile": "an embedded file",
+	"EF":           "an embedded file",
+	"RichMedia":    "embedded media",
+	"XFA":          "an XFA form",
 }
 
 // maxObjectStreamBytes bounds what the object streams of one PDF may inflate
