@@ -2451,6 +2451,55 @@ const docTemplate = `{
                 }
             }
         },
+        "/permits/applications/{id}/letter": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The PDF issued on approval, as an attachment: permit and tracking numbers, type, the holder's masked name, a summary of the application, the issue date and validity, and a QR code opening GET /permits/verify/{code}. Its applicant and licensing staff (and admins) may download it; staff of another department → 403; anyone else, or an application not approved → 404.",
+                "produces": [
+                    "application/pdf"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "The decision letter of an approved permit",
+                "operationId": "getPermitLetter",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "403": {
+                        "description": "staff of another department",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application, not yours, or not approved",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/permits/applications/{id}/submit": {
             "post": {
                 "security": [

@@ -276,8 +276,13 @@ var errInvalidTransition = func(from, to Status) error {
 // caller's role first (a status they may never set → 403), then the move
 // from where the application is (anything else → 409 invalid_transition,
 // decided by one conditional UPDATE so that of two moves at once one wins).
-func (s *Service) Transition(ctx context.Context, who identity.Actor, id uuid.UUID, to Status, note string) (Application, error) {
+//
+// verifyBase is where the public verification is reached (scheme and host):
+// an approval's decision letter carries verifyBase + VerifyPath + code in its
+// QR code.
+func (s *Service) Transition(ctx context.Context, who identity.Actor, id uuid.UUID, to Status, note, verifyBase string) (Application, error) {
 	note = strings.TrimSpace(note)
+	var letterKey string
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
 		r, err := loadApplication(ctx, tx, id)
 		if err != nil {
@@ -362,6 +367,9 @@ func (s *Service) Transition(ctx context.Context, who identity.Actor, id uuid.UU
 			if err := s.issue(ctx, tx, r, t, now); err != nil {
 				return err
 			}
+			if letterKey, err = s.storeLetter(ctx, tx, id, t, verifyBase+VerifyPath); err != nil {
+				return err
+			}
 		}
 		h := historyRow{ID: uuid.Must(uuid.NewV7()), ApplicationID: id, FromStatus: string(from), ToStatus: string(to),
 			ActorRole: string(by), Note: note, At: now}
@@ -382,6 +390,9 @@ func (s *Service) Transition(ctx context.Context, who identity.Actor, id uuid.UU
 		return s.notes.Notify(ctx, tx, statusMessage(r2, t, from, to, note))
 	})
 	if err != nil {
+		if letterKey != "" { // the approval did not commit: neither may its letter stay
+			_ = s.private.Delete(context.WithoutCancel(ctx), letterKey)
+		}
 		return Application{}, err
 	}
 	return s.Get(ctx, who, id)

@@ -23,6 +23,10 @@ type Accounts interface {
 
 const demoCitizenEmail = "user@example.com"
 
+// demoOrigin is where a development server listens by default (HTTP_ADDR
+// :8080): the demo letter's QR code points there.
+const demoOrigin = "http://localhost:8080"
+
 type demoStep struct {
 	to   Status
 	note string
@@ -139,6 +143,11 @@ func (s *Service) seedApplication(ctx context.Context, tx *gorm.DB, userID uuid.
 			pn := PermitNumber(t.NumberCode, day.Year, n)
 			until := validUntil(t, d.data, day)
 			r.PermitNumber, r.ValidUntil, r.DecidedAt = &pn, &until, &at
+			key, err := s.renderLetter(ctx, t, d.data, str(r.TrackingNumber), pn, at, until, demoOrigin+VerifyPath)
+			if err != nil {
+				return err
+			}
+			r.LetterKey = &key
 		case Rejected:
 			r.DecidedAt = &at
 		}

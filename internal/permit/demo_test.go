@@ -34,8 +34,14 @@ func TestDemoPermits(t *testing.T) {
 		if a.Status != "draft" && a.TrackingNumber == nil {
 			t.Fatalf("demo %s application without tracking number", a.Status)
 		}
-		if a.Status == "approved" && (a.PermitNumber == nil || a.ValidUntil == nil) {
-			t.Fatalf("approved demo application %+v", a)
+		if a.Status == "approved" {
+			if a.PermitNumber == nil || a.ValidUntil == nil {
+				t.Fatalf("approved demo application %+v", a)
+			}
+			w.api.Get(path(a, "/letter"), sari).Expect(http.StatusOK)
+		}
+		for _, d := range a.Documents {
+			w.api.Get(path(a, "/documents/"+d.ID), sari).Expect(http.StatusOK)
 		}
 		seen[a.Status] = true
 	}

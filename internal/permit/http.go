@@ -472,7 +472,7 @@ func SubmitApplication(svc *Service) web.HandlerFunc {
 			return err
 		}
 		ctx := c.Request.Context()
-		a, err := svc.Transition(ctx, identity.ActorFrom(ctx), id, Submitted, "")
+		a, err := svc.Transition(ctx, identity.ActorFrom(ctx), id, Submitted, "", "")
 		if err != nil {
 			return err
 		}
@@ -516,7 +516,7 @@ func TransitionApplication(svc *Service) web.HandlerFunc {
 			return apperr.BadRequest("to must be one of draft, submitted, in_review, needs_revision, approved, rejected.")
 		}
 		ctx := c.Request.Context()
-		a, err := svc.Transition(ctx, identity.ActorFrom(ctx), id, to, in.Note)
+		a, err := svc.Transition(ctx, identity.ActorFrom(ctx), id, to, in.Note, origin(c))
 		if err != nil {
 			return err
 		}
@@ -662,6 +662,39 @@ func VerifyPermit(svc *Service) web.HandlerFunc {
 			TypeName: localized(v.Type.Name, l), HolderMasked: maskName(v.Holder), IssuedOn: v.IssuedOn.String(),
 			ValidUntil: v.ValidUntil.String(), Status: status})
 		return nil
+	}
+}
+
+// origin is the scheme and host the caller reached: decision letters point
+// their QR code at the verification there.
+func origin(c *gin.Context) string {
+	scheme := "https"
+	if c.Request.TLS == nil && c.GetHeader("X-Forwarded-Proto") != "https" {
+		scheme = "http"
+	}
+	return scheme + "://" + c.Request.Host
+}
+
+// GetLetter handles GET /api/v1/permits/applications/{id}/letter.
+//
+//	@Summary		The decision letter of an approved permit
+//	@Description	The PDF issued on approval, as an attachment: permit and tracking numbers, type, the holder's masked name, a summary of the application, the issue date and validity, and a QR code opening GET /permits/verify/{code}. Its applicant and licensing staff (and admins) may download it; staff of another department → 403; anyone else, or an application not approved → 404.
+//	@ID				getPermitLetter
+//	@Tags			permits
+//	@Produce		application/pdf
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Application ID"	format(uuid)	maxLength(36)
+//	@Success		200	{file}		binary
+//	@Failure		403	{object}	problem.Problem	"staff of another department"
+//	@Failure		404	{object}	problem.Problem	"no such application, not yours, or not approved"
+//	@Router			/permits/applications/{id}/letter [get]
+func GetLetter(svc *Service) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		id, err := web.PathUUID(c, "id")
+		if err != nil {
+			return err
+		}
+		return svc.SendLetter(c, identity.ActorFrom(c.Request.Context()), id)
 	}
 }
 

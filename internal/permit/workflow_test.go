@@ -1,14 +1,18 @@
 package permit_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/identity"
+	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/testdb"
 )
 
@@ -91,9 +95,23 @@ func TestTransitionInputAndAccess(t *testing.T) {
 	if got.ValidUntil == nil || *got.ValidUntil != "2027-12-06" {
 		t.Fatalf("valid_until %v", got.ValidUntil)
 	}
+	// The decision letter: a PDF for the applicant and licensing staff.
+	for _, as := range []apitest.Actor{owner, w.licensing} {
+		res := w.api.Get(path(a, "/letter"), as).Expect(http.StatusOK)
+		if !bytes.HasPrefix(res.Body, []byte("%PDF-")) || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("letter: %d bytes, %v", len(res.Body), res.Header)
+		}
+		if _, err := storage.CheckDocument(context.Background(), res.Body, storage.PDF); err != nil {
+			t.Fatalf("the letter is not a sound PDF: %v", err)
+		}
+	}
+	w.api.Get(path(a, "/letter"), w.api.User("budi")).ExpectProblem(http.StatusNotFound, "not_found")
+	w.api.Get(path(a, "/letter"), w.api.Staff(identity.DeptRevenue)).ExpectProblem(http.StatusForbidden, "forbidden")
+	w.api.Get(path(w.reach(t, owner, "in_review"), "/letter"), owner).ExpectProblem(http.StatusNotFound, "not_found")
 	// The owner was told of every move, in both languages.
 	var n int64
-	if err := w.api.DB.Raw("SELECT count(*) FROM notifications WHERE user_id = ? AND entity = 'permit_application'", owner.ID).
+	if err := w.api.DB.Raw("SELECT count(*) FROM notifications WHERE user_id = ? AND entity = 'permit_application' AND entity_id = ?",
+		owner.ID, a.ID).
 		Scan(&n).Error; err != nil {
 		t.Fatal(err)
 	}

@@ -171,6 +171,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	user.POST("/permits/applications/:id/transitions", web.Handle(permit.TransitionApplication(d.Permits)))
 	user.POST("/permits/applications/:id/documents", web.Handle(permit.UploadDocument(d.Permits)))
 	user.GET("/permits/applications/:id/documents/:docId", web.Handle(permit.GetDocument(d.Permits)))
+	user.GET("/permits/applications/:id/letter", web.Handle(permit.GetLetter(d.Permits)))
 	licensing := v1.Group("", auth.RequireStaff(identity.DeptLicensing))
 	licensing.POST("/permits/types", web.Handle(permit.CreateType(d.Permits)))
 	licensing.PUT("/permits/types/:code", web.Handle(permit.UpdateType(d.Permits)))
