@@ -231,25 +231,48 @@ type QueuePosition struct {
 // applications licensing has to act on.
 var Waiting = []Status{Submitted, InReview}
 
-// Queue returns up to limit applications in the given statuses after the
+// Queue returns up to limit applications in one status, or Waiting, after the
 // position, by sort. Sorted by due time it leaves out applications whose
 // clock is paused (needs_revision) or never started.
 func (s *Service) Queue(ctx context.Context, statuses []Status, by QueueSort, after *QueuePosition, limit int) ([]Application, bool, error) {
-	col := "submitted_at"
-	if by == ByDue {
-		col = "sla_due_at"
-	}
-	q := s.db.WithContext(ctx).Where("status IN ?", statuses).Where(col + " IS NOT NULL")
-	if after != nil {
-		q = q.Where("("+col+" > ? OR ("+col+" = ? AND id > ?))", after.At, after.At, after.ID)
-	}
 	var rows []applicationRow
-	if err := q.Order(col + ", id").Limit(limit + 1).Find(&rows).Error; err != nil {
+	if err := queueQuery(s.db.WithContext(ctx), statuses, by, after, limit).Scan(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list permit queue: %w", err)
 	}
 	rows, more := cursor.Cut(rows, limit)
 	out, err := summaries(ctx, s.db.DB, rows)
 	return out, more, err
+}
+
+// queueQuery selects a page of the queue (limit+1 rows). Each status is
+// read from its own index in order ((status, col, id), from the cursor on,
+// at most limit+1 rows); several statuses are merged by sorting those few
+// rows, so a page costs the same however long the queue is.
+func queueQuery(db *gorm.DB, statuses []Status, by QueueSort, after *QueuePosition, limit int) *gorm.DB {
+	col := "submitted_at"
+	if by == ByDue {
+		col = "sla_due_at"
+	}
+	branch := "SELECT * FROM permit_applications WHERE status = ? AND " + col + " IS NOT NULL"
+	if after != nil {
+		branch += " AND (" + col + ", id) > (?, ?)"
+	}
+	branch += " ORDER BY " + col + ", id LIMIT ?"
+	var parts []string
+	var args []any
+	for _, st := range statuses {
+		parts = append(parts, "SELECT * FROM ("+branch+") AS "+string(st))
+		args = append(args, string(st))
+		if after != nil {
+			args = append(args, after.At, after.ID)
+		}
+		args = append(args, limit+1)
+	}
+	if len(parts) == 1 {
+		return db.Raw(branch, args...)
+	}
+	args = append(args, limit+1)
+	return db.Raw(strings.Join(parts, " UNION ALL ")+" ORDER BY "+col+", id LIMIT ?", args...)
 }
 
 // missing lists what a submission lacks: required fields (and any that
