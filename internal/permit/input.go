@@ -213,9 +213,18 @@ func (r *typeRequest) Validate() map[string]string {
 		if len(lt.Days) == 0 || len(lt.Days) > maxOptions {
 			p.add("lead_time.days", fmt.Sprintf("has 1 to %d entries", maxOptions))
 		}
+		var options []string
+		for _, f := range d.Fields {
+			if f.Name == lt.Field {
+				options = f.Options
+			}
+		}
 		for i, ld := range lt.Days {
 			if ld.Days < 0 || ld.Days > 365 {
 				p.add(fmt.Sprintf("lead_time.days[%d].days", i), "is between 0 and 365")
+			}
+			if !slices.Contains(options, ld.Value) {
+				p.add(fmt.Sprintf("lead_time.days[%d].value", i), "is one of the options of lead_time.field")
 			}
 			rule.Days[ld.Value] = ld.Days
 		}
