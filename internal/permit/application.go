@@ -305,6 +305,13 @@ var errInvalidTransition = func(from, to Status) error {
 // QR code.
 func (s *Service) Transition(ctx context.Context, who identity.Actor, id uuid.UUID, to Status, note, verifyBase string) (Application, error) {
 	note = strings.TrimSpace(note)
+	if to == Approved {
+		// The tax domain answers on its own connection: asked before the
+		// transaction, which must not wait for a second one.
+		if err := s.checkTaxBefore(ctx, who, id); err != nil {
+			return Application{}, err
+		}
+	}
 	var letterKey string
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
 		r, err := loadApplication(ctx, tx, id)
@@ -350,7 +357,7 @@ func (s *Service) Transition(ctx context.Context, who identity.Actor, id uuid.UU
 				e.Detail = "The application is incomplete: " + strings.Join(sortedKeys(problems), ", ") + "."
 				return e
 			}
-			due, err := s.dueAt(ctx, now, t.SLADays-r.SLAUsedDays)
+			due, err := s.dueAt(ctx, tx, now, t.SLADays-r.SLAUsedDays)
 			if err != nil {
 				return err
 			}
@@ -359,15 +366,12 @@ func (s *Service) Transition(ctx context.Context, who identity.Actor, id uuid.UU
 				set["submitted_at"] = now
 			}
 		case NeedsRevision:
-			used, err := s.workingDaysUsed(ctx, r.SLAStartedAt, now)
+			used, err := s.workingDaysUsed(ctx, tx, r.SLAStartedAt, now)
 			if err != nil {
 				return err
 			}
 			set["sla_used_days"], set["sla_started_at"], set["sla_due_at"] = r.SLAUsedDays+used, nil, nil
 		case Approved:
-			if err := s.checkTax(ctx, t, r.UserID); err != nil {
-				return err
-			}
 			set["decided_at"] = now
 		case Rejected:
 			set["decided_at"] = now
@@ -428,6 +432,24 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// checkTaxBefore refuses approving a reklame application while its
+// applicant has an overdue reklame tax bill; other applications, and ones
+// the move will refuse anyway, pass.
+func (s *Service) checkTaxBefore(ctx context.Context, who identity.Actor, id uuid.UUID) error {
+	if !who.IsStaffOf(identity.DeptLicensing) {
+		return nil // the transaction refuses the caller
+	}
+	r, err := loadApplication(ctx, s.db.DB, id)
+	if err != nil || r.TypeCode != reklame || r.Status != string(InReview) {
+		return nil // the transaction decides
+	}
+	t, err := versionByID(ctx, s.db.DB, r.TypeVersionID)
+	if err != nil {
+		return err
+	}
+	return s.checkTax(ctx, t, r.UserID)
 }
 
 func (s *Service) checkTax(ctx context.Context, t Type, userID uuid.UUID) error {

@@ -122,13 +122,13 @@ func (s *Service) seedApplication(ctx context.Context, tx *gorm.DB, userID uuid.
 				tn := TrackingNumber(holiday.DateIn(at).Year, n)
 				r.TrackingNumber = &tn
 			}
-			due, err := s.dueAt(ctx, at, t.SLADays-r.SLAUsedDays)
+			due, err := s.dueAt(ctx, tx, at, t.SLADays-r.SLAUsedDays)
 			if err != nil {
 				return err
 			}
 			r.SLAStartedAt, r.SLADueAt = &at, &due
 		case NeedsRevision:
-			used, err := s.workingDaysUsed(ctx, r.SLAStartedAt, at)
+			used, err := s.workingDaysUsed(ctx, tx, r.SLAStartedAt, at)
 			if err != nil {
 				return err
 			}

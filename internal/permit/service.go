@@ -27,9 +27,10 @@ type Notifier interface {
 }
 
 // Calendar is the national holiday calendar the SLA clock counts working
-// days on (*holiday.Service implements it).
+// days on, read in the caller's transaction (*holiday.Service implements
+// it).
 type Calendar interface {
-	Days(ctx context.Context, from, to civil.Date) (holiday.Days, error)
+	DaysWith(ctx context.Context, tx *gorm.DB, from, to civil.Date) (holiday.Days, error)
 }
 
 // UnpaidSummary is a citizen's unpaid reklame tax bills.

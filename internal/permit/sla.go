@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/pkg/civil"
 )
@@ -18,12 +20,12 @@ import (
 
 // dueAt is the end of the n-th working day after the day of start (the day
 // of start itself when n ≤ 0).
-func (s *Service) dueAt(ctx context.Context, start time.Time, n int) (time.Time, error) {
+func (s *Service) dueAt(ctx context.Context, tx *gorm.DB, start time.Time, n int) (time.Time, error) {
 	from := holiday.DateIn(start)
 	if n < 0 {
 		n = 0
 	}
-	days, err := s.cal.Days(ctx, from, from.AddDays(2*n+60))
+	days, err := s.cal.DaysWith(ctx, tx, from, from.AddDays(2*n+60))
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -39,7 +41,7 @@ func endOfDay(d civil.Date) time.Time { return d.At(23, 59, holiday.WIB).UTC() }
 // workingDaysUsed counts the working days from the day the clock started
 // up to and including the day it stops (the day of starting never counts,
 // as dueAt does not count it).
-func (s *Service) workingDaysUsed(ctx context.Context, started *time.Time, stop time.Time) (int, error) {
+func (s *Service) workingDaysUsed(ctx context.Context, tx *gorm.DB, started *time.Time, stop time.Time) (int, error) {
 	if started == nil {
 		return 0, nil
 	}
@@ -47,7 +49,7 @@ func (s *Service) workingDaysUsed(ctx context.Context, started *time.Time, stop 
 	if !to.After(from) {
 		return 0, nil
 	}
-	days, err := s.cal.Days(ctx, from, to)
+	days, err := s.cal.DaysWith(ctx, tx, from, to)
 	if err != nil {
 		return 0, err
 	}

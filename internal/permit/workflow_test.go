@@ -234,3 +234,47 @@ func keramaian(scale, date string) map[string]any {
 	return map[string]any{"holder_name": "Sanggar Seni Laweyan", "event_name": "Festival Batik Laweyan", "scale": scale,
 		"event_date": date, "venue": "Kampung Batik Laweyan, Jl. Sidoluhur", "expected_attendance": 800}
 }
+
+// Applications submitted at once get distinct tracking numbers, one after
+// another, from the year's counter.
+func TestConcurrentSubmissionsNumberUniquely(t *testing.T) {
+	w := newWorld(t)
+	crowd := 5
+	if testdb.IsPostgres() {
+		crowd = 20
+	}
+	apps := make([]application, crowd)
+	owners := make([]apitest.Actor, crowd)
+	for i := range crowd {
+		owners[i] = w.api.User(fmt.Sprintf("warga%d", i))
+		apps[i] = w.simple(t, owners[i])
+	}
+	var wg sync.WaitGroup
+	numbers := make([]string, crowd)
+	for i := range crowd {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var a application
+			res := w.api.Send(http.MethodPost, path(apps[i], "/submit"), nil, owners[i])
+			if res.Code != http.StatusOK {
+				t.Errorf("submit: %d %s", res.Code, res.Body)
+				return
+			}
+			res.JSON(&a)
+			numbers[i] = *a.TrackingNumber
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for _, n := range numbers {
+		if seen[n] {
+			t.Fatalf("tracking number %s given twice", n)
+		}
+		seen[n] = true
+	}
+	want := fmt.Sprintf("SKT-2026-%06d", crowd)
+	if !seen[want] {
+		t.Fatalf("numbers %v: want 1..%d", numbers, crowd)
+	}
+}
