@@ -144,6 +144,8 @@ func TestRenderUnicodeAndLongSummary(t *testing.T) {
 	l := sample()
 	l.HolderMasked = "Şe** Nguyễn 李**"
 	l.TypeName = "Izin Keramaian → acara\u202e publik"
+	l.TypeNameEN = ""
+	l.Summary = append(l.Summary, letter.Field{Label: "Penanggung jawab", Value: "José Café"})
 	for i := range 60 {
 		l.Summary = append(l.Summary, letter.Field{Label: fmt.Sprintf("Kolom %d", i), Value: strings.Repeat("nilai ", 20)})
 	}
@@ -155,13 +157,29 @@ func TestRenderUnicodeAndLongSummary(t *testing.T) {
 		t.Fatalf("CheckDocument refuses the letter: %v", err)
 	}
 	text := pageText(t, pdf)
-	for _, want := range []string{"(Se** Nguyen ?**)", "(Izin Keramaian -> acara publik)"} {
+	for _, want := range []string{"(Se** Nguyen ?**)", "(Izin Keramaian -> acara publik)", "(Jos\xe9 Caf\xe9)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the letter does not show %s", want)
 		}
 	}
 	if n := bytes.Count(pdf, []byte("/Type /Page\n")); n < 2 {
 		t.Errorf("%d pages, want the summary to run onto more", n)
+	}
+}
+
+func TestRenderWithoutSummary(t *testing.T) {
+	t.Parallel()
+	l := sample()
+	l.Summary, l.TrackingNumber = nil, ""
+	pdf, err := letter.Render(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storage.CheckDocument(context.Background(), pdf, storage.PDF); err != nil {
+		t.Fatalf("CheckDocument refuses the letter: %v", err)
+	}
+	if text := pageText(t, pdf); strings.Contains(text, "(Rincian permohonan)") || !strings.Contains(text, "(503/KRM/2026/000123)") {
+		t.Error("a letter without a summary shows a summary heading, or no permit number")
 	}
 }
 

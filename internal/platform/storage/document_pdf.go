@@ -161,10 +161,15 @@ func hidesObject(b []byte) bool {
 }
 
 // pdfObjState is what the scan has seen of the current object's dictionary,
-// enough to know whether its stream is an object stream and how it is encoded.
+// enough to know whether its stream is an object stream and how it is
+// encoded. Readers find an object stream through the xref and read its /N
+// and /First without checking its /Type, so having both counts as being one.
 type pdfObjState struct {
-	objStm, flate, otherFilter, params bool
+	objStm, n, first, params bool
+	flate, otherFilters      int
 }
+
+func (st pdfObjState) isObjStm() bool { return st.objStm || st.n && st.first }
 
 var otherFilters = map[string]bool{
 	"ASCIIHexDecode": true, "ASCII85Decode": true, "LZWDecode": true, "RunLengthDecode": true,
@@ -213,12 +218,16 @@ func scanPDFObjects(data []byte, inObjStm bool, budget *int) error {
 			switch {
 			case name == "ObjStm":
 				st.objStm = true
+			case name == "N":
+				st.n = true
+			case name == "First":
+				st.first = true
 			case name == "FlateDecode" || name == "Fl":
-				st.flate = true
+				st.flate++
 			case name == "DecodeParms" || name == "DP":
 				st.params = true
 			case otherFilters[name]:
-				st.otherFilter = true
+				st.otherFilters++
 			}
 			i = j
 		case pdfRegular(c):
@@ -265,20 +274,22 @@ func pdfStream(data []byte, i int, st pdfObjState, budget *int) (int, error) {
 	if hidesObject(body) {
 		return 0, brokenStructure(PDF, "a stream hides an object")
 	}
-	if st.objStm {
-		if !st.flate || st.otherFilter || st.params {
+	if st.isObjStm() {
+		if st.flate != 1 || st.otherFilters > 0 || st.params {
 			return 0, brokenStructure(PDF, "an object stream is encoded in a way that cannot be checked")
 		}
+		unreadable := refused("The PDF file has an object stream that cannot be read; " +
+			"if the file is password-protected, send it without protection.")
 		zr, err := zlib.NewReader(bytes.NewReader(body))
 		if err != nil {
-			return 0, brokenStructure(PDF, "an object stream does not inflate")
+			return 0, unreadable
 		}
 		inflated, err := io.ReadAll(io.LimitReader(zr, int64(*budget)+1))
 		if len(inflated) > *budget {
 			return 0, brokenStructure(PDF, "its object streams inflate to more than 64 MiB")
 		}
 		if err != nil && len(inflated) == 0 {
-			return 0, brokenStructure(PDF, "an object stream does not inflate")
+			return 0, unreadable
 		}
 		*budget -= len(inflated)
 		if err := scanPDFObjects(inflated, true, budget); err != nil {

@@ -58,18 +58,29 @@ func helloPDF(catalog string, extra ...string) []byte {
 // objStmPDF is helloPDF whose font dictionary lives compressed in an object
 // stream, as PDF 1.5+ writers store most objects; inner is that dictionary.
 func objStmPDF(t testing.TB, inner string) []byte {
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
+	return objStmPDFAs(t, "/Type /ObjStm", inner, 1)
+}
+
+// objStmPDFAs is objStmPDF with the object stream's type entry typ and its
+// data deflated times times (and as many FlateDecode filters).
+func objStmPDFAs(t testing.TB, typ, inner string, times int) []byte {
 	header := "7 0 "
-	fmt.Fprintf(zw, "%s%s", header, inner)
-	zw.Close()
+	data := []byte(header + inner)
+	for range times {
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(data)
+		zw.Close()
+		data = z.Bytes()
+	}
+	filters := strings.Repeat("/FlateDecode ", times)
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 7 0 R >> >> >>",
 		"null", "null",
-		fmt.Sprintf("<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream",
-			len(header), z.Len(), z.Bytes()),
+		fmt.Sprintf("<< %s /N 1 /First %d /Filter [%s] /Length %d >>\nstream\n%s\nendstream",
+			typ, len(header), filters, len(data), data),
 	}
 	return pdfFile(objs, "")
 }
@@ -184,6 +195,9 @@ func TestCheckDocument(t *testing.T) {
 			"<< /Type /Filespec /F (a.exe) /EF << /F 7 0 R >> >>", stream("", "MZ")), docs, storage.Format{}, apperr.UnsupportedMediaType},
 		{"PDF with an XFA form", helloPDF(" /AcroForm << /XFA 6 0 R >>", "[]"), docs, storage.Format{}, apperr.UnsupportedMediaType},
 		{"PDF with a script in an object stream", objStmPDF(t, "<< /S /JavaScript /JS (x) >>"), docs, storage.Format{}, apperr.UnsupportedMediaType},
+		{"PDF with a script in an object stream without a type", objStmPDFAs(t, "", "<< /S /JavaScript /JS (x) >>", 1), docs, storage.Format{}, apperr.UnsupportedMediaType},
+		{"PDF with a script in an object stream deflated twice", objStmPDFAs(t, "/Type /ObjStm", "<< /S /JavaScript /JS (x) >>", 2), docs, storage.Format{}, apperr.UnsupportedMediaType},
+		{"PDF with an object stream that does not inflate", bytes.Replace(objStmPDF(t, "<< >>"), []byte("stream\nx"), []byte("stream\ny"), 1), docs, storage.Format{}, apperr.UnsupportedMediaType},
 		{"PDF with an object hidden in a stream", hidden, docs, storage.Format{}, apperr.UnsupportedMediaType},
 		{"PDF without startxref", noStartxref, docs, storage.Format{}, apperr.UnsupportedMediaType},
 		{"PDF whose startxref points past its end", farXref, docs, storage.Format{}, apperr.UnsupportedMediaType},
