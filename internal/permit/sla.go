@@ -57,11 +57,17 @@ func (s *Service) workingDaysUsed(ctx context.Context, tx *gorm.DB, started *tim
 }
 
 // validUntil is the last day a permit approved on day is valid: the date
-// in the type's ValidUntilField when the application has one, else day
-// plus the type's validity in months.
+// in the type's ValidUntilField when the application has one, else the
+// date its lead-time rule counts to (a keramaian permit without an end date
+// ends on its event_date), else the day before day plus the type's validity
+// in months.
 func validUntil(t Type, data map[string]any, day civil.Date) civil.Date {
-	if t.ValidUntilField != "" {
-		if raw, ok := data[t.ValidUntilField].(string); ok {
+	fields := []string{t.ValidUntilField}
+	if t.LeadTime != nil {
+		fields = append(fields, t.LeadTime.DateField)
+	}
+	for _, f := range fields {
+		if raw, ok := data[f].(string); ok && f != "" {
 			if d, err := civil.Parse(raw); err == nil {
 				return d
 			}

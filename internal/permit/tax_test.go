@@ -2,6 +2,7 @@ package permit_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,5 +68,26 @@ func TestReklameWaitsForTax(t *testing.T) {
 	// Other types carry no tax status.
 	if s := w.simple(t, owner); s.TaxStatus != nil {
 		t.Fatalf("tax_status on %s", s.Type)
+	}
+}
+
+// A keramaian permit is valid to the end of its event: its end date, or
+// its only day.
+func TestKeramaianValidity(t *testing.T) {
+	w := newWorld(t)
+	owner := w.api.User("sari")
+	for _, c := range []struct{ end, want string }{{"2026-12-29", "2026-12-29"}, {"", "2026-12-28"}} {
+		data := keramaian("local", "2026-12-28")
+		if c.end != "" {
+			data["event_end_date"] = c.end
+		}
+		a := w.apply(t, owner, "keramaian", data)
+		attach(t, w, a, owner, "ktp", "proposal", "venue_consent", "site_layout")
+		w.api.Send(http.MethodPost, path(a, "/submit"), nil, owner).Expect(http.StatusOK)
+		w.move(t, a, "in_review", "", w.licensing).Expect(http.StatusOK)
+		w.move(t, a, "approved", "", w.licensing).Expect(http.StatusOK).JSON(&a)
+		if a.ValidUntil == nil || *a.ValidUntil != c.want || a.PermitNumber == nil || !strings.HasPrefix(*a.PermitNumber, "503/KRM/2026/") {
+			t.Fatalf("end %q: valid_until %v, permit %v", c.end, a.ValidUntil, a.PermitNumber)
+		}
 	}
 }
