@@ -1817,6 +1817,64 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/permit-applications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's applications, newest first.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "My permit applications",
+                "operationId": "listMyPermitApplications",
+                "parameters": [
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of type_name: id, en or all",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PermitApplicationList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/me/tax-bills": {
             "get": {
                 "security": [
@@ -2005,6 +2063,802 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/applications": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Makes a ` + "`" + `draft` + "`" + ` application of the current version of ` + "`" + `type` + "`" + `, with ` + "`" + `data` + "`" + ` checked against the type's fields: one ` + "`" + `errors[]` + "`" + ` entry per field that is missing, of the wrong JSON type, not one of a select's options, out of ` + "`" + `min` + "`" + `/` + "`" + `max` + "`" + `, not a field of the type at all (` + "`" + `data.\u003cname\u003e` + "`" + `), or a date too soon for a lead-time rule (keramaian: 14, 21 or 30 days by ` + "`" + `scale` + "`" + `). Strings are trimmed; an empty string counts as missing.\nSend an ` + "`" + `Idempotency-Key` + "`" + ` to retry safely: the same key with the same body answers the first response again (with ` + "`" + `Idempotent-Replayed: true` + "`" + `) without a second application; the same key with another body → 422 ` + "`" + `idempotency_conflict` + "`" + `; while the first request is still running → 409 ` + "`" + `idempotency_in_progress` + "`" + ` with ` + "`" + `Retry-After` + "`" + `.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Apply for a permit",
+                "operationId": "createPermitApplication",
+                "parameters": [
+                    {
+                        "maxLength": 255,
+                        "type": "string",
+                        "description": "Unique per intended application, e.g. a UUID",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of type_name: id, en or all",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "description": "Type and data",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PermitApplicationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/PermitApplication"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, bad Idempotency-Key",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "idempotency_in_progress",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "unknown type, data breaking the type's rules, or idempotency_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/applications/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The application with its data, current documents, status history (` + "`" + `by` + "`" + ` is ` + "`" + `applicant` + "`" + ` or ` + "`" + `licensing` + "`" + `: staff are never named to the applicant) and SLA; for reklame the applicant's reklame tax standing (` + "`" + `tax_status` + "`" + `). Its owner and licensing staff (and admins) see it; staff of another department → 403; anyone else → 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "One permit application",
+                "operationId": "getPermitApplication",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of type_name: id, en or all",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PermitApplication"
+                        }
+                    },
+                    "403": {
+                        "description": "staff of another department",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application, or not yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The applicant replaces ` + "`" + `data` + "`" + ` of a ` + "`" + `draft` + "`" + ` or of an application sent back for revision (` + "`" + `needs_revision` + "`" + `), checked as on create against the version the application was made under. Other statuses → 409 ` + "`" + `not_editable` + "`" + `; licensing or other staff → 403; anyone else → 404.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Change my application's data",
+                "operationId": "editPermitApplication",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of type_name: id, en or all",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "description": "The whole new data (type is ignored)",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PermitApplicationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PermitApplication"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not the applicant",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application, or not yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "not_editable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "data breaking the type's rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/applications/{id}/documents": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with one ` + "`" + `file` + "`" + ` and the document's ` + "`" + `code` + "`" + ` (one of the type's ` + "`" + `documents[].code` + "`" + `). The applicant adds documents while the application is a ` + "`" + `draft` + "`" + ` or ` + "`" + `needs_revision` + "`" + `; a second file of the same code replaces the first, which stays in the application's history. The format is recognised by the file's bytes, never its name or declared type, and must be one the document accepts: a PDF renamed .jpg, HTML sent as a PDF, a file carrying a second format's signature or data after its format's end, a PDF without a sound cross-reference table or with active content (JavaScript, launch actions, embedded files, XFA) → 415. Images are decoded and encoded again. Over the document's ` + "`" + `max_bytes` + "`" + ` (at most 10 MiB) → 413. The stored name keeps the client's base name made safe, with the detected format's extension; ` + "`" + `sha256` + "`" + ` is of the stored bytes. A refused file leaves nothing stored.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Add a document to my application",
+                "operationId": "uploadPermitDocument",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "The document: PDF, JPEG or PNG as the document accepts, at most its max_bytes",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 40,
+                        "type": "string",
+                        "description": "The document's code, e.g. ktp",
+                        "name": "code",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/PermitStoredDocument"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed multipart body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not the applicant",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application, or not yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "not_editable: the application is not a draft nor sent back for revision",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "file over the document's max_bytes (payload_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "not multipart/form-data, or not exactly a format the document accepts (unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "file or code missing, unknown code, an unreadable image",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "too many images being processed at once; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/applications/{id}/documents/{docId}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The document's bytes as an attachment (` + "`" + `Content-Disposition: attachment` + "`" + `, ` + "`" + `X-Content-Type-Options: nosniff` + "`" + `, ` + "`" + `Cache-Control: private, no-store` + "`" + `), current or replaced. Its applicant and licensing staff (and admins) may; staff of another department → 403; anyone else → 404.",
+                "produces": [
+                    "application/pdf",
+                    "image/jpeg",
+                    "image/png"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Download a document of an application",
+                "operationId": "getPermitDocument",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Document ID",
+                        "name": "docId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "403": {
+                        "description": "staff of another department",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application or document, or not yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/applications/{id}/letter": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The PDF issued on approval, as an attachment: permit and tracking numbers, type, the holder's masked name, a summary of the application, the issue date and validity, and a QR code opening GET /permits/verify/{code}. Its applicant and licensing staff (and admins) may download it; staff of another department → 403; anyone else, or an application not approved → 404.",
+                "produces": [
+                    "application/pdf"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "The decision letter of an approved permit",
+                "operationId": "getPermitLetter",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "403": {
+                        "description": "staff of another department",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application, not yours, or not approved",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/applications/{id}/submit": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The applicant sends a ` + "`" + `draft` + "`" + ` (or, after a revision, a ` + "`" + `needs_revision` + "`" + ` application) to the licensing office: every required field valid as of today and every required document present, else 422 with one ` + "`" + `errors[]` + "`" + ` entry per thing missing (` + "`" + `data.\u003cfield\u003e` + "`" + `, ` + "`" + `documents.\u003ccode\u003e` + "`" + `). The first submission gets a ` + "`" + `tracking_number` + "`" + ` (SKT-YYYY-NNNNNN); the SLA clock starts, or resumes with the working days left after a revision. Anything but the applicant → 403 (staff) or 404; from another status → 409 ` + "`" + `invalid_transition` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Submit my application",
+                "operationId": "submitPermitApplication",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of type_name: id, en or all",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PermitApplication"
+                        }
+                    },
+                    "403": {
+                        "description": "not the applicant",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application, or not yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "invalid_transition",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "required fields or documents missing",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/applications/{id}/transitions": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Moves the application to ` + "`" + `to` + "`" + ` by the workflow table (docs/permits.md): draft → submitted and needs_revision → submitted by the applicant (as /submit); submitted → in_review, in_review → needs_revision (with a ` + "`" + `note` + "`" + `), in_review → approved or rejected by licensing staff. The caller's role is checked first: a status the caller may never set → 403; then the move: anything not in the table → 409 ` + "`" + `invalid_transition` + "`" + ` (also when another move came first); an unknown status → 400.\nApproval issues a ` + "`" + `permit_number` + "`" + ` (503/CODE/YYYY/NNNNNN) and ` + "`" + `valid_until` + "`" + `; a reklame permit is refused with 409 ` + "`" + `unpaid_tax` + "`" + ` while the applicant has an overdue reklame tax bill. Every move is audited, added to ` + "`" + `history` + "`" + ` and notified to the applicant in Indonesian and English.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Move an application",
+                "operationId": "transitionPermitApplication",
+                "parameters": [
+                    {
+                        "maxLength": 36,
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Application ID",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of type_name: id, en or all",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "description": "Target status and note",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PermitTransitionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PermitApplication"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, unknown status",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "a status the caller may not set, staff of another department",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such application, or not yours",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "invalid_transition, unpaid_tax",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "no note for needs_revision, or an incomplete submission",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/types": {
+            "get": {
+                "description": "Every permit type in its current version: its fields (` + "`" + `string` + "`" + `, ` + "`" + `text` + "`" + `, ` + "`" + `number` + "`" + `, ` + "`" + `date` + "`" + `, ` + "`" + `boolean` + "`" + `, ` + "`" + `select` + "`" + ` with ` + "`" + `options` + "`" + `; ` + "`" + `min` + "`" + `/` + "`" + `max` + "`" + ` bound a number's value and a string's length), the documents it needs (accepted types, size limit up to 10 MiB), its SLA in working days and rules such as keramaian's lead time by ` + "`" + `scale` + "`" + ` (calendar days between the day of applying, Asia/Jakarta, and ` + "`" + `event_date` + "`" + `). One page holds them all. Names are in ` + "`" + `?lang=` + "`" + ` or ` + "`" + `Accept-Language` + "`" + `; ` + "`" + `?lang=all` + "`" + ` returns ` + "`" + `{id, en}` + "`" + ` objects. Sends an ` + "`" + `ETag` + "`" + ` and answers ` + "`" + `If-None-Match` + "`" + ` with 304.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Permit types",
+                "operationId": "listPermitTypes",
+                "parameters": [
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of names: id, en or all; any other value means id",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 65536,
+                        "type": "string",
+                        "description": "ETag of a copy the client holds",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PermitTypeList"
+                        }
+                    },
+                    "304": {
+                        "description": "not modified"
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Licensing staff define a new permit type at version 1 (department ` + "`" + `licensing` + "`" + `). Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Add a permit type",
+                "operationId": "createPermitType",
+                "parameters": [
+                    {
+                        "description": "The type's definition",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PermitTypeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/PermitType"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "permit_type_exists",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/types/{code}": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Licensing staff replace a permit type's definition: it becomes a new version, which new applications are made under; applications made under an earlier version keep theirs. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Change a permit type",
+                "operationId": "updatePermitType",
+                "parameters": [
+                    {
+                        "maxLength": 40,
+                        "type": "string",
+                        "description": "Permit type code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "The type's whole new definition (code is taken from the path)",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PermitTypeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PermitType"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such permit type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "permit_type_changed: another change came first",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "a field breaks its rules",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/permits/verify/{code}": {
+            "get": {
+                "description": "What a decision letter's QR code opens: anyone checks that a permit exists and whether it is still valid. ` + "`" + `code` + "`" + ` is the permit number with dashes for its slashes (503/KRM/2026/000045 → 503-KRM-2026-000045). Nothing personal is shown beyond the holder's masked name. An unknown number → 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "Verify a permit",
+                "operationId": "verifyPermit",
+                "parameters": [
+                    {
+                        "maxLength": 40,
+                        "type": "string",
+                        "description": "The permit number with dashes",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of type_name: id, en or all",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PermitVerification"
+                        }
+                    },
+                    "404": {
+                        "description": "no such permit",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2621,6 +3475,88 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "payments are not available on this instance",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/staff/permit-applications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Applications for licensing staff: by default those waiting for them (` + "`" + `submitted` + "`" + ` and ` + "`" + `in_review` + "`" + `), oldest submission first; ` + "`" + `?status=` + "`" + ` picks one status; ` + "`" + `?sort=sla_due_at` + "`" + ` puts the most urgent first (leaving out applications whose clock is paused). Each carries ` + "`" + `sla_due_at` + "`" + ` and ` + "`" + `overdue` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "The licensing queue",
+                "operationId": "listPermitQueue",
+                "parameters": [
+                    {
+                        "enum": [
+                            "submitted",
+                            "in_review",
+                            "needs_revision",
+                            "approved",
+                            "rejected"
+                        ],
+                        "type": "string",
+                        "description": "Only applications in this status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "submitted_at",
+                            "sla_due_at"
+                        ],
+                        "type": "string",
+                        "default": "submitted_at",
+                        "description": "Order",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 4096,
+                        "type": "string",
+                        "description": "Language of type_name: id, en or all",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "format": "int32",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 2048,
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PermitApplicationList"
+                        }
+                    },
+                    "400": {
+                        "description": "bad status, sort, limit or cursor",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -7636,6 +8572,876 @@ const docTemplate = `{
                 }
             }
         },
+        "PermitApplication": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "data": {
+                    "description": "the type's fields by name",
+                    "type": "object",
+                    "additionalProperties": {}
+                },
+                "decided_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
+                "documents": {
+                    "description": "the current document of each code",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/PermitStoredDocument"
+                    }
+                },
+                "history": {
+                    "type": "array",
+                    "maxItems": 1000,
+                    "items": {
+                        "$ref": "#/definitions/PermitHistoryEntry"
+                    }
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "overdue": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "permit_number": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "x-nullable": true,
+                    "example": "503/KRM/2026/000045"
+                },
+                "sla_due_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "needs_revision",
+                        "approved",
+                        "rejected"
+                    ],
+                    "example": "submitted"
+                },
+                "submitted_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
+                "tax_status": {
+                    "description": "reklame only: the applicant's reklame tax bills",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/PermitTaxStatus"
+                        }
+                    ],
+                    "x-optional": true
+                },
+                "tracking_number": {
+                    "type": "string",
+                    "maxLength": 20,
+                    "x-nullable": true,
+                    "example": "SKT-2026-000123"
+                },
+                "type": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "keramaian"
+                },
+                "type_name": {
+                    "x-localized": "200"
+                },
+                "type_version": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000000,
+                    "minimum": 1,
+                    "example": 1
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "user_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f61"
+                },
+                "valid_until": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "x-nullable": true,
+                    "example": "2027-01-31"
+                },
+                "verify_code": {
+                    "description": "the permit number as GET /permits/verify/{code} takes it",
+                    "type": "string",
+                    "maxLength": 40,
+                    "x-nullable": true,
+                    "example": "503-KRM-2026-000045"
+                }
+            }
+        },
+        "PermitApplicationList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/PermitApplicationSummary"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "PermitApplicationRequest": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "the type's fields by name: strings, numbers, booleans, dates YYYY-MM-DD",
+                    "type": "object",
+                    "additionalProperties": {}
+                },
+                "type": {
+                    "description": "the permit type's code; on create",
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "keramaian"
+                }
+            }
+        },
+        "PermitApplicationSummary": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "overdue": {
+                    "description": "waiting for licensing past sla_due_at",
+                    "type": "boolean",
+                    "example": false
+                },
+                "permit_number": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "x-nullable": true,
+                    "example": "503/KRM/2026/000045"
+                },
+                "sla_due_at": {
+                    "description": "null before submission and while the clock is paused (needs_revision)",
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "needs_revision",
+                        "approved",
+                        "rejected"
+                    ],
+                    "example": "submitted"
+                },
+                "submitted_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35,
+                    "x-nullable": true
+                },
+                "tracking_number": {
+                    "description": "from the first submission",
+                    "type": "string",
+                    "maxLength": 20,
+                    "x-nullable": true,
+                    "example": "SKT-2026-000123"
+                },
+                "type": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "keramaian"
+                },
+                "type_name": {
+                    "x-localized": "200"
+                },
+                "type_version": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000000,
+                    "minimum": 1,
+                    "example": 1
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "user_id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f61"
+                },
+                "valid_until": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "x-nullable": true,
+                    "example": "2027-01-31"
+                }
+            }
+        },
+        "PermitDocumentRequest": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "site_plan"
+                },
+                "content_types": {
+                    "type": "array",
+                    "maxItems": 3,
+                    "minItems": 1,
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "application/pdf",
+                            "image/jpeg",
+                            "image/png"
+                        ]
+                    },
+                    "example": [
+                        "application/pdf"
+                    ]
+                },
+                "max_bytes": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 10485760,
+                    "minimum": 1024,
+                    "example": 5242880
+                },
+                "name": {
+                    "$ref": "#/definitions/PermitTextRequest"
+                },
+                "required": {
+                    "type": "boolean",
+                    "example": true
+                }
+            }
+        },
+        "PermitDocumentSpec": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "site_plan"
+                },
+                "content_types": {
+                    "type": "array",
+                    "maxItems": 3,
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "application/pdf",
+                            "image/jpeg",
+                            "image/png"
+                        ]
+                    },
+                    "example": [
+                        "application/pdf"
+                    ]
+                },
+                "max_bytes": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 10485760,
+                    "minimum": 1024,
+                    "example": 5242880
+                },
+                "name": {
+                    "x-localized": "200"
+                },
+                "required": {
+                    "type": "boolean",
+                    "example": true
+                }
+            }
+        },
+        "PermitField": {
+            "type": "object",
+            "properties": {
+                "label": {
+                    "x-localized": "200"
+                },
+                "max": {
+                    "type": "number",
+                    "x-optional": true,
+                    "example": 100000
+                },
+                "min": {
+                    "type": "number",
+                    "x-optional": true,
+                    "example": 1
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "scale"
+                },
+                "options": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "maxLength": 100
+                    },
+                    "x-optional": true,
+                    "example": [
+                        "local",
+                        "national",
+                        "international"
+                    ]
+                },
+                "required": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "string",
+                        "text",
+                        "number",
+                        "date",
+                        "boolean",
+                        "select"
+                    ],
+                    "example": "select"
+                }
+            }
+        },
+        "PermitFieldRequest": {
+            "type": "object",
+            "properties": {
+                "label": {
+                    "$ref": "#/definitions/PermitTextRequest"
+                },
+                "max": {
+                    "description": "a number's greatest value, a string's greatest length",
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 100000
+                },
+                "min": {
+                    "description": "a number's least value, a string's least length",
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 1
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "event_date"
+                },
+                "options": {
+                    "description": "select only",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "maxLength": 100
+                    },
+                    "example": [
+                        "local",
+                        "national",
+                        "international"
+                    ]
+                },
+                "required": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "string",
+                        "text",
+                        "number",
+                        "date",
+                        "boolean",
+                        "select"
+                    ],
+                    "example": "date"
+                }
+            }
+        },
+        "PermitHistoryEntry": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "by": {
+                    "description": "who moved it: the applicant or the licensing office (no staff names or e-mails)",
+                    "type": "string",
+                    "enum": [
+                        "applicant",
+                        "licensing"
+                    ],
+                    "example": "licensing"
+                },
+                "from": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "needs_revision",
+                        "approved",
+                        "rejected"
+                    ],
+                    "example": "submitted"
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": 1000,
+                    "example": ""
+                },
+                "to": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "needs_revision",
+                        "approved",
+                        "rejected"
+                    ],
+                    "example": "in_review"
+                }
+            }
+        },
+        "PermitLeadDays": {
+            "type": "object",
+            "properties": {
+                "days": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 365,
+                    "minimum": 0,
+                    "example": 21
+                },
+                "value": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "national"
+                }
+            }
+        },
+        "PermitLeadTime": {
+            "type": "object",
+            "properties": {
+                "date_field": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "event_date"
+                },
+                "days": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "minItems": 1,
+                    "items": {
+                        "$ref": "#/definitions/PermitLeadDays"
+                    }
+                },
+                "field": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "scale"
+                }
+            }
+        },
+        "PermitLeadTimeRule": {
+            "type": "object",
+            "properties": {
+                "date_field": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "event_date"
+                },
+                "days": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "$ref": "#/definitions/PermitLeadDays"
+                    }
+                },
+                "field": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "scale"
+                }
+            }
+        },
+        "PermitStoredDocument": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "site_plan"
+                },
+                "content_type": {
+                    "type": "string",
+                    "enum": [
+                        "application/pdf",
+                        "image/jpeg",
+                        "image/png"
+                    ],
+                    "example": "application/pdf"
+                },
+                "filename": {
+                    "type": "string",
+                    "maxLength": 255,
+                    "example": "denah-lokasi.pdf"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60"
+                },
+                "sha256": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "minLength": 64,
+                    "example": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                },
+                "size": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 10485760,
+                    "minimum": 1,
+                    "example": 48213
+                },
+                "uploaded_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                }
+            }
+        },
+        "PermitTaxStatus": {
+            "type": "object",
+            "properties": {
+                "overdue_bills": {
+                    "description": "unpaid past their due date: approval waits for them",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000000,
+                    "minimum": 0,
+                    "example": 0
+                },
+                "unpaid_bills": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000000,
+                    "minimum": 0,
+                    "example": 1
+                },
+                "unpaid_idr": {
+                    "type": "integer",
+                    "format": "int64",
+                    "maximum": 1000000000000000,
+                    "minimum": 0,
+                    "example": 1500000
+                }
+            }
+        },
+        "PermitTextRequest": {
+            "type": "object",
+            "properties": {
+                "en": {
+                    "type": "string",
+                    "maxLength": 4000,
+                    "example": "Crowd event permit"
+                },
+                "id": {
+                    "type": "string",
+                    "maxLength": 4000,
+                    "example": "Izin Keramaian"
+                }
+            }
+        },
+        "PermitTransitionRequest": {
+            "type": "object",
+            "properties": {
+                "note": {
+                    "description": "required for needs_revision",
+                    "type": "string",
+                    "maxLength": 1000,
+                    "example": "The site plan lacks the emergency exits."
+                },
+                "to": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "needs_revision",
+                        "approved",
+                        "rejected"
+                    ],
+                    "example": "in_review"
+                }
+            }
+        },
+        "PermitType": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "keramaian"
+                },
+                "department": {
+                    "type": "string",
+                    "enum": [
+                        "licensing"
+                    ],
+                    "example": "licensing"
+                },
+                "description": {
+                    "x-localized": "4000"
+                },
+                "documents": {
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/PermitDocumentSpec"
+                    }
+                },
+                "fields": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "$ref": "#/definitions/PermitField"
+                    }
+                },
+                "lead_time": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/PermitLeadTimeRule"
+                        }
+                    ],
+                    "x-optional": true
+                },
+                "name": {
+                    "x-localized": "200"
+                },
+                "number_code": {
+                    "type": "string",
+                    "maxLength": 5,
+                    "example": "KRM"
+                },
+                "sla_days": {
+                    "description": "working days in Asia/Jakarta",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 365,
+                    "minimum": 1,
+                    "example": 7
+                },
+                "valid_until_field": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "x-optional": true,
+                    "example": "event_end_date"
+                },
+                "validity_months": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 120,
+                    "minimum": 1,
+                    "example": 12
+                },
+                "version": {
+                    "description": "applications keep the version they were made under",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 1000000,
+                    "minimum": 1,
+                    "example": 1
+                }
+            }
+        },
+        "PermitTypeList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/PermitType"
+                    }
+                },
+                "meta": {
+                    "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "PermitTypeRequest": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "description": "on create; PUT takes it from the path",
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "keramaian"
+                },
+                "description": {
+                    "$ref": "#/definitions/PermitTextRequest"
+                },
+                "documents": {
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/PermitDocumentRequest"
+                    }
+                },
+                "fields": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "minItems": 1,
+                    "items": {
+                        "$ref": "#/definitions/PermitFieldRequest"
+                    }
+                },
+                "lead_time": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/PermitLeadTime"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "name": {
+                    "$ref": "#/definitions/PermitTextRequest"
+                },
+                "number_code": {
+                    "description": "2–5 capital letters: the type's part of a permit number",
+                    "type": "string",
+                    "maxLength": 5,
+                    "minLength": 2,
+                    "example": "KRM"
+                },
+                "sla_days": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 365,
+                    "minimum": 1,
+                    "example": 7
+                },
+                "valid_until_field": {
+                    "description": "optional: a date field whose value ends the permit",
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "event_end_date"
+                },
+                "validity_months": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 120,
+                    "minimum": 1,
+                    "example": 12
+                }
+            }
+        },
+        "PermitVerification": {
+            "type": "object",
+            "properties": {
+                "holder_masked": {
+                    "description": "the first letter of each word of the holder's name",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "S*** W*********"
+                },
+                "issued_on": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2026-12-07"
+                },
+                "permit_number": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "503/KRM/2026/000045"
+                },
+                "status": {
+                    "description": "expired after valid_until (Asia/Jakarta)",
+                    "type": "string",
+                    "enum": [
+                        "valid",
+                        "expired"
+                    ],
+                    "example": "valid"
+                },
+                "type": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "example": "keramaian"
+                },
+                "type_name": {
+                    "x-localized": "200"
+                },
+                "valid_until": {
+                    "type": "string",
+                    "format": "date",
+                    "maxLength": 10,
+                    "example": "2027-01-31"
+                }
+            }
+        },
         "Problem": {
             "type": "object",
             "properties": {
@@ -9826,6 +11632,10 @@ const docTemplate = `{
         {
             "description": "Local taxes for citizens: the citizen profile (NIK, masked everywhere) that revenue staff verify, tax objects by NOP linked to the verified owner, bills with the late-payment penalty as of today in Asia/Jakarta, and the bill lookup by NOP for paying on someone's behalf.",
             "name": "tax"
+        },
+        {
+            "description": "Permits (keramaian, reklame, PBG, usaha mikro, syuting): permit types with their fields, documents and rules, versioned; citizens' applications with documents, submitted for review on a working-day SLA clock; the licensing office's queue and decisions; permit numbers anyone can verify.",
+            "name": "permits"
         },
         {
             "description": "Paying tax bills through the payment gateway (virtual account, QRIS, e-wallet), the gateway's signed notifications, the payer's payments and receipts (NTPD), and settling in the sandbox.",

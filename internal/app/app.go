@@ -27,6 +27,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/payment"
+	"github.com/solodestination/api/internal/permit"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
@@ -127,6 +128,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Transport:     rides,
 		Holidays:      holidays,
 		Tax:           taxes,
+		Permits:       permit.NewService(db, notes, holidays, taxes, private, time.Now),
 		Payments:      payments,
 		Metrics:       prometheus.NewRegistry(),
 	}}
@@ -190,6 +192,7 @@ func (a *App) Seed(ctx context.Context) error {
 			return a.Transport.SeedDemo(ctx, tx, a.Identity)
 		}},
 		demo.Seeder{Name: "tax", Run: func(ctx context.Context, tx *gorm.DB) error { return a.Tax.SeedDemo(ctx, tx, a.Identity) }},
+		demo.Seeder{Name: "permits", Run: func(ctx context.Context, tx *gorm.DB) error { return a.Permits.SeedDemo(ctx, tx, a.Identity) }},
 	)
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"gorm.io/gorm"
+
 	"github.com/solodestination/api/pkg/civil"
 )
 
@@ -17,12 +19,23 @@ type Days struct {
 
 // Days loads the holidays from from to to, both included.
 func (s *Service) Days(ctx context.Context, from, to civil.Date) (Days, error) {
+	return s.DaysWith(ctx, s.db.DB, from, to)
+}
+
+// DaysWith is Days read through the caller's transaction, for a caller
+// that counts working days while it holds one (a connection of its own
+// would wait for the pool its transaction may have exhausted).
+func (s *Service) DaysWith(ctx context.Context, tx *gorm.DB, from, to civil.Date) (Days, error) {
 	if to.Before(from) {
 		return Days{}, fmt.Errorf("holiday.Days: %s is before %s", to, from)
 	}
-	off, err := s.Between(ctx, from, to)
+	hs, err := s.list(ctx, tx, from, to)
 	if err != nil {
 		return Days{}, err
+	}
+	off := make(map[civil.Date]Holiday, len(hs))
+	for _, h := range hs {
+		off[h.Date] = h
 	}
 	return Days{From: from, To: to, off: off}, nil
 }

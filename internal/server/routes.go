@@ -18,6 +18,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/payment"
+	"github.com/solodestination/api/internal/permit"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/tax"
@@ -172,6 +173,27 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 		return payment.Outstanding(o), err
 	}
 	revenue.GET("/staff/summary/revenue", web.Handle(payment.GetRevenueSummary(d.Payments, owed, d.Config.PaymentGateway)))
+
+	// Permits: public types and verification; applications by their
+	// owners (create retry-safe with Idempotency-Key), seen and moved by
+	// licensing staff; the service decides owner / staff / other per
+	// application (403 for staff of another department, 404 for others).
+	v1.GET("/permits/types", web.Handle(permit.ListTypes(d.Permits)))
+	v1.GET("/permits/verify/:code", web.Handle(permit.VerifyPermit(d.Permits)))
+	user.POST("/permits/applications", d.Idempotency.Middleware(permit.ReplayApplication(d.Permits)),
+		web.Handle(permit.CreateApplication(d.Permits)))
+	user.GET("/me/permit-applications", web.Handle(permit.ListMyApplications(d.Permits, d.Pager)))
+	user.GET("/permits/applications/:id", web.Handle(permit.GetApplication(d.Permits)))
+	user.PATCH("/permits/applications/:id", web.Handle(permit.EditApplication(d.Permits)))
+	user.POST("/permits/applications/:id/submit", web.Handle(permit.SubmitApplication(d.Permits)))
+	user.POST("/permits/applications/:id/transitions", web.Handle(permit.TransitionApplication(d.Permits)))
+	user.POST("/permits/applications/:id/documents", web.Handle(permit.UploadDocument(d.Permits)))
+	user.GET("/permits/applications/:id/documents/:docId", web.Handle(permit.GetDocument(d.Permits)))
+	user.GET("/permits/applications/:id/letter", web.Handle(permit.GetLetter(d.Permits)))
+	licensing := v1.Group("", auth.RequireStaff(identity.DeptLicensing))
+	licensing.POST("/permits/types", web.Handle(permit.CreateType(d.Permits)))
+	licensing.PUT("/permits/types/:code", web.Handle(permit.UpdateType(d.Permits)))
+	licensing.GET("/staff/permit-applications", web.Handle(permit.ListQueue(d.Permits, d.Pager)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))

@@ -31,6 +31,8 @@
 //	@tag.description			Indonesia's national holidays and cuti bersama by year; staff of every department keep the years not decreed yet.
 //	@tag.name					tax
 //	@tag.description			Local taxes for citizens: the citizen profile (NIK, masked everywhere) that revenue staff verify, tax objects by NOP linked to the verified owner, bills with the late-payment penalty as of today in Asia/Jakarta, and the bill lookup by NOP for paying on someone's behalf.
+//	@tag.name					permits
+//	@tag.description			Permits (keramaian, reklame, PBG, usaha mikro, syuting): permit types with their fields, documents and rules, versioned; citizens' applications with documents, submitted for review on a working-day SLA clock; the licensing office's queue and decisions; permit numbers anyone can verify.
 //	@tag.name					payments
 //	@tag.description			Paying tax bills through the payment gateway (virtual account, QRIS, e-wallet), the gateway's signed notifications, the payer's payments and receipts (NTPD), and settling in the sandbox.
 //	@tag.name					notifications
@@ -67,6 +69,7 @@ import (
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/payment"
+	"github.com/solodestination/api/internal/permit"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/idempotency"
@@ -106,6 +109,8 @@ type Deps struct {
 	// Holidays is the national calendar other domains count working days with.
 	Holidays *holiday.Service
 	Tax      *tax.Service
+	// Permits is permit types, applications and the licensing workflow.
+	Permits *permit.Service
 	// Payments takes money for other domains' things (tax bills) through the gateway.
 	Payments *payment.Service
 

@@ -23,8 +23,9 @@ type FormSpec struct {
 
 // Form is a read multipart upload.
 type Form struct {
-	File   []byte
-	Values map[string]string // text fields, trimmed
+	File     []byte
+	Filename string            // the file's name as the client gave it, for SafeFilename
+	Values   map[string]string // text fields, trimmed
 }
 
 // ReadForm streams a multipart/form-data body, keeping at most
@@ -60,6 +61,7 @@ func ReadForm(r *http.Request, spec FormSpec) (Form, error) {
 				return Form{}, apperr.FieldInvalid(spec.File, "send exactly one file")
 			}
 			hasFile = true
+			form.Filename = part.FileName()
 			if form.File, err = io.ReadAll(io.LimitReader(part, spec.MaxBytes+1)); err != nil {
 				return Form{}, formReadError(err, spec.MaxBytes)
 			}
