@@ -350,13 +350,9 @@ func writeReceiptPDF(c *gin.Context, r Receipt) error {
 	return nil
 }
 
-// checkURL is the public check of an NTPD on the host the caller reached.
+// checkURL is the public check of an NTPD (see web.Origin).
 func checkURL(c *gin.Context, number string) string {
-	scheme := "https"
-	if c.Request.TLS == nil && c.GetHeader("X-Forwarded-Proto") != "https" {
-		scheme = "http"
-	}
-	return scheme + "://" + c.Request.Host + "/api/v1/receipts/" + number
+	return web.Origin(c) + "/api/v1/receipts/" + number
 }
 
 type paymentList struct {

@@ -516,7 +516,7 @@ func TransitionApplication(svc *Service) web.HandlerFunc {
 			return apperr.BadRequest("to must be one of draft, submitted, in_review, needs_revision, approved, rejected.")
 		}
 		ctx := c.Request.Context()
-		a, err := svc.Transition(ctx, identity.ActorFrom(ctx), id, to, in.Note, origin(c))
+		a, err := svc.Transition(ctx, identity.ActorFrom(ctx), id, to, in.Note, web.Origin(c))
 		if err != nil {
 			return err
 		}
@@ -665,15 +665,6 @@ func VerifyPermit(svc *Service) web.HandlerFunc {
 	}
 }
 
-// origin is the scheme and host the caller reached: decision letters point
-// their QR code at the verification there.
-func origin(c *gin.Context) string {
-	scheme := "https"
-	if c.Request.TLS == nil && c.GetHeader("X-Forwarded-Proto") != "https" {
-		scheme = "http"
-	}
-	return scheme + "://" + c.Request.Host
-}
 
 // GetLetter handles GET /api/v1/permits/applications/{id}/letter.
 //

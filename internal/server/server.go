@@ -161,6 +161,9 @@ func New(d Deps) (*gin.Engine, error) {
 		web.LimitQuery(),
 		web.QueryDeadline(d.Config.DBQueryTimeout),
 	)
+	if d.Config.PublicBaseURL != "" {
+		r.Use(web.PublicOrigin(d.Config.PublicBaseURL))
+	}
 	r.NoRoute(web.NoRoute)
 	r.NoMethod(web.NoMethod)
 

@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -67,8 +68,13 @@ type Config struct {
 	NIKEncryptionKey []byte
 	CORSOrigins      []string
 	TrustedProxies   []string
-	LogLevel         string
-	LogFormat        string
+	// PublicBaseURL is the scheme and host clients reach the API on
+	// (PUBLIC_BASE_URL, e.g. https://api.solodestination.example). Links
+	// that outlive a request, such as the verification QR codes on receipts
+	// and decision letters, use it; empty uses the host of each request.
+	PublicBaseURL string
+	LogLevel      string
+	LogFormat     string
 	// RefreshFamilyMaxAge is how long one login lasts however often it is
 	// refreshed (REFRESH_FAMILY_MAX_AGE, e.g. "90d" or "720h").
 	RefreshFamilyMaxAge time.Duration
@@ -186,6 +192,9 @@ func Load(getenv func(string) string) (Config, error) {
 	c.LogFormat = strings.ToLower(env("LOG_FORMAT", logFormatDefault))
 	c.CORSOrigins = splitList(env("CORS_ORIGINS", corsDefault))
 	c.TrustedProxies = splitList(env("TRUSTED_PROXIES", ""))
+	if c.PublicBaseURL, err = parseBaseURL(env("PUBLIC_BASE_URL", "")); err != nil {
+		bad("PUBLIC_BASE_URL must be an http or https origin such as https://api.example.org (no path, query or user): %v", err)
+	}
 	if c.RefreshFamilyMaxAge, err = parseDays(env("REFRESH_FAMILY_MAX_AGE", "90d")); err != nil || c.RefreshFamilyMaxAge < time.Hour {
 		bad("REFRESH_FAMILY_MAX_AGE must be a duration of at least 1h, in days (\"90d\") or Go units (\"720h\")")
 	}
@@ -304,4 +313,22 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseBaseURL checks an origin (scheme and host, an optional port) and
+// returns it without a trailing slash; "" stays "".
+func parseBaseURL(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(strings.TrimSuffix(raw, "/"))
+	switch {
+	case err != nil:
+		return "", err
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("scheme %q", u.Scheme)
+	case u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
+		return "", fmt.Errorf("%q is not an origin", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }

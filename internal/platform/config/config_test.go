@@ -295,3 +295,21 @@ func TestJobSettings(t *testing.T) {
 		}
 	}
 }
+
+// PUBLIC_BASE_URL is an origin: normalised without a trailing slash; a
+// path, a query, credentials or another scheme are refused by name.
+func TestPublicBaseURL(t *testing.T) {
+	for raw, want := range map[string]string{"": "", "https://api.solo.example/": "https://api.solo.example",
+		"http://127.0.0.1:8080": "http://127.0.0.1:8080"} {
+		c, err := config.Load(env(map[string]string{"PUBLIC_BASE_URL": raw}))
+		if err != nil || c.PublicBaseURL != want {
+			t.Errorf("%q: %q, %v; want %q", raw, c.PublicBaseURL, err, want)
+		}
+	}
+	for _, raw := range []string{"ftp://api.solo.example", "https://api.solo.example/v1", "https://u:p@api.solo.example",
+		"https://api.solo.example?x=1", "api.solo.example", "https://"} {
+		if _, err := config.Load(env(map[string]string{"PUBLIC_BASE_URL": raw})); err == nil || !strings.Contains(err.Error(), "PUBLIC_BASE_URL") {
+			t.Errorf("%q accepted: %v", raw, err)
+		}
+	}
+}

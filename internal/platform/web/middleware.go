@@ -67,6 +67,30 @@ func RequestContext(base *slog.Logger) gin.HandlerFunc {
 	}
 }
 
+const originKey = "web.public_origin"
+
+// PublicOrigin makes Origin answer base (PUBLIC_BASE_URL) on every request.
+func PublicOrigin(base string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Set(originKey, base)
+		c.Next()
+	}
+}
+
+// Origin is the scheme and host clients reach the API on, for links that
+// outlive the request (a QR code printed on a letter): the configured
+// PUBLIC_BASE_URL, or else the host this request came in on.
+func Origin(c *gin.Context) string {
+	if base := c.GetString(originKey); base != "" {
+		return base
+	}
+	scheme := "https"
+	if c.Request.TLS == nil && c.GetHeader("X-Forwarded-Proto") != "https" {
+		scheme = "http"
+	}
+	return scheme + "://" + c.Request.Host
+}
+
 // AccessLog writes one structured line per request.
 func AccessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
