@@ -665,7 +665,6 @@ func VerifyPermit(svc *Service) web.HandlerFunc {
 	}
 }
 
-
 // GetLetter handles GET /api/v1/permits/applications/{id}/letter.
 //
 //	@Summary		The decision letter of an approved permit
