@@ -3644,6 +3644,44 @@ const docTemplate = `{
                 }
             }
         },
+        "/staff/summary/licensing": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The licensing department's dashboard, counted by the database: the open applications (` + "`" + `submitted` + "`" + `, ` + "`" + `in_review` + "`" + `, ` + "`" + `needs_revision` + "`" + `) by whole days since their first submission (0–2, 3–5, 6–10, 11–20, over 20; ` + "`" + `max_days` + "`" + ` null on the last) and status; how many ` + "`" + `submitted` + "`" + ` or ` + "`" + `in_review` + "`" + ` applications are past their ` + "`" + `sla_due_at` + "`" + `; and how many applications there are in every status, drafts included.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "permits"
+                ],
+                "summary": "The licensing queue by age, overdue applications and counts per status",
+                "operationId": "getLicensingSummary",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/LicensingSummary"
+                        }
+                    },
+                    "401": {
+                        "description": "no or invalid token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not licensing staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/staff/summary/revenue": {
             "get": {
                 "security": [
@@ -7793,6 +7831,122 @@ const docTemplate = `{
                 },
                 "meta": {
                     "$ref": "#/definitions/ListMeta"
+                }
+            }
+        },
+        "LicensingQueueAge": {
+            "type": "object",
+            "properties": {
+                "in_review": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 2
+                },
+                "max_days": {
+                    "description": "null: no upper bound",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "x-nullable": true,
+                    "example": 5
+                },
+                "min_days": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 3
+                },
+                "needs_revision": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 1
+                },
+                "submitted": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 4
+                },
+                "total": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 7
+                }
+            }
+        },
+        "LicensingStatusCount": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 5
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "needs_revision",
+                        "approved",
+                        "rejected"
+                    ],
+                    "example": "submitted"
+                }
+            }
+        },
+        "LicensingSummary": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "description": "when the counts were taken",
+                    "type": "string",
+                    "format": "date-time",
+                    "maxLength": 35
+                },
+                "by_status": {
+                    "description": "every status, in workflow order",
+                    "type": "array",
+                    "maxItems": 10,
+                    "items": {
+                        "$ref": "#/definitions/LicensingStatusCount"
+                    }
+                },
+                "open": {
+                    "description": "submitted, in_review and needs_revision",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 12
+                },
+                "overdue": {
+                    "description": "submitted or in_review past sla_due_at",
+                    "type": "integer",
+                    "format": "int32",
+                    "maximum": 2147483647,
+                    "minimum": 0,
+                    "example": 3
+                },
+                "queue_by_age": {
+                    "description": "open applications by whole days since their first submission",
+                    "type": "array",
+                    "maxItems": 10,
+                    "items": {
+                        "$ref": "#/definitions/LicensingQueueAge"
+                    }
                 }
             }
         },

@@ -194,6 +194,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 	licensing.POST("/permits/types", web.Handle(permit.CreateType(d.Permits)))
 	licensing.PUT("/permits/types/:code", web.Handle(permit.UpdateType(d.Permits)))
 	licensing.GET("/staff/permit-applications", web.Handle(permit.ListQueue(d.Permits, d.Pager)))
+	licensing.GET("/staff/summary/licensing", web.Handle(permit.GetSummary(d.Permits)))
 
 	user.GET("/me/notifications", web.Handle(notification.List(d.Notifications, d.Pager)))
 	user.POST("/me/notifications/:id/read", web.Handle(notification.MarkRead(d.Notifications)))
