@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, type components, type Problem } from "./api";
 import { idr, t, useLang, when } from "./i18n";
 import { Link, Loading, ProblemBox } from "./ui";
+import { statusName } from "./licensing";
 
 type Summary<T> = { data: T | null; problem: Problem | null; loading: boolean };
 
@@ -153,4 +154,43 @@ export function useSandbox(): boolean {
     return () => void (live = false);
   }, []);
   return sandbox;
+}
+
+type Licensing = components["schemas"]["LicensingSummary"];
+
+function ageLabel(b: Licensing["queue_by_age"][number]): string {
+  return (b.max_days === null ? `> ${b.min_days - 1}` : `${b.min_days}–${b.max_days}`) + " " + t("daysShort");
+}
+
+export function LicensingDashboard() {
+  const s = useLoad<Licensing>(() => api.GET("/staff/summary/licensing"), []);
+  const count = (st: Licensing["by_status"][number]["status"]) => s.data?.by_status.find((x) => x.status === st)?.count ?? 0;
+  return (
+    <section>
+      <h1>{t("licensing")} · {t("dashboard")}</h1>
+      <ProblemBox problem={s.problem} />
+      {s.loading && <Loading />}
+      {s.data && (
+        <>
+          <div class="stats">
+            <Stat label={t("openApplications")} value={s.data.open} testid="permits-open" />
+            <Stat label={t("overdueSla")} value={s.data.overdue} testid="permits-overdue" />
+            <Stat label={t("stSubmitted")} value={count("submitted")} />
+            <Stat label={t("stInReview")} value={count("in_review")} />
+          </div>
+          <BarChart title={t("queueByAge")}
+            bars={s.data.queue_by_age.map((b) => ({
+              label: ageLabel(b), value: b.total,
+              title: `${ageLabel(b)}: ${b.total} (${t("stSubmitted")} ${b.submitted}, ${t("stInReview")} ${b.in_review}, ${t("stNeedsRevision")} ${b.needs_revision})`,
+            }))} />
+          <table class="list compact-table" data-testid="permits-by-status">
+            <thead><tr><th>{t("status")}</th><th>{t("count")}</th></tr></thead>
+            <tbody>{s.data.by_status.map((x) => <tr key={x.status}><td>{statusName(x.status)}</td><td>{x.count}</td></tr>)}</tbody>
+          </table>
+          <p class="muted">{t("countedAt")} {when(s.data.at)}</p>
+          <p><Link to="/licensing/applications">{t("permitQueue")}</Link></p>
+        </>
+      )}
+    </section>
+  );
 }

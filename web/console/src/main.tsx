@@ -6,24 +6,26 @@ import { setLang, t, useLang, type Lang } from "./i18n";
 import { navigate, usePath } from "./router";
 import { Field, Link } from "./ui";
 import { ListingEdit, ListingList, ReviewQueue } from "./tourism";
-import { RevenueDashboard, TourismDashboard, TransportDashboard } from "./dash";
+import { LicensingDashboard, RevenueDashboard, TourismDashboard, TransportDashboard } from "./dash";
 import { CheckIn, RouteList, ScheduleList, TripDetail, TripList } from "./transport";
 import { BillLookup, NewObject, PaymentList, ProfileQueue } from "./revenue";
 import { AuditLog, UserList } from "./admin";
+import { ApplicationPage, PermitQueue } from "./licensing";
 
-type Dept = "tourism" | "transport" | "revenue" | "admin";
+type Dept = "tourism" | "transport" | "revenue" | "licensing" | "admin";
 
 const sections: Record<Dept, [string, Parameters<typeof t>[0]][]> = {
   tourism: [["/tourism", "dashboard"], ["/tourism/reviews", "reviews"], ["/tourism/attractions", "attractions"], ["/tourism/culinary", "culinary"], ["/tourism/events", "events"]],
   transport: [["/transport", "dashboard"], ["/transport/routes", "routes"], ["/transport/schedules", "schedules"], ["/transport/trips", "trips"], ["/transport/check-in", "checkin"]],
   revenue: [["/revenue", "dashboard"], ["/revenue/profiles", "profiles"], ["/revenue/bills", "bills"], ["/revenue/objects/new", "newObject"], ["/revenue/payments", "payments"]],
+  licensing: [["/licensing", "dashboard"], ["/licensing/applications", "permitQueue"]],
   admin: [["/admin/users", "users"], ["/admin/audit", "audit"]],
 };
 
 /** depts are the sections a user may open: their own department's, or all of them for an admin. */
 export function depts(u: User): Dept[] {
-  if (u.role === "admin") return ["tourism", "transport", "revenue", "admin"];
-  if (u.department === "tourism" || u.department === "transport" || u.department === "revenue") return [u.department];
+  if (u.role === "admin") return ["tourism", "transport", "revenue", "licensing", "admin"];
+  if (u.department === "tourism" || u.department === "transport" || u.department === "revenue" || u.department === "licensing") return [u.department];
   return [];
 }
 
@@ -107,6 +109,11 @@ function Page({ path, user }: { path: string; user: User }) {
       if (seg[1] === "payments") return <PaymentList />;
       if (seg[1] === "objects") return <NewObject />;
       break;
+    case "licensing":
+      if (!seg[1]) return <LicensingDashboard />;
+      if (seg[1] === "applications" && seg[2]) return <ApplicationPage id={seg[2]} key={seg[2]} />;
+      if (seg[1] === "applications") return <PermitQueue />;
+      break;
     case "admin":
       if (seg[1] === "audit") return <AuditLog />;
       return <UserList />;
@@ -120,6 +127,7 @@ function Home({ user }: { user: User }) {
   if (d.length === 1 && d[0] === "tourism") return <TourismDashboard />;
   if (d.length === 1 && d[0] === "transport") return <TransportDashboard />;
   if (d.length === 1 && d[0] === "revenue") return <RevenueDashboard />;
+  if (d.length === 1 && d[0] === "licensing") return <LicensingDashboard />;
   return (
     <section>
       <h1>{t("welcome")}, {user.name}</h1>
