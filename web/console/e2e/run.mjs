@@ -65,6 +65,35 @@ async function tokenOf(email, pw = password) {
 function jakartaDate(ms = Date.now()) {
   return new Date(ms + 7 * 3600e3).toISOString().slice(0, 10);
 }
+// onePagePDF is a small well-formed PDF (exact cross-reference offsets), as the permit document check requires.
+function onePagePDF(line) {
+  const content = `BT /F1 12 Tf 56 780 Td (${line.replace(/[()\\]/g, "")}) Tj ET\n`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    `<< /Length ${content.length} >>\nstream\n${content}endstream`,
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) out += `${String(off).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return out;
+}
+async function upload(path, fields, file, token) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append("file", new Blob([file.body], { type: file.type }), file.name);
+  const res = await fetch(origin + "/api/v1" + path, { method: "POST", headers: { Authorization: "Bearer " + token }, body: form });
+  return { status: res.status, data: await res.json().catch(() => null) };
+}
 
 // --- the browser ---
 const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"] });
@@ -409,12 +438,111 @@ if (suite === "smoke") {
     await shot(page, "revenue-dashboard");
   });
 
+  await test("licensing: review and approve a citizen's application with a note; the applicant is notified", async ({ page }) => {
+    // A citizen applies for a micro business permit through the public API, uploads a PDF and submits.
+    const email = `pemohon${Date.now()}@example.com`;
+    assert((await call("POST", "/auth/register", { email, password: "usaha-mikro-solo", name: "Wulan Sari" })).status === 201, "register");
+    const citizen = await tokenOf(email, "usaha-mikro-solo");
+    const types = await call("GET", "/permits/types?lang=id");
+    const micro = types.data.data.find((x) => x.code === "usaha_mikro");
+    assert(micro && micro.documents.some((d) => d.code === "ktp" && d.required), "no usaha_mikro type with a ktp document");
+    const made = await call("POST", "/permits/applications", {
+      type: "usaha_mikro",
+      data: {
+        holder_name: "Wulan Sari", business_name: `Sate Kere Mbak Wulan ${Date.now() % 1000}`, nib: "9120301112223", kbli: "56101",
+        business_address: "Jl. Gatot Subroto No. 40, Serengan, Surakarta", employees: 3, home_based: false,
+      },
+    }, citizen, { "Idempotency-Key": "e2e-permit-" + Date.now() });
+    assert(made.status === 201, "apply: " + JSON.stringify(made));
+    const id = made.data.id;
+    const doc = await upload(`/permits/applications/${id}/documents`, { code: "ktp" }, { name: "ktp wulan.pdf", type: "application/pdf", body: onePagePDF("KTP Wulan Sari") }, citizen);
+    assert(doc.status === 201, "upload: " + JSON.stringify(doc));
+    const sub = await call("POST", `/permits/applications/${id}/submit`, undefined, citizen);
+    assert(sub.status === 200 && sub.data.tracking_number, "submit: " + JSON.stringify(sub));
+    const tracking = sub.data.tracking_number;
+
+    // Licensing staff open on their dashboard and see only licensing.
+    await login(page, "licensing@example.com");
+    await page.getByRole("heading", { name: "Perizinan · Ringkasan" }).waitFor();
+    await page.getByTestId("permits-overdue").waitFor();
+    assert(await page.locator("nav [data-dept]").count() === 1, "licensing staff see other departments");
+    assert(Number(await page.getByTestId("permits-open").locator(".value").innerText()) >= 1, "the dashboard counts no open application");
+    await page.locator(".chart svg rect").first().waitFor();
+    await shot(page, "licensing-dashboard");
+
+    // The queue, most urgent first; the new application is found with the status filter and paging.
+    const queued = page.waitForResponse((r) => /\/api\/v1\/staff\/permit-applications\?.*sort=sla_due_at/.test(r.url()));
+    await page.locator("nav").getByRole("link", { name: "Antrean permohonan izin", exact: true }).click();
+    assert((await queued).status() === 200, "the queue did not load by SLA");
+    await page.getByRole("heading", { name: "Antrean permohonan izin" }).waitFor();
+    await page.getByTestId("permit-queue").locator("tbody tr").first().waitFor();
+    await shot(page, "licensing-queue");
+    await page.getByLabel("Status").selectOption("submitted");
+    const row = page.getByTestId("permit-queue").locator("tbody tr", { hasText: tracking });
+    for (let i = 0; i < 50 && !(await row.count()); i++) {
+      const more = page.getByRole("button", { name: "Muat lebih banyak" });
+      await Promise.race([row.waitFor().catch(() => {}), more.waitFor().catch(() => {})]);
+      if (await row.count()) break;
+      await more.click();
+    }
+    await row.waitFor();
+    await row.getByRole("link", { name: tracking }).click();
+    await page.waitForURL(new RegExp(`/console/licensing/applications/${id}$`));
+    await page.getByTestId("permit-status").getByText("Diajukan").waitFor();
+    // Labelled fields, the document as an attachment (fetched with the token, saved as a download).
+    await page.getByTestId("permit-data").getByText("Nama usaha").waitFor();
+    await page.getByTestId("permit-data").getByText("9120301112223").waitFor();
+    const downloading = page.waitForEvent("download");
+    await page.getByTestId("permit-documents").getByRole("button", { name: /^Unduh: / }).click();
+    const file = await downloading;
+    assert(/\.pdf$/.test(file.suggestedFilename()), "the document's download name: " + file.suggestedFilename());
+    await shot(page, "licensing-application");
+
+    // Someone else moves it first: the console's move is refused with 409, shown, and a reload shows the new status.
+    const staff = await tokenOf("licensing@example.com");
+    assert((await call("POST", `/permits/applications/${id}/transitions`, { to: "in_review" }, staff)).status === 200, "move from outside");
+    await page.getByRole("button", { name: "Ubah ke: Ditinjau" }).click();
+    await page.getByTestId("conflict").waitFor();
+    await shot(page, "licensing-conflict");
+    await page.getByTestId("conflict").getByRole("button", { name: "Muat ulang" }).click();
+    await page.getByTestId("permit-status").getByText("Ditinjau").waitFor();
+    // A revision without a note: the API's 422 beside the note field, nothing moved.
+    await page.getByRole("button", { name: "Ubah ke: Perlu perbaikan" }).click();
+    await page.locator(".field", { has: page.getByLabel("Catatan") }).locator(".field-error").waitFor();
+    assert(await page.getByLabel("Catatan").getAttribute("aria-invalid") === "true", "the note is not marked invalid");
+    assert((await call("GET", `/permits/applications/${id}`, undefined, citizen)).data.status === "in_review", "a move without a note changed the application");
+    // Approved with a note, by keyboard from the note field.
+    await page.getByLabel("Catatan").fill("Dokumen lengkap dan sesuai. Izin diterbitkan.");
+    await page.getByRole("button", { name: "Ubah ke: Disetujui" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("permit-status").getByText("Disetujui").waitFor();
+    await page.getByTestId("permit-number").waitFor();
+    await page.getByTestId("permit-history").getByText("Dokumen lengkap dan sesuai.").waitFor();
+    const letter = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Unduh surat keputusan (PDF)" }).click();
+    assert(/\.pdf$/.test((await letter).suggestedFilename()), "the letter is not a PDF download");
+    await shot(page, "licensing-approved");
+
+    // Through the API: approved with a permit number, and the applicant is notified of it.
+    const after = await call("GET", `/permits/applications/${id}`, undefined, citizen);
+    assert(after.data.status === "approved" && /^503\/UMK\/\d{4}\/\d{6}$/.test(after.data.permit_number ?? ""), "not approved: " + JSON.stringify(after.data));
+    assert(after.data.history.some((h) => h.to === "approved" && h.note.startsWith("Dokumen lengkap")), "the note is not in the history");
+    const notes = await call("GET", "/me/notifications?limit=20", undefined, citizen);
+    assert(notes.data.data.some((n) => n.kind === "permit_approved" && n.entity_id === id), "no permit_approved notification: " + JSON.stringify(notes.data.data.slice(0, 3)));
+    // English labels on request.
+    await page.getByRole("button", { name: "EN", exact: true }).click();
+    await page.getByTestId("permit-status").getByText("Approved").waitFor();
+    await page.getByTestId("permit-data").getByText("Business name").waitFor();
+    await page.getByRole("button", { name: "ID", exact: true }).click();
+  });
+
   await test("admin: every section, find a user, disable them, the audit log shows it", async ({ page }) => {
     const email = `nonaktif${Date.now()}@example.com`;
     assert((await call("POST", "/auth/register", { email, password: "akun-uji-konsol", name: "Akun Uji" })).status === 201, "register");
     await login(page, "admin@example.com");
     await page.getByRole("heading", { name: /Selamat datang/ }).waitFor();
-    assert(await page.locator("nav [data-dept]").count() === 4, "admin does not see every department");
+    assert(await page.locator("nav [data-dept]").count() === 5, "admin does not see every department");
+    assert(await page.locator('nav [data-dept="licensing"]').count() === 1, "admin does not see licensing");
     await page.locator("nav").getByRole("link", { name: "Pengguna", exact: true }).click();
     await page.getByLabel("Cari").fill(email);
     await page.getByRole("button", { name: "Cari" }).click();
