@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/identity"
 )
 
@@ -84,6 +85,14 @@ func TestLicensingSummary(t *testing.T) {
 		t.Errorf("the in_review application of December 1st is not overdue: %+v", a)
 	}
 
+	// Exactly three days after their submission, the two of December 7th
+	// count in 3–5.
+	w.at(t, "2026-12-10T12:00")
+	w.api.Get("/api/v1/staff/summary/licensing", w.licensing).Expect(http.StatusOK).JSON(&got)
+	if got.Queue[0].Total != 0 || got.Queue[1].Total != 2 || got.Queue[2].Total != 2 {
+		t.Errorf("three days on: %+v", got.Queue)
+	}
+
 	// Three weeks on, every open one is in the last bucket.
 	w.at(t, "2026-12-30T12:00")
 	w.api.Get("/api/v1/staff/summary/licensing", w.licensing).Expect(http.StatusOK).JSON(&got)
@@ -94,4 +103,5 @@ func TestLicensingSummary(t *testing.T) {
 	w.api.Get("/api/v1/staff/summary/licensing", w.api.Admin()).Expect(http.StatusOK)
 	w.api.Get("/api/v1/staff/summary/licensing", w.api.Staff(identity.DeptRevenue)).ExpectProblem(http.StatusForbidden, "forbidden")
 	w.api.Get("/api/v1/staff/summary/licensing", sari).ExpectProblem(http.StatusForbidden, "forbidden")
+	w.api.Get("/api/v1/staff/summary/licensing", apitest.Anonymous).ExpectProblem(http.StatusUnauthorized, "unauthorized")
 }
