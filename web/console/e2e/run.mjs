@@ -534,6 +534,13 @@ if (suite === "smoke") {
     await page.getByTestId("permit-status").getByText("Approved").waitFor();
     await page.getByTestId("permit-data").getByText("Business name").waitFor();
     await page.getByRole("button", { name: "ID", exact: true }).click();
+    // A rejected reklame application (demo): the applicant's reklame tax standing, and no move left to make.
+    await page.locator("nav").getByRole("link", { name: "Antrean permohonan izin", exact: true }).click();
+    await page.getByLabel("Status").selectOption("rejected");
+    await page.getByTestId("permit-queue").locator("tbody tr", { hasText: "Reklame" }).first().getByRole("link").click();
+    await page.getByTestId("tax-status").waitFor();
+    await page.getByTestId("permit-status").getByText("Ditolak").waitFor();
+    assert(await page.getByRole("button", { name: /^Ubah ke:/ }).count() === 0, "a rejected application offers moves");
   });
 
   await test("admin: every section, find a user, disable them, the audit log shows it", async ({ page }) => {
