@@ -90,7 +90,7 @@ func (s store) searchTier(ctx context.Context, q searchQuery, tier int, after *p
 	in.add(s.textMatchSQL(q.Tokens, tier))
 	if q.Near != nil && q.RadiusM > 0 {
 		in.w(" AND ")
-		in.add(s.withinSQL(*q.Near, q.RadiusM))
+		in.add(s.withinSQL(*q.Near, q.RadiusM, true))
 	}
 	if after != nil {
 		in.w(" AND (l.rating_avg, l.id) < (?, ?)", numOr0(after.Num), after.ID.String())

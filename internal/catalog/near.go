@@ -1,0 +1,168 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+)
+
+// A radius combined with a sort other than distance has no single index:
+// the GiST index finds the radius, the sort's B-tree the order. PostgreSQL
+// estimates every box at a fixed fraction of the table, so left alone it
+// collects a box holding half the city and sorts it. The choice is made
+// per request instead, from a count of the box capped at maxCollect:
+//
+//   - nearCollect: the box holds few listings. Their ids come from the
+//     spatial index (that count), and the page is ordered from just those
+//     rows, with the request's own filters, sort and keyset.
+//   - nearWalk: the box holds many. The page walks the sort's index and
+//     keeps the rows in the radius, which then come early in the walk; the
+//     box is written as plain comparisons so the planner cannot take the
+//     spatial index instead.
+//
+// Both return what the straightforward query (nearPlain) returns, row for
+// row; only the work differs.
+type nearStrategy int
+
+const (
+	nearAuto    nearStrategy = iota // choose per request (PostgreSQL); nearPlain on SQLite
+	nearPlain                       // one query with the spatial box, as the planner likes
+	nearCollect                     // collect the box's ids, order those
+	nearWalk                        // walk the sort's index, filter by the box
+)
+
+// maxCollect is the most listings a box may hold for the collect strategy:
+// beyond it the rows in the radius are common enough for an index walk to
+// meet a page of them early.
+const maxCollect = 2000
+
+// nearChoice is the strategy of one request, with the ids it collected.
+type nearChoice struct {
+	strategy nearStrategy
+	ids      []string
+}
+
+// chooseNear picks the strategy for a radius around p over the published
+// (or, for staff, status-filtered) listings of kinds.
+func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter) (nearChoice, error) {
+	st := s.near
+	if st == nearAuto {
+		if !s.pg() || status != statusFilter(Published) {
+			// SQLite has no planner estimate to correct, and the spatial
+			// indexes hold published listings only.
+			return nearChoice{strategy: nearPlain}, nil
+		}
+		ids, err := s.boxIDs(ctx, p, r, kinds, status, maxCollect+1)
+		if err != nil {
+			return nearChoice{}, err
+		}
+		if len(ids) <= maxCollect {
+			return nearChoice{strategy: nearCollect, ids: ids}, nil
+		}
+		return nearChoice{strategy: nearWalk}, nil
+	}
+	if st != nearCollect {
+		return nearChoice{strategy: st}, nil
+	}
+	ids, err := s.boxIDs(ctx, p, r, kinds, status, 0)
+	return nearChoice{strategy: nearCollect, ids: ids}, err
+}
+
+// boxIDs returns the ids of up to limit listings (0: all) of kinds with
+// the status whose point lies in the bounding box of the radius: on
+// PostgreSQL an index-only scan of the kind's spatial index.
+func (s store) boxIDs(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter, limit int) ([]string, error) {
+	var b sqlBuf
+	b.w("SELECT l.id FROM listings l WHERE ")
+	if len(kinds) == 1 {
+		b.w("l.kind = '" + string(kinds[0]) + "'")
+	} else {
+		lits := make([]string, len(kinds))
+		for i, k := range kinds {
+			lits[i] = "'" + string(k) + "'"
+		}
+		b.w("l.kind IN (" + strings.Join(lits, ", ") + ")")
+	}
+	if status != statusAll {
+		b.w(" AND l.status = '" + string(Status(status)) + "'")
+	}
+	minLat, maxLat, minLng, maxLng := latLngBox(p, r)
+	if s.pg() {
+		b.w(" AND point(l.lng, l.lat) <@ box(point(?, ?), point(?, ?))", minLng, minLat, maxLng, maxLat)
+	} else {
+		b.w(" AND l.lat BETWEEN ? AND ? AND l.lng BETWEEN ? AND ?", minLat, maxLat, minLng, maxLng)
+	}
+	if limit > 0 {
+		b.w(" LIMIT " + strconv.Itoa(limit))
+	}
+	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("listings in the box: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// idsSource is the FROM item "listings l" restricted to the given ids,
+// driven by them (primary key lookups) rather than by any sort index.
+func (s store) idsSource(ids []string) sqlBuf {
+	var b sqlBuf
+	if s.pg() {
+		b.w("unnest(CAST(? AS uuid[])) AS c(id) JOIN listings l ON l.id = c.id", "{"+strings.Join(ids, ",")+"}")
+		return b
+	}
+	b.w("json_each(?) AS c JOIN listings l ON l.id = c.value", `["`+strings.Join(ids, `","`)+`"]`)
+	return b
+}
+
+// walkRows is how many rows of the sort's index a walk reads before it
+// gives up on the first page and leaves the query to the planner.
+const walkRows = 2000
+
+// walkPage reads the first walkRows rows of the kind in the sort's order
+// (after the cursor) and keeps those passing every filter: a full page
+// from them is the page, as no row further on may come before them. The
+// inner query has no condition but the sort index's own (kind, status,
+// keyset), so it is an ordered index scan that stops; a subquery with a
+// LIMIT takes none of the outer conditions. Fewer than limit rows mean
+// the rows that pass are rarer than the walk can afford.
+func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, error) {
+	key, order, outer, keyset := s.sortSQL(q)
+	rows := s.walkRows
+	if rows <= 0 {
+		rows = walkRows
+	}
+	var b sqlBuf
+	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
+	b.w("l.sort_key FROM (SELECT l.*, ")
+	b.add(key)
+	b.w(" AS sort_key FROM listings l WHERE l.kind = '" + string(q.Kind) + "'")
+	if q.Status != statusAll {
+		b.w(" AND l.status = '" + string(Status(q.Status)) + "'")
+	}
+	if q.After != nil {
+		b.w(" AND ")
+		b.add(keyset)
+	}
+	b.w(" ORDER BY ")
+	b.add(order)
+	b.w(" LIMIT " + strconv.Itoa(rows) + ") l WHERE ")
+	b.add(s.filterSQL(q, tier, now, nearChoice{strategy: nearWalk}))
+	// Ordered by the inner query's output columns, which the planner knows
+	// to arrive in that order already: no sort, and the scan stops at a page.
+	b.w(" ORDER BY " + strings.NewReplacer("p.k", "l.sort_key", "p.id", "l.id").Replace(outer))
+	b.w(" LIMIT " + strconv.Itoa(limit))
+	return s.scanPage(ctx, q, tier, limit, b, now)
+}
