@@ -3,20 +3,22 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/pkg/geo"
 )
 
 // A radius combined with a sort other than distance has no single index:
 // the GiST index finds the radius, the sort's B-tree the order. PostgreSQL
 // estimates every box at a fixed fraction of the table, so left alone it
 // collects a box holding half the city and sorts it. The choice is made
-// per request instead, from a count of the box capped at maxCollect:
+// per request instead, from a count of the radius capped at maxCollect:
 //
-//   - nearCollect: the box holds few listings. Their ids come from the
+//   - nearCollect: the radius holds few listings. Their ids come from the
 //     spatial index (that count), and the page is ordered from just those
 //     rows, with the request's own filters, sort and keyset.
 //   - nearWalk: the box holds many. The page walks the sort's index and
@@ -35,10 +37,13 @@ const (
 	nearWalk                        // walk the sort's index, filter by the box
 )
 
-// maxCollect is the most listings a box may hold for the collect strategy:
+// maxCollect is the most listings a radius may hold for the collect strategy:
 // beyond it the rows in the radius are common enough for an index walk to
 // meet a page of them early.
 const maxCollect = 2000
+
+// firstCollect is the length of the first, short walk of the radius.
+const firstCollect = 200
 
 // nearChoice is the strategy of one request, with the ids it collected.
 type nearChoice struct {
@@ -56,37 +61,100 @@ func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []ki
 			// indexes hold published listings only.
 			return nearChoice{strategy: nearPlain}, nil
 		}
-		ids, err := s.boxIDs(ctx, p, r, kinds, status, maxCollect+1)
-		if err != nil {
-			return nearChoice{}, err
-		}
-		if len(ids) <= maxCollect {
-			return nearChoice{strategy: nearCollect, ids: ids}, nil
+		// A short walk first: a small radius in the old town is done
+		// with it; only a large one pays for the long walk.
+		for _, m := range []int{firstCollect, maxCollect + 1} {
+			ids, ok, err := s.radiusIDs(ctx, p, r, kinds, m)
+			if err != nil {
+				return nearChoice{}, err
+			}
+			if ok {
+				return nearChoice{strategy: nearCollect, ids: ids}, nil
+			}
 		}
 		return nearChoice{strategy: nearWalk}, nil
 	}
 	if st != nearCollect {
 		return nearChoice{strategy: st}, nil
 	}
-	ids, err := s.boxIDs(ctx, p, r, kinds, status, 0)
+	ids, err := s.boxIDs(ctx, p, r, kinds, status)
 	return nearChoice{strategy: nearCollect, ids: ids}, err
 }
 
-// boxIDs returns the ids of up to limit listings (0: all) of kinds with
-// the status whose point lies in the bounding box of the radius: on
-// PostgreSQL an index-only scan of the kind's spatial index.
-func (s store) boxIDs(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter, limit int) ([]string, error) {
+// radiusIDs walks the spatial index of published listings nearest-first
+// in plane degrees, as nearest does, for at most m rows, and returns the
+// ids of those within r of p; ok is false when the m rows do not surely
+// hold every listing within r. The walk is an ordered GiST scan that stops
+// after m rows: a condition on the box would let the planner, which
+// estimates every box small, read the whole box with a bitmap scan first.
+func (s store) radiusIDs(ctx context.Context, p Location, r float64, kinds []kind.Kind, m int) ([]string, bool, error) {
+	minLat, maxLat, minLng, maxLng := latLngBox(p, r)
+	if minLng <= -180 && maxLng >= 180 {
+		return nil, false, nil // across the antimeridian plane degrees say nothing
+	}
 	var b sqlBuf
-	b.w("SELECT l.id FROM listings l WHERE ")
+	b.w("SELECT l.id, l.lat, l.lng, point(l.lng, l.lat) <-> point(?, ?) FROM listings l WHERE ", p.Lng, p.Lat)
+	b.add(kindsSQL(kinds))
+	b.w(" AND l.status = 'published' ORDER BY point(l.lng, l.lat) <-> point(?, ?) LIMIT "+strconv.Itoa(m), p.Lng, p.Lat)
+	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	if err != nil {
+		return nil, false, fmt.Errorf("listings in the radius: %w", err)
+	}
+	defer rows.Close()
+	var (
+		ids  []string
+		n    int
+		last float64
+	)
+	for rows.Next() {
+		var (
+			id       string
+			lat, lng float64
+		)
+		if err := rows.Scan(&id, &lat, &lng, &last); err != nil {
+			return nil, false, err
+		}
+		n++
+		// A hair beyond the radius: the page query applies the radius
+		// itself, in SQL, and must find every row it would have kept.
+		if distanceM(p, Location{lat, lng}) <= r*(1+1e-9)+1e-6 {
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if n < m {
+		return ids, true, nil // every listing was seen
+	}
+	// A row left out is at least the last one's distance away in degrees;
+	// on the sphere, at least this far (see nearest).
+	c := math.Cos(math.Max(math.Abs(minLat), math.Abs(maxLat)) * math.Pi / 180)
+	bound := geo.EarthRadiusM * last * math.Pi / 180 * c * (1 - 1e-4)
+	return ids, bound > r*(1+1e-9)+1e-6, nil
+}
+
+// kindsSQL is the condition on l.kind, the kinds as literals.
+func kindsSQL(kinds []kind.Kind) sqlBuf {
+	var b sqlBuf
 	if len(kinds) == 1 {
 		b.w("l.kind = '" + string(kinds[0]) + "'")
-	} else {
-		lits := make([]string, len(kinds))
-		for i, k := range kinds {
-			lits[i] = "'" + string(k) + "'"
-		}
-		b.w("l.kind IN (" + strings.Join(lits, ", ") + ")")
+		return b
 	}
+	lits := make([]string, len(kinds))
+	for i, k := range kinds {
+		lits[i] = "'" + string(k) + "'"
+	}
+	b.w("l.kind IN (" + strings.Join(lits, ", ") + ")")
+	return b
+}
+
+// boxIDs returns the ids of the listings of kinds with the status whose
+// point lies in the bounding box of the radius.
+func (s store) boxIDs(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter) ([]string, error) {
+	var b sqlBuf
+	b.w("SELECT l.id FROM listings l WHERE ")
+	b.add(kindsSQL(kinds))
 	if status != statusAll {
 		b.w(" AND l.status = '" + string(Status(status)) + "'")
 	}
@@ -95,9 +163,6 @@ func (s store) boxIDs(ctx context.Context, p Location, r float64, kinds []kind.K
 		b.w(" AND point(l.lng, l.lat) <@ box(point(?, ?), point(?, ?))", minLng, minLat, maxLng, maxLat)
 	} else {
 		b.w(" AND l.lat BETWEEN ? AND ? AND l.lng BETWEEN ? AND ?", minLat, maxLat, minLng, maxLng)
-	}
-	if limit > 0 {
-		b.w(" LIMIT " + strconv.Itoa(limit))
 	}
 	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
 	if err != nil {
