@@ -180,15 +180,16 @@ func (s store) boxIDs(ctx context.Context, p Location, r float64, kinds []kind.K
 	return ids, rows.Err()
 }
 
-// idsSource is the FROM item "listings l" restricted to the given ids,
-// driven by them (primary key lookups) rather than by any sort index.
-func (s store) idsSource(ids []string) sqlBuf {
+// idsCond keeps the listings whose id is one of ids: primary key lookups,
+// which the planner prefers to any other index for a few thousand ids (a
+// join with the ids as a table it may turn inside out).
+func (s store) idsCond(ids []string) sqlBuf {
 	var b sqlBuf
 	if s.pg() {
-		b.w("unnest(CAST(? AS uuid[])) AS c(id) JOIN listings l ON l.id = c.id", "{"+strings.Join(ids, ",")+"}")
+		b.w("l.id = ANY (CAST(? AS uuid[]))", "{"+strings.Join(ids, ",")+"}")
 		return b
 	}
-	b.w("json_each(?) AS c JOIN listings l ON l.id = c.value", `["`+strings.Join(ids, `","`)+`"]`)
+	b.w("l.id IN (SELECT value FROM json_each(?))", `["`+strings.Join(ids, `","`)+`"]`)
 	return b
 }
 

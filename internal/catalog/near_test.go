@@ -99,6 +99,30 @@ func pages(t *testing.T, api *apitest.API, path string, v url.Values) []string {
 	return nil
 }
 
+// searchPages is pages for /search.
+func searchPages(t *testing.T, api *apitest.API, v url.Values) []string {
+	t.Helper()
+	var out []string
+	w := url.Values{}
+	for k, vs := range v {
+		w[k] = vs
+	}
+	for range 100 {
+		h := search(t, api, "/api/v1/search", w)
+		next := "<end>"
+		if h.Meta.NextCursor != nil {
+			next = *h.Meta.NextCursor
+		}
+		out = append(out, strings.Join(hitIDs(h), ",")+" → "+next)
+		if h.Meta.NextCursor == nil {
+			return out
+		}
+		w.Set("cursor", next)
+	}
+	t.Fatal("search walk did not end")
+	return nil
+}
+
 // TestNearStrategiesAgree runs every radius query under each strategy a
 // request may take (collect the box and order it; walk the sort's index
 // and filter by the box, with a walk long enough for a page and with one
@@ -152,11 +176,29 @@ func TestNearStrategiesAgree(t *testing.T) {
 		}
 	}
 
+	for _, r := range radii {
+		for _, words := range []string{"batik", "candi", "sewu pameran"} {
+			for _, types := range []string{"", "attraction", "event,attraction"} {
+				v := url.Values{"q": {words}, "near": {keraton.near()}, "radius_m": {r}, "limit": {"3"}}
+				if types != "" {
+					v.Set("types", types)
+				}
+				cases = append(cases, tc{"/api/v1/search", v})
+			}
+		}
+	}
+	get := func(c tc) []string {
+		if c.path == "/api/v1/search" {
+			return searchPages(t, api, c.v)
+		}
+		return pages(t, api, c.path, c.v)
+	}
+
 	want := make([][]string, len(cases))
 	catalog.ForceNearStrategy(svc, "plain", 0)
 	nonEmpty := 0
 	for i, c := range cases {
-		want[i] = pages(t, api, c.path, c.v)
+		want[i] = get(c)
 		if !strings.HasPrefix(want[i][0], " → ") {
 			nonEmpty++
 		}
@@ -170,7 +212,7 @@ func TestNearStrategiesAgree(t *testing.T) {
 	}{{"collect", 0}, {"walk", 0}, {"walk", 3}, {"auto", 0}} {
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		for i, c := range cases {
-			got := pages(t, api, c.path, c.v)
+			got := get(c)
 			if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
 				t.Errorf("%s (walk rows %d) %s?%s:\n got %q\nwant %q", st.name, st.rows, c.path, c.v.Encode(), got, want[i])
 			}

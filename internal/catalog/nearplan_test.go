@@ -86,6 +86,8 @@ func TestNearPlansDoNotGrowWithTheTable(t *testing.T) {
 	sqlDB := api.DB.SQL
 	st := captureStatements(t, api)
 	for _, v := range []url.Values{
+		q("q", "tempat", "near", keraton.near(), "radius_m", "3000", "limit", "20"), // /search
+		q("q", "tempat", "near", keraton.near(), "radius_m", "100", "types", "attraction", "limit", "20"),
 		q("near", keraton.near(), "radius_m", "3000", "sort", "rating", "limit", "20"),
 		q("near", keraton.near(), "radius_m", "50000", "sort", "name", "limit", "20"),
 		q("near", keraton.near(), "radius_m", "3000", "sort", "newest", "limit", "20"),
@@ -98,12 +100,17 @@ func TestNearPlansDoNotGrowWithTheTable(t *testing.T) {
 		st.mu.Lock()
 		st.on, st.list = true, nil
 		st.mu.Unlock()
-		p := list(t, api, "/api/v1/attractions", v)
+		found := 0
+		if v.Has("sort") {
+			found = len(list(t, api, "/api/v1/attractions", v).Data)
+		} else {
+			found = len(search(t, api, "/api/v1/search", v).Data)
+		}
 		st.mu.Lock()
 		st.on = false
 		run := st.list
 		st.mu.Unlock()
-		if len(p.Data) == 0 {
+		if found == 0 {
 			t.Errorf("%v: empty", v.Encode())
 		}
 		for _, c := range run {

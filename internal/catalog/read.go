@@ -175,9 +175,9 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		}
 		b.add(sel)
 		b.add(key)
-		b.w(" FROM ")
-		b.add(s.idsSource(nc.ids))
-		b.w(" WHERE ")
+		b.w(" FROM listings l WHERE ")
+		b.add(s.idsCond(nc.ids))
+		b.w(" AND ")
 		b.add(s.filterSQL(q, tier, now, nc))
 		if q.After != nil {
 			b.w(" AND ")
