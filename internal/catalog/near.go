@@ -193,6 +193,26 @@ func (s store) idsCond(ids []string) sqlBuf {
 	return b
 }
 
+// walkFirst reports whether a page first tries walkPage: with a radius
+// under nearWalk, and with search words under any sort but distance. The
+// words' match rate is unknown to the planner (see textMatchSQL), which
+// assumes it rare and matches the words in the whole kind before sorting:
+// a second for a word in most listings. The walk finds a page of a common
+// word at once; a rare one costs the walk, then the planner's plan.
+func (s store) walkFirst(q listQuery, nc nearChoice) bool {
+	switch {
+	case q.Sort == SortDistance:
+		return false
+	case q.Near != nil:
+		return nc.strategy == nearWalk
+	case len(q.Tokens) == 0:
+		return false
+	case s.near == nearAuto:
+		return s.pg()
+	}
+	return s.near == nearWalk
+}
+
 // walkRows is how many rows of the sort's index a walk reads before it
 // gives up on the first page and leaves the query to the planner.
 const walkRows = 2000

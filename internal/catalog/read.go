@@ -156,13 +156,13 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 // (see chooseNear): collected ids the page is ordered from, or a box the
 // sort's index walk filters by.
 func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, error) {
-	if q.Near != nil && nc.strategy == nearWalk {
+	if s.walkFirst(q, nc) {
 		rows, err := s.walkPage(ctx, q, tier, limit, now)
 		if err != nil || len(rows) == limit {
 			return rows, err
 		}
 		// The walk's first rows held less than a page: the query below
-		// finds the rest, its box written so that the planner may walk the
+		// finds the rest, a box written so that the planner may walk the
 		// sort's index or take another filter's.
 	}
 	key, order, outer, keyset := s.sortSQL(q)
