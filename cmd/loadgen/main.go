@@ -4,9 +4,11 @@
 //	loadgen run          run workloads W1–W5 (and T1–T2 on a transport data set) and write a results file
 //	loadgen book         run the booking workloads (a burst on one trip, sustained bookings)
 //	loadgen webhook      create pending tax payments, then deliver their signed paid webhooks twice each
-//	loadgen explain      capture the PostgreSQL plans of each workload's SQL
+//	loadgen matrix       time every filter × sort combination single-client against a static bound
+//	loadgen explain      capture the PostgreSQL plans of each workload's SQL (-matrix: the matrix's)
 //	loadgen auto-explain on|off   set up the database for "explain"
 //	loadgen report       render results (and plans) as Markdown
+//	loadgen matrix-report  append the matrix (and its plans) to the report
 //
 // bench/run.sh strings these together; see docs/benchmarks.md.
 package main
@@ -38,7 +40,7 @@ func main() {
 	}
 }
 
-const usage = "usage: loadgen run|book|webhook|explain|auto-explain|report [flags] (-h for flags)"
+const usage = "usage: loadgen run|book|webhook|matrix|explain|auto-explain|report|matrix-report [flags] (-h for flags)"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -51,6 +53,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBook(ctx, args[1:], stdout, stderr)
 	case "webhook":
 		return cmdWebhook(ctx, args[1:], stdout, stderr)
+	case "matrix":
+		return cmdMatrix(ctx, args[1:], stdout, stderr)
+	case "matrix-report":
+		return cmdMatrixReport(args[1:], stderr)
 	case "explain":
 		return cmdExplain(ctx, args[1:], stderr)
 	case "auto-explain":
@@ -280,6 +286,7 @@ func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
 		pgLog string
 		out   string
 		only  string
+		mx    bool
 	)
 	fs := flag.NewFlagSet("loadgen explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -288,6 +295,7 @@ func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&pgLog, "pg-log", "", "PostgreSQL server log file (found automatically when empty)")
 	fs.StringVar(&out, "out", "bench/results/explain.json", "plans file")
 	fs.StringVar(&only, "workloads", "", "comma-separated workload ids (default all)")
+	fs.BoolVar(&mx, "matrix", false, "the filter × sort matrix's combinations instead of the workloads")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -297,6 +305,11 @@ func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
 	fx, ws, client, err := c.prepare(ctx, 1, stderr)
 	if err != nil {
 		return err
+	}
+	if mx {
+		if ws, err = MatrixWorkloads(fx); err != nil {
+			return err
+		}
 	}
 	token, err := c.bypassToken(fx, stderr)
 	if err != nil {
