@@ -64,12 +64,18 @@ func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []ki
 		// A short walk first: a small radius in the old town is done
 		// with it; only a large one pays for the long walk.
 		for _, m := range []int{firstCollect, maxCollect + 1} {
-			ids, ok, err := s.radiusIDs(ctx, p, r, kinds, m)
+			ids, ok, reach, err := s.radiusIDs(ctx, p, r, kinds, m)
 			if err != nil {
 				return nearChoice{}, err
 			}
 			if ok {
 				return nearChoice{strategy: nearCollect, ids: ids}, nil
+			}
+			// m listings within reach of p: at that density the radius
+			// holds about m·(r/reach)². Far more than maxCollect: the long
+			// walk would only confirm it.
+			if reach > 0 && float64(m)*(r/reach)*(r/reach) > 4*maxCollect {
+				break
 			}
 		}
 		return nearChoice{strategy: nearWalk}, nil
@@ -84,13 +90,14 @@ func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []ki
 // radiusIDs walks the spatial index of published listings nearest-first
 // in plane degrees, as nearest does, for at most m rows, and returns the
 // ids of those within r of p; ok is false when the m rows do not surely
-// hold every listing within r. The walk is an ordered GiST scan that stops
+// hold every listing within r. reach is the great-circle distance of the
+// farthest of the m rows. The walk is an ordered GiST scan that stops
 // after m rows: a condition on the box would let the planner, which
 // estimates every box small, read the whole box with a bitmap scan first.
-func (s store) radiusIDs(ctx context.Context, p Location, r float64, kinds []kind.Kind, m int) ([]string, bool, error) {
+func (s store) radiusIDs(ctx context.Context, p Location, r float64, kinds []kind.Kind, m int) (ids []string, ok bool, reach float64, err error) {
 	minLat, maxLat, minLng, maxLng := latLngBox(p, r)
 	if minLng <= -180 && maxLng >= 180 {
-		return nil, false, nil // across the antimeridian plane degrees say nothing
+		return nil, false, 0, nil // across the antimeridian plane degrees say nothing
 	}
 	var b sqlBuf
 	b.w("SELECT l.id, l.lat, l.lng, point(l.lng, l.lat) <-> point(?, ?) FROM listings l WHERE ", p.Lng, p.Lat)
@@ -98,11 +105,10 @@ func (s store) radiusIDs(ctx context.Context, p Location, r float64, kinds []kin
 	b.w(" AND l.status = 'published' ORDER BY point(l.lng, l.lat) <-> point(?, ?) LIMIT "+strconv.Itoa(m), p.Lng, p.Lat)
 	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
 	if err != nil {
-		return nil, false, fmt.Errorf("listings in the radius: %w", err)
+		return nil, false, 0, fmt.Errorf("listings in the radius: %w", err)
 	}
 	defer rows.Close()
 	var (
-		ids  []string
 		n    int
 		last float64
 	)
@@ -112,26 +118,28 @@ func (s store) radiusIDs(ctx context.Context, p Location, r float64, kinds []kin
 			lat, lng float64
 		)
 		if err := rows.Scan(&id, &lat, &lng, &last); err != nil {
-			return nil, false, err
+			return nil, false, 0, err
 		}
 		n++
+		d := distanceM(p, Location{lat, lng})
+		reach = math.Max(reach, d)
 		// A hair beyond the radius: the page query applies the radius
 		// itself, in SQL, and must find every row it would have kept.
-		if distanceM(p, Location{lat, lng}) <= r*(1+1e-9)+1e-6 {
+		if d <= r*(1+1e-9)+1e-6 {
 			ids = append(ids, id)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, err
+		return nil, false, 0, err
 	}
 	if n < m {
-		return ids, true, nil // every listing was seen
+		return ids, true, reach, nil // every listing was seen
 	}
 	// A row left out is at least the last one's distance away in degrees;
 	// on the sphere, at least this far (see nearest).
 	c := math.Cos(math.Max(math.Abs(minLat), math.Abs(maxLat)) * math.Pi / 180)
 	bound := geo.EarthRadiusM * last * math.Pi / 180 * c * (1 - 1e-4)
-	return ids, bound > r*(1+1e-9)+1e-6, nil
+	return ids, bound > r*(1+1e-9)+1e-6, reach, nil
 }
 
 // kindsSQL is the condition on l.kind, the kinds as literals.
@@ -194,18 +202,20 @@ func (s store) idsCond(ids []string) sqlBuf {
 }
 
 // walkFirst reports whether a page first tries walkPage: with a radius
-// under nearWalk, and with search words under any sort but distance. The
-// words' match rate is unknown to the planner (see textMatchSQL), which
-// assumes it rare and matches the words in the whole kind before sorting:
-// a second for a word in most listings. The walk finds a page of a common
-// word at once; a rare one costs the walk, then the planner's plan.
+// under nearWalk, and with search words or tags under any sort but
+// distance. The words' match rate is unknown to the planner (see
+// textMatchSQL), which assumes it rare and matches the words in the whole
+// kind before sorting: a second for a word in most listings. A tag it
+// joins by reading every listing of the tag. The walk finds a page of a
+// common word or tag at once; a rare one costs the walk, then the
+// planner's plan.
 func (s store) walkFirst(q listQuery, nc nearChoice) bool {
 	switch {
 	case q.Sort == SortDistance:
 		return false
 	case q.Near != nil:
 		return nc.strategy == nearWalk
-	case len(q.Tokens) == 0:
+	case len(q.Tokens) == 0 && len(q.Tags) == 0:
 		return false
 	case s.near == nearAuto:
 		return s.pg()

@@ -176,7 +176,8 @@ func TestNearStrategiesAgree(t *testing.T) {
 		}
 	}
 
-	// Search words without a radius: the walk comes first on PostgreSQL.
+	// Search words and tags without a radius: the walk comes first on
+	// PostgreSQL.
 	for _, words := range []string{"batik", "candi", "sewu pameran", "zzz"} {
 		for _, s := range []string{"relevance", "rating", "name", "newest"} {
 			cases = append(cases,
@@ -184,6 +185,12 @@ func TestNearStrategiesAgree(t *testing.T) {
 				tc{"/api/v1/attractions", url.Values{"q": {words}, "sort": {s}, "limit": {"4"}, "category": {"market"}}},
 				tc{"/api/v1/events", url.Values{"q": {words}, "sort": {s}, "limit": {"3"}}})
 		}
+	}
+	for _, s := range []string{"rating", "name", "newest"} {
+		cases = append(cases,
+			tc{"/api/v1/attractions", url.Values{"tag": {"heritage"}, "sort": {s}, "limit": {"4"}}},
+			tc{"/api/v1/attractions", url.Values{"tag": {"heritage"}, "category": {"market"}, "sort": {s}, "limit": {"4"}}},
+			tc{"/api/v1/attractions", url.Values{"tag": {"nowhere"}, "sort": {s}, "limit": {"4"}}})
 	}
 	for _, r := range radii {
 		for _, words := range []string{"batik", "candi", "sewu pameran"} {
