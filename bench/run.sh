@@ -13,7 +13,8 @@
 #   DURATION=20s WARMUP=3s CONCURRENCY=64
 #   MODES="shipped bypass"  "shipped" sends the workload URLs as they are (the API's response
 #                         cache counts); "bypass" adds a unique query parameter per request so
-#                         every request takes the database path
+#                         every request takes the database path, and each workload is also run against a
+#                         static Go server answering the bytes of one of its responses (the bound)
 #   BENCH_DB=postgres     or sqlite (embedded database in bench/results/sqlite; no plans)
 #   BENCH_DATABASE_URL    default postgres://postgres@127.0.0.1:5432/bench?sslmode=disable
 #   REGEN=1               regenerate the data set even when the database already holds it
@@ -191,7 +192,7 @@ for size in $SIZES; do
 	for mode in $MODES; do
 		case "$mode" in
 		shipped) bust=() suffix="" ;;
-		bypass) bust=(-cache-bust) suffix="-bypass" ;;
+		bypass) bust=(-cache-bust -static) suffix="-bypass" ;;
 		*) echo "unknown mode $mode (want shipped or bypass)" >&2; exit 2 ;;
 		esac
 		log "running workloads ($mode): $CONCURRENCY connections, $DURATION each after $WARMUP warm-up"

@@ -193,6 +193,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		sqliteDir string
 		serverPID int
 		cacheBust bool
+		static    bool
 	)
 	fs := flag.NewFlagSet("loadgen run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -205,6 +206,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&sqliteDir, "sqlite-dir", "", "DATA_DIR of an SQLite-backed API, for version and counts")
 	fs.IntVar(&serverPID, "server-pid", 0, "API process id, to report its CPU use")
 	fs.BoolVar(&cacheBust, "cache-bust", false, "add a unique "+CacheBustParam+"= parameter to every request so response caches cannot answer")
+	fs.BoolVar(&static, "static", false, "also run each workload against a static server in this process answering the bytes of one of its responses (the bound)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -247,6 +249,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		res := r.Run(ctx, w)
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if static {
+			if res.Static, err = staticBound(ctx, r, w); err != nil {
+				return err
+			}
 		}
 		rf.Results = append(rf.Results, res)
 		fmt.Fprintf(stdout, row, res.ID, res.Requests, fmt.Sprintf("%.0f", res.RPS), fmt.Sprintf("%.2f", res.P50MS),

@@ -431,3 +431,32 @@ func cmdMatrixReport(args []string, stderr io.Writer) error {
 	_, err = fh.WriteString(b.String())
 	return err
 }
+
+// staticBound records one response of w from the API and runs w's loop,
+// with r's concurrency and times, against a static server answering those
+// bytes.
+func staticBound(ctx context.Context, r *Runner, w Workload) (*StaticBound, error) {
+	rng := rand.New(rand.NewPCG(r.Seed, 11))
+	token := r.Token
+	if w.Token != nil {
+		token = w.Token(rng)
+	}
+	rec, code, err := record(ctx, r.Client, r.Base+w.Next(rng), token)
+	if err != nil {
+		return nil, err
+	}
+	if code/100 != 2 {
+		return nil, fmt.Errorf("%s: status %d for the static bound's response", w.ID, code)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: staticServer{bodies: map[string]recorded{"/s": rec}}, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	sr := *r
+	sr.Base, sr.CacheBust, sr.Token, sr.ServerPID = "http://"+ln.Addr().String(), false, "", 0
+	res := sr.Run(ctx, Workload{ID: w.ID, Title: w.Title, Next: func(*rand.Rand) string { return "/s" }})
+	return &StaticBound{RPS: res.RPS, P99MS: res.P99MS, Bytes: len(rec.body)}, nil
+}

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestMatrixWorkloads(t *testing.T) {
@@ -83,5 +88,34 @@ func TestMatrixVerdicts(t *testing.T) {
 	}
 	if !strings.Contains(md, "2 of 3 combinations fail") {
 		t.Error("no failure count")
+	}
+}
+
+func TestStaticBound(t *testing.T) {
+	body := []byte(`{"data":[{"id":"a"}],"meta":{"limit":20,"next_cursor":null}}`)
+	var hits atomic.Int64
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	defer api.Close()
+	r := &Runner{Client: NewClient(2, 5*time.Second), Base: api.URL, Concurrency: 2, Duration: 200 * time.Millisecond, Seed: 1}
+	w := Workload{ID: "W1", Next: func(*rand.Rand) string { return "/api/v1/attractions?limit=20" }}
+	st, err := staticBound(context.Background(), r, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits.Load() != 1 {
+		t.Errorf("the API answered %d requests, want the one recorded", hits.Load())
+	}
+	if st.RPS <= 0 || st.Bytes != len(body) {
+		t.Errorf("static bound %+v", st)
+	}
+	rf := RunFile{Concurrency: 2, Results: []Result{{ID: "W1", RPS: st.RPS / 4, Static: st}}}
+	var b strings.Builder
+	renderResults(&b, rf)
+	if !strings.Contains(b.String(), "| W1 | ") || !strings.Contains(b.String(), "| 0.25 |") {
+		t.Errorf("no bound in the results:\n%s", b.String())
 	}
 }
