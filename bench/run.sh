@@ -7,12 +7,14 @@
 # Results land in docs/benchmarks.md; raw files in bench/results/.
 #
 # Settings (environment):
-#   SIZES="100000"        listings per kind, one run per value ("10000 1000000" for the scaling check)
+#   SIZES="10000"         listings per kind, one run per value ("10000 1000000" for the scaling check;
+#                         make bench-1m runs 1000000 alone: ~12 GB and a long load)
 #   PER_KIND              shorthand for a single size
 #   DURATION=20s WARMUP=3s CONCURRENCY=64
 #   MODES="shipped bypass"  "shipped" sends the workload URLs as they are (the API's response
 #                         cache counts); "bypass" adds a unique query parameter per request so
-#                         every request takes the database path
+#                         every request takes the database path, and each workload is also run against a
+#                         static Go server answering the bytes of one of its responses (the bound)
 #   BENCH_DB=postgres     or sqlite (embedded database in bench/results/sqlite; no plans)
 #   BENCH_DATABASE_URL    default postgres://postgres@127.0.0.1:5432/bench?sslmode=disable
 #   REGEN=1               regenerate the data set even when the database already holds it
@@ -30,13 +32,17 @@
 #   WEBHOOK_PAYMENTS=5000
 #   PROFILE=1             record a CPU profile of the API with perf during the workloads
 #                         (bench/results/perf-<size>.txt)
+#   MATRIX=0              skip the filter × sort matrix (every filter alone under each sort it allows and
+#                         the usual combinations, single client, against a static server answering the
+#                         same bytes in the same run; plans captured with the others)
+#   MATRIX_DURATION=1s    measured time per combination, on the API and on the static server each
 #   REPORT=docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BENCH_DB=${BENCH_DB:-postgres}
 DB_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench?sslmode=disable}
-SIZES=${SIZES:-${PER_KIND:-100000}}
+SIZES=${SIZES:-${PER_KIND:-10000}}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-3s}
 CONCURRENCY=${CONCURRENCY:-64}
@@ -59,6 +65,8 @@ TAX_OBJECTS=${TAX_OBJECTS:-50000}
 TAX_BILLS=${TAX_BILLS:-100000}
 WEBHOOK=${WEBHOOK:-1}
 WEBHOOK_PAYMENTS=${WEBHOOK_PAYMENTS:-5000}
+MATRIX=${MATRIX:-1}
+MATRIX_DURATION=${MATRIX_DURATION:-1s}
 REPORT=${REPORT:-docs/benchmarks.md}
 OUT=bench/results
 BIN=$OUT/bin
@@ -165,6 +173,7 @@ fresh=()
 [ "$FRESH" = 1 ] && [ "$BENCH_DB" = sqlite ] && rm -f "$SQLITE_DIR"/solo.db*
 
 results=()
+matrices=()
 book_args=()
 webhook_args=()
 for size in $SIZES; do
@@ -183,7 +192,7 @@ for size in $SIZES; do
 	for mode in $MODES; do
 		case "$mode" in
 		shipped) bust=() suffix="" ;;
-		bypass) bust=(-cache-bust) suffix="-bypass" ;;
+		bypass) bust=(-cache-bust -static) suffix="-bypass" ;;
 		*) echo "unknown mode $mode (want shipped or bypass)" >&2; exit 2 ;;
 		esac
 		log "running workloads ($mode): $CONCURRENCY connections, $DURATION each after $WARMUP warm-up"
@@ -192,6 +201,12 @@ for size in $SIZES; do
 			-jwt-secret-file "$SECRET" "${bust[@]}" -out "$OUT/results-$size$suffix.json"
 		results+=("$OUT/results-$size$suffix.json")
 	done
+	if [ "$MATRIX" = 1 ]; then
+		log "filter × sort matrix: one client, $MATRIX_DURATION per combination on the API and on a static server"
+		"$BIN/loadgen" matrix -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" -seed "$SEED" \
+			-jwt-secret-file "$SECRET" -duration "$MATRIX_DURATION" -out "$OUT/matrix-$size.json"
+		matrices+=("$OUT/matrix-$size.json")
+	fi
 	if [ "$BOOK" = 1 ] && [ "$TRANSPORT_ROUTES" != 0 ]; then
 		log "booking workloads: $BURST attempts on a $BURST_SEATS-seat trip, then $CONCURRENCY connections booking for $DURATION"
 		"$BIN/loadgen" book -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" "${run_db_args[@]}" \
@@ -228,6 +243,10 @@ if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ]; then
 	start_api "$OUT/api-explain.log"
 	"$BIN/loadgen" explain -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" -db "$DB_URL" -jwt-secret-file "$SECRET" \
 		-seed "$SEED" -out "$OUT/explain.json"
+	if [ "$MATRIX" = 1 ]; then
+		"$BIN/loadgen" explain -matrix -n 2 -base "http://$ADDR" -fixtures "$FIXTURES" -db "$DB_URL" -jwt-secret-file "$SECRET" \
+			-seed "$SEED" -out "$OUT/explain-matrix.json"
+	fi
 	stop_api
 	"$BIN/loadgen" auto-explain -db "$DB_URL" off
 	AUTO_EXPLAIN_ON=0
@@ -237,10 +256,17 @@ fi
 joined=$(IFS=,; echo "${results[*]}")
 # The settings that differ from the defaults, so the report can say how it was made.
 command="make bench"
-for v in SIZES MODES DURATION WARMUP CONCURRENCY BENCH_DB FRESH REGEN BOOK BURST BURST_SEATS TRANSPORT_ROUTES TRANSPORT_STOPS TRANSPORT_DAYS TRANSPORT_USERS TAX_CITIZENS TAX_OBJECTS TAX_BILLS WEBHOOK WEBHOOK_PAYMENTS PROFILE; do
+for v in SIZES MODES DURATION WARMUP CONCURRENCY MATRIX MATRIX_DURATION BENCH_DB FRESH REGEN BOOK BURST BURST_SEATS TRANSPORT_ROUTES TRANSPORT_STOPS TRANSPORT_DAYS TRANSPORT_USERS TAX_CITIZENS TAX_OBJECTS TAX_BILLS WEBHOOK WEBHOOK_PAYMENTS PROFILE; do
 	if val=$(printenv "$v"); then
 		command="$v=\"$val\" $command"
 	fi
 done
 "$BIN/loadgen" report -results "$joined" "${explain_args[@]}" "${book_args[@]}" "${webhook_args[@]}" -command "$command" -notes bench/NOTES.md -out "$REPORT"
+if [ "${#matrices[@]}" -gt 0 ]; then
+	# The plans were captured on the last size's data set (the one loaded).
+	plans=""
+	for ((i = 1; i < ${#matrices[@]}; i++)); do plans="$plans,"; done
+	[ -n "${explain_args[*]}" ] && [ -s "$OUT/explain-matrix.json" ] && plans="$plans$OUT/explain-matrix.json"
+	"$BIN/loadgen" matrix-report -results "$(IFS=,; echo "${matrices[*]}")" -explain "$plans" -command "$command" -out "$REPORT"
+fi
 log "report written to $REPORT"

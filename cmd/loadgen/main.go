@@ -4,9 +4,11 @@
 //	loadgen run          run workloads W1–W5 (and T1–T2 on a transport data set) and write a results file
 //	loadgen book         run the booking workloads (a burst on one trip, sustained bookings)
 //	loadgen webhook      create pending tax payments, then deliver their signed paid webhooks twice each
-//	loadgen explain      capture the PostgreSQL plans of each workload's SQL
+//	loadgen matrix       time every filter × sort combination single-client against a static bound
+//	loadgen explain      capture the PostgreSQL plans of each workload's SQL (-matrix: the matrix's)
 //	loadgen auto-explain on|off   set up the database for "explain"
 //	loadgen report       render results (and plans) as Markdown
+//	loadgen matrix-report  append the matrix (and its plans) to the report
 //
 // bench/run.sh strings these together; see docs/benchmarks.md.
 package main
@@ -38,7 +40,7 @@ func main() {
 	}
 }
 
-const usage = "usage: loadgen run|book|webhook|explain|auto-explain|report [flags] (-h for flags)"
+const usage = "usage: loadgen run|book|webhook|matrix|explain|auto-explain|report|matrix-report [flags] (-h for flags)"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -51,6 +53,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBook(ctx, args[1:], stdout, stderr)
 	case "webhook":
 		return cmdWebhook(ctx, args[1:], stdout, stderr)
+	case "matrix":
+		return cmdMatrix(ctx, args[1:], stdout, stderr)
+	case "matrix-report":
+		return cmdMatrixReport(args[1:], stderr)
 	case "explain":
 		return cmdExplain(ctx, args[1:], stderr)
 	case "auto-explain":
@@ -187,6 +193,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		sqliteDir string
 		serverPID int
 		cacheBust bool
+		static    bool
 	)
 	fs := flag.NewFlagSet("loadgen run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -199,6 +206,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&sqliteDir, "sqlite-dir", "", "DATA_DIR of an SQLite-backed API, for version and counts")
 	fs.IntVar(&serverPID, "server-pid", 0, "API process id, to report its CPU use")
 	fs.BoolVar(&cacheBust, "cache-bust", false, "add a unique "+CacheBustParam+"= parameter to every request so response caches cannot answer")
+	fs.BoolVar(&static, "static", false, "also run each workload against a static server in this process answering the bytes of one of its responses (the bound)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -242,6 +250,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if static {
+			if res.Static, err = staticBound(ctx, r, w); err != nil {
+				return err
+			}
+		}
 		rf.Results = append(rf.Results, res)
 		fmt.Fprintf(stdout, row, res.ID, res.Requests, fmt.Sprintf("%.0f", res.RPS), fmt.Sprintf("%.2f", res.P50MS),
 			fmt.Sprintf("%.2f", res.P90MS), fmt.Sprintf("%.2f", res.P99MS), fmt.Sprintf("%.2f", res.MaxMS), res.Errors)
@@ -280,6 +293,7 @@ func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
 		pgLog string
 		out   string
 		only  string
+		mx    bool
 	)
 	fs := flag.NewFlagSet("loadgen explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -288,6 +302,7 @@ func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&pgLog, "pg-log", "", "PostgreSQL server log file (found automatically when empty)")
 	fs.StringVar(&out, "out", "bench/results/explain.json", "plans file")
 	fs.StringVar(&only, "workloads", "", "comma-separated workload ids (default all)")
+	fs.BoolVar(&mx, "matrix", false, "the filter × sort matrix's combinations instead of the workloads")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -297,6 +312,11 @@ func cmdExplain(ctx context.Context, args []string, stderr io.Writer) error {
 	fx, ws, client, err := c.prepare(ctx, 1, stderr)
 	if err != nil {
 		return err
+	}
+	if mx {
+		if ws, err = MatrixWorkloads(fx); err != nil {
+			return err
+		}
 	}
 	token, err := c.bypassToken(fx, stderr)
 	if err != nil {

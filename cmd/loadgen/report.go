@@ -244,6 +244,16 @@ func renderResults(b *strings.Builder, rf RunFile) {
 	if len(errs) > 0 {
 		p("Errors:\n\n%s\n\n", strings.Join(errs, "\n"))
 	}
+	if slices.ContainsFunc(rf.Results, func(r Result) bool { return r.Static != nil }) {
+		p("The bound: the same loop (%d connections) against a static Go server in the load generator answering the bytes of one response of the workload, measured right after it:\n\n", rf.Concurrency)
+		p("| workload | API req/s | static req/s | ratio | static p99 ms | response bytes |\n|---|---:|---:|---:|---:|---:|\n")
+		for _, r := range rf.Results {
+			if st := r.Static; st != nil && st.RPS > 0 {
+				p("| %s | %.0f | %.0f | %.2f | %.2f | %s |\n", r.ID, r.RPS, st.RPS, r.RPS/st.RPS, st.P99MS, thousands(int64(st.Bytes)))
+			}
+		}
+		p("\n")
+	}
 	hasCPU := slices.ContainsFunc(rf.Results, func(r Result) bool { return r.CPU != nil })
 	if hasCPU {
 		p("CPU during each measurement, in cores busy (the machine has %d):\n\n", rf.Env.Cores)

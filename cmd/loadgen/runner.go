@@ -58,6 +58,16 @@ type Result struct {
 	TargetRPS   float64          `json:"target_rps"`
 	ErrorSample []string         `json:"error_sample,omitempty"`
 	CPU         *CPUUse          `json:"cpu,omitempty"`
+	// Static is the same loop against a static server answering the bytes
+	// of one response of the workload, in the same run (loadgen run -static).
+	Static *StaticBound `json:"static,omitempty"`
+}
+
+// StaticBound is a workload's static-server measurement.
+type StaticBound struct {
+	RPS   float64 `json:"rps"`
+	P99MS float64 `json:"p99_ms"`
+	Bytes int     `json:"bytes"`
 }
 
 // NewClient returns a keep-alive client sized for concurrency connections.

@@ -113,11 +113,18 @@ const (
 // list returns up to q.Limit+1 items of the query (one more than a page,
 // to tell whether another page follows).
 func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, error) {
-	switch {
-	case q.Sort == SortDistance && s.pg():
+	if q.Sort == SortDistance && s.pg() {
 		return s.nearest(ctx, q, now)
-	case q.Sort != SortRelevance:
-		return s.listPage(ctx, q, tierAny, q.Limit+1, now)
+	}
+	var nc nearChoice
+	if q.Near != nil && q.Sort != SortDistance {
+		var err error
+		if nc, err = s.chooseNear(ctx, *q.Near, q.RadiusM, []kind.Kind{q.Kind}, q.Status); err != nil {
+			return nil, err
+		}
+	}
+	if q.Sort != SortRelevance {
+		return s.listPage(ctx, q, tierAny, q.Limit+1, nc, now)
 	}
 	var out []listed
 	for _, tier := range []int{tierName, tierOther} {
@@ -130,7 +137,7 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 				sub.After = nil // this tier starts from its beginning
 			}
 		}
-		rows, err := s.listPage(ctx, sub, tier, q.Limit+1-len(out), now)
+		rows, err := s.listPage(ctx, sub, tier, q.Limit+1-len(out), nc, now)
 		if err != nil {
 			return nil, err
 		}
@@ -145,18 +152,46 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 // listPage runs one page query. With search words on PostgreSQL an inner
 // query first picks the ids in order (its name check is index-only, see
 // listings_rating_idx) and the outer one fetches just those rows; otherwise
-// one ordered scan does both.
-func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, error) {
+// one ordered scan does both. With near, nc says how the radius is applied
+// (see chooseNear): collected ids the page is ordered from, or a box the
+// sort's index walk filters by.
+func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, error) {
+	if s.walkFirst(q, nc) {
+		rows, err := s.walkPage(ctx, q, tier, limit, now)
+		if err != nil || len(rows) == limit {
+			return rows, err
+		}
+		// The walk's first rows held less than a page: the query below
+		// finds the rest, a box written so that the planner may walk the
+		// sort's index or take another filter's.
+	}
 	key, order, outer, keyset := s.sortSQL(q)
 	var sel sqlBuf
 	sel.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
 	var b sqlBuf
-	if s.pg() && len(q.Tokens) > 0 {
+	if q.Near != nil && nc.strategy == nearCollect {
+		if len(nc.ids) == 0 {
+			return nil, nil
+		}
+		b.add(sel)
+		b.add(key)
+		b.w(" FROM listings l WHERE ")
+		b.add(s.idsCond(nc.ids))
+		b.w(" AND ")
+		b.add(s.filterSQL(q, tier, now, nc))
+		if q.After != nil {
+			b.w(" AND ")
+			b.add(keyset)
+		}
+		b.w(" ORDER BY ")
+		b.add(order)
+		b.w(" LIMIT " + strconv.Itoa(limit))
+	} else if s.pg() && len(q.Tokens) > 0 {
 		b.add(sel)
 		b.w("p.k FROM (SELECT l.id, ")
 		b.add(key)
 		b.w(" AS k FROM listings l WHERE ")
-		b.add(s.filterSQL(q, tier, now))
+		b.add(s.filterSQL(q, tier, now, nc))
 		if q.After != nil {
 			b.w(" AND ")
 			b.add(keyset)
@@ -168,7 +203,7 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, now t
 		b.add(sel)
 		b.add(key)
 		b.w(" FROM listings l WHERE ")
-		b.add(s.filterSQL(q, tier, now))
+		b.add(s.filterSQL(q, tier, now, nc))
 		if q.After != nil {
 			b.w(" AND ")
 			b.add(keyset)
@@ -326,7 +361,7 @@ func (s store) distanceSQL(p Location) sqlBuf {
 // the cursor agree to the last bit.
 func (s store) nearest(ctx context.Context, q listQuery, now time.Time) ([]listed, error) {
 	if q.Status != statusFilter(Published) {
-		return s.listPage(ctx, q, tierAny, q.Limit+1, now) // no partial index to walk: order every row in the radius
+		return s.listPage(ctx, q, tierAny, q.Limit+1, nearChoice{}, now) // no partial index to walk: order every row in the radius
 	}
 	need := q.Limit + 1
 	minLat, maxLat, minLng, maxLng := latLngBox(*q.Near, q.RadiusM)
@@ -485,7 +520,7 @@ func timeOr0(t *time.Time) time.Time {
 // filterSQL is the WHERE clause of a list: kind and status as literals
 // (fixed enums, so partial indexes match even in generic plans), then the
 // filters the client asked for.
-func (s store) filterSQL(q listQuery, tier int, now time.Time) sqlBuf {
+func (s store) filterSQL(q listQuery, tier int, now time.Time, nc nearChoice) sqlBuf {
 	var b sqlBuf
 	b.w("l.kind = '" + string(q.Kind) + "'")
 	if q.Status != statusAll {
@@ -497,7 +532,7 @@ func (s store) filterSQL(q listQuery, tier int, now time.Time) sqlBuf {
 	}
 	if q.Near != nil {
 		b.w(" AND ")
-		b.add(s.withinSQL(*q.Near, q.RadiusM))
+		b.add(s.withinSQL(*q.Near, q.RadiusM, nc.strategy != nearWalk))
 	}
 	return b
 }
@@ -543,11 +578,13 @@ func (s store) extraFilterSQL(q listQuery, tier int, now time.Time) (sqlBuf, boo
 }
 
 // withinSQL keeps points within r metres (great circle) of p: a bounding
-// box the index can use, then the exact distance.
-func (s store) withinSQL(p Location, r float64) sqlBuf {
+// box, then the exact distance. With spatial, PostgreSQL's box is the
+// expression of the GiST index; without, plain comparisons no index
+// serves, so the planner walks the sort's index and filters by them.
+func (s store) withinSQL(p Location, r float64, spatial bool) sqlBuf {
 	var b sqlBuf
 	minLat, maxLat, minLng, maxLng := latLngBox(p, r)
-	if s.pg() {
+	if s.pg() && spatial {
 		b.w("point(l.lng, l.lat) <@ box(point(?, ?), point(?, ?)) AND ", minLng, minLat, maxLng, maxLat)
 	} else {
 		b.w("l.lat BETWEEN ? AND ? AND l.lng BETWEEN ? AND ? AND ", minLat, maxLat, minLng, maxLng)

@@ -53,6 +53,20 @@ type hit struct {
 // search returns up to q.Limit+1 hits: name matches first, then other
 // matches, best rated first within each tier (the relevance order of lists).
 func (s store) search(ctx context.Context, q searchQuery) ([]hit, error) {
+	var nc nearChoice
+	if q.Near != nil && q.RadiusM > 0 {
+		kinds := q.Kinds
+		if len(kinds) == 0 {
+			kinds = kind.All
+		}
+		var err error
+		if nc, err = s.chooseNear(ctx, *q.Near, q.RadiusM, kinds, statusFilter(Published)); err != nil {
+			return nil, err
+		}
+		if nc.strategy == nearCollect && len(nc.ids) == 0 {
+			return nil, nil
+		}
+	}
 	var out []hit
 	for _, tier := range []int{tierName, tierOther} {
 		after := q.After
@@ -64,7 +78,7 @@ func (s store) search(ctx context.Context, q searchQuery) ([]hit, error) {
 				after = nil
 			}
 		}
-		rows, err := s.searchTier(ctx, q, tier, after, q.Limit+1-len(out))
+		rows, err := s.searchTier(ctx, q, tier, after, q.Limit+1-len(out), nc)
 		if err != nil {
 			return nil, err
 		}
@@ -76,21 +90,54 @@ func (s store) search(ctx context.Context, q searchQuery) ([]hit, error) {
 	return out, nil
 }
 
-func (s store) searchTier(ctx context.Context, q searchQuery, tier int, after *position, limit int) ([]hit, error) {
-	var in sqlBuf
-	in.w("SELECT l.id, l.rating_avg AS k FROM listings l WHERE l.status = 'published'")
-	if len(q.Kinds) > 0 && len(q.Kinds) < len(kind.All) {
-		lits := make([]string, len(q.Kinds))
-		for i, k := range q.Kinds {
-			lits[i] = "'" + string(k) + "'"
+func (s store) searchTier(ctx context.Context, q searchQuery, tier int, after *position, limit int, nc nearChoice) ([]hit, error) {
+	if nc.strategy == nearWalk {
+		// As walkPage: the first rows of the rating order, filtered; when
+		// they hold no page, the planner's choice over the whole order.
+		rows := s.walkRows
+		if rows <= 0 {
+			rows = walkRows
 		}
-		in.w(" AND l.kind IN (" + strings.Join(lits, ", ") + ")")
+		out, err := s.searchPage(ctx, q, tier, after, limit, nc, rows)
+		if err != nil || len(out) == limit {
+			return out, err
+		}
+	}
+	return s.searchPage(ctx, q, tier, after, limit, nc, 0)
+}
+
+// searchPage runs one page query of a tier; walk > 0 reads only the first
+// walk rows of the rating order (after the cursor).
+func (s store) searchPage(ctx context.Context, q searchQuery, tier int, after *position, limit int, nc nearChoice, walk int) ([]hit, error) {
+	var kinds sqlBuf
+	if len(q.Kinds) > 0 && len(q.Kinds) < len(kind.All) {
+		kinds.w(" AND ")
+		kinds.add(kindsSQL(q.Kinds))
+	}
+	var in sqlBuf
+	in.w("SELECT l.id, l.rating_avg AS k FROM ")
+	switch {
+	case walk > 0:
+		in.w("(SELECT l.* FROM listings l WHERE l.status = 'published'")
+		in.add(kinds)
+		if after != nil {
+			in.w(" AND (l.rating_avg, l.id) < (?, ?)", numOr0(after.Num), after.ID.String())
+		}
+		in.w(" ORDER BY l.rating_avg DESC, l.id DESC LIMIT " + strconv.Itoa(walk) + ") l")
+	default:
+		in.w("listings l")
+	}
+	in.w(" WHERE l.status = 'published'")
+	in.add(kinds)
+	if nc.strategy == nearCollect {
+		in.w(" AND ")
+		in.add(s.idsCond(nc.ids))
 	}
 	in.w(" AND ")
 	in.add(s.textMatchSQL(q.Tokens, tier))
 	if q.Near != nil && q.RadiusM > 0 {
 		in.w(" AND ")
-		in.add(s.withinSQL(*q.Near, q.RadiusM))
+		in.add(s.withinSQL(*q.Near, q.RadiusM, nc.strategy != nearWalk))
 	}
 	if after != nil {
 		in.w(" AND (l.rating_avg, l.id) < (?, ?)", numOr0(after.Num), after.ID.String())

@@ -33,6 +33,11 @@ type Service struct {
 	cats  *categories
 	cache *httpcache.Cache // anonymous public reads; nil when off
 	now   func() time.Time
+	// near is the strategy of radius + other sort: nearAuto but in tests
+	// that compare the strategies (set before serving, never changed while
+	// requests run).
+	near     nearStrategy
+	walkRows int
 }
 
 // NewService wires the catalog service.
@@ -51,9 +56,13 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 // categories returns the categories of kind k in display order.
 func (s *Service) categories(k kind.Kind) []Category { return s.cats.list[k] }
 
-func (s *Service) store() store { return store{db: s.db.DB, dialect: s.db.Dialect} }
+func (s *Service) store() store {
+	return store{db: s.db.DB, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows}
+}
 
-func (s *Service) txStore(tx *gorm.DB) store { return store{db: tx, dialect: s.db.Dialect} }
+func (s *Service) txStore(tx *gorm.DB) store {
+	return store{db: tx, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows}
+}
 
 // Get returns the listing of kind k whose id or slug is ref. Drafts and
 // archived listings exist only for tourism staff and admins.

@@ -150,6 +150,9 @@ func decodeJSONColumns(l *Listing, tags, hours, contact, prices, specialties str
 type store struct {
 	db      *gorm.DB
 	dialect database.Dialect
+	near    nearStrategy // how a radius meets another sort (near.go)
+	// walkRows bounds nearWalk's first read; 0 means walkRows.
+	walkRows int
 }
 
 func (s store) pg() bool { return s.dialect == database.Postgres }

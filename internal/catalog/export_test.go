@@ -1,0 +1,28 @@
+package catalog
+
+import "fmt"
+
+// ForceNearStrategy makes every request with a radius and a sort other
+// than distance take one strategy: "auto" (the default), "plain",
+// "collect" or "walk", the walk reading walkRows rows before it leaves
+// the rest to the planner (0: the default). It empties the response cache
+// so that pages are computed anew. Call it between requests, never during
+// them.
+func ForceNearStrategy(s *Service, name string, walkRows int) {
+	s.walkRows = walkRows
+	switch name {
+	case "auto":
+		s.near = nearAuto
+	case "plain":
+		s.near = nearPlain
+	case "collect":
+		s.near = nearCollect
+	case "walk":
+		s.near = nearWalk
+	default:
+		panic(fmt.Sprintf("unknown near strategy %q", name))
+	}
+	if s.cache != nil {
+		s.cache.Invalidate()
+	}
+}

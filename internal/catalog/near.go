@@ -1,0 +1,264 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+	"github.com/solodestination/api/pkg/geo"
+)
+
+// A radius combined with a sort other than distance has no single index:
+// the GiST index finds the radius, the sort's B-tree the order. PostgreSQL
+// estimates every box at a fixed fraction of the table, so left alone it
+// collects a box holding half the city and sorts it. The choice is made
+// per request instead, from a count of the radius capped at maxCollect:
+//
+//   - nearCollect: the radius holds few listings. Their ids come from the
+//     spatial index (that count), and the page is ordered from just those
+//     rows, with the request's own filters, sort and keyset.
+//   - nearWalk: the box holds many. The page walks the sort's index and
+//     keeps the rows in the radius, which then come early in the walk; the
+//     box is written as plain comparisons so the planner cannot take the
+//     spatial index instead.
+//
+// Both return what the straightforward query (nearPlain) returns, row for
+// row; only the work differs.
+type nearStrategy int
+
+const (
+	nearAuto    nearStrategy = iota // choose per request (PostgreSQL); nearPlain on SQLite
+	nearPlain                       // one query with the spatial box, as the planner likes
+	nearCollect                     // collect the box's ids, order those
+	nearWalk                        // walk the sort's index, filter by the box
+)
+
+// maxCollect is the most listings a radius may hold for the collect strategy:
+// beyond it the rows in the radius are common enough for an index walk to
+// meet a page of them early.
+const maxCollect = 2000
+
+// firstCollect is the length of the first, short walk of the radius.
+const firstCollect = 200
+
+// nearChoice is the strategy of one request, with the ids it collected.
+type nearChoice struct {
+	strategy nearStrategy
+	ids      []string
+}
+
+// chooseNear picks the strategy for a radius around p over the published
+// (or, for staff, status-filtered) listings of kinds.
+func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter) (nearChoice, error) {
+	st := s.near
+	if st == nearAuto {
+		if !s.pg() || status != statusFilter(Published) {
+			// SQLite has no planner estimate to correct, and the spatial
+			// indexes hold published listings only.
+			return nearChoice{strategy: nearPlain}, nil
+		}
+		// A short walk first: a small radius in the old town is done
+		// with it; only a large one pays for the long walk.
+		for _, m := range []int{firstCollect, maxCollect + 1} {
+			ids, ok, reach, err := s.radiusIDs(ctx, p, r, kinds, m)
+			if err != nil {
+				return nearChoice{}, err
+			}
+			if ok {
+				return nearChoice{strategy: nearCollect, ids: ids}, nil
+			}
+			// m listings within reach of p: at that density the radius
+			// holds about m·(r/reach)². Far more than maxCollect: the long
+			// walk would only confirm it.
+			if reach > 0 && float64(m)*(r/reach)*(r/reach) > 4*maxCollect {
+				break
+			}
+		}
+		return nearChoice{strategy: nearWalk}, nil
+	}
+	if st != nearCollect {
+		return nearChoice{strategy: st}, nil
+	}
+	ids, err := s.boxIDs(ctx, p, r, kinds, status)
+	return nearChoice{strategy: nearCollect, ids: ids}, err
+}
+
+// radiusIDs walks the spatial index of published listings nearest-first
+// in plane degrees, as nearest does, for at most m rows, and returns the
+// ids of those within r of p; ok is false when the m rows do not surely
+// hold every listing within r. reach is the great-circle distance of the
+// farthest of the m rows. The walk is an ordered GiST scan that stops
+// after m rows: a condition on the box would let the planner, which
+// estimates every box small, read the whole box with a bitmap scan first.
+func (s store) radiusIDs(ctx context.Context, p Location, r float64, kinds []kind.Kind, m int) (ids []string, ok bool, reach float64, err error) {
+	minLat, maxLat, minLng, maxLng := latLngBox(p, r)
+	if minLng <= -180 && maxLng >= 180 {
+		return nil, false, 0, nil // across the antimeridian plane degrees say nothing
+	}
+	var b sqlBuf
+	b.w("SELECT l.id, l.lat, l.lng, point(l.lng, l.lat) <-> point(?, ?) FROM listings l WHERE ", p.Lng, p.Lat)
+	b.add(kindsSQL(kinds))
+	b.w(" AND l.status = 'published' ORDER BY point(l.lng, l.lat) <-> point(?, ?) LIMIT "+strconv.Itoa(m), p.Lng, p.Lat)
+	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	if err != nil {
+		return nil, false, 0, fmt.Errorf("listings in the radius: %w", err)
+	}
+	defer rows.Close()
+	var (
+		n    int
+		last float64
+	)
+	for rows.Next() {
+		var (
+			id       string
+			lat, lng float64
+		)
+		if err := rows.Scan(&id, &lat, &lng, &last); err != nil {
+			return nil, false, 0, err
+		}
+		n++
+		d := distanceM(p, Location{lat, lng})
+		reach = math.Max(reach, d)
+		// A hair beyond the radius: the page query applies the radius
+		// itself, in SQL, and must find every row it would have kept.
+		if d <= r*(1+1e-9)+1e-6 {
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, 0, err
+	}
+	if n < m {
+		return ids, true, reach, nil // every listing was seen
+	}
+	// A row left out is at least the last one's distance away in degrees;
+	// on the sphere, at least this far (see nearest).
+	c := math.Cos(math.Max(math.Abs(minLat), math.Abs(maxLat)) * math.Pi / 180)
+	bound := geo.EarthRadiusM * last * math.Pi / 180 * c * (1 - 1e-4)
+	return ids, bound > r*(1+1e-9)+1e-6, reach, nil
+}
+
+// kindsSQL is the condition on l.kind, the kinds as literals.
+func kindsSQL(kinds []kind.Kind) sqlBuf {
+	var b sqlBuf
+	if len(kinds) == 1 {
+		b.w("l.kind = '" + string(kinds[0]) + "'")
+		return b
+	}
+	lits := make([]string, len(kinds))
+	for i, k := range kinds {
+		lits[i] = "'" + string(k) + "'"
+	}
+	b.w("l.kind IN (" + strings.Join(lits, ", ") + ")")
+	return b
+}
+
+// boxIDs returns the ids of the listings of kinds with the status whose
+// point lies in the bounding box of the radius.
+func (s store) boxIDs(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter) ([]string, error) {
+	var b sqlBuf
+	b.w("SELECT l.id FROM listings l WHERE ")
+	b.add(kindsSQL(kinds))
+	if status != statusAll {
+		b.w(" AND l.status = '" + string(Status(status)) + "'")
+	}
+	minLat, maxLat, minLng, maxLng := latLngBox(p, r)
+	if s.pg() {
+		b.w(" AND point(l.lng, l.lat) <@ box(point(?, ?), point(?, ?))", minLng, minLat, maxLng, maxLat)
+	} else {
+		b.w(" AND l.lat BETWEEN ? AND ? AND l.lng BETWEEN ? AND ?", minLat, maxLat, minLng, maxLng)
+	}
+	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("listings in the box: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// idsCond keeps the listings whose id is one of ids: primary key lookups,
+// which the planner prefers to any other index for a few thousand ids (a
+// join with the ids as a table it may turn inside out).
+func (s store) idsCond(ids []string) sqlBuf {
+	var b sqlBuf
+	if s.pg() {
+		b.w("l.id = ANY (CAST(? AS uuid[]))", "{"+strings.Join(ids, ",")+"}")
+		return b
+	}
+	b.w("l.id IN (SELECT value FROM json_each(?))", `["`+strings.Join(ids, `","`)+`"]`)
+	return b
+}
+
+// walkFirst reports whether a page first tries walkPage: with a radius
+// under nearWalk, and with search words or tags under any sort but
+// distance. The words' match rate is unknown to the planner (see
+// textMatchSQL), which assumes it rare and matches the words in the whole
+// kind before sorting: a second for a word in most listings. A tag it
+// joins by reading every listing of the tag. The walk finds a page of a
+// common word or tag at once; a rare one costs the walk, then the
+// planner's plan.
+func (s store) walkFirst(q listQuery, nc nearChoice) bool {
+	switch {
+	case q.Sort == SortDistance:
+		return false
+	case q.Near != nil:
+		return nc.strategy == nearWalk
+	case len(q.Tokens) == 0 && len(q.Tags) == 0:
+		return false
+	case s.near == nearAuto:
+		return s.pg()
+	}
+	return s.near == nearWalk
+}
+
+// walkRows is how many rows of the sort's index a walk reads before it
+// gives up on the first page and leaves the query to the planner.
+const walkRows = 2000
+
+// walkPage reads the first walkRows rows of the kind in the sort's order
+// (after the cursor) and keeps those passing every filter: a full page
+// from them is the page, as no row further on may come before them. The
+// inner query has no condition but the sort index's own (kind, status,
+// keyset), so it is an ordered index scan that stops; a subquery with a
+// LIMIT takes none of the outer conditions. Fewer than limit rows mean
+// the rows that pass are rarer than the walk can afford.
+func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, error) {
+	key, order, outer, keyset := s.sortSQL(q)
+	rows := s.walkRows
+	if rows <= 0 {
+		rows = walkRows
+	}
+	var b sqlBuf
+	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
+	b.w("l.sort_key FROM (SELECT l.*, ")
+	b.add(key)
+	b.w(" AS sort_key FROM listings l WHERE l.kind = '" + string(q.Kind) + "'")
+	if q.Status != statusAll {
+		b.w(" AND l.status = '" + string(Status(q.Status)) + "'")
+	}
+	if q.After != nil {
+		b.w(" AND ")
+		b.add(keyset)
+	}
+	b.w(" ORDER BY ")
+	b.add(order)
+	b.w(" LIMIT " + strconv.Itoa(rows) + ") l WHERE ")
+	b.add(s.filterSQL(q, tier, now, nearChoice{strategy: nearWalk}))
+	// Ordered by the inner query's output columns, which the planner knows
+	// to arrive in that order already: no sort, and the scan stops at a page.
+	b.w(" ORDER BY " + strings.NewReplacer("p.k", "l.sort_key", "p.id", "l.id").Replace(outer))
+	b.w(" LIMIT " + strconv.Itoa(limit))
+	return s.scanPage(ctx, q, tier, limit, b, now)
+}
