@@ -7751,7 +7751,9 @@ const docTemplate = `{
                     "maxItems": 100,
                     "items": {
                         "type": "string",
-                        "format": "uuid"
+                        "format": "uuid",
+                        "maxLength": 36,
+                        "minLength": 36
                     },
                     "example": [
                         "0193a5b3-2222-7222-8333-444455556666",

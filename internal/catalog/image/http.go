@@ -114,7 +114,7 @@ func readUpload(r *http.Request) (Upload, error) {
 
 // orderRequest is the new order of a listing's images.
 type orderRequest struct {
-	IDs []uuid.UUID `json:"ids" binding:"required" validate:"max=100" maxItems:"100" example:"0193a5b3-2222-7222-8333-444455556666,0193a5b3-1111-7222-8333-444455556666" format:"uuid"`
+	IDs []uuid.UUID `json:"ids" binding:"required" validate:"max=100" example:"0193a5b3-2222-7222-8333-444455556666,0193a5b3-1111-7222-8333-444455556666" format:"uuid" minLength:"36" maxLength:"36"`
 } // @name ImageOrderRequest
 
 // imageList is a listing's images in display order.
