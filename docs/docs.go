@@ -6646,6 +6646,103 @@ const docTemplate = `{
                 }
             }
         },
+        "/{kind}/{id}/images/order": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "` + "`" + `ids` + "`" + ` lists every image of the listing exactly once, in the order the listing should show them (the first is its cover); an id missing, repeated or not of this listing is a 422 on ` + "`" + `ids` + "`" + ` and nothing changes. Reorders of one listing run one after another, so concurrent ones never mix: the last one wins whole. Answers the images in their new order, ` + "`" + `position` + "`" + ` counting from 0; public listing responses show the new order at once.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "images"
+                ],
+                "summary": "Reorder a listing's photos",
+                "operationId": "reorderListingImages",
+                "parameters": [
+                    {
+                        "enum": [
+                            "attractions",
+                            "culinary",
+                            "events"
+                        ],
+                        "type": "string",
+                        "description": "Listing kind",
+                        "name": "kind",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maxLength": 100,
+                        "type": "string",
+                        "x-pattern": "idOrSlug",
+                        "description": "Listing ID or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "Every image id of the listing, in the new order (at most 100)",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ImageOrderRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/StoredImageList"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON or an id that is not a UUID",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not tourism staff",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no listing of this kind with this id or slug",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "body is not JSON",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "ids is not exactly the listing's image ids, each once (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/{kind}/{id}/images/{imageId}": {
             "delete": {
                 "security": [
@@ -7643,6 +7740,28 @@ const docTemplate = `{
                 }
             }
         },
+        "ImageOrderRequest": {
+            "type": "object",
+            "required": [
+                "ids"
+            ],
+            "properties": {
+                "ids": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid",
+                        "maxLength": 36,
+                        "minLength": 36
+                    },
+                    "example": [
+                        "0193a5b3-2222-7222-8333-444455556666",
+                        "0193a5b3-1111-7222-8333-444455556666"
+                    ]
+                }
+            }
+        },
         "Itinerary": {
             "type": "object",
             "properties": {
@@ -8178,6 +8297,12 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 200,
                     "example": "Pendapa Sasana Sewaka"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "maxLength": 36,
+                    "example": "0193a5b3-1111-7222-8333-444455556666"
                 },
                 "url": {
                     "type": "string",
@@ -10155,6 +10280,18 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 600,
                     "example": "/media/listings/0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60/0193a5b3-1111-7222-8333-444455556666.webp"
+                }
+            }
+        },
+        "StoredImageList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "$ref": "#/definitions/StoredImage"
+                    }
                 }
             }
         },

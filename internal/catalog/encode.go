@@ -152,7 +152,9 @@ func appendImages(b []byte, r *readRow) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"url":`...)
+		b = append(b, `{"id":"`...)
+		b = append(b, im.ID.String()...)
+		b = append(b, `","url":`...)
 		b = appendString(b, im.URL)
 		b = append(b, `,"caption":`...)
 		b = appendString(b, im.Caption)

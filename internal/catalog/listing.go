@@ -72,8 +72,9 @@ type TicketPrice struct {
 
 // Image is a picture of a listing, served from /media.
 type Image struct {
-	URL     string `json:"url" example:"/media/listings/0193a5b2/1.jpg" maxLength:"600"`
-	Caption string `json:"caption" example:"Pendapa Sasana Sewaka" maxLength:"200"`
+	ID      uuid.UUID `json:"id" example:"0193a5b3-1111-7222-8333-444455556666" format:"uuid" maxLength:"36"`
+	URL     string    `json:"url" example:"/media/listings/0193a5b2/1.jpg" maxLength:"600"`
+	Caption string    `json:"caption" example:"Pendapa Sasana Sewaka" maxLength:"200"`
 } // @name ListingImage
 
 // Rating summarises the visible reviews of a listing.

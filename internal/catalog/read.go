@@ -39,16 +39,16 @@ func (s *sqlBuf) w(sql string, args ...any) {
 
 func (s *sqlBuf) add(o sqlBuf) { s.w(o.b.String(), o.args...) }
 
-// imagesColumn is a listing's images as JSON [[key, caption], …] in
+// imagesColumn is a listing's images as JSON [[id, key, caption], …] in
 // display order, so a page needs no query per item. Most listings have no
 // image; the EXISTS probe (an index lookup) spares them the aggregate.
 func (s store) imagesColumn() string {
 	if s.pg() {
 		return `CASE WHEN EXISTS (SELECT 1 FROM listing_images i WHERE i.listing_id = l.id) THEN
- (SELECT json_agg(json_build_array(i.storage_key, i.caption) ORDER BY i.position, i.id)::text
+ (SELECT json_agg(json_build_array(i.id, i.storage_key, i.caption) ORDER BY i.position, i.id)::text
  FROM listing_images i WHERE i.listing_id = l.id) END`
 	}
-	return `(SELECT json_group_array(json_array(i.storage_key, i.caption) ORDER BY i.position, i.id)
+	return `(SELECT json_group_array(json_array(i.id, i.storage_key, i.caption) ORDER BY i.position, i.id)
  FROM listing_images i WHERE i.listing_id = l.id)`
 }
 

@@ -220,19 +220,23 @@ func (r *readRow) listing() (Listing, error) {
 	return l, err
 }
 
-// images decodes the images column: [[storage_key, caption], …].
+// images decodes the images column: [[id, storage_key, caption], …].
 func (r *readRow) images() ([]Image, error) {
 	raw := strings.TrimSpace(r.Images.String)
 	if !r.Images.Valid || raw == "" || raw == "[]" {
 		return nil, nil
 	}
-	var pairs [][2]string
-	if err := json.Unmarshal([]byte(raw), &pairs); err != nil {
+	var rows [][3]string
+	if err := json.Unmarshal([]byte(raw), &rows); err != nil {
 		return nil, fmt.Errorf("listing %s: images: %w", r.ID, err)
 	}
-	out := make([]Image, len(pairs))
-	for i, p := range pairs {
-		out[i] = Image{URL: "/media/" + p[0], Caption: p[1]}
+	out := make([]Image, len(rows))
+	for i, p := range rows {
+		id, err := uuid.Parse(p[0])
+		if err != nil {
+			return nil, fmt.Errorf("listing %s: image id: %w", r.ID, err)
+		}
+		out[i] = Image{ID: id, URL: "/media/" + p[1], Caption: p[2]}
 	}
 	return out, nil
 }

@@ -74,6 +74,7 @@ func addRoutes(r *gin.Engine, d Deps, reg *prometheus.Registry) {
 		tourism.DELETE(p+"/:id", web.Handle(catalog.Archive(d.Catalog, k)))
 		tourism.POST(p+"/:id/images", web.Handle(image.Create(d.Images, k)))
 		tourism.DELETE(p+"/:id/images/:imageId", web.Handle(image.Delete(d.Images, k)))
+		tourism.PUT(p+"/:id/images/order", web.Handle(image.Reorder(d.Images, k)))
 		v1.GET(p+"/:id/reviews", web.Handle(review.List(d.Reviews, d.Pager, k)))
 		user.POST(p+"/:id/reviews", web.Handle(review.Create(d.Reviews, k)))
 		user.PUT("/me/favorites"+p+"/:id", web.Handle(plan.PutFavorite(d.Plans, k)))

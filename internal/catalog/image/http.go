@@ -111,3 +111,53 @@ func readUpload(r *http.Request) (Upload, error) {
 	}
 	return Upload{Data: form.File, Caption: form.Values["caption"]}, nil
 }
+
+// orderRequest is the new order of a listing's images.
+type orderRequest struct {
+	IDs []uuid.UUID `json:"ids" binding:"required" validate:"max=100" example:"0193a5b3-2222-7222-8333-444455556666,0193a5b3-1111-7222-8333-444455556666" format:"uuid" minLength:"36" maxLength:"36"`
+} // @name ImageOrderRequest
+
+// imageList is a listing's images in display order.
+type imageList struct {
+	Data []imageResponse `json:"data" validate:"max=100"`
+} // @name StoredImageList
+
+// Reorder handles PUT /api/v1/{kind}/{id}/images/order for one kind.
+//
+//	@Summary		Reorder a listing's photos
+//	@ID				reorderListingImages
+//	@Description	`ids` lists every image of the listing exactly once, in the order the listing should show them (the first is its cover); an id missing, repeated or not of this listing is a 422 on `ids` and nothing changes. Reorders of one listing run one after another, so concurrent ones never mix: the last one wins whole. Answers the images in their new order, `position` counting from 0; public listing responses show the new order at once.
+//	@Tags			images
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			kind	path		string			true	"Listing kind"			Enums(attractions, culinary, events)
+//	@Param			id		path		string			true	"Listing ID or slug"	maxLength(100)	extensions(x-pattern=idOrSlug)
+//	@Param			body	body		orderRequest	true	"Every image id of the listing, in the new order (at most 100)"
+//	@Success		200		{object}	imageList
+//	@Failure		400		{object}	problem.Problem	"malformed JSON or an id that is not a UUID"
+//	@Failure		401		{object}	problem.Problem
+//	@Failure		403		{object}	problem.Problem	"not tourism staff"
+//	@Failure		404		{object}	problem.Problem	"no listing of this kind with this id or slug"
+//	@Failure		415		{object}	problem.Problem	"body is not JSON"
+//	@Failure		422		{object}	problem.Problem	"ids is not exactly the listing's image ids, each once (code validation_failed)"
+//	@Router			/{kind}/{id}/images/order [put]
+func Reorder(svc *Service, k kind.Kind) web.HandlerFunc {
+	return func(c *gin.Context) error {
+		var in orderRequest
+		if err := web.BindJSON(c, &in); err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		ims, err := svc.Reorder(ctx, identity.ActorFrom(ctx), k, c.Param("id"), in.IDs)
+		if err != nil {
+			return err
+		}
+		out := imageList{Data: make([]imageResponse, len(ims))}
+		for i, im := range ims {
+			out.Data[i] = toResponse(im)
+		}
+		c.JSON(http.StatusOK, out)
+		return nil
+	}
+}

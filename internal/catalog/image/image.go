@@ -14,6 +14,7 @@ import (
 const (
 	MaxBytes      = 5 << 20 // per image as sent; the multipart body limit is larger
 	MaxCaptionLen = 200     // characters
+	MaxOrderIDs   = 100     // ids a reorder may list, as many images as a listing response shows
 )
 
 // Image is one stored photo of a listing.

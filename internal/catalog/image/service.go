@@ -135,3 +135,76 @@ func (s *Service) Remove(ctx context.Context, who identity.Actor, k kind.Kind, r
 	}
 	return nil
 }
+
+// Reorder puts the images of a listing in the order of ids, which must name
+// each of its images exactly once. The listing row is locked first, so two
+// reorders (or a reorder and an upload) run one after the other and the
+// result is always one submitted order, never a mix. It returns the images
+// in their new order.
+func (s *Service) Reorder(ctx context.Context, who identity.Actor, k kind.Kind, ref string, ids []uuid.UUID) ([]Image, error) {
+	if err := mayManage(who); err != nil {
+		return nil, err
+	}
+	if len(ids) > MaxOrderIDs {
+		return nil, apperr.FieldInvalid("ids", fmt.Sprintf("must list at most %d images", MaxOrderIDs))
+	}
+	var out []Image
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		st := store{tx}
+		listingID, err := st.lockListing(ctx, k, ref)
+		if err != nil {
+			return err
+		}
+		rows, err := st.imagesOf(ctx, listingID)
+		if err != nil {
+			return err
+		}
+		if err := checkPermutation(ids, rows); err != nil {
+			return err
+		}
+		byID := make(map[uuid.UUID]imageRow, len(rows))
+		for _, r := range rows {
+			byID[r.ID] = r
+		}
+		out = make([]Image, len(ids))
+		for i, id := range ids {
+			r := byID[id]
+			if r.Position != i {
+				if err := st.setPosition(ctx, id, i); err != nil {
+					return err
+				}
+				r.Position = i
+			}
+			out[i] = r.toDomain()
+		}
+		database.AfterCommit(tx, s.cache.Invalidate)
+		return audit.Record(ctx, tx, "listing_image.reorder", "listing", listingID.String(),
+			map[string]any{"kind": k, "ids": ids})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reorder images of %s %s: %w", k, ref, err)
+	}
+	return out, nil
+}
+
+// checkPermutation refuses ids unless they name each image of rows exactly once.
+func checkPermutation(ids []uuid.UUID, rows []imageRow) error {
+	have := make(map[uuid.UUID]bool, len(rows))
+	for _, r := range rows {
+		have[r.ID] = true
+	}
+	seen := make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		switch {
+		case !have[id]:
+			return apperr.FieldInvalid("ids", fmt.Sprintf("%s is not an image of this listing", id))
+		case seen[id]:
+			return apperr.FieldInvalid("ids", fmt.Sprintf("%s is listed more than once", id))
+		}
+		seen[id] = true
+	}
+	if len(ids) != len(rows) {
+		return apperr.FieldInvalid("ids", fmt.Sprintf("must list all %d images of the listing, each once; %d are missing", len(rows), len(rows)-len(ids)))
+	}
+	return nil
+}

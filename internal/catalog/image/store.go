@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/internal/catalog/ref"
@@ -71,6 +72,44 @@ func (s store) imageOf(ctx context.Context, listingID, id uuid.UUID) (imageRow, 
 func (s store) delete(ctx context.Context, id uuid.UUID) error {
 	if err := s.db.WithContext(ctx).Where("id = ?", id).Delete(&imageRow{}).Error; err != nil {
 		return fmt.Errorf("delete image: %w", err)
+	}
+	return nil
+}
+
+// lockListing resolves a listing like listing and, on PostgreSQL, locks its
+// row until the transaction ends, so changes to the order of its images
+// run one after another. SQLite runs one writer at a time anyway.
+func (s store) lockListing(ctx context.Context, k kind.Kind, r string) (uuid.UUID, error) {
+	id, err := s.listing(ctx, k, r)
+	if err != nil || s.db.Dialector.Name() != "postgres" {
+		return id, err
+	}
+	var row struct{ ID uuid.UUID }
+	err = s.db.WithContext(ctx).Table("listings").Select("id").Where("id = ?", id).
+		Clauses(clause.Locking{Strength: "UPDATE"}).Take(&row).Error
+	if database.IsNotFound(err) {
+		return uuid.Nil, apperr.Missing(string(k), r)
+	}
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("lock listing: %w", err)
+	}
+	return id, nil
+}
+
+// imagesOf returns the images of a listing in display order.
+func (s store) imagesOf(ctx context.Context, listingID uuid.UUID) ([]imageRow, error) {
+	var rows []imageRow
+	err := s.db.WithContext(ctx).Where("listing_id = ?", listingID).Order("position, id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list images: %w", err)
+	}
+	return rows, nil
+}
+
+func (s store) setPosition(ctx context.Context, id uuid.UUID, pos int) error {
+	err := s.db.WithContext(ctx).Model(&imageRow{}).Where("id = ?", id).Update("position", pos).Error
+	if err != nil {
+		return fmt.Errorf("set image position: %w", err)
 	}
 	return nil
 }

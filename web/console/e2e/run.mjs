@@ -272,16 +272,32 @@ if (suite === "smoke") {
     assert(pub.data.ticket_prices.length === 1 && pub.data.ticket_prices[0].amount_idr === 10000, "ticket prices not saved: " + JSON.stringify(pub.data.ticket_prices));
     const listed = await call("GET", `/attractions?q=${encodeURIComponent(name)}`);
     assert(listed.data.data.some((l) => l.id === id), "the public list does not have the new attraction");
-    // A photo: uploaded, shown, deleted.
+    // Two photos: uploaded, shown in upload order, reordered from the keyboard and saved, deleted.
     const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
-    await page.getByLabel("Berkas").setInputFiles({ name: "gerbang.png", mimeType: "image/png", buffer: png });
-    await page.getByLabel("Keterangan", { exact: true }).fill("Gerbang depan");
-    await page.getByRole("button", { name: "Unggah" }).click();
-    await page.locator(".images li", { hasText: "Gerbang depan" }).waitFor();
-    assert((await call("GET", `/attractions/${id}`)).data.images.length === 1, "the photo is not on the listing");
-    await page.locator(".images li", { hasText: "Gerbang depan" }).getByRole("button", { name: "Hapus" }).click();
-    await page.locator(".images li").first().waitFor({ state: "detached" });
-    assert((await call("GET", `/attractions/${id}`)).data.images.length === 0, "the photo was not deleted");
+    for (const caption of ["Gerbang depan", "Pendapa"]) {
+      await page.getByLabel("Berkas").setInputFiles({ name: "foto.png", mimeType: "image/png", buffer: png });
+      await page.getByLabel("Keterangan", { exact: true }).fill(caption);
+      await page.getByRole("button", { name: "Unggah" }).click();
+      await page.locator(".images li", { hasText: caption }).waitFor();
+    }
+    const captions = async () => (await call("GET", `/attractions/${id}`)).data.images.map((im) => im.caption);
+    assert((await captions()).join() === "Gerbang depan,Pendapa", "photos not in upload order: " + (await captions()));
+    const before = (await call("GET", `/attractions/${id}`)).data.images.map((im) => im.id);
+    await page.getByRole("button", { name: "Naikkan: Pendapa" }).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => [...document.querySelectorAll(".images li span")].map((s) => s.textContent).join() === "Pendapa,Gerbang depan");
+    const reordered = page.waitForResponse((r) => r.url().endsWith(`/attractions/${id}/images/order`) && r.request().method() === "PUT");
+    await page.getByRole("button", { name: "Simpan urutan foto" }).click();
+    assert((await reordered).status() === 200, "the new order was not saved");
+    await page.getByRole("button", { name: "Simpan urutan foto" }).waitFor({ state: "detached" });
+    const after = (await call("GET", `/attractions/${id}`)).data.images.map((im) => im.id);
+    assert(after.join() === [before[1], before[0]].join(), `public API order ${after}, want ${[before[1], before[0]]}`);
+    assert((await captions()).join() === "Pendapa,Gerbang depan", "photos not reordered: " + (await captions()));
+    for (const caption of ["Gerbang depan", "Pendapa"]) {
+      await page.locator(".images li", { hasText: caption }).getByRole("button", { name: "Hapus" }).click();
+      await page.locator(".images li", { hasText: caption }).waitFor({ state: "detached" });
+    }
+    assert((await call("GET", `/attractions/${id}`)).data.images.length === 0, "the photos were not deleted");
     // A visitor's one-star review reaches the moderation queue; hidden, it leaves the listing's reviews.
     const visitor = await tokenOf("user@example.com");
     const rev = await call("POST", `/attractions/${id}/reviews`, { rating: 1, text: "Spam spam spam." }, visitor);

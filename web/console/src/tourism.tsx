@@ -289,18 +289,24 @@ export function ListingEdit({ kind, id }: { kind: Kind; id: string | null }) {
   );
 }
 
-const uuidIn = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[a-z]+$/;
+type ListingImage = Listing["images"][number];
 
+/** Images lists a listing's photos in display order: staff upload, remove, move them and save the new order. */
 function Images({ kind, listing, reload }: { kind: Kind; listing: Listing; reload: () => void }) {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [caption, setCaption] = useState("");
   const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState("");
+  const [order, setOrder] = useState<ListingImage[]>(listing.images);
+  const savedIds = listing.images.map((im) => im.id).join();
+  useEffect(() => setOrder(listing.images), [savedIds]);
+  const changed = order.map((im) => im.id).join() !== savedIds;
   async function upload(e: Event) {
     e.preventDefault();
     const input = (e.currentTarget as HTMLFormElement).querySelector("input[type=file]") as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    setBusy(true); setProblem(null);
+    setBusy(true); setProblem(null); setNote("");
     const { error } = await api.POST("/{kind}/{id}/images", {
       params: { path: { kind, id: listing.id } },
       body: { file: file as unknown as string, caption },
@@ -312,32 +318,57 @@ function Images({ kind, listing, reload }: { kind: Kind; listing: Listing; reloa
     reload();
   }
   async function remove(imageId: string) {
-    setProblem(null);
+    setProblem(null); setNote("");
     const { error } = await api.DELETE("/{kind}/{id}/images/{imageId}", { params: { path: { kind, id: listing.id, imageId } } });
     if (error) return setProblem(error as Problem);
+    reload();
+  }
+  function move(i: number, by: number) {
+    const next = [...order];
+    [next[i], next[i + by]] = [next[i + by], next[i]];
+    setOrder(next);
+    setNote("");
+    // Keep the keyboard on the photo that moved.
+    requestAnimationFrame(() => {
+      const b = document.querySelector<HTMLButtonElement>(`[data-image="${next[i + by].id}"] button[data-move="${by < 0 ? "up" : "down"}"]`);
+      (b && !b.disabled ? b : document.querySelector<HTMLButtonElement>(`[data-image="${next[i + by].id}"] button[data-move]:not([disabled])`))?.focus();
+    });
+  }
+  async function saveOrder() {
+    setBusy(true); setProblem(null); setNote("");
+    const { error } = await api.PUT("/{kind}/{id}/images/order", { params: { path: { kind, id: listing.id } }, body: { ids: order.map((im) => im.id) } });
+    setBusy(false);
+    if (error) return setProblem(error as Problem);
+    setNote(t("saved"));
     reload();
   }
   return (
     <section class="panel">
       <h2>{t("images")}</h2>
       <ProblemBox problem={problem} />
-      {listing.images.length === 0 && <Empty />}
-      <ul class="images">
-        {listing.images.map((im) => {
-          const m = uuidIn.exec(im.url);
+      {order.length === 0 && <Empty />}
+      <ol class="images">
+        {order.map((im, i) => {
+          const name = im.caption || t("photoN", { n: i + 1 });
           return (
-            <li key={im.url}>
+            <li key={im.id} data-image={im.id}>
               <img src={im.url} alt={im.caption} loading="lazy" />
               <span>{im.caption}</span>
-              {m && <button class="danger small" onClick={() => remove(m[1])}>{t("remove")}</button>}
+              <div class="row">
+                <button class="small secondary" data-move="up" disabled={i === 0} aria-label={`${t("up")}: ${name}`} onClick={() => move(i, -1)}>↑</button>
+                <button class="small secondary" data-move="down" disabled={i === order.length - 1} aria-label={`${t("down")}: ${name}`} onClick={() => move(i, 1)}>↓</button>
+                <button class="danger small" aria-label={`${t("remove")}: ${name}`} disabled={changed} onClick={() => remove(im.id)}>{t("remove")}</button>
+              </div>
             </li>
           );
         })}
-      </ul>
+      </ol>
+      {changed && <button onClick={saveOrder} disabled={busy}>{t("savePhotoOrder")}</button>}
+      {note && <p class="ok" role="status">{note}</p>}
       <form class="filters" onSubmit={upload}>
         <div class="field"><label for="img-file">{t("file")}</label><input id="img-file" type="file" accept="image/jpeg,image/png,image/webp" required /></div>
         <Field label={t("caption")} value={caption} onInput={(e) => setCaption((e.target as HTMLInputElement).value)} maxLength={200} />
-        <button type="submit" disabled={busy}>{t("upload")}</button>
+        <button type="submit" disabled={busy || changed}>{t("upload")}</button>
       </form>
     </section>
   );
