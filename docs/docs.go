@@ -6613,6 +6613,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
+                    "409": {
+                        "description": "the listing already holds 100 images (code image_limit)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
                     "413": {
                         "description": "image over 5 MiB (code payload_too_large)",
                         "schema": {

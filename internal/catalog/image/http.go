@@ -47,6 +47,7 @@ func toResponse(im Image) imageResponse {
 //	@Failure		401		{object}	problem.Problem
 //	@Failure		403		{object}	problem.Problem	"not tourism staff"
 //	@Failure		404		{object}	problem.Problem	"no listing of this kind with this id or slug"
+//	@Failure		409		{object}	problem.Problem	"the listing already holds 100 images (code image_limit)"
 //	@Failure		413		{object}	problem.Problem	"image over 5 MiB (code payload_too_large)"
 //	@Failure		415		{object}	problem.Problem	"not multipart/form-data, or not a JPEG, PNG or WebP image (code unsupported_media_type)"
 //	@Failure		422		{object}	problem.Problem	"file missing, empty or not a readable image, image over 8000 pixels a side or 40 megapixels, caption too long (code validation_failed)"

@@ -15,6 +15,9 @@ const (
 	MaxBytes      = 5 << 20 // per image as sent; the multipart body limit is larger
 	MaxCaptionLen = 200     // characters
 	MaxOrderIDs   = 100     // ids a reorder may list, as many images as a listing response shows
+	// MaxPerListing is how many images a listing may hold: all of them fit
+	// in a listing response and in one reorder.
+	MaxPerListing = MaxOrderIDs
 )
 
 // Image is one stored photo of a listing.

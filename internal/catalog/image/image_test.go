@@ -2,6 +2,7 @@ package image_test
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -319,5 +321,33 @@ func TestFailedInsertLeavesNoFile(t *testing.T) {
 	})
 	if files != 0 {
 		t.Fatalf("%d files left behind by a failed upload", files)
+	}
+}
+
+// A listing holds at most 100 images (all fit in one reorder): the 101st
+// upload is 409 image_limit and leaves neither a row nor a file.
+func TestImageLimitPerListing(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	l := api.Listing(kind.Attraction, "published")
+	for i := range 99 {
+		if err := api.DB.Exec(`INSERT INTO listing_images (id, listing_id, storage_key, caption, content_type, size_bytes, position, created_at)
+			VALUES (?, ?, ?, '', 'image/png', 1, ?, ?)`, uuid.Must(uuid.NewV7()), l.ID, fmt.Sprintf("listings/x/%d.png", i), i, time.Now()).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	upload(api, l, api.Admin(), file("a.png", "image/png", pngBytes(t))).Expect(http.StatusCreated)
+	upload(api, l, api.Admin(), file("b.png", "image/png", pngBytes(t))).ExpectProblem(http.StatusConflict, "image_limit")
+	var n int64
+	api.DB.Raw("SELECT count(*) FROM listing_images WHERE listing_id = ?", l.ID).Scan(&n)
+	files := 0
+	filepath.WalkDir(filepath.Join(api.App.Config.DataDir, "media"), func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files++
+		}
+		return nil
+	})
+	if n != 100 || files != 1 {
+		t.Fatalf("%d images and %d files after the refused upload, want 100 and 1", n, files)
 	}
 }

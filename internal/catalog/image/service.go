@@ -83,6 +83,18 @@ func (s *Service) Add(ctx context.Context, who identity.Actor, k kind.Kind, ref 
 	row := imageRow{ID: id, ListingID: listingID, StorageKey: stored.Key, Caption: up.Caption,
 		ContentType: stored.Format.ContentType, SizeBytes: stored.Size, CreatedAt: s.now()}
 	err = s.db.InTx(ctx, func(tx *gorm.DB) error {
+		// Under the listing's lock, so concurrent uploads cannot pass the
+		// limit together.
+		if _, err := (store{tx}).lockListing(ctx, k, listingID.String()); err != nil {
+			return err
+		}
+		var held int64
+		if err := tx.WithContext(ctx).Model(&imageRow{}).Where("listing_id = ?", listingID).Count(&held).Error; err != nil {
+			return fmt.Errorf("count images: %w", err)
+		}
+		if held >= MaxPerListing {
+			return apperr.StateConflict("image_limit", fmt.Sprintf("A listing holds at most %d images; delete one first.", MaxPerListing))
+		}
 		if err := (store{tx}).insert(ctx, &row); err != nil {
 			return err
 		}
