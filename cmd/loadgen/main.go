@@ -4,6 +4,8 @@
 //	loadgen run          run workloads W1–W5 (and T1–T2 on a transport data set) and write a results file
 //	loadgen book         run the booking workloads (a burst on one trip, sustained bookings)
 //	loadgen webhook      create pending tax payments, then deliver their signed paid webhooks twice each
+//	loadgen permits      run the permits workloads P1–P3 (licensing queue, own applications, uploads) with their plans
+//	loadgen permits-report   write the permits section of docs/benchmarks.md
 //	loadgen explain      capture the PostgreSQL plans of each workload's SQL
 //	loadgen auto-explain on|off   set up the database for "explain"
 //	loadgen report       render results (and plans) as Markdown
@@ -38,7 +40,7 @@ func main() {
 	}
 }
 
-const usage = "usage: loadgen run|book|webhook|explain|auto-explain|report [flags] (-h for flags)"
+const usage = "usage: loadgen run|book|webhook|permits|permits-report|explain|auto-explain|report [flags] (-h for flags)"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -51,6 +53,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBook(ctx, args[1:], stdout, stderr)
 	case "webhook":
 		return cmdWebhook(ctx, args[1:], stdout, stderr)
+	case "permits":
+		return cmdPermits(ctx, args[1:], stdout, stderr)
+	case "permits-report":
+		return cmdPermitsReport(args[1:], stderr)
 	case "explain":
 		return cmdExplain(ctx, args[1:], stderr)
 	case "auto-explain":
