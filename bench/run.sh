@@ -28,6 +28,11 @@
 #   WEBHOOK=0             skip the webhook workload (WEBHOOK_PAYMENTS pending payments created
 #                         through the API, then a signed paid event for each, delivered twice)
 #   WEBHOOK_PAYMENTS=5000
+#   PERMIT_APPLICATIONS=0 permit applications in the data set (0: none); with some, the permits
+#                         workloads P1–P3 (licensing queue, own applications, document uploads)
+#                         run on the database path and write their own section of the report
+#   CATALOG=0             skip the catalog workloads, their plans and the full report (for a run of
+#                         the permits workloads alone: only the report's permits section is written)
 #   PROFILE=1             record a CPU profile of the API with perf during the workloads
 #                         (bench/results/perf-<size>.txt)
 #   REPORT=docs/benchmarks.md
@@ -59,6 +64,8 @@ TAX_OBJECTS=${TAX_OBJECTS:-50000}
 TAX_BILLS=${TAX_BILLS:-100000}
 WEBHOOK=${WEBHOOK:-1}
 WEBHOOK_PAYMENTS=${WEBHOOK_PAYMENTS:-5000}
+PERMIT_APPLICATIONS=${PERMIT_APPLICATIONS:-0}
+CATALOG=${CATALOG:-1}
 REPORT=${REPORT:-docs/benchmarks.md}
 OUT=bench/results
 BIN=$OUT/bin
@@ -172,7 +179,8 @@ for size in $SIZES; do
 	"$BIN/benchdata" "${db_args[@]}" "${fresh[@]}" -per-kind "$size" -seed "$SEED" -fixtures "$FIXTURES" -reset "${keep[@]}" \
 		-transport-routes "$TRANSPORT_ROUTES" -transport-stops "$TRANSPORT_STOPS" \
 		-transport-days "$TRANSPORT_DAYS" -transport-users "$TRANSPORT_USERS" \
-		-tax-citizens "$TAX_CITIZENS" -tax-objects "$TAX_OBJECTS" -tax-bills "$TAX_BILLS" -nik-key-file "$NIK_KEY"
+		-tax-citizens "$TAX_CITIZENS" -tax-objects "$TAX_OBJECTS" -tax-bills "$TAX_BILLS" -nik-key-file "$NIK_KEY" \
+		-permit-applications "$PERMIT_APPLICATIONS"
 	fresh=() # once per run
 
 	start_api "$OUT/api-$size.log"
@@ -180,7 +188,9 @@ for size in $SIZES; do
 		perf record -F 199 -g -p "$API_PID" -o "$OUT/perf-$size.data" >/dev/null 2>&1 &
 		PERF_PID=$!
 	fi
-	for mode in $MODES; do
+	catalog_modes=$MODES
+	[ "$CATALOG" = 0 ] && catalog_modes=""
+	for mode in $catalog_modes; do
 		case "$mode" in
 		shipped) bust=() suffix="" ;;
 		bypass) bust=(-cache-bust) suffix="-bypass" ;;
@@ -206,6 +216,13 @@ for size in $SIZES; do
 			-payments "$WEBHOOK_PAYMENTS" -c "$CONCURRENCY" -seed "$SEED" -out "$OUT/results-webhook.json"
 		webhook_args=(-webhook "$OUT/results-webhook.json")
 	fi
+	if [ "$PERMIT_APPLICATIONS" != 0 ]; then
+		log "permits workloads: queue, own applications and uploads, $CONCURRENCY connections, $DURATION each after $WARMUP warm-up"
+		"$BIN/loadgen" permits -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" "${run_db_args[@]}" \
+			-jwt-secret-file "$SECRET" -server-pid "$API_PID" -c "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" \
+			-seed "$SEED" -cache-bust -out "$OUT/results-permits.json"
+		permits_results=$OUT/results-permits.json
+	fi
 	kill -0 "$API_PID" 2>/dev/null || { echo "the API exited during the run; see $OUT/api-$size.log" >&2; exit 1; }
 	if [ -n "$PERF_PID" ]; then
 		stop_perf
@@ -221,7 +238,7 @@ for size in $SIZES; do
 done
 
 explain_args=()
-if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ]; then
+if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ] && [ "$CATALOG" != 0 ]; then
 	log "capturing query plans with auto_explain"
 	AUTO_EXPLAIN_ON=1
 	"$BIN/loadgen" auto-explain -db "$DB_URL" on
@@ -242,5 +259,16 @@ for v in SIZES MODES DURATION WARMUP CONCURRENCY BENCH_DB FRESH REGEN BOOK BURST
 		command="$v=\"$val\" $command"
 	fi
 done
+for v in PERMIT_APPLICATIONS CATALOG; do
+	if val=$(printenv "$v"); then
+		command="$v=\"$val\" $command"
+	fi
+done
+if [ "$CATALOG" != 0 ]; then
 "$BIN/loadgen" report -results "$joined" "${explain_args[@]}" "${book_args[@]}" "${webhook_args[@]}" -command "$command" -notes bench/NOTES.md -out "$REPORT"
 log "report written to $REPORT"
+fi
+if [ -n "${permits_results:-}" ]; then
+	"$BIN/loadgen" permits-report -results "$permits_results" -command "$command" -out "$REPORT"
+	log "permits section written to $REPORT"
+fi
