@@ -16,6 +16,7 @@ import (
 	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/storage"
+	"github.com/solodestination/api/internal/platform/testdb"
 )
 
 // The uploaded file must pass the API's document check as a PDF, at the
@@ -125,6 +126,18 @@ func TestPermitWorkloadsAgainstTheAPI(t *testing.T) {
 	}
 	if !seen[true] || !seen[false] {
 		t.Fatal("P1 does not draw both pages")
+	}
+
+	// The plans' statements run on PostgreSQL with real positions (a table
+	// this small is read whole; the benchmark's data set says which index).
+	if testdb.IsPostgres() {
+		plans, err := ExplainPermits(ctx, api.DB.URL, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plans) != 5 || len(plans[1].Args) != 3 || !strings.Contains(plans[1].Plan, "actual time") {
+			t.Fatalf("plans = %+v", plans)
+		}
 	}
 
 	up, def, err := runUploads(ctx, client, srv.URL, owners, 2, 4, 8<<10, 400*time.Millisecond, 0, 0)
