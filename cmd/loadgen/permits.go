@@ -49,6 +49,8 @@ type PermitsFile struct {
 	Results    []Result       `json:"results"`
 	Upload     *UploadResult  `json:"upload,omitempty"`
 	Plans      []PermitPlan   `json:"plans,omitempty"`
+	// Sizes are the bytes of the permits tables and the queue's indexes.
+	Sizes map[string]int64 `json:"sizes,omitempty"`
 }
 
 // UploadResult is what the upload workload measured.
@@ -107,6 +109,7 @@ func cmdPermits(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		maxPages  int
 		drafts    int
 		pdfKB     int
+		sqliteDir string
 	)
 	fs := flag.NewFlagSet("loadgen permits", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -120,6 +123,7 @@ func cmdPermits(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&maxPages, "queue-pages", 400, "queue pages walked per order to collect the cursors P1 draws from")
 	fs.IntVar(&drafts, "drafts", 0, "drafts the upload workload makes (default 2 × -c; each connection uploads to its own)")
 	fs.IntVar(&pdfKB, "pdf-kb", 100, "size of the uploaded PDF in KiB")
+	fs.StringVar(&sqliteDir, "sqlite-dir", "", "DATA_DIR of an SQLite-backed API, for version and counts (no plans)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -156,8 +160,13 @@ func cmdPermits(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 	pf := PermitsFile{StartedAt: time.Now().UTC(), Env: CollectEnv(ctx), Concurrency: conc, DurationS: duration.Seconds(),
 		WarmupS: warmup.Seconds(), CacheBust: cacheBust, DataSet: p, QueuePages: map[string]int{}}
-	if c.db != "" {
+	switch {
+	case c.db != "":
 		if pf.DB, err = PostgresInfo(ctx, c.db); err != nil {
+			return fmt.Errorf("database info: %w", err)
+		}
+	case sqliteDir != "":
+		if pf.DB, err = SQLiteInfo(ctx, sqliteDir); err != nil {
 			return fmt.Errorf("database info: %w", err)
 		}
 	}
@@ -208,6 +217,9 @@ func cmdPermits(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if c.db != "" {
 		if pf.Plans, err = ExplainPermits(ctx, c.db, p); err != nil {
 			return fmt.Errorf("plans: %w", err)
+		}
+		if pf.Sizes, err = permitSizes(ctx, c.db); err != nil {
+			return fmt.Errorf("sizes: %w", err)
 		}
 		for _, pl := range pf.Plans {
 			fmt.Fprintf(stderr, "%s: indexes %v, whole-table scans %v, sort %v\n", pl.ID, pl.Indexes, pl.SeqScans, pl.Sorts)
@@ -573,6 +585,27 @@ func ExplainPermits(ctx context.Context, dsn string, p *fixture.Permits) ([]Perm
 		if err := add("P2", "an applicant's applications, newest first", mineFirst, p.ApplicantIDs[len(p.ApplicantIDs)/2]); err != nil {
 			return nil, err
 		}
+	}
+	return out, nil
+}
+
+// permitSizeOf are the relations whose size the report gives.
+var permitSizeOf = []string{"permit_applications", "permit_history", "permit_applications_queue_idx",
+	"permit_applications_sla_idx", "permit_applications_user_idx"}
+
+func permitSizes(ctx context.Context, dsn string) (map[string]int64, error) {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	out := map[string]int64{}
+	for _, rel := range permitSizeOf {
+		var n int64
+		if err := conn.QueryRow(ctx, "SELECT pg_relation_size($1::regclass)", rel).Scan(&n); err != nil {
+			return nil, fmt.Errorf("%s: %w", rel, err)
+		}
+		out[rel] = n
 	}
 	return out, nil
 }

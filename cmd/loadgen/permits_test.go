@@ -138,6 +138,10 @@ func TestPermitWorkloadsAgainstTheAPI(t *testing.T) {
 		if len(plans) != 5 || len(plans[1].Args) != 3 || !strings.Contains(plans[1].Plan, "actual time") {
 			t.Fatalf("plans = %+v", plans)
 		}
+		sizes, err := permitSizes(ctx, api.DB.URL)
+		if err != nil || sizes["permit_applications"] == 0 || len(sizes) != len(permitSizeOf) {
+			t.Fatalf("sizes %v %v", sizes, err)
+		}
 	}
 
 	up, def, err := runUploads(ctx, client, srv.URL, owners, 2, 4, 8<<10, 400*time.Millisecond, 0, 0)
@@ -177,11 +181,12 @@ func TestRenderPermits(t *testing.T) {
 		Workloads: []WorkloadDef{{ID: "P1", Title: "Licensing queue"}},
 		Results:   []Result{{ID: "P1", Requests: 12000, RPS: 1200, P99MS: 45.5}},
 		Upload:    &UploadResult{Result: Result{ID: "P3", RPS: 150, P99MS: 900}, FileBytes: 102400, MBps: 15.4, Drafts: 128},
+		Sizes:     map[string]int64{"permit_applications": 41_000_000},
 		Plans:     []PermitPlan{{ID: "P1 first page", Indexes: []string{"permit_applications_queue_idx"}, IndexDriven: true, Plan: "Limit\n  ->  Index Scan"}},
 	}
 	out := RenderPermits(pf, "make bench")
 	for _, want := range []string{"## Permits", "1.50 1.20 1.00", "100 000 applications", "| P1 | 12 000 | 1200 |", "45.50",
-		"**15.4 MB/s**", "`permit_applications_queue_idx`", "| true |", "Command: `make bench`"} {
+		"**15.4 MB/s**", "`permit_applications_queue_idx`", "| true |", "Command: `make bench`", "`permit_applications` 41.0 MB"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}

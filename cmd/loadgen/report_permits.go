@@ -55,6 +55,15 @@ func RenderPermits(pf *PermitsFile, command string) string {
 			ds.Applications, thousands(int64(ds.Applications)), thousands(int64(len(ds.ApplicantIDs))), thousands(c["submitted"]),
 			thousands(c["in_review"]), thousands(c["needs_revision"]), thousands(c["overdue"]), thousands(c["permit_history"]))
 	}
+	if len(pf.Sizes) > 0 {
+		var parts []string
+		for _, rel := range permitSizeOf {
+			if n, ok := pf.Sizes[rel]; ok {
+				parts = append(parts, fmt.Sprintf("`%s` %.1f MB", rel, float64(n)/1e6))
+			}
+		}
+		p("On disk (without TOAST): %s.\n\n", strings.Join(parts, ", "))
+	}
 	mode := "as the API ships"
 	if pf.CacheBust {
 		mode = "each read with a unique `" + CacheBustParam + "` parameter (the database path)"
