@@ -30,6 +30,11 @@
 #   WEBHOOK=0             skip the webhook workload (WEBHOOK_PAYMENTS pending payments created
 #                         through the API, then a signed paid event for each, delivered twice)
 #   WEBHOOK_PAYMENTS=5000
+#   PERMIT_APPLICATIONS=0 permit applications in the data set (0: none); with some, the permits
+#                         workloads P1–P3 (licensing queue, own applications, document uploads)
+#                         run on the database path and write their own section of the report
+#   CATALOG=0             skip the catalog workloads, their plans and the full report (for a run of
+#                         the permits workloads alone: only the report's permits section is written)
 #   PROFILE=1             record a CPU profile of the API with perf during the workloads
 #                         (bench/results/perf-<size>.txt)
 #   MATRIX=0              skip the filter × sort matrix (every filter alone under each sort it allows and
@@ -67,6 +72,10 @@ WEBHOOK=${WEBHOOK:-1}
 WEBHOOK_PAYMENTS=${WEBHOOK_PAYMENTS:-5000}
 MATRIX=${MATRIX:-1}
 MATRIX_DURATION=${MATRIX_DURATION:-1s}
+PERMIT_APPLICATIONS=${PERMIT_APPLICATIONS:-0}
+CATALOG=${CATALOG:-1}
+# The matrix is part of the catalog's measurements.
+[ "$CATALOG" = 0 ] && MATRIX=0
 REPORT=${REPORT:-docs/benchmarks.md}
 OUT=bench/results
 BIN=$OUT/bin
@@ -181,7 +190,8 @@ for size in $SIZES; do
 	"$BIN/benchdata" "${db_args[@]}" "${fresh[@]}" -per-kind "$size" -seed "$SEED" -fixtures "$FIXTURES" -reset "${keep[@]}" \
 		-transport-routes "$TRANSPORT_ROUTES" -transport-stops "$TRANSPORT_STOPS" \
 		-transport-days "$TRANSPORT_DAYS" -transport-users "$TRANSPORT_USERS" \
-		-tax-citizens "$TAX_CITIZENS" -tax-objects "$TAX_OBJECTS" -tax-bills "$TAX_BILLS" -nik-key-file "$NIK_KEY"
+		-tax-citizens "$TAX_CITIZENS" -tax-objects "$TAX_OBJECTS" -tax-bills "$TAX_BILLS" -nik-key-file "$NIK_KEY" \
+		-permit-applications "$PERMIT_APPLICATIONS"
 	fresh=() # once per run
 
 	start_api "$OUT/api-$size.log"
@@ -189,7 +199,9 @@ for size in $SIZES; do
 		perf record -F 199 -g -p "$API_PID" -o "$OUT/perf-$size.data" >/dev/null 2>&1 &
 		PERF_PID=$!
 	fi
-	for mode in $MODES; do
+	catalog_modes=$MODES
+	[ "$CATALOG" = 0 ] && catalog_modes=""
+	for mode in $catalog_modes; do
 		case "$mode" in
 		shipped) bust=() suffix="" ;;
 		bypass) bust=(-cache-bust -static) suffix="-bypass" ;;
@@ -221,6 +233,13 @@ for size in $SIZES; do
 			-payments "$WEBHOOK_PAYMENTS" -c "$CONCURRENCY" -seed "$SEED" -out "$OUT/results-webhook.json"
 		webhook_args=(-webhook "$OUT/results-webhook.json")
 	fi
+	if [ "$PERMIT_APPLICATIONS" != 0 ]; then
+		log "permits workloads: queue, own applications and uploads, $CONCURRENCY connections, $DURATION each after $WARMUP warm-up"
+		"$BIN/loadgen" permits -base "http://$ADDR" -wait-ready 60s -fixtures "$FIXTURES" "${run_db_args[@]}" \
+			-jwt-secret-file "$SECRET" -server-pid "$API_PID" -c "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" \
+			-seed "$SEED" -cache-bust -out "$OUT/results-permits.json"
+		permits_results=$OUT/results-permits.json
+	fi
 	kill -0 "$API_PID" 2>/dev/null || { echo "the API exited during the run; see $OUT/api-$size.log" >&2; exit 1; }
 	if [ -n "$PERF_PID" ]; then
 		stop_perf
@@ -236,7 +255,7 @@ for size in $SIZES; do
 done
 
 explain_args=()
-if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ]; then
+if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ] && [ "$CATALOG" != 0 ]; then
 	log "capturing query plans with auto_explain"
 	AUTO_EXPLAIN_ON=1
 	"$BIN/loadgen" auto-explain -db "$DB_URL" on
@@ -261,6 +280,12 @@ for v in SIZES MODES DURATION WARMUP CONCURRENCY MATRIX MATRIX_DURATION BENCH_DB
 		command="$v=\"$val\" $command"
 	fi
 done
+for v in PERMIT_APPLICATIONS CATALOG; do
+	if val=$(printenv "$v"); then
+		command="$v=\"$val\" $command"
+	fi
+done
+if [ "$CATALOG" != 0 ]; then
 "$BIN/loadgen" report -results "$joined" "${explain_args[@]}" "${book_args[@]}" "${webhook_args[@]}" -command "$command" -notes bench/NOTES.md -out "$REPORT"
 if [ "${#matrices[@]}" -gt 0 ]; then
 	# The plans were captured on the last size's data set (the one loaded).
@@ -270,3 +295,8 @@ if [ "${#matrices[@]}" -gt 0 ]; then
 	"$BIN/loadgen" matrix-report -results "$(IFS=,; echo "${matrices[*]}")" -explain "$plans" -command "$command" -out "$REPORT"
 fi
 log "report written to $REPORT"
+fi
+if [ -n "${permits_results:-}" ]; then
+	"$BIN/loadgen" permits-report -results "$permits_results" -command "$command" -out "$REPORT"
+	log "permits section written to $REPORT"
+fi

@@ -57,6 +57,7 @@ type options struct {
 	slugSample   int
 	transport    transportOptions
 	tax          taxOptions
+	permits      permitOptions
 }
 
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (options, error) {
@@ -84,8 +85,13 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (optio
 	fs.IntVar(&o.tax.Objects, "tax-objects", 50000, "tax objects (half owned by the citizens)")
 	fs.IntVar(&o.tax.Bills, "tax-bills", 100000, "tax bills, spread over the objects, this year first")
 	fs.StringVar(&o.tax.KeyFile, "nik-key-file", "", "file holding the API's NIK_ENCRYPTION_KEY (required with -tax-citizens)")
+	fs.IntVar(&o.permits.Applications, "permit-applications", 0, "permit applications over the standard types (with their applicants); 0 generates none")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	o.permits.Seed = o.seed
+	if o.permits.Applications < 0 {
+		return o, errors.New("-permit-applications must not be negative")
 	}
 	o.transport.Seed = o.seed
 	o.tax.Seed = o.seed
@@ -222,6 +228,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		}
 	}
 
+	if o.permits.Applications > 0 {
+		var prev *fixture.Permits
+		if previous != nil {
+			prev = previous.Permits
+		}
+		if err := permitPhase(ctx, db, o.databaseURL, o.permits, o.keepExisting, set, prev, log); err != nil {
+			return err
+		}
+	}
+
 	analyzeStart := time.Now()
 	if err := analyze(ctx, db); err != nil {
 		return err
@@ -251,18 +267,27 @@ func keepListings(ctx context.Context, db *database.DB, o options, set *fixture.
 			return err
 		}
 	}
+	// The permits data set is independent of the others: kept when it
+	// matches, made again otherwise.
+	permitsOK := o.permits.Applications == 0 || permitsMatch(ctx, db, set.Permits, o.permits)
+	if o.permits.Applications > 0 {
+		if err := permitPhase(ctx, db, o.databaseURL, o.permits, permitsOK, set, set.Permits, log); err != nil {
+			return err
+		}
+	}
 	if o.tax.Citizens > 0 {
 		key, err := readKey(o.tax.KeyFile)
 		if err != nil {
 			return err
 		}
 		if transportOK && taxMatches(ctx, db, set.Tax, o.tax, key) {
-			return resetPayments(ctx, db)
-		}
-		if err := taxPhase(ctx, db, o.databaseURL, o.tax, false, set, nil, log); err != nil {
+			if err := resetPayments(ctx, db); err != nil || permitsOK {
+				return err
+			}
+		} else if err := taxPhase(ctx, db, o.databaseURL, o.tax, false, set, nil, log); err != nil {
 			return err
 		}
-	} else if transportOK {
+	} else if transportOK && permitsOK {
 		return nil
 	}
 	if err := analyze(ctx, db); err != nil {

@@ -5,6 +5,8 @@
 //	loadgen book         run the booking workloads (a burst on one trip, sustained bookings)
 //	loadgen webhook      create pending tax payments, then deliver their signed paid webhooks twice each
 //	loadgen matrix       time every filter × sort combination single-client against a static bound
+//	loadgen permits      run the permits workloads P1–P3 (licensing queue, own applications, uploads) with their plans
+//	loadgen permits-report   write the permits section of docs/benchmarks.md
 //	loadgen explain      capture the PostgreSQL plans of each workload's SQL (-matrix: the matrix's)
 //	loadgen auto-explain on|off   set up the database for "explain"
 //	loadgen report       render results (and plans) as Markdown
@@ -40,7 +42,7 @@ func main() {
 	}
 }
 
-const usage = "usage: loadgen run|book|webhook|matrix|explain|auto-explain|report|matrix-report [flags] (-h for flags)"
+const usage = "usage: loadgen run|book|webhook|matrix|permits|permits-report|explain|auto-explain|report|matrix-report [flags] (-h for flags)"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -57,6 +59,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdMatrix(ctx, args[1:], stdout, stderr)
 	case "matrix-report":
 		return cmdMatrixReport(args[1:], stderr)
+	case "permits":
+		return cmdPermits(ctx, args[1:], stdout, stderr)
+	case "permits-report":
+		return cmdPermitsReport(args[1:], stderr)
 	case "explain":
 		return cmdExplain(ctx, args[1:], stderr)
 	case "auto-explain":
