@@ -414,6 +414,28 @@ func TestManifests(t *testing.T) {
 		}
 	})
 
+	// deployments/README.md applies these first, by this label, before the
+	// Deployment rolls out.
+	t.Run("migration step's labels", func(t *testing.T) {
+		const label = "app.kubernetes.io/component"
+		if got := m.jobs[0].Labels[label]; got != "migrate" {
+			t.Errorf("the Job's %s is %q, want migrate", label, got)
+		}
+		for _, cm := range m.configMaps {
+			if cm.Labels[label] != "config" {
+				t.Errorf("ConfigMap %s: %s is %q, want config", cm.Name, label, cm.Labels[label])
+			}
+		}
+		for _, s := range m.secrets {
+			if s.Labels[label] != "config" {
+				t.Errorf("Secret %s: %s is %q, want config", s.Name, label, s.Labels[label])
+			}
+		}
+		if got := dep.Labels[label]; got == "migrate" || got == "config" || got == "namespace" {
+			t.Errorf("the Deployment's %s is %q: it would roll out with the migration step", label, got)
+		}
+	})
+
 	t.Run("service targets the HTTP port", func(t *testing.T) {
 		svc := m.services[0]
 		matches(t, "Service selector", svc.Spec.Selector, dep.Spec.Template.Labels)
