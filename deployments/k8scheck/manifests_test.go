@@ -464,6 +464,9 @@ func TestManifests(t *testing.T) {
 		if h.Spec.MinReplicas == nil || *h.Spec.MinReplicas < 2 || h.Spec.MaxReplicas < *h.Spec.MinReplicas {
 			t.Errorf("the HPA scales between %v and %d; want at least 2", h.Spec.MinReplicas, h.Spec.MaxReplicas)
 		}
+		if dep.Spec.Replicas != nil {
+			t.Error("the Deployment sets replicas: every apply would reset the autoscaler's count")
+		}
 		if len(h.Spec.Metrics) == 0 {
 			t.Error("the HPA has no metric")
 		}
