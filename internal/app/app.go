@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"errors"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/ulule/limiter/v3"
 	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/audit"
@@ -33,6 +36,7 @@ import (
 	"github.com/solodestination/api/internal/platform/httpcache"
 	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/jobs"
+	"github.com/solodestination/api/internal/platform/ratelimit"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
@@ -71,8 +75,20 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 // New builds the services over an already migrated db; tests pass cheap
 // password parameters.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.DB, pw identity.PasswordParams) (*App, error) {
+	// With REDIS_URL, login lock-outs and rate limits count in Redis so
+	// they hold across replicas; the client connects on first use, so an
+	// API started while Redis is down still serves.
+	var shared *redis.Client
+	var loginAttempts limiter.Store
+	if cfg.RedisURL != "" {
+		var err error
+		if shared, err = ratelimit.OpenRedis(cfg.RedisURL); err != nil {
+			return nil, errors.New("REDIS_URL is not a redis:// or rediss:// URL")
+		}
+		loginAttempts = ratelimit.RedisStore(shared, cfg.RedisKeyPrefix+"login")
+	}
 	ids, err := identity.NewService(db, identity.Options{JWTSecret: cfg.JWTSecret, PasswordParams: pw, Log: log,
-		FamilyMaxAge: cfg.RefreshFamilyMaxAge})
+		FamilyMaxAge: cfg.RefreshFamilyMaxAge, LoginAttempts: loginAttempts})
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +134,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	a := &App{Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
+		Redis:         shared,
 		Identity:      ids,
 		Catalog:       cat,
 		Reviews:       review.NewService(db, cat, ids),
@@ -226,12 +243,16 @@ func (a *App) StartJobs(ctx context.Context) error {
 // StopJobs lets running jobs finish until ctx ends, then cancels them.
 func (a *App) StopJobs(ctx context.Context) error { return a.Jobs.Stop(ctx) }
 
-// Close stops the jobs (waiting up to ten seconds) and releases the database.
+// Close stops the jobs (waiting up to ten seconds) and releases the
+// database and Redis.
 func (a *App) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := a.StopJobs(ctx); err != nil {
 		a.Log.Warn("stopping background jobs", "err", err)
+	}
+	if a.Redis != nil {
+		_ = a.Redis.Close()
 	}
 	return a.DB.Close()
 }
