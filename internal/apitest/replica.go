@@ -60,9 +60,12 @@ func (a *API) replica(url string, opts []Option) *API {
 	if err != nil {
 		a.T.Fatal(err)
 	}
-	if r.Redis != nil {
-		a.T.Cleanup(func() { r.Redis.Close() })
-	}
+	a.T.Cleanup(func() {
+		r.StopCacheSync()
+		if r.Redis != nil {
+			r.Redis.Close()
+		}
+	})
 	draining := &atomic.Bool{}
 	h, engine, err := r.Handler(draining)
 	if err != nil {

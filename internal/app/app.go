@@ -31,6 +31,7 @@ import (
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/payment"
 	"github.com/solodestination/api/internal/permit"
+	"github.com/solodestination/api/internal/platform/cachesync"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
@@ -51,6 +52,9 @@ type App struct {
 	server.Deps
 	// Jobs is the background job queue; StartJobs works it.
 	Jobs *jobs.Queue
+	// CacheSync carries cache invalidations between replicas; nil on
+	// SQLite without Redis.
+	CacheSync *cachesync.Bus
 }
 
 // Open connects to the configured database, migrates it and builds the services.
@@ -106,6 +110,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	// 64 MiB) for up to five seconds, well inside the public max-age of 60 s;
 	// every catalog write on this instance empties the cache after commit.
 	cache := httpcache.New(5*time.Second, 64<<20)
+	// Every replica's cache is emptied by a catalog write on any of them:
+	// through Redis pub/sub when REDIS_URL is set, else PostgreSQL
+	// LISTEN/NOTIFY; SQLite is one node. The TTL covers a lost message.
+	var bus *cachesync.Bus
+	switch {
+	case shared != nil:
+		bus = cachesync.Redis(shared, cfg.RedisKeyPrefix+"cache:invalidate", cache.InvalidateLocal, log)
+	case db.Dialect == database.Postgres:
+		// One channel per schema, so deployments (and tests) sharing a
+		// database in separate schemas do not empty each other's caches.
+		var schema string
+		if err := db.SQL.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			return nil, err
+		}
+		bus = cachesync.Postgres(db.SQL, db.Connect, "cache_invalidate:"+schema, cache.InvalidateLocal, log)
+	}
+	if bus != nil {
+		cache.Broadcast(bus.Publish)
+	}
 	cat, err := catalog.NewService(db, catalog.Options{Cache: cache})
 	if err != nil {
 		return nil, err
@@ -131,7 +154,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	payments := payment.NewService(db, gateway(cfg), notes, time.Now)
 	payments.Accept(payment.KindTaxBill, taxes)
 	payments.TellStaff(ids, identity.DeptRevenue)
-	a := &App{Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
+	a := &App{CacheSync: bus, Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
 		Redis:         shared,
@@ -243,6 +266,13 @@ func (a *App) StartJobs(ctx context.Context) error {
 // StopJobs lets running jobs finish until ctx ends, then cancels them.
 func (a *App) StopJobs(ctx context.Context) error { return a.Jobs.Stop(ctx) }
 
+// StopCacheSync stops listening for other replicas' cache invalidations.
+func (a *App) StopCacheSync() {
+	if a.CacheSync != nil {
+		a.CacheSync.Close()
+	}
+}
+
 // Close stops the jobs (waiting up to ten seconds) and releases the
 // database and Redis.
 func (a *App) Close() error {
@@ -251,6 +281,7 @@ func (a *App) Close() error {
 	if err := a.StopJobs(ctx); err != nil {
 		a.Log.Warn("stopping background jobs", "err", err)
 	}
+	a.StopCacheSync()
 	if a.Redis != nil {
 		_ = a.Redis.Close()
 	}
