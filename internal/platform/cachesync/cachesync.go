@@ -9,6 +9,7 @@ package cachesync
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"log/slog"
 	"sync"
@@ -20,6 +21,9 @@ import (
 
 // Bus publishes invalidations and delivers the other replicas' ones.
 type Bus struct {
+	// id marks this replica's messages, which it ignores: its own cache
+	// was emptied when it published.
+	id      string
 	publish func(ctx context.Context) error
 	ctx     context.Context
 	stop    context.CancelFunc
@@ -31,15 +35,15 @@ type Bus struct {
 	pending sync.WaitGroup // publications in flight
 }
 
-func newBus(log *slog.Logger, publish func(ctx context.Context) error) *Bus {
+func newBus(log *slog.Logger) *Bus {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Bus{publish: publish, ctx: ctx, stop: cancel, log: log}
+	return &Bus{id: rand.Text(), ctx: ctx, stop: cancel, log: log}
 }
 
 // publishTimeout bounds one publication; it runs outside the request.
 const publishTimeout = 2 * time.Second
 
-// Publish tells every replica (this one included) to empty its cache. It
+// Publish tells the other replicas to empty their caches. It
 // returns at once: the message is sent in the background, and a failure is
 // logged (the TTL still bounds staleness).
 func (b *Bus) Publish() {
@@ -76,9 +80,8 @@ const subscribeWait = 2 * time.Second
 // Redis publishes on channel of client and calls onMessage for every
 // message on it, resubscribing after a lost connection.
 func Redis(client *redis.Client, channel string, onMessage func(), log *slog.Logger) *Bus {
-	b := newBus(log, func(ctx context.Context) error {
-		return client.Publish(ctx, channel, "invalidate").Err()
-	})
+	b := newBus(log)
+	b.publish = func(ctx context.Context) error { return client.Publish(ctx, channel, b.id).Err() }
 	ctx := b.ctx
 	ps := client.Subscribe(ctx, channel)
 	wait, cancelWait := context.WithTimeout(ctx, subscribeWait)
@@ -97,11 +100,13 @@ func Redis(client *redis.Client, channel string, onMessage func(), log *slog.Log
 			select {
 			case <-ctx.Done():
 				return
-			case _, ok := <-msgs:
+			case m, ok := <-msgs:
 				if !ok {
 					return
 				}
-				onMessage()
+				if m.Payload != b.id {
+					onMessage()
+				}
 			}
 		}
 	}()
@@ -112,10 +117,11 @@ func Redis(client *redis.Client, channel string, onMessage func(), log *slog.Log
 // pool of db, and LISTENs on a connection of its own from connect, opening
 // another after a failure.
 func Postgres(db *sql.DB, connect func(context.Context) (*pgx.Conn, error), channel string, onMessage func(), log *slog.Logger) *Bus {
-	b := newBus(log, func(ctx context.Context) error {
-		_, err := db.ExecContext(ctx, "SELECT pg_notify($1, '')", channel)
+	b := newBus(log)
+	b.publish = func(ctx context.Context) error {
+		_, err := db.ExecContext(ctx, "SELECT pg_notify($1, $2)", channel, b.id)
 		return err
-	})
+	}
 	ctx := b.ctx
 	ready := make(chan struct{})
 	var once sync.Once
@@ -124,7 +130,7 @@ func Postgres(db *sql.DB, connect func(context.Context) (*pgx.Conn, error), chan
 		defer b.done.Done()
 		first := true
 		for ctx.Err() == nil {
-			err := listen(ctx, connect, channel, func() {
+			err := listen(ctx, connect, channel, b.id, func() {
 				once.Do(func() { close(ready) })
 				if !first {
 					onMessage() // messages may have been missed while reconnecting
@@ -152,7 +158,7 @@ func Postgres(db *sql.DB, connect func(context.Context) (*pgx.Conn, error), chan
 
 // listen runs LISTEN on a new connection and waits for notifications until
 // ctx ends or the connection fails.
-func listen(ctx context.Context, connect func(context.Context) (*pgx.Conn, error), channel string, listening, onMessage func()) error {
+func listen(ctx context.Context, connect func(context.Context) (*pgx.Conn, error), channel, self string, listening, onMessage func()) error {
 	dial, cancel := context.WithTimeout(ctx, 10*time.Second)
 	conn, err := connect(dial)
 	cancel()
@@ -165,9 +171,12 @@ func listen(ctx context.Context, connect func(context.Context) (*pgx.Conn, error
 	}
 	listening()
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			return err
 		}
-		onMessage()
+		if n.Payload != self {
+			onMessage()
+		}
 	}
 }
