@@ -3,8 +3,8 @@
 // that hears it empties its own cache. The message goes through Redis
 // pub/sub when REDIS_URL is set, else through PostgreSQL LISTEN/NOTIFY; on
 // SQLite (one node) nothing is sent. A lost message (a reconnect) is covered
-// by the cache's own TTL, and a replica that reconnects empties its cache
-// once, since it may have missed messages meanwhile.
+// by the cache's own TTL; a PostgreSQL listener that reconnects also empties
+// its cache once, since it may have missed messages meanwhile.
 package cachesync
 
 import (
