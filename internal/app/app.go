@@ -110,25 +110,6 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	// 64 MiB) for up to five seconds, well inside the public max-age of 60 s;
 	// every catalog write on this instance empties the cache after commit.
 	cache := httpcache.New(5*time.Second, 64<<20)
-	// Every replica's cache is emptied by a catalog write on any of them:
-	// through Redis pub/sub when REDIS_URL is set, else PostgreSQL
-	// LISTEN/NOTIFY; SQLite is one node. The TTL covers a lost message.
-	var bus *cachesync.Bus
-	switch {
-	case shared != nil:
-		bus = cachesync.Redis(shared, cfg.RedisKeyPrefix+"cache:invalidate", cache.InvalidateLocal, log)
-	case db.Dialect == database.Postgres:
-		// One channel per schema, so deployments (and tests) sharing a
-		// database in separate schemas do not empty each other's caches.
-		var schema string
-		if err := db.SQL.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
-			return nil, err
-		}
-		bus = cachesync.Postgres(db.SQL, db.Connect, "cache_invalidate:"+schema, cache.InvalidateLocal, log)
-	}
-	if bus != nil {
-		cache.Broadcast(bus.Publish)
-	}
 	cat, err := catalog.NewService(db, catalog.Options{Cache: cache})
 	if err != nil {
 		return nil, err
@@ -154,7 +135,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	payments := payment.NewService(db, gateway(cfg), notes, time.Now)
 	payments.Accept(payment.KindTaxBill, taxes)
 	payments.TellStaff(ids, identity.DeptRevenue)
-	a := &App{CacheSync: bus, Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
+	a := &App{Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
 		Redis:         shared,
@@ -187,6 +168,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	}
 	if created {
 		log.Info("administrator created", "email", cfg.AdminEmail)
+	}
+	// Every replica's cache is emptied by a catalog write on any of them:
+	// through Redis pub/sub when REDIS_URL is set, else PostgreSQL
+	// LISTEN/NOTIFY; SQLite is one node. The TTL covers a lost message.
+	// Started last, so that a failed start leaves nothing running.
+	switch {
+	case shared != nil:
+		a.CacheSync = cachesync.Redis(shared, cfg.RedisKeyPrefix+"cache:invalidate", cache.InvalidateLocal, log)
+	case db.Dialect == database.Postgres:
+		// One channel per schema, so deployments (and tests) sharing a
+		// database in separate schemas do not empty each other's caches.
+		var schema string
+		if err := db.SQL.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			return nil, err
+		}
+		a.CacheSync = cachesync.Postgres(db.SQL, db.Connect, "cache_invalidate:"+schema, cache.InvalidateLocal, log)
+	}
+	if a.CacheSync != nil {
+		cache.Broadcast(a.CacheSync.Publish)
 	}
 	return a, nil
 }
