@@ -297,7 +297,7 @@ const docTemplate = `{
         },
         "/auth/login": {
             "post": {
-                "description": "Returns a 15-minute access token and a refresh token. A wrong email and a wrong password give the same 401. After 10 failures for one account, or 30 from one address, within 15 minutes: 429 with Retry-After.",
+                "description": "Returns a 15-minute access token and a refresh token. A wrong email and a wrong password give the same 401. After 10 failures for one account, or 30 from one address, within 15 minutes: 429 with Retry-After. While the shared limit store (Redis) is unreachable: 503 with Retry-After, never an unlimited attempt.",
                 "consumes": [
                     "application/json"
                 ],

@@ -72,6 +72,12 @@ func build(t testing.TB, log *slog.Logger, pw identity.PasswordParams, opts []Op
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		a.StopCacheSync()
+		if a.Redis != nil {
+			a.Redis.Close()
+		}
+	})
 	draining := &atomic.Bool{}
 	h, engine, err := a.Handler(draining)
 	if err != nil {

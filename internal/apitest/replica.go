@@ -26,7 +26,23 @@ func (a *API) Replica() *API {
 // testdb.FaultProxy's, say); on SQLite url is empty and the file is shared.
 func (a *API) ReplicaVia(url string) *API {
 	a.T.Helper()
+	return a.replica(url, nil)
+}
+
+// ReplicaWith is Replica with opts applied to its copy of the
+// configuration (another replica pointed at a Redis that is down, say).
+func (a *API) ReplicaWith(opts ...Option) *API {
+	a.T.Helper()
+	return a.replica(a.DB.URL, opts)
+}
+
+func (a *API) replica(url string, opts []Option) *API {
+	a.T.Helper()
 	ctx := context.Background()
+	cfg := a.App.Config
+	for _, o := range opts {
+		o(&cfg)
+	}
 	o := database.Options{URL: url, MaxConns: 8, BusyTimeout: a.App.Config.DBQueryTimeout, ConnectTimeout: time.Second}
 	if o.URL == "" {
 		var file string
@@ -40,10 +56,16 @@ func (a *API) ReplicaVia(url string) *API {
 		a.T.Fatal(err)
 	}
 	a.T.Cleanup(func() { db.Close() })
-	r, err := app.New(ctx, a.App.Config, slog.New(slog.NewTextHandler(io.Discard, nil)), db, identity.FastPasswordParams)
+	r, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, identity.FastPasswordParams)
 	if err != nil {
 		a.T.Fatal(err)
 	}
+	a.T.Cleanup(func() {
+		r.StopCacheSync()
+		if r.Redis != nil {
+			r.Redis.Close()
+		}
+	})
 	draining := &atomic.Bool{}
 	h, engine, err := r.Handler(draining)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"errors"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/ulule/limiter/v3"
 	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/audit"
@@ -28,11 +31,13 @@ import (
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/payment"
 	"github.com/solodestination/api/internal/permit"
+	"github.com/solodestination/api/internal/platform/cachesync"
 	"github.com/solodestination/api/internal/platform/config"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/httpcache"
 	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/jobs"
+	"github.com/solodestination/api/internal/platform/ratelimit"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
@@ -47,6 +52,9 @@ type App struct {
 	server.Deps
 	// Jobs is the background job queue; StartJobs works it.
 	Jobs *jobs.Queue
+	// CacheSync carries cache invalidations between replicas; nil on
+	// SQLite without Redis.
+	CacheSync *cachesync.Bus
 }
 
 // Open connects to the configured database, migrates it and builds the services.
@@ -71,8 +79,20 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 // New builds the services over an already migrated db; tests pass cheap
 // password parameters.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.DB, pw identity.PasswordParams) (*App, error) {
+	// With REDIS_URL, login lock-outs and rate limits count in Redis so
+	// they hold across replicas; the client connects on first use, so an
+	// API started while Redis is down still serves.
+	var shared *redis.Client
+	var loginAttempts limiter.Store
+	if cfg.RedisURL != "" {
+		var err error
+		if shared, err = ratelimit.OpenRedis(cfg.RedisURL); err != nil {
+			return nil, errors.New("REDIS_URL is not a redis:// or rediss:// URL")
+		}
+		loginAttempts = ratelimit.RedisStore(shared, cfg.RedisKeyPrefix+"login")
+	}
 	ids, err := identity.NewService(db, identity.Options{JWTSecret: cfg.JWTSecret, PasswordParams: pw, Log: log,
-		FamilyMaxAge: cfg.RefreshFamilyMaxAge})
+		FamilyMaxAge: cfg.RefreshFamilyMaxAge, LoginAttempts: loginAttempts})
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +138,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	a := &App{Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
+		Redis:         shared,
 		Identity:      ids,
 		Catalog:       cat,
 		Reviews:       review.NewService(db, cat, ids),
@@ -147,6 +168,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	}
 	if created {
 		log.Info("administrator created", "email", cfg.AdminEmail)
+	}
+	// Every replica's cache is emptied by a catalog write on any of them:
+	// through Redis pub/sub when REDIS_URL is set, else PostgreSQL
+	// LISTEN/NOTIFY; SQLite is one node. The TTL covers a lost message.
+	// Started last, so that a failed start leaves nothing running.
+	switch {
+	case shared != nil:
+		a.CacheSync = cachesync.Redis(shared, cfg.RedisKeyPrefix+"cache:invalidate", cache.InvalidateLocal, log)
+	case db.Dialect == database.Postgres:
+		// One channel per schema, so deployments (and tests) sharing a
+		// database in separate schemas do not empty each other's caches.
+		var schema string
+		if err := db.SQL.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			return nil, err
+		}
+		a.CacheSync = cachesync.Postgres(db.SQL, db.Connect, "cache_invalidate:"+schema, cache.InvalidateLocal, log)
+	}
+	if a.CacheSync != nil {
+		cache.Broadcast(a.CacheSync.Publish)
 	}
 	return a, nil
 }
@@ -226,12 +266,24 @@ func (a *App) StartJobs(ctx context.Context) error {
 // StopJobs lets running jobs finish until ctx ends, then cancels them.
 func (a *App) StopJobs(ctx context.Context) error { return a.Jobs.Stop(ctx) }
 
-// Close stops the jobs (waiting up to ten seconds) and releases the database.
+// StopCacheSync stops listening for other replicas' cache invalidations.
+func (a *App) StopCacheSync() {
+	if a.CacheSync != nil {
+		a.CacheSync.Close()
+	}
+}
+
+// Close stops the jobs (waiting up to ten seconds) and releases the
+// database and Redis.
 func (a *App) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := a.StopJobs(ctx); err != nil {
 		a.Log.Warn("stopping background jobs", "err", err)
+	}
+	a.StopCacheSync()
+	if a.Redis != nil {
+		_ = a.Redis.Close()
 	}
 	return a.DB.Close()
 }

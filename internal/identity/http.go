@@ -173,7 +173,7 @@ func Register(svc *Service) web.HandlerFunc {
 //
 //	@Summary		Log in
 //	@ID				login
-//	@Description	Returns a 15-minute access token and a refresh token. A wrong email and a wrong password give the same 401. After 10 failures for one account, or 30 from one address, within 15 minutes: 429 with Retry-After.
+//	@Description	Returns a 15-minute access token and a refresh token. A wrong email and a wrong password give the same 401. After 10 failures for one account, or 30 from one address, within 15 minutes: 429 with Retry-After. While the shared limit store (Redis) is unreachable: 503 with Retry-After, never an unlimited attempt.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json

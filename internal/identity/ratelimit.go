@@ -17,6 +17,9 @@ const (
 	loginWindow       = 15 * time.Minute
 	maxAccountFailure = 10
 	maxAddressFailure = 30
+	// loginStoreRetryAfter is the Retry-After of a login refused because
+	// its counters cannot be reached.
+	loginStoreRetryAfter = 5 * time.Second
 )
 
 // loginLimiter counts login attempts per account and per client address.
@@ -26,8 +29,9 @@ const (
 // keep theirs until the window ends.
 //
 // The counters live in a limiter.Store: in process memory by default (so with
-// several replicas the limit is per replica); ulule/limiter's Redis store
-// shares them between replicas without other changes.
+// several replicas the limit is per replica), or ulule/limiter's Redis store
+// (REDIS_URL), which shares them between replicas. A store that fails
+// refuses the login with 503 rather than letting it through.
 type loginLimiter struct {
 	store limiter.Store
 	rates [2]limiter.Rate // account, address
@@ -64,7 +68,12 @@ func (l *loginLimiter) reserve(ctx context.Context, email, clientIP string) (res
 		st, err := l.store.Increment(ctx, key, 1, l.rates[i])
 		if err != nil {
 			r.releaseFirst(ctx, i)
-			return reservation{}, err
+			// Fail closed: an attempt that cannot be counted is not
+			// allowed, or an outage of the shared store (Redis) would
+			// give unlimited guesses.
+			return reservation{}, &apperr.Error{Kind: apperr.Unavailable, Code: "unavailable",
+				Detail:     "Logins cannot be checked against their limits right now; try again later.",
+				RetryAfter: loginStoreRetryAfter, Err: err}
 		}
 		if st.Reached {
 			r.releaseFirst(ctx, i+1)

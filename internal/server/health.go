@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -12,6 +13,10 @@ import (
 
 type healthResponse struct {
 	Status string `json:"status" example:"ok"`
+	// Redis is "up" or "down" when REDIS_URL is set, absent otherwise. A
+	// Redis outage leaves the instance ready: reads and writes go on
+	// without their rate limits and logins are refused until it is back.
+	Redis string `json:"redis,omitempty" enums:"up,down" example:"up"`
 } // @name Health
 
 // healthz handles GET /healthz (described in cmd/oas3/platform.yaml).
@@ -31,7 +36,17 @@ func readyz(d Deps) web.HandlerFunc {
 			return &apperr.Error{Kind: apperr.Unavailable, Code: "unavailable", Detail: "The database is unreachable.",
 				RetryAfter: web.DatabaseRetryAfter, Err: err}
 		}
-		c.JSON(http.StatusOK, healthResponse{Status: "ready"})
+		res := healthResponse{Status: "ready"}
+		if d.Redis != nil {
+			res.Redis = "up"
+			ctx, cancel := context.WithTimeout(c.Request.Context(), time.Second)
+			defer cancel()
+			if err := d.Redis.Ping(ctx).Err(); err != nil {
+				res.Redis = "down"
+				web.Logger(c).Warn("redis unreachable; logins are refused and rate limits are off until it answers", "err", err)
+			}
+		}
+		c.JSON(http.StatusOK, res)
 		return nil
 	}
 }

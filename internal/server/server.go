@@ -59,6 +59,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/solodestination/api/internal/audit"
 	"github.com/solodestination/api/internal/catalog"
@@ -96,6 +97,9 @@ type Deps struct {
 	Metrics *prometheus.Registry
 	// Idempotency deduplicates retried writes that opt in (Idempotency-Key).
 	Idempotency *idempotency.Keys
+	// Redis holds the counts of login lock-outs and rate limits shared by
+	// every replica; nil (REDIS_URL unset) counts them in this process.
+	Redis *redis.Client
 
 	Identity *identity.Service
 	Catalog  *catalog.Service

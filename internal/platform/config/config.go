@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Environment names.
@@ -85,7 +87,14 @@ type Config struct {
 	// 0 turns a limit off.
 	RateLimitReadsPerMin  int
 	RateLimitWritesPerMin int
-	DBQueryTimeout        time.Duration // deadline of a request's database work; 0 sets none
+	// RedisURL (REDIS_URL or REDIS_URL_FILE, redis:// or rediss://) makes
+	// login lock-outs and rate limits count in Redis, shared by every
+	// replica; empty counts them in this process.
+	RedisURL string
+	// RedisKeyPrefix starts every key the API writes to Redis
+	// (REDIS_KEY_PREFIX), so deployments can share one Redis.
+	RedisKeyPrefix string
+	DBQueryTimeout time.Duration // deadline of a request's database work; 0 sets none
 	// JobsEnabled makes `api serve` work background jobs (JOBS_ENABLED);
 	// replicas that only answer requests turn it off.
 	JobsEnabled bool
@@ -97,6 +106,9 @@ type Config struct {
 // DefaultRidershipCheckInterval is RIDERSHIP_CHECK_INTERVAL when unset: a
 // trip is decided within a minute of its cutoff.
 const DefaultRidershipCheckInterval = time.Minute
+
+// DefaultRedisKeyPrefix is REDIS_KEY_PREFIX when unset.
+const DefaultRedisKeyPrefix = "solo:"
 
 // DefaultDBQueryTimeout is DB_QUERY_TIMEOUT when unset.
 const DefaultDBQueryTimeout = 5 * time.Second
@@ -165,6 +177,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.RateLimitReadsPerMin = perMinute("RATE_LIMIT_READS_PER_MIN", DefaultReadsPerMin)
 	c.RateLimitWritesPerMin = perMinute("RATE_LIMIT_WRITES_PER_MIN", DefaultWritesPerMin)
+	c.RedisURL = strings.TrimSpace(secret("REDIS_URL"))
+	c.RedisKeyPrefix = env("REDIS_KEY_PREFIX", DefaultRedisKeyPrefix)
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			// The error may quote the URL, password and all: not repeated.
+			bad("REDIS_URL must be a redis:// or rediss:// URL")
+		}
+	}
 	c.MidtransServerKey = secret("MIDTRANS_SERVER_KEY")
 	c.MidtransAPIURL = env("MIDTRANS_API_URL", "")
 	c.NIKEncryptionKey = []byte(secret("NIK_ENCRYPTION_KEY"))

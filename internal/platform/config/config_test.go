@@ -313,3 +313,26 @@ func TestPublicBaseURL(t *testing.T) {
 		}
 	}
 }
+
+// REDIS_URL comes from the environment or REDIS_URL_FILE like the other
+// secrets (it may carry a password); a URL that is not Redis's is refused
+// without being repeated.
+func TestRedisURL(t *testing.T) {
+	c, err := config.Load(env(map[string]string{}))
+	if err != nil || c.RedisURL != "" || c.RedisKeyPrefix != config.DefaultRedisKeyPrefix {
+		t.Fatalf("default = %q %q, %v", c.RedisURL, c.RedisKeyPrefix, err)
+	}
+	path := filepath.Join(t.TempDir(), "redis")
+	const url = "redis://:s3cret@redis.internal:6379/2"
+	if err := os.WriteFile(path, []byte(url+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = config.Load(env(map[string]string{"REDIS_URL_FILE": path, "REDIS_KEY_PREFIX": "city:"}))
+	if err != nil || c.RedisURL != url || c.RedisKeyPrefix != "city:" {
+		t.Fatalf("from file = %q %q, %v", c.RedisURL, c.RedisKeyPrefix, err)
+	}
+	_, err = config.Load(env(map[string]string{"REDIS_URL": "http://user:s3cret@x"}))
+	if err == nil || !strings.Contains(err.Error(), "REDIS_URL") || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("bad URL: err = %v", err)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -33,6 +34,17 @@ type DB struct {
 	*gorm.DB
 	Dialect Dialect
 	SQL     *sql.DB
+	dsn     string // PostgreSQL's, for connections outside the pool
+}
+
+// Connect opens a PostgreSQL connection of its own, outside the pool (a
+// LISTEN that waits on it indefinitely must not hold a pooled one). The
+// caller closes it.
+func (d *DB) Connect(ctx context.Context) (*pgx.Conn, error) {
+	if d.Dialect != Postgres {
+		return nil, fmt.Errorf("connect: %s has no separate connections", d.Dialect)
+	}
+	return pgx.Connect(ctx, d.dsn)
 }
 
 // Options say which database to open.
@@ -85,6 +97,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		d.dsn = dsn
 		d.DB, err = gorm.Open(postgres.Open(dsn), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open %s database: %w", d.Dialect, err)

@@ -3,8 +3,10 @@
 // same catalog request cost one database round trip and one compression.
 //
 // Any write to the data behind the cached responses calls Invalidate, so a
-// replica never serves its own stale data; other replicas' writes show within
-// the TTL, well inside the max-age clients are already told they may cache.
+// replica never serves its own stale data. With a Broadcast (Redis pub/sub
+// or PostgreSQL LISTEN/NOTIFY, see cachesync) other replicas drop theirs
+// within milliseconds; if a message is lost, within the TTL, well inside
+// the max-age clients are already told they may cache.
 package httpcache
 
 import (
@@ -35,6 +37,8 @@ type Cache struct {
 	ttl      time.Duration
 	maxBytes int
 	gen      atomic.Uint64
+	// broadcast tells the other replicas of an Invalidate (nil: one node).
+	broadcast atomic.Pointer[func()]
 
 	mu      sync.RWMutex
 	entries map[string]*Entry
@@ -69,13 +73,29 @@ func New(ttl time.Duration, maxBytes int) *Cache {
 // response computed before a concurrent write is never stored as current.
 func (c *Cache) Generation() uint64 { return c.gen.Load() }
 
-// Invalidate drops every entry at once (lazily: they stop matching). It is
-// safe on a nil Cache, so services can call it whether caching is on or not.
+// Invalidate drops every entry at once (lazily: they stop matching), and
+// tells the other replicas to drop theirs when Broadcast is set. It is safe
+// on a nil Cache, so services can call it whether caching is on or not.
 func (c *Cache) Invalidate() {
+	if c != nil {
+		c.gen.Add(1)
+		if b := c.broadcast.Load(); b != nil {
+			(*b)()
+		}
+	}
+}
+
+// InvalidateLocal drops every entry of this replica only: what a message
+// from another replica's Invalidate does.
+func (c *Cache) InvalidateLocal() {
 	if c != nil {
 		c.gen.Add(1)
 	}
 }
+
+// Broadcast makes every Invalidate also call send, which tells the other
+// replicas (it must not block: it runs right after the write's commit).
+func (c *Cache) Broadcast(send func()) { c.broadcast.Store(&send) }
 
 // Get returns the live entry for key.
 func (c *Cache) Get(key string) (*Entry, bool) {
