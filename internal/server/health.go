@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
 
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/web"
@@ -43,10 +44,16 @@ func readyz(d Deps) web.HandlerFunc {
 			defer cancel()
 			if err := d.Redis.Ping(ctx).Err(); err != nil {
 				res.Redis = "down"
-				web.Logger(c).Warn("redis unreachable; logins are refused and rate limits are off until it answers", "err", err)
+				redisDownWarnings.Do(func() {
+					web.Logger(c).Warn("redis unreachable; logins are refused and rate limits are off until it answers (logged at most every 10 s)", "err", err)
+				})
 			}
 		}
 		c.JSON(http.StatusOK, res)
 		return nil
 	}
 }
+
+// redisDownWarnings bounds the warnings /readyz writes while Redis is down:
+// anyone may call it, as often as they like.
+var redisDownWarnings = rate.Sometimes{Interval: 10 * time.Second}

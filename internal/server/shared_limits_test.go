@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/solodestination/api/internal/apitest"
@@ -98,5 +99,24 @@ func TestRedisOutage(t *testing.T) {
 	}
 	if got := readiness(t, api); got != "down" {
 		t.Fatalf("/readyz redis = %q, want down", got)
+	}
+}
+
+// While Redis is down every request fails to count, but the log gets at
+// most one warning per 10 s from the rate limits and from /readyz, not one
+// per request: anonymous callers must not be able to fill it.
+func TestRedisOutageLogsAreBounded(t *testing.T) {
+	t.Parallel()
+	api, logs := apitest.NewLogged(t, rateLimited(100, 100), apitest.RedisDown(t))
+	for range 30 {
+		api.Do(apitest.Req{Method: http.MethodGet, Path: "/api/v1/categories", RemoteAddr: "198.51.100.9:1000"}).Expect(http.StatusOK)
+		api.Do(apitest.Req{Method: http.MethodGet, Path: "/readyz", RemoteAddr: "198.51.100.9:1000"}).Expect(http.StatusOK)
+	}
+	out := logs.String()
+	if n := strings.Count(out, "rate limit store failed"); n > 1 {
+		t.Errorf("%d rate-limit warnings for 30 requests, want at most 1", n)
+	}
+	if n := strings.Count(out, "redis unreachable"); n > 1 {
+		t.Errorf("%d readiness warnings for 30 probes, want at most 1", n)
 	}
 }

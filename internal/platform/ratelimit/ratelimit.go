@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/ulule/limiter/v3"
 	"github.com/ulule/limiter/v3/drivers/store/memory"
+	"golang.org/x/time/rate"
 
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/web"
@@ -93,6 +94,9 @@ func (l *Limits) Middleware() gin.HandlerFunc {
 	for _, p := range Exempt {
 		exempt[p] = true
 	}
+	// A failing store (Redis down) would otherwise write a warning per
+	// request: one per 10 s is enough to be seen.
+	storeFailures := &rate.Sometimes{Interval: 10 * time.Second}
 	return func(c *gin.Context) {
 		counter := l.Writes
 		if isRead(c.Request.Method) {
@@ -104,7 +108,9 @@ func (l *Limits) Middleware() gin.HandlerFunc {
 		}
 		w, err := counter.Take(c.Request.Context(), l.Key(c))
 		if err != nil {
-			web.Logger(c).Warn("rate limit store failed; request let through", "err", err)
+			storeFailures.Do(func() {
+				web.Logger(c).Warn("rate limit store failed; requests are let through (logged at most every 10 s)", "err", err)
+			})
 			c.Next()
 			return
 		}

@@ -2,12 +2,15 @@ package ratelimit
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/ulule/limiter/v3"
 	sredis "github.com/ulule/limiter/v3/drivers/store/redis"
+	"golang.org/x/time/rate"
 )
 
 // OpenRedis connects to the Redis at url (redis:// or rediss://) with short
@@ -23,7 +26,21 @@ func OpenRedis(url string) (*redis.Client, error) {
 	o.WriteTimeout = 500 * time.Millisecond
 	o.MaxRetries = -1   // none
 	o.DialerRetries = 1 // one dial per command, no back-off between dials
+	quietRedisLog.Do(func() { redis.SetLogger(&redisLog{every: rate.Sometimes{Interval: 10 * time.Second}}) })
 	return redis.NewClient(o), nil
+}
+
+var quietRedisLog sync.Once
+
+// redisLog takes go-redis's own messages (while Redis is down, one per
+// command that fails to dial) into the structured log, at most one per
+// 10 s: requests must not be able to fill the log.
+type redisLog struct{ every rate.Sometimes }
+
+func (l *redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.every.Do(func() {
+		slog.WarnContext(ctx, "redis client (logged at most every 10 s)", "detail", fmt.Sprintf(format, v...))
+	})
 }
 
 // RedisStore is ulule/limiter's Redis store under prefix, shared by every
