@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/solodestination/api/cmd/benchdata/fixture"
+	"github.com/solodestination/api/internal/permit"
 )
 
 // The permits workloads: the licensing queue on the database path in both
@@ -327,34 +328,14 @@ func PermitWorkloads(p *fixture.Permits, bySubmission, byDue []string, staff str
 // its cross-reference table is exact, so the API's structure check accepts
 // it.
 func UploadPDF(size int) []byte {
-	var content strings.Builder
-	content.WriteString("BT /F1 12 Tf 56 780 Td 16 TL\n(Kartu Tanda Penduduk - dokumen uji) '\n")
-	line := "(Surakarta Jl. Slamet Riyadi 1 lorem ipsum dolor sit amet 0123456789) '\n"
-	for content.Len() < size-700 {
-		content.WriteString(line)
+	lines := []string{"Kartu Tanda Penduduk - dokumen uji"}
+	const line = "Surakarta Jl. Slamet Riyadi 1 lorem ipsum dolor sit amet 0123456789"
+	// Each line costs its text plus "(" and ") '\n" in the content stream;
+	// the page's other objects and the xref table are about 700 bytes.
+	for n := len(lines[0]); n < size-700; n += len(line) + 5 {
+		lines = append(lines, line)
 	}
-	content.WriteString("ET\n")
-	objects := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return b.Bytes()
+	return permit.TextPDF(lines)
 }
 
 // UploadBody is the multipart body of a document upload: code and file.

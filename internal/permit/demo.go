@@ -172,7 +172,7 @@ func (s *Service) seedApplication(ctx context.Context, tx *gorm.DB, userID uuid.
 		if !ok {
 			return fmt.Errorf("no document %s on %s", code, t.Code)
 		}
-		pdf := simplePDF([]string{spec.Name.ID, spec.Name.EN, "", fmt.Sprint(d.data[HolderField]),
+		pdf := TextPDF([]string{spec.Name.ID, spec.Name.EN, "", fmt.Sprint(d.data[HolderField]),
 			"Contoh dokumen untuk demo / Demo document"})
 		sum := sha256.Sum256(pdf)
 		key := "permits/" + uuid.NewString() + ".pdf"

@@ -1,4 +1,4 @@
 package permit
 
 // SimplePDF lets the black-box tests upload a well-formed PDF.
-var SimplePDF = simplePDF
+var SimplePDF = TextPDF

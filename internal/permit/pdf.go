@@ -6,10 +6,11 @@ import (
 	"strings"
 )
 
-// simplePDF writes a one-page A4 PDF 1.4 of text lines in Helvetica, with
+// TextPDF writes a one-page A4 PDF 1.4 of text lines in Helvetica, with
 // a correct cross-reference table: the demo's stand-ins for scanned
-// documents. Characters outside printable ASCII become '?'.
-func simplePDF(lines []string) []byte {
+// documents, and the load generator's uploads. Characters outside printable
+// ASCII become '?'.
+func TextPDF(lines []string) []byte {
 	var content strings.Builder
 	content.WriteString("BT /F1 12 Tf 56 780 Td 16 TL\n")
 	for _, l := range lines {
