@@ -39,6 +39,9 @@ const (
 // Two API processes over one PostgreSQL database and one Redis: the
 // promises of a horizontally scaled deployment, over real HTTP.
 func TestTwoReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the API binary twice (about 40 s on a busy 2-core machine)")
+	}
 	if !testdb.IsPostgres() {
 		t.Skip("two API processes share one database server: set TEST_DATABASE_URL to a PostgreSQL database (SQLite is one node)")
 	}
