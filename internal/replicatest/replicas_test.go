@@ -57,10 +57,10 @@ func TestTwoReplicas(t *testing.T) {
 		db  testdb.DB
 	)
 	times.measure("build ./cmd/api (while a fresh schema is made and migrated)", func() {
-		built := make(chan error, 1)
+		built, dir := make(chan error, 1), t.TempDir()
 		go func() {
 			var err error
-			bin, err = buildAPI(t.TempDir())
+			bin, err = buildAPI(dir)
 			built <- err
 		}()
 		db = testdb.New(t) // dropped when the test ends
@@ -147,16 +147,17 @@ type rider struct {
 }
 
 // register makes n riders, registered on one replica and logged in on the
-// other (so each already crossed replicas once), a few at a time: password
-// hashing admits 2 × GOMAXPROCS at once per replica and a login burst from
-// one address would spend its failure budget.
+// other (so each already crossed replicas once), four at a time: a replica
+// hashes 2 × GOMAXPROCS passwords at once and answers 503 to one that waits
+// too long, and logins in flight from one address hold places of its
+// failure budget until they succeed.
 func register(t *testing.T, c *client, both [2]*replica, n int) []rider {
 	t.Helper()
 	out := make([]rider, n)
 	errs := make([]error, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range 8 {
+	for range 4 {
 		wg.Go(func() {
 			for i := range next {
 				out[i], errs[i] = registerOne(c, both[i%2], both[(i+1)%2], fmt.Sprintf("rider-%03d@replicas.example.org", i))
