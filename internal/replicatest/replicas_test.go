@@ -40,7 +40,7 @@ const (
 // promises of a horizontally scaled deployment, over real HTTP.
 func TestTwoReplicas(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs the API binary twice (about 40 s on a busy 2-core machine)")
+		t.Skip("builds and runs the API binary twice (40–75 s on a busy 2-core machine)")
 	}
 	if !testdb.IsPostgres() {
 		t.Skip("two API processes share one database server: set TEST_DATABASE_URL to a PostgreSQL database (SQLite is one node)")
