@@ -14,7 +14,7 @@ import (
 	"github.com/solodestination/api/internal/platform/storage/storagetest"
 )
 
-func newStore(t *testing.T, srv *storagetest.S3) *s3store.Store {
+func newStore(t testing.TB, srv *storagetest.S3) *s3store.Store {
 	t.Helper()
 	loc, err := s3store.ParseURL(srv.URL)
 	if err != nil {
