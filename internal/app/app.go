@@ -8,6 +8,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -39,6 +40,7 @@ import (
 	"github.com/solodestination/api/internal/platform/jobs"
 	"github.com/solodestination/api/internal/platform/ratelimit"
 	"github.com/solodestination/api/internal/platform/storage"
+	"github.com/solodestination/api/internal/platform/storage/s3store"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
 	"github.com/solodestination/api/internal/tax"
@@ -96,13 +98,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	if err != nil {
 		return nil, err
 	}
-	media, err := storage.NewDisk(filepath.Join(cfg.DataDir, "media"))
-	if err != nil {
-		return nil, err
-	}
-	// Private files (permit documents) live apart from /media and are read
-	// only through handlers that check who asks.
-	private, err := storage.NewPrivateDisk(filepath.Join(cfg.DataDir, "private"))
+	media, private, err := openStorage(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -189,6 +185,46 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		cache.Broadcast(a.CacheSync.Publish)
 	}
 	return a, nil
+}
+
+// openStorage opens where uploaded files live: under DATA_DIR (one node),
+// or with STORAGE_URL in an object store every replica reaches. Private
+// files (permit documents, decision letters) live apart from /media, on
+// disk and in the bucket alike, and are read only through handlers that
+// check who asks.
+func openStorage(ctx context.Context, cfg config.Config, log *slog.Logger) (storage.Storage, *storage.Private, error) {
+	if cfg.StorageURL == "" {
+		media, err := storage.NewDisk(filepath.Join(cfg.DataDir, "media"))
+		if err != nil {
+			return nil, nil, err
+		}
+		private, err := storage.NewPrivateDisk(filepath.Join(cfg.DataDir, "private"))
+		if err != nil {
+			return nil, nil, err
+		}
+		return media, private, nil
+	}
+	loc, err := s3store.ParseURL(cfg.StorageURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("STORAGE_URL: %w", err)
+	}
+	root, err := s3store.New(loc, s3store.Credentials{AccessKeyID: cfg.StorageAccessKeyID, SecretAccessKey: cfg.StorageSecretAccessKey})
+	if err != nil {
+		return nil, nil, err
+	}
+	// A missing bucket or refused keys stop the start; an object store that
+	// does not answer does not, as with Redis: everything but files serves.
+	checkCtx, cancel := context.WithTimeout(ctx, s3store.CheckTimeout)
+	defer cancel()
+	switch err := root.Check(checkCtx); {
+	case errors.Is(err, s3store.ErrUnreachable):
+		log.Warn("object store unreachable at start: uploads and /media fail until it answers", "storage", loc.String(), "err", err)
+	case err != nil:
+		return nil, nil, err
+	default:
+		log.Info("files kept in the object store", "storage", loc.String())
+	}
+	return root.Sub("media"), storage.NewPrivate(root.Sub("private")), nil
 }
 
 // gateway is the PAYMENT_GATEWAY adapter, nil when payments are off (their

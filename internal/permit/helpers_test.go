@@ -21,10 +21,10 @@ type world struct {
 
 // newWorld builds the API with the five standard types and a simple type
 // "izin_uji" without documents, the clock at noon WIB on 2026-12-07 (a
-// Monday).
-func newWorld(t *testing.T) *world {
+// Monday); opts adjust the configuration.
+func newWorld(t *testing.T, opts ...apitest.Option) *world {
 	t.Helper()
-	api := apitest.New(t)
+	api := apitest.New(t, opts...)
 	w := &world{api: api, licensing: api.Staff(identity.DeptLicensing)}
 	w.at(t, "2026-12-07T12:00")
 	err := api.DB.InTx(context.Background(), func(tx *gorm.DB) error {

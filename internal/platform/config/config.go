@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/solodestination/api/internal/platform/storage/s3store"
 )
 
 // Environment names.
@@ -94,7 +96,16 @@ type Config struct {
 	// RedisKeyPrefix starts every key the API writes to Redis
 	// (REDIS_KEY_PREFIX), so deployments can share one Redis.
 	RedisKeyPrefix string
-	DBQueryTimeout time.Duration // deadline of a request's database work; 0 sets none
+	// StorageURL (STORAGE_URL, s3://bucket/prefix?endpoint=…) keeps
+	// uploaded files in an S3-compatible object store that every replica
+	// reaches; empty keeps them under DATA_DIR.
+	StorageURL string
+	// StorageAccessKeyID and StorageSecretAccessKey sign requests to the
+	// object store (STORAGE_ACCESS_KEY_ID, STORAGE_SECRET_ACCESS_KEY, each
+	// with a _FILE variant); empty falls back to AWS's variables and roles.
+	StorageAccessKeyID     string
+	StorageSecretAccessKey string
+	DBQueryTimeout         time.Duration // deadline of a request's database work; 0 sets none
 	// JobsEnabled makes `api serve` work background jobs (JOBS_ENABLED);
 	// replicas that only answer requests turn it off.
 	JobsEnabled bool
@@ -184,6 +195,19 @@ func Load(getenv func(string) string) (Config, error) {
 			// The error may quote the URL, password and all: not repeated.
 			bad("REDIS_URL must be a redis:// or rediss:// URL")
 		}
+	}
+	c.StorageURL = strings.TrimSpace(secret("STORAGE_URL"))
+	c.StorageAccessKeyID = strings.TrimSpace(secret("STORAGE_ACCESS_KEY_ID"))
+	c.StorageSecretAccessKey = secret("STORAGE_SECRET_ACCESS_KEY")
+	if c.StorageURL != "" {
+		if _, err := s3store.ParseURL(c.StorageURL); err != nil {
+			bad("STORAGE_URL must look like s3://bucket/prefix?endpoint=https://host:port&region=…&path_style=true: %v", err)
+		}
+	}
+	if (c.StorageAccessKeyID == "") != (c.StorageSecretAccessKey == "") {
+		bad("STORAGE_ACCESS_KEY_ID and STORAGE_SECRET_ACCESS_KEY must be set together")
+	} else if c.StorageAccessKeyID != "" && c.StorageURL == "" {
+		bad("STORAGE_ACCESS_KEY_ID is set but STORAGE_URL is empty: files would stay on the local disk")
 	}
 	c.MidtransServerKey = secret("MIDTRANS_SERVER_KEY")
 	c.MidtransAPIURL = env("MIDTRANS_API_URL", "")

@@ -336,3 +336,43 @@ func TestRedisURL(t *testing.T) {
 		t.Fatalf("bad URL: err = %v", err)
 	}
 }
+
+// STORAGE_URL selects the object store; its keys come in pairs, from the
+// environment or _FILE, and a malformed URL is refused by name without
+// repeating anything secret.
+func TestStorageURL(t *testing.T) {
+	c, err := config.Load(env(map[string]string{}))
+	if err != nil || c.StorageURL != "" || c.StorageAccessKeyID != "" {
+		t.Fatalf("default = %q %q, %v", c.StorageURL, c.StorageAccessKeyID, err)
+	}
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte("wJalrXUtnFEMI-s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const url = "s3://solo-files/prod?endpoint=https://minio.internal:9000&path_style=true"
+	c, err = config.Load(env(map[string]string{"STORAGE_URL": url, "STORAGE_ACCESS_KEY_ID": "solo-api",
+		"STORAGE_SECRET_ACCESS_KEY_FILE": path}))
+	if err != nil || c.StorageURL != url || c.StorageAccessKeyID != "solo-api" || c.StorageSecretAccessKey != "wJalrXUtnFEMI-s3cret" {
+		t.Fatalf("from file = %+v, %v", c, err)
+	}
+	// Without keys the AWS variables and roles are asked at start.
+	if _, err := config.Load(env(map[string]string{"STORAGE_URL": "s3://solo-files"})); err != nil {
+		t.Fatalf("without keys: %v", err)
+	}
+	for _, c := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"STORAGE_URL": "s3://id:s3cret@bucket"}, "STORAGE_URL"},
+		{map[string]string{"STORAGE_URL": "s3://bucket?endpoint=minio:9000"}, "STORAGE_URL"},
+		{map[string]string{"STORAGE_URL": "/data/files"}, "STORAGE_URL"},
+		{map[string]string{"STORAGE_URL": "s3://bucket", "STORAGE_ACCESS_KEY_ID": "solo-api"}, "set together"},
+		{map[string]string{"STORAGE_URL": "s3://bucket", "STORAGE_SECRET_ACCESS_KEY": "s3cret"}, "set together"},
+		{map[string]string{"STORAGE_ACCESS_KEY_ID": "solo-api", "STORAGE_SECRET_ACCESS_KEY": "s3cret"}, "STORAGE_URL is empty"},
+	} {
+		_, err := config.Load(env(c.vars))
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%v: err = %v, want one about %s", c.vars, err, c.want)
+		}
+	}
+}

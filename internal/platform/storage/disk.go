@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"syscall"
 )
 
 // Disk stores objects as files under one directory (DATA_DIR/media). Every
@@ -88,7 +89,8 @@ func (d *Disk) Open(_ context.Context, key string) (*Object, error) {
 	defer root.Close()
 	f, err := root.Open(key)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
+		// A key running through a file ("a.png/x") is just as missing.
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) || errors.Is(err, syscall.ENOTDIR) {
 			return nil, ErrNotFound
 		}
 		return nil, fmt.Errorf("open object: %w", err)

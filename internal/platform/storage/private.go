@@ -16,7 +16,8 @@ import (
 
 // Private keeps files that only their owners and the staff handling them may
 // read, such as permit documents. It wraps a store of its own (never the one
-// served at /media: NewPrivateDisk puts it in a sibling directory) and is
+// served at /media: NewPrivateDisk puts it in a sibling directory, the
+// object store under a sibling prefix of the same private bucket) and is
 // deliberately not a Storage: its read method is Get, not Open, so it cannot
 // be handed to Serve or to anything else that publishes a Storage. Reads go
 // through a handler that has checked who is asking, and then through Send.

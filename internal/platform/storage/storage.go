@@ -1,6 +1,8 @@
 // Package storage keeps uploaded files outside the database behind a small
-// interface, so the local-disk store used today can be swapped for object
-// storage without touching the domains that upload.
+// interface with two backends: the local disk (Disk, one node) and an
+// S3-compatible object store (package s3store, STORAGE_URL) that every
+// replica reaches. The domains that upload cannot tell them apart; package
+// contract holds both to the same tests.
 //
 // Everything in the media store is public: GET /media/{key} serves any key in
 // it. Private files (permit documents, for instance) go in a Private store,

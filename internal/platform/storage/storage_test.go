@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/solodestination/api/internal/platform/storage"
+	"github.com/solodestination/api/internal/platform/storage/contract"
 )
 
 func TestValidKey(t *testing.T) {
@@ -98,4 +99,15 @@ func TestDiskRefusesSymlinkEscape(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(outside, "new.png")); !os.IsNotExist(err) {
 		t.Fatal("a file appeared outside the store")
 	}
+}
+
+func TestDiskContract(t *testing.T) {
+	t.Parallel()
+	contract.Run(t, func(t *testing.T) storage.Storage {
+		d, err := storage.NewDisk(filepath.Join(t.TempDir(), "media"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	})
 }
