@@ -166,6 +166,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Payments:      payments,
 		Metrics:       prometheus.NewRegistry(),
 	}}
+	// Business metrics join the HTTP and database ones on /metrics.
+	a.Metrics.MustRegister(rides.Collectors()...)
+	a.Metrics.MustRegister(payments.Collectors()...)
+	a.Metrics.MustRegister(a.Permits.QueueCollector(log))
 	// Workers look for new jobs at least as often as the shortest periodic
 	// job runs, so a short interval (tests) is honoured.
 	every := cfg.RidershipCheckInterval
