@@ -22,6 +22,10 @@ func (t *Tracing) Middleware() gin.HandlerFunc {
 	}
 	tracer := t.provider.Tracer(instrumentation)
 	return func(c *gin.Context) {
+		if untraced[c.FullPath()] {
+			c.Next()
+			return
+		}
 		ctx := t.propagator.Extract(c.Request.Context(), propagation.HeaderCarrier(c.Request.Header))
 		method := methodName(c.Request.Method)
 		route := c.FullPath()
@@ -42,6 +46,10 @@ func (t *Tracing) Middleware() gin.HandlerFunc {
 		}
 	}
 }
+
+// untraced are the probes and the scrape: every few seconds from every
+// replica, they would bury the requests worth a trace.
+var untraced = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
 // methodName keeps invented methods out of span names (their set is open).
 func methodName(m string) string {
