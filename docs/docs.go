@@ -9771,6 +9771,14 @@ const docTemplate = `{
                     "maxLength": 100,
                     "example": "Validation failed"
                 },
+                "trace_id": {
+                    "description": "TraceID is the W3C trace id of the request when the server exports\ntraces (OpenTelemetry), for finding the request's trace.",
+                    "type": "string",
+                    "maxLength": 32,
+                    "minLength": 32,
+                    "x-optional": true,
+                    "example": "4bf92f3577b34da6a3ce929d0e0e4736"
+                },
                 "type": {
                     "type": "string",
                     "maxLength": 256,

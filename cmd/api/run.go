@@ -19,6 +19,7 @@ import (
 
 	"github.com/solodestination/api/internal/app"
 	"github.com/solodestination/api/internal/platform/config"
+	"github.com/solodestination/api/internal/platform/telemetry"
 )
 
 // run is main without the process globals, so tests can drive it.
@@ -237,7 +238,8 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	if cfg.LogFormat == "json" {
 		h = slog.NewJSONHandler(w, opts)
 	}
-	l := slog.New(h)
+	// Lines logged with a traced context name the trace (tracing on only).
+	l := slog.New(telemetry.LogHandler(h))
 	slog.SetDefault(l)
 	return l
 }

@@ -73,6 +73,7 @@ func build(t testing.TB, log *slog.Logger, pw identity.PasswordParams, opts []Op
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		_ = a.Tracing.Shutdown(context.Background())
 		a.StopCacheSync()
 		if a.Redis != nil {
 			a.Redis.Close()

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,7 @@ import (
 	"github.com/solodestination/api/internal/platform/ratelimit"
 	"github.com/solodestination/api/internal/platform/storage"
 	"github.com/solodestination/api/internal/platform/storage/s3store"
+	"github.com/solodestination/api/internal/platform/telemetry"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/server"
 	"github.com/solodestination/api/internal/tax"
@@ -93,6 +95,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		}
 		loginAttempts = ratelimit.RedisStore(shared, cfg.RedisKeyPrefix+"login")
 	}
+	tracing, err := telemetry.Start(ctx, telemetry.Options{Endpoint: cfg.OTLPEndpoint, Protocol: cfg.OTLPProtocol,
+		ServiceName: cfg.ServiceName, Version: version(), Log: log})
+	if err != nil {
+		return nil, err
+	}
+	if p := tracing.Gorm(string(db.Dialect)); p != nil {
+		if err := db.Use(p); err != nil {
+			return nil, err
+		}
+	}
 	ids, err := identity.NewService(db, identity.Options{JWTSecret: cfg.JWTSecret, PasswordParams: pw, Log: log,
 		FamilyMaxAge: cfg.RefreshFamilyMaxAge, LoginAttempts: loginAttempts})
 	if err != nil {
@@ -128,13 +140,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		}
 	}
 	taxes := tax.NewService(db, vault, time.Now)
-	payments := payment.NewService(db, gateway(cfg), notes, time.Now)
+	payments := payment.NewService(db, gateway(cfg, tracing), notes, time.Now)
 	payments.Accept(payment.KindTaxBill, taxes)
 	payments.TellStaff(ids, identity.DeptRevenue)
 	a := &App{Deps: server.Deps{Config: cfg, Log: log, DB: db, Pager: web.NewPager(cfg.JWTSecret), Media: media,
 		Private:       private,
 		Idempotency:   idempotency.New(db),
 		Redis:         shared,
+		Tracing:       tracing,
 		Identity:      ids,
 		Catalog:       cat,
 		Reviews:       review.NewService(db, cat, ids),
@@ -149,6 +162,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		Payments:      payments,
 		Metrics:       prometheus.NewRegistry(),
 	}}
+	// Business metrics join the HTTP and database ones on /metrics.
+	a.Metrics.MustRegister(rides.Collectors()...)
+	a.Metrics.MustRegister(payments.Collectors()...)
+	a.Metrics.MustRegister(a.Permits.QueueCollector(log))
 	// Workers look for new jobs at least as often as the shortest periodic
 	// job runs, so a short interval (tests) is honoured.
 	every := cfg.RidershipCheckInterval
@@ -229,7 +246,7 @@ func openStorage(ctx context.Context, cfg config.Config, log *slog.Logger) (stor
 
 // gateway is the PAYMENT_GATEWAY adapter, nil when payments are off (their
 // routes answer 503) or the adapter is not built yet.
-func gateway(cfg config.Config) payment.Gateway {
+func gateway(cfg config.Config, tracing *telemetry.Tracing) payment.Gateway {
 	if cfg.PaymentGateway == config.GatewaySandbox {
 		secret := cfg.PaymentWebhookSecret
 		if len(secret) == 0 {
@@ -242,7 +259,9 @@ func gateway(cfg config.Config) payment.Gateway {
 		return payment.NewSandbox(secret)
 	}
 	if cfg.PaymentGateway == config.GatewayMidtrans {
-		return payment.NewMidtrans(cfg.MidtransServerKey, cfg.MidtransAPIURL)
+		m := payment.NewMidtrans(cfg.MidtransServerKey, cfg.MidtransAPIURL)
+		m.WrapTransport(func(rt http.RoundTripper) http.RoundTripper { return tracing.Transport(rt, "Midtrans") })
+		return m
 	}
 	return nil
 }
@@ -321,5 +340,18 @@ func (a *App) Close() error {
 	if a.Redis != nil {
 		_ = a.Redis.Close()
 	}
+	// Last: the spans of the work stopped above are flushed too.
+	if err := a.Tracing.Shutdown(ctx); err != nil {
+		a.Log.Warn("flushing traces", "err", err)
+	}
 	return a.DB.Close()
+}
+
+// version is the module version the binary was built from, for
+// service.version in traces; empty in development builds.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return ""
 }

@@ -50,6 +50,12 @@ func NewMidtrans(serverKey, baseURL string) *Midtrans {
 // Name implements Gateway.
 func (*Midtrans) Name() string { return "midtrans" }
 
+// WrapTransport lets the caller observe the adapter's calls (client spans
+// with a traceparent) by wrapping its HTTP transport.
+func (m *Midtrans) WrapTransport(wrap func(http.RoundTripper) http.RoundTripper) {
+	m.client.Transport = wrap(m.client.Transport)
+}
+
 // midtransCharge is the part of a charge response the adapter reads.
 type midtransCharge struct {
 	StatusCode    string `json:"status_code"`

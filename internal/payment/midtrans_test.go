@@ -227,3 +227,31 @@ func TestMidtransReconcile(t *testing.T) {
 		t.Fatalf("%d status calls, want 1", statusCalls.Load())
 	}
 }
+
+// With tracing on, the call to the gateway carries the request's trace in
+// traceparent, from a client span of its own.
+func TestMidtransCallsCarryTraceparent(t *testing.T) {
+	t.Parallel()
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }))
+	defer collector.Close()
+	var sent atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent.Store(r.Header.Get("traceparent"))
+		b, _ := os.ReadFile("testdata/midtrans/charge_qris.json")
+		_, _ = w.Write(b)
+	}))
+	defer srv.Close()
+	w := newWorld(t, func(c *config.Config) {
+		c.PaymentGateway, c.MidtransServerKey, c.MidtransAPIURL = config.GatewayMidtrans, midtransKey, srv.URL
+		c.OTLPEndpoint = collector.URL
+	})
+	const traceID, parent = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+	w.api.Do(apitest.Req{Method: http.MethodPost, Path: "/api/v1/taxes/bills/" + w.billID + "/payments",
+		Body: map[string]any{"channel": "qris"}, As: w.sari,
+		Header: map[string]string{"traceparent": "00-" + traceID + "-" + parent + "-01"}}).Expect(http.StatusCreated)
+	got, _ := sent.Load().(string)
+	parts := strings.Split(got, "-")
+	if len(parts) != 4 || parts[1] != traceID || parts[2] == parent || parts[3] != "01" {
+		t.Fatalf("the gateway got traceparent %q, want trace %s from a span of the call", got, traceID)
+	}
+}

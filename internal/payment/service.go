@@ -31,13 +31,14 @@ type Service struct {
 	desk     Desk
 	deskDept identity.Department
 	now      func() time.Time
+	metrics  metrics
 }
 
 // NewService returns the payment service over db paying through gateway
 // (nil when payments are disabled: the routes answer 503 before reaching it).
 func NewService(db *database.DB, gateway Gateway, notes Notifier, now func() time.Time) *Service {
 	return &Service{db: db, gateway: gateway, notes: notes, payables: map[string]Payable{},
-		now: func() time.Time { return now().UTC() }}
+		now: func() time.Time { return now().UTC() }, metrics: newMetrics()}
 }
 
 // Accept makes subjects of kind payable through p (app wires tax bills).
@@ -104,10 +105,12 @@ func (s *Service) Start(ctx context.Context, who identity.Actor, kind string, su
 		}
 		p.AmountIDR, p.Reference, p.Masked, p.Period = due.AmountIDR, due.Shown, due.Masked, due.Period
 		reference = due.Reference
-		if err := tx.Exec(`UPDATE payments SET status = ?, updated_at = ? WHERE subject_kind = ? AND subject_id = ? AND status = ?`,
-			Expired, now, kind, subjectID, Pending).Error; err != nil {
-			return fmt.Errorf("expire pending payment: %w", err)
+		res := tx.Exec(`UPDATE payments SET status = ?, updated_at = ? WHERE subject_kind = ? AND subject_id = ? AND status = ?`,
+			Expired, now, kind, subjectID, Pending)
+		if res.Error != nil {
+			return fmt.Errorf("expire pending payment: %w", res.Error)
 		}
+		s.metrics.entered(tx, Expired, res.RowsAffected)
 		if err := tx.Exec(`INSERT INTO payments (id, subject_kind, subject_id, payer_id, provider, channel, status, amount_idr,
 			reference, reference_masked, period, expires_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -115,6 +118,7 @@ func (s *Service) Start(ctx context.Context, who identity.Actor, kind string, su
 			p.ExpiresAt, now, now).Error; err != nil {
 			return fmt.Errorf("insert payment: %w", err)
 		}
+		s.metrics.entered(tx, Pending, 1)
 		return nil
 	})
 	if err != nil {
@@ -127,10 +131,12 @@ func (s *Service) Start(ctx context.Context, who identity.Actor, kind string, su
 	done, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if openErr != nil {
-		if err := s.db.WithContext(done).Exec(`UPDATE payments SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
-			string(Failed), s.now(), p.ID, string(Pending)).Error; err != nil {
-			return Payment{}, errors.Join(openErr, fmt.Errorf("mark payment failed: %w", err))
+		res := s.db.WithContext(done).Exec(`UPDATE payments SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
+			string(Failed), s.now(), p.ID, string(Pending))
+		if res.Error != nil {
+			return Payment{}, errors.Join(openErr, fmt.Errorf("mark payment failed: %w", res.Error))
 		}
+		s.metrics.entered(nil, Failed, res.RowsAffected)
 		return Payment{}, openErr
 	}
 	err = s.db.InTx(done, func(tx *gorm.DB) error {
@@ -188,12 +194,17 @@ type Outcome struct {
 	PaymentID uuid.UUID
 	Status    Status // the payment's status after it
 	Duplicate bool   // the event was seen before and changed nothing
+	// Effect is what a new event did: paid, applied (failed or expired),
+	// refund_due or ignored.
+	Effect string
 }
 
 // Notify handles a gateway's notification: verified before anything is
 // read or changed, then applied once (see apply).
 func (s *Service) Notify(ctx context.Context, header http.Header, body []byte) (Outcome, error) {
-	return s.notify(ctx, header, body, nil)
+	o, err := s.notify(ctx, header, body, nil)
+	s.metrics.webhook(o, err)
+	return o, err
 }
 
 func (s *Service) notify(ctx context.Context, header http.Header, body []byte, also func(tx *gorm.DB, o Outcome) error) (Outcome, error) {
@@ -255,7 +266,10 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, e Event) (Outcome, err
 		outcome, p.Provider, e.EventID).Error; err != nil {
 		return Outcome{}, fmt.Errorf("record event outcome: %w", err)
 	}
-	return Outcome{PaymentID: p.ID, Status: status}, nil
+	if outcome != "ignored" {
+		s.metrics.entered(tx, status, 1)
+	}
+	return Outcome{PaymentID: p.ID, Status: status, Effect: outcome}, nil
 }
 
 // advance is the state machine: pending → paid | failed | expired by

@@ -59,6 +59,7 @@ func (s *Service) ExpireOverdue(ctx context.Context) (int64, error) {
 			return total, fmt.Errorf("expire payments: %w", res.Error)
 		}
 		total += res.RowsAffected
+		s.metrics.entered(nil, Expired, res.RowsAffected)
 		if res.RowsAffected < sweepBatch {
 			return total, nil
 		}

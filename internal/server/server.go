@@ -75,6 +75,7 @@ import (
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/idempotency"
 	"github.com/solodestination/api/internal/platform/storage"
+	"github.com/solodestination/api/internal/platform/telemetry"
 	"github.com/solodestination/api/internal/platform/web"
 	"github.com/solodestination/api/internal/tax"
 	"github.com/solodestination/api/internal/transport"
@@ -100,6 +101,9 @@ type Deps struct {
 	// Redis holds the counts of login lock-outs and rate limits shared by
 	// every replica; nil (REDIS_URL unset) counts them in this process.
 	Redis *redis.Client
+	// Tracing exports request, database and gateway spans; off (nil or
+	// without an endpoint) it installs nothing.
+	Tracing *telemetry.Tracing
 
 	Identity *identity.Service
 	Catalog  *catalog.Service
@@ -154,6 +158,11 @@ func New(d Deps) (*gin.Engine, error) {
 	)
 	metrics := web.NewMetrics(reg)
 
+	// The server span comes first: the request's logger, metrics and
+	// problems all run inside it.
+	if trace := d.Tracing.Middleware(); trace != nil {
+		r.Use(trace)
+	}
 	r.Use(
 		web.RequestContext(d.Log),
 		metrics.Middleware(),

@@ -85,6 +85,7 @@ func (s *Service) Book(ctx context.Context, who identity.Actor, tripID uuid.UUID
 		if err := idempotency.BindEffect(ctx, tx, b.ID.String()); err != nil {
 			return err
 		}
+		s.metrics.bookingConfirmed(tx)
 		return s.notes.Notify(ctx, tx, bookingConfirmed(b))
 	})
 	if err != nil {
@@ -231,6 +232,7 @@ func (s *Service) CancelBooking(ctx context.Context, who identity.Actor, id uuid
 		if out, err = bookingOf(ctx, tx, who, id); err != nil {
 			return err
 		}
+		s.metrics.bookingsCancelled(tx, "passenger", 1)
 		return s.notes.Notify(ctx, tx, bookingCancelled(out))
 	})
 	return out, err

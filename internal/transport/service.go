@@ -28,13 +28,15 @@ type Service struct {
 	cal     Calendar
 	now     func() time.Time
 	tickets *TicketSigner
+	metrics metrics
 }
 
 // NewService returns the transport service over db; cal says which dates
 // are holidays for schedules; now is the clock that decides when a trip has
 // departed.
 func NewService(db *database.DB, notes Notifier, cal Calendar, now func() time.Time) *Service {
-	return &Service{db: db, notes: notes, cal: cal, now: func() time.Time { return now().UTC() }, tickets: ephemeralTicketSigner()}
+	return &Service{db: db, notes: notes, cal: cal, now: func() time.Time { return now().UTC() }, tickets: ephemeralTicketSigner(),
+		metrics: newMetrics()}
 }
 
 // SetTicketKey signs tickets with the Ed25519 key of this 32-byte seed

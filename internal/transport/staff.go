@@ -440,6 +440,7 @@ func (s *Service) cancelTrip(ctx context.Context, tx *gorm.DB, id uuid.UUID, rea
 	if res.Error != nil {
 		return false, 0, fmt.Errorf("cancel bookings: %w", res.Error)
 	}
+	s.metrics.bookingsCancelled(tx, reason, res.RowsAffected)
 	at := trip.DepartsAt.In(wib).Format("02-01-2006 15:04")
 	body := notification.Text{
 		ID: fmt.Sprintf("Perjalanan %s WIB dibatalkan oleh operator; pemesanan Anda ikut dibatalkan.", at),

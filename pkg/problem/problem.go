@@ -10,14 +10,17 @@ const ContentType = "application/problem+json"
 // Problem is an RFC 9457 problem document with the API's extension members:
 // a stable machine-readable code, the request id and per-field errors.
 type Problem struct {
-	Type      string       `json:"type" example:"https://solo-destination.example/problems/validation_failed" maxLength:"256"`
-	Title     string       `json:"title" example:"Validation failed" maxLength:"100"`
-	Status    int          `json:"status" example:"422" format:"int32" minimum:"400" maximum:"599"`
-	Detail    string       `json:"detail" example:"One or more fields are invalid." maxLength:"2000"`
-	Instance  string       `json:"instance" example:"/api/v1/auth/register" maxLength:"8192"`
-	Code      string       `json:"code" example:"validation_failed" maxLength:"64"`
-	RequestID string       `json:"request_id,omitempty" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" maxLength:"128" extensions:"x-optional"`
-	Errors    []FieldError `json:"errors,omitempty" validate:"max=1000" extensions:"x-optional"`
+	Type      string `json:"type" example:"https://solo-destination.example/problems/validation_failed" maxLength:"256"`
+	Title     string `json:"title" example:"Validation failed" maxLength:"100"`
+	Status    int    `json:"status" example:"422" format:"int32" minimum:"400" maximum:"599"`
+	Detail    string `json:"detail" example:"One or more fields are invalid." maxLength:"2000"`
+	Instance  string `json:"instance" example:"/api/v1/auth/register" maxLength:"8192"`
+	Code      string `json:"code" example:"validation_failed" maxLength:"64"`
+	RequestID string `json:"request_id,omitempty" example:"0193a5b2-7c1e-7d3f-9a42-1b2c3d4e5f60" maxLength:"128" extensions:"x-optional"`
+	// TraceID is the W3C trace id of the request when the server exports
+	// traces (OpenTelemetry), for finding the request's trace.
+	TraceID string       `json:"trace_id,omitempty" example:"4bf92f3577b34da6a3ce929d0e0e4736" minLength:"32" maxLength:"32" pattern:"^[0-9a-f]{32}$" extensions:"x-optional"`
+	Errors  []FieldError `json:"errors,omitempty" validate:"max=1000" extensions:"x-optional"`
 	// Extensions are further members a problem of one code carries (RFC 9457
 	// §3.2), e.g. boarded_at of already_checked_in; they never replace the
 	// members above.
@@ -53,7 +56,7 @@ func (p *Problem) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &all); err != nil {
 		return err
 	}
-	for _, k := range []string{"type", "title", "status", "detail", "instance", "code", "request_id", "errors"} {
+	for _, k := range []string{"type", "title", "status", "detail", "instance", "code", "request_id", "trace_id", "errors"} {
 		delete(all, k)
 	}
 	p.Extensions = nil

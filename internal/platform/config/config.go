@@ -112,7 +112,23 @@ type Config struct {
 	// RidershipCheckInterval is how often trips past their confirmation
 	// cutoff are confirmed or cancelled (RIDERSHIP_CHECK_INTERVAL).
 	RidershipCheckInterval time.Duration
+	// OTLPEndpoint (OTEL_EXPORTER_OTLP_ENDPOINT), when set, exports traces
+	// over OTLP/HTTP to <endpoint>/v1/traces; empty turns tracing off.
+	OTLPEndpoint string
+	// OTLPProtocol (OTEL_EXPORTER_OTLP_PROTOCOL) is http/protobuf or http/json.
+	OTLPProtocol string
+	// ServiceName (OTEL_SERVICE_NAME) names this service in traces.
+	ServiceName string
 }
+
+// OTLP protocols the trace exporter speaks; gRPC is not built in.
+const (
+	OTLPHTTPProtobuf = "http/protobuf"
+	OTLPHTTPJSON     = "http/json"
+)
+
+// DefaultServiceName is OTEL_SERVICE_NAME when unset.
+const DefaultServiceName = "solo-api"
 
 // DefaultRidershipCheckInterval is RIDERSHIP_CHECK_INTERVAL when unset: a
 // trip is decided within a minute of its cutoff.
@@ -208,6 +224,20 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("STORAGE_ACCESS_KEY_ID and STORAGE_SECRET_ACCESS_KEY must be set together")
 	} else if c.StorageAccessKeyID != "" && c.StorageURL == "" {
 		bad("STORAGE_ACCESS_KEY_ID is set but STORAGE_URL is empty: files would stay on the local disk")
+	}
+	// The endpoint may carry credentials (user:password@) in some setups: a
+	// secret, so it also comes from a file and is never repeated in errors.
+	c.OTLPEndpoint = strings.TrimSpace(secret("OTEL_EXPORTER_OTLP_ENDPOINT"))
+	c.OTLPProtocol = strings.ToLower(env("OTEL_EXPORTER_OTLP_PROTOCOL", OTLPHTTPProtobuf))
+	c.ServiceName = env("OTEL_SERVICE_NAME", DefaultServiceName)
+	if c.OTLPEndpoint != "" {
+		if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.RawQuery != "" || u.Fragment != "" {
+			bad("OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL such as http://otel-collector:4318")
+		}
+	}
+	if c.OTLPProtocol != OTLPHTTPProtobuf && c.OTLPProtocol != OTLPHTTPJSON {
+		bad("OTEL_EXPORTER_OTLP_PROTOCOL must be %s or %s (gRPC is not built in), not %q", OTLPHTTPProtobuf, OTLPHTTPJSON, c.OTLPProtocol)
 	}
 	c.MidtransServerKey = secret("MIDTRANS_SERVER_KEY")
 	c.MidtransAPIURL = env("MIDTRANS_API_URL", "")

@@ -376,3 +376,20 @@ func TestStorageURL(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenTelemetry(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.OTLPEndpoint != "" || c.OTLPProtocol != config.OTLPHTTPProtobuf || c.ServiceName != "solo-api" {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+	c, err = config.Load(env(map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel-collector:4318",
+		"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_SERVICE_NAME": "solo-api-a"}))
+	if err != nil || c.OTLPEndpoint != "http://otel-collector:4318" || c.OTLPProtocol != config.OTLPHTTPJSON || c.ServiceName != "solo-api-a" {
+		t.Fatalf("set: %+v %v", c, err)
+	}
+	for k, v := range map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "otel-collector:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"} {
+		if _, err := config.Load(env(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: err = %v", k, v, err)
+		}
+	}
+}

@@ -105,6 +105,7 @@ func RenderError(c *gin.Context, err error) {
 		Instance:   c.Request.URL.Path,
 		Code:       e.Code,
 		RequestID:  RequestID(c.Request.Context()),
+		TraceID:    TraceID(c.Request.Context()),
 		Extensions: e.Extensions,
 	}
 	for _, f := range sortedKeys(e.Fields) {

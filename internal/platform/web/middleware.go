@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/solodestination/api/internal/platform/apperr"
 )
@@ -43,6 +44,15 @@ func SetActor(c *gin.Context, id uuid.UUID, email string) {
 // RequestID returns the id of the request behind ctx.
 func RequestID(ctx context.Context) string { return MetaFrom(ctx).ID }
 
+// TraceID returns the W3C trace id of the request behind ctx, empty while
+// tracing is off.
+func TraceID(ctx context.Context) string {
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		return sc.TraceID().String()
+	}
+	return ""
+}
+
 // WithMeta returns ctx carrying m; for jobs and tests that act outside HTTP.
 func WithMeta(ctx context.Context, m RequestMeta) context.Context {
 	return context.WithValue(ctx, metaKey{}, m)
@@ -62,7 +72,13 @@ func RequestContext(base *slog.Logger) gin.HandlerFunc {
 		c.Header("X-Request-ID", id)
 		m := RequestMeta{ID: id, IP: c.ClientIP()}
 		c.Request = c.Request.WithContext(WithMeta(c.Request.Context(), m))
-		c.Set(loggerKey, base.With("request_id", id))
+		log := base.With("request_id", id)
+		// With tracing on, the trace middleware ran first: every line of
+		// this request names its trace.
+		if sc := trace.SpanContextFromContext(c.Request.Context()); sc.IsValid() {
+			log = log.With("trace_id", sc.TraceID().String(), "span_id", sc.SpanID().String())
+		}
+		c.Set(loggerKey, log)
 		c.Next()
 	}
 }
