@@ -152,6 +152,7 @@ func New(d Deps) (*gin.Engine, error) {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(d.DB.SQL, string(d.DB.Dialect)),
 	)
+	reg.MustRegister(d.DB.ReplicaCollectors()...)
 	metrics := web.NewMetrics(reg)
 
 	r.Use(
