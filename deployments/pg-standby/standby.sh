@@ -25,6 +25,7 @@ STANDBY_PORT=${STANDBY_PORT:-5433}
 STANDBY_DIR=${STANDBY_DIR:-/var/tmp/solo-pg-standby}
 DATA="$STANDBY_DIR/data"
 LOG="$STANDBY_DIR/postgres.log"
+APP_NAME=solo_standby
 
 bindir() {
   local v
@@ -74,6 +75,9 @@ base_backup() {
   # The copied configuration is the primary's: the standby listens on its
   # own port, keeps no copy of the primary's conf.d includes' ports, and
   # accepts the same trust logins from 127.0.0.1.
+  # A name of its own, so readiness can be read from the primary's
+  # pg_stat_replication.
+  sed -i "s/^primary_conninfo = '/primary_conninfo = 'application_name=$APP_NAME /" "$DATA/postgresql.auto.conf"
   cat >>"$DATA/postgresql.auto.conf" <<EOF
 port = $STANDBY_PORT
 listen_addresses = '127.0.0.1'
@@ -92,34 +96,50 @@ EOF
   fi
 }
 
+pg_start() {
+  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 \
+    -o "-c config_file=$DATA/postgresql.conf -c hba_file=$DATA/pg_hba.conf" start >/dev/null
+}
+
+# streaming waits until the primary streams to the standby: "catchup" while
+# it replays what it missed, "streaming" once it has caught up. It fails when
+# the standby cannot stream at all (the WAL it needs was recycled while it
+# was stopped).
+streaming() {
+  local state seen=0
+  for _ in $(seq 1 60); do
+    state=$(primary_sql "SELECT state FROM pg_stat_replication WHERE application_name = '$APP_NAME'" 2>/dev/null || true)
+    case "$state" in
+    streaming) return 0 ;;
+    "") seen=$((seen + 1)); [ "$seen" -ge 15 ] && return 1 ;;
+    *) seen=0 ;;
+    esac
+    sleep 1
+  done
+  return 1
+}
+
 start() {
   allow_replication
-  if running; then
-    echo "standby already running on port $STANDBY_PORT"
-  else
+  if ! running; then
     if [ ! -f "$DATA/standby.signal" ] || [ ! -f "$DATA/PG_VERSION" ]; then
       base_backup
     fi
     echo "starting the standby on port $STANDBY_PORT (log: $LOG)"
-    if ! as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-c config_file=$DATA/postgresql.conf -c hba_file=$DATA/pg_hba.conf" -w -t 60 start >/dev/null; then
-      # A standby that cannot start (its WAL gone from the primary, say)
-      # is made again from a fresh backup, once.
-      tail -5 "$LOG" || true
-      echo "start failed; taking a new base backup"
-      base_backup
-      as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-c config_file=$DATA/postgresql.conf -c hba_file=$DATA/pg_hba.conf" -w -t 60 start >/dev/null
-    fi
+    pg_start || { tail -5 "$LOG" >&2; return 1; }
+  else
+    echo "standby already running on port $STANDBY_PORT"
   fi
-  # Ready means accepting connections and replaying as a standby.
-  for _ in $(seq 1 60); do
-    if [ "$(standby_sql "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ]; then
-      status
-      return 0
-    fi
-    sleep 1
-  done
-  echo "standby did not become ready; see $LOG" >&2
-  return 1
+  if ! streaming; then
+    # Stopped for too long: the primary no longer has the WAL it needs. A
+    # standby is disposable: take a new base backup, once.
+    echo "the standby cannot stream from the primary; taking a new base backup"
+    stop
+    base_backup
+    pg_start || { tail -5 "$LOG" >&2; return 1; }
+    streaming || { echo "standby does not stream; see $LOG" >&2; return 1; }
+  fi
+  status
 }
 
 stop() {
