@@ -239,6 +239,21 @@ func TestReadReplicaRouting(t *testing.T) {
 	if !listed(t, api, apitest.Anonymous, 24)[fresh] {
 		t.Fatal("the standby, resumed, does not list the new listing")
 	}
+
+	// The other public reads: transport, permit types, the holiday calendar.
+	for _, path := range []string{"/api/v1/transport/modes", "/api/v1/transport/stops", "/api/v1/transport/routes",
+		"/api/v1/transport/trips", "/api/v1/transport/schedules", "/api/v1/permits/types", "/api/v1/calendar/holidays?year=2026"} {
+		before := reads(t, api, name)
+		api.Get(path, apitest.Anonymous).Expect(http.StatusOK)
+		if after := reads(t, api, name); after <= before {
+			t.Errorf("anonymous GET %s was not read from the standby", path)
+		}
+		before = reads(t, api, name)
+		api.Get(path, user).Expect(http.StatusOK)
+		if after := reads(t, api, name); after != before {
+			t.Errorf("signed-in GET %s was read from the standby", path)
+		}
+	}
 	t.Logf("public reads on %s: %v; on the primary: %v", name, reads(t, api, name), reads(t, api, database.PrimaryTarget))
 }
 
