@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -68,6 +69,7 @@ func build(t testing.TB, log *slog.Logger, pw identity.PasswordParams, opts []Op
 	for _, o := range opts {
 		o(&cfg)
 	}
+	cfg.DatabaseReplicaURLs = inSchemaOf(t, cfg.DatabaseReplicaURLs, db.URL)
 	a, err := app.New(context.Background(), cfg, log, db.DB, pw)
 	if err != nil {
 		t.Fatal(err)
@@ -85,4 +87,29 @@ func build(t testing.TB, log *slog.Logger, pw identity.PasswordParams, opts []Op
 		t.Fatal(err)
 	}
 	return &API{T: t, App: a, DB: db, Handler: h, Engine: engine, Draining: draining}
+}
+
+// inSchemaOf gives each standby URL the search_path of the test database's
+// URL: a test's tables live in a schema of its own, which its standbys
+// replay under the same name.
+func inSchemaOf(t testing.TB, replicas []string, primary string) []string {
+	if len(replicas) == 0 || primary == "" {
+		return replicas
+	}
+	p, err := url.Parse(primary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(replicas))
+	for i, raw := range replicas {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", p.Query().Get("search_path"))
+		u.RawQuery = q.Encode()
+		out[i] = u.String()
+	}
+	return out
 }

@@ -105,6 +105,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 			return nil, err
 		}
 	}
+	// Public anonymous reads go to the standbys (see database.PublicRead);
+	// a standby that is down at start only logs and is skipped.
+	if len(cfg.DatabaseReplicaURLs) > 0 {
+		if err := db.UseReplicas(ctx, database.ReplicaOptions{URLs: cfg.DatabaseReplicaURLs,
+			MaxLag: cfg.DatabaseReplicaMaxLag, Logger: log}); err != nil {
+			return nil, err
+		}
+	}
 	ids, err := identity.NewService(db, identity.Options{JWTSecret: cfg.JWTSecret, PasswordParams: pw, Log: log,
 		FamilyMaxAge: cfg.RefreshFamilyMaxAge, LoginAttempts: loginAttempts})
 	if err != nil {

@@ -60,6 +60,17 @@ func (s *Service) store() store {
 	return store{db: s.db.DB, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows}
 }
 
+// readStore is the store of a read by who. An anonymous read shows nobody's
+// own write, so it may come from a read replica a moment behind; a signed-in
+// caller (a reviewer, tourism staff after an edit) reads the primary.
+func (s *Service) readStore(ctx context.Context, who identity.Actor) store {
+	st := s.store()
+	if who.Anonymous() {
+		st.db = s.db.PublicRead(ctx)
+	}
+	return st
+}
+
 func (s *Service) txStore(tx *gorm.DB) store {
 	return store{db: tx, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows}
 }
@@ -76,7 +87,7 @@ func (s *Service) Get(ctx context.Context, who identity.Actor, k kind.Kind, ref 
 
 // getRow is Get without decoding, for the HTTP handler.
 func (s *Service) getRow(ctx context.Context, who identity.Actor, k kind.Kind, ref string, lang Lang) (readRow, error) {
-	r, err := s.store().get(ctx, k, ref, s.now(), lang)
+	r, err := s.readStore(ctx, who).get(ctx, k, ref, s.now(), lang)
 	if err == nil && !canSee(who, r.Status) {
 		return readRow{}, apperr.Missing(string(k), ref) // unpublished looks like missing
 	}
@@ -88,7 +99,7 @@ func (s *Service) list(ctx context.Context, q listQuery) ([]listed, bool, error)
 	if q.Category != "" && !s.cats.known(q.Kind, q.Category) {
 		return nil, false, apperr.BadRequest(fmt.Sprintf("category %q is not a category of %s (see GET /api/v1/categories).", q.Category, q.Kind.Plural()))
 	}
-	items, err := s.store().list(ctx, q, s.now())
+	items, err := s.readStore(ctx, identity.ActorFrom(ctx)).list(ctx, q, s.now())
 	if err != nil {
 		return nil, false, err
 	}
@@ -98,7 +109,7 @@ func (s *Service) list(ctx context.Context, q listQuery) ([]listed, bool, error)
 
 // search returns a page of search hits and whether another page follows.
 func (s *Service) search(ctx context.Context, q searchQuery) ([]hit, bool, error) {
-	hits, err := s.store().search(ctx, q)
+	hits, err := s.readStore(ctx, identity.ActorFrom(ctx)).search(ctx, q)
 	if err != nil {
 		return nil, false, err
 	}
@@ -108,7 +119,7 @@ func (s *Service) search(ctx context.Context, q searchQuery) ([]hit, bool, error
 
 // suggest returns up to limit name completions of the typed words.
 func (s *Service) suggest(ctx context.Context, toks []string, limit int) ([]suggestion, error) {
-	return s.store().suggest(ctx, toks, limit)
+	return s.readStore(ctx, identity.ActorFrom(ctx)).suggest(ctx, toks, limit)
 }
 
 // slugAttempts bounds retries when a concurrent write takes the same slug.

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/solodestination/api/internal/audit"
+	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/pkg/civil"
@@ -109,7 +110,8 @@ func (s *Service) LoadReference(ctx context.Context) (int64, error) {
 // Year returns the holidays of a year, by date.
 func (s *Service) Year(ctx context.Context, year int) ([]Holiday, error) {
 	from := civil.Date{Year: year, Month: time.January, Day: 1}
-	return s.list(ctx, s.db.DB, from, civil.Date{Year: year, Month: time.December, Day: 31})
+	// The public calendar: an anonymous caller's may come from a replica.
+	return s.list(ctx, identity.ReadHandle(ctx, s.db), from, civil.Date{Year: year, Month: time.December, Day: 31})
 }
 
 func (s *Service) list(ctx context.Context, db *gorm.DB, from, to civil.Date) ([]Holiday, error) {

@@ -77,7 +77,7 @@ func (s *Service) today() civil.Date { return holiday.DateIn(s.now()) }
 // Types returns the current version of every permit type, by code.
 func (s *Service) Types(ctx context.Context) ([]Type, error) {
 	var rows []versionRow
-	err := s.db.WithContext(ctx).Table("permit_type_versions AS v").Select("v.*").
+	err := s.read(ctx).Table("permit_type_versions AS v").Select("v.*").
 		Joins("JOIN permit_types t ON t.code = v.type_code AND t.current_version = v.version").
 		Order("t.code").Scan(&rows).Error
 	if err != nil {
@@ -171,3 +171,8 @@ func (s *Service) insertVersion(ctx context.Context, tx *gorm.DB, who identity.A
 	}
 	return r.toDomain()
 }
+
+// read is the handle of the public reads (permit types, verification): an
+// anonymous caller's may come from a read replica; licensing staff after an
+// edit read the primary.
+func (s *Service) read(ctx context.Context) *gorm.DB { return identity.ReadHandle(ctx, s.db) }

@@ -29,7 +29,7 @@ type Verification struct {
 func (s *Service) Verify(ctx context.Context, code string) (Verification, error) {
 	number := strings.ReplaceAll(code, "-", "/")
 	var rows []applicationRow
-	err := s.db.WithContext(ctx).Where("permit_number = ? AND status = ?", number, Approved).Limit(1).Find(&rows).Error
+	err := s.read(ctx).Where("permit_number = ? AND status = ?", number, Approved).Limit(1).Find(&rows).Error
 	if err != nil {
 		return Verification{}, fmt.Errorf("verify permit: %w", err)
 	}
@@ -37,7 +37,7 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 		return Verification{}, apperr.Missing("permit", code)
 	}
 	r := rows[0]
-	t, err := versionByID(ctx, s.db.DB, r.TypeVersionID)
+	t, err := versionByID(ctx, s.read(ctx), r.TypeVersionID)
 	if err != nil {
 		return Verification{}, err
 	}

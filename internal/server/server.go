@@ -156,6 +156,7 @@ func New(d Deps) (*gin.Engine, error) {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(d.DB.SQL, string(d.DB.Dialect)),
 	)
+	reg.MustRegister(d.DB.ReplicaCollectors()...)
 	metrics := web.NewMetrics(reg)
 
 	// The server span comes first: the request's logger, metrics and

@@ -83,7 +83,7 @@ func (s *Service) gtfsVersion(ctx context.Context, first, last time.Time) (strin
 		ModesN, StopsN, RoutesN, RouteStopsN, TripsN, CancelledN int64
 		ModesAt, StopsAt, RoutesAt, TripsAt                      string
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT
+	err := s.read(ctx).Raw(`SELECT
 		(SELECT COUNT(*) FROM transport_modes) AS modes_n,
 		(SELECT COALESCE(CAST(MAX(updated_at) AS TEXT), '') FROM transport_modes) AS modes_at,
 		(SELECT COUNT(*) FROM transport_stops) AS stops_n,
@@ -126,7 +126,7 @@ type gtfsOneOff struct {
 
 // buildGTFS writes the feed for the service dates first..last.
 func (s *Service) buildGTFS(ctx context.Context, first, last time.Time) (GTFSFeed, error) {
-	db := s.db.WithContext(ctx)
+	db := s.read(ctx)
 	modes, err := s.Modes(ctx)
 	if err != nil {
 		return GTFSFeed{}, err
@@ -143,7 +143,7 @@ func (s *Service) buildGTFS(ctx context.Context, first, last time.Time) (GTFSFee
 	if err := db.Order("id").Find(&routeRows).Error; err != nil {
 		return GTFSFeed{}, fmt.Errorf("gtfs routes: %w", err)
 	}
-	routes, err := s.withStops(ctx, s.db.DB, routeRows)
+	routes, err := s.withStops(ctx, s.read(ctx), routeRows)
 	if err != nil {
 		return GTFSFeed{}, err
 	}

@@ -105,7 +105,7 @@ func scheduleByID(ctx context.Context, db *gorm.DB, id uuid.UUID) (Schedule, err
 // Schedules returns up to limit schedules (of one route, when set) after
 // the given id, by id, and whether more follow.
 func (s *Service) Schedules(ctx context.Context, routeID *uuid.UUID, after *uuid.UUID, limit int) ([]Schedule, bool, error) {
-	q := s.db.WithContext(ctx).Model(&scheduleRow{})
+	q := s.read(ctx).Model(&scheduleRow{})
 	if routeID != nil {
 		q = q.Where("route_id = ?", *routeID)
 	}
@@ -126,7 +126,7 @@ func (s *Service) Schedules(ctx context.Context, routeID *uuid.UUID, after *uuid
 
 // Schedule returns one schedule.
 func (s *Service) Schedule(ctx context.Context, id uuid.UUID) (Schedule, error) {
-	return scheduleByID(ctx, s.db.DB, id)
+	return scheduleByID(ctx, s.read(ctx), id)
 }
 
 func routeExists(tx *gorm.DB, id uuid.UUID) error {

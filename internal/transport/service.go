@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"github.com/solodestination/api/internal/identity"
 	"github.com/solodestination/api/internal/notification"
 	"github.com/solodestination/api/internal/platform/apperr"
 	"github.com/solodestination/api/internal/platform/database"
@@ -74,7 +75,7 @@ func (s *Service) Now() time.Time { return s.now() }
 // Modes returns every mode, by code.
 func (s *Service) Modes(ctx context.Context) ([]Mode, error) {
 	var rows []modeRow
-	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
+	if err := s.read(ctx).Order("code").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list modes: %w", err)
 	}
 	out := make([]Mode, len(rows))
@@ -87,7 +88,7 @@ func (s *Service) Modes(ctx context.Context) ([]Mode, error) {
 // Routes returns up to limit routes (of one mode, when mode is set) after
 // the given id, by id, with their stops, and whether more follow.
 func (s *Service) Routes(ctx context.Context, mode string, after *uuid.UUID, limit int) ([]Route, bool, error) {
-	q := s.db.WithContext(ctx).Model(&routeRow{})
+	q := s.read(ctx).Model(&routeRow{})
 	if mode != "" {
 		q = q.Where("mode_code = ?", mode)
 	}
@@ -99,7 +100,7 @@ func (s *Service) Routes(ctx context.Context, mode string, after *uuid.UUID, lim
 		return nil, false, fmt.Errorf("list routes: %w", err)
 	}
 	rows, more := cursor.Cut(rows, limit)
-	routes, err := s.withStops(ctx, s.db.DB, rows)
+	routes, err := s.withStops(ctx, s.read(ctx), rows)
 	return routes, more, err
 }
 
@@ -122,7 +123,7 @@ func (s *Service) withStops(ctx context.Context, db *gorm.DB, rows []routeRow) (
 
 // Route returns one route with its stops.
 func (s *Service) Route(ctx context.Context, id uuid.UUID) (Route, error) {
-	return routeByID(ctx, s.db.DB, id)
+	return routeByID(ctx, s.read(ctx), id)
 }
 
 func routeByID(ctx context.Context, db *gorm.DB, id uuid.UUID) (Route, error) {
@@ -159,7 +160,7 @@ type Near struct {
 // Stops returns up to limit stops after the position, nearest first with
 // near (each with distance_m), else by id, with the modes serving them.
 func (s *Service) Stops(ctx context.Context, near *Near, after *StopPosition, limit int) ([]Stop, bool, error) {
-	db := s.db.WithContext(ctx)
+	db := s.read(ctx)
 	var rows []stopRow
 	var stops []Stop
 	if near == nil {
@@ -192,7 +193,7 @@ func (s *Service) Stops(ctx context.Context, near *Near, after *StopPosition, li
 	for i, st := range stops {
 		ids[i] = st.ID
 	}
-	modes, err := stopModes(ctx, s.db.DB, ids)
+	modes, err := stopModes(ctx, s.read(ctx), ids)
 	if err != nil {
 		return nil, false, err
 	}
@@ -222,7 +223,7 @@ type TripPosition struct {
 // Trips returns up to limit trips matching f after the position, by
 // departure time, and whether more follow.
 func (s *Service) Trips(ctx context.Context, f TripFilter, after *TripPosition, limit int) ([]Trip, bool, error) {
-	q := tripSelect(s.db.WithContext(ctx))
+	q := tripSelect(s.read(ctx))
 	if f.RouteID != nil {
 		q = q.Where("t.route_id = ?", *f.RouteID)
 	}
@@ -249,5 +250,10 @@ func (s *Service) Trips(ctx context.Context, f TripFilter, after *TripPosition, 
 
 // Trip returns one trip.
 func (s *Service) Trip(ctx context.Context, id uuid.UUID) (Trip, error) {
-	return tripByID(ctx, s.db.DB, id)
+	return tripByID(ctx, s.read(ctx), id)
 }
+
+// read is the handle of the public reads (modes, stops, routes, schedules,
+// trips and their seats, GTFS): an anonymous caller's may come from a read
+// replica; a signed-in caller, who may have just booked, reads the primary.
+func (s *Service) read(ctx context.Context) *gorm.DB { return identity.ReadHandle(ctx, s.db) }

@@ -189,7 +189,7 @@ func (s *Service) nearCandidates(ctx context.Context, near Near, pl plane, after
 		agg = "string_agg(" + mode + ", ',')"
 	}
 	q = `SELECT c.*, (SELECT ` + agg + ` FROM transport_route_stops rs WHERE rs.stop_id = c.id) AS modes FROM (` + q + `) c`
-	rows, err := s.db.WithContext(ctx).Raw(q, args...).Rows()
+	rows, err := s.read(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("list stops near: %w", err)
 	}

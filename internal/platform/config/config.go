@@ -106,6 +106,14 @@ type Config struct {
 	StorageAccessKeyID     string
 	StorageSecretAccessKey string
 	DBQueryTimeout         time.Duration // deadline of a request's database work; 0 sets none
+	// DatabaseReplicaURLs are PostgreSQL standbys of DatabaseURL
+	// (DATABASE_REPLICA_URLS or DATABASE_REPLICA_URLS_FILE, comma-separated)
+	// that answer public anonymous reads; empty reads everything from the
+	// primary.
+	DatabaseReplicaURLs []string
+	// DatabaseReplicaMaxLag is how far behind the primary a standby may be
+	// and still answer reads (DATABASE_REPLICA_MAX_LAG).
+	DatabaseReplicaMaxLag time.Duration
 	// JobsEnabled makes `api serve` work background jobs (JOBS_ENABLED);
 	// replicas that only answer requests turn it off.
 	JobsEnabled bool
@@ -136,6 +144,11 @@ const DefaultRidershipCheckInterval = time.Minute
 
 // DefaultRedisKeyPrefix is REDIS_KEY_PREFIX when unset.
 const DefaultRedisKeyPrefix = "solo:"
+
+// DefaultReplicaMaxLag is DATABASE_REPLICA_MAX_LAG when unset: a public
+// page may be this much older than the primary, well inside the 60 s its
+// Cache-Control already allows.
+const DefaultReplicaMaxLag = 5 * time.Second
 
 // DefaultDBQueryTimeout is DB_QUERY_TIMEOUT when unset.
 const DefaultDBQueryTimeout = 5 * time.Second
@@ -308,6 +321,21 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		bad("DATABASE_URL must be a postgres:// URL, or empty for the embedded SQLite database")
 	}
+	c.DatabaseReplicaURLs = splitList(secret("DATABASE_REPLICA_URLS"))
+	for i, u := range c.DatabaseReplicaURLs {
+		// The URL may hold a password: it is named by its place, not quoted.
+		if !isPostgresURL(u) {
+			bad("DATABASE_REPLICA_URLS: entry %d must be a postgres:// URL with a host", i+1)
+		}
+	}
+	if len(c.DatabaseReplicaURLs) > 0 && c.DatabaseURL == "" {
+		bad("DATABASE_REPLICA_URLS needs DATABASE_URL: the embedded SQLite database has no replicas")
+	}
+	if t, err := time.ParseDuration(env("DATABASE_REPLICA_MAX_LAG", DefaultReplicaMaxLag.String())); err != nil || t < 100*time.Millisecond {
+		bad("DATABASE_REPLICA_MAX_LAG must be a duration of at least 100ms, such as 5s")
+	} else {
+		c.DatabaseReplicaMaxLag = t
+	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		bad("ADMIN_EMAIL and ADMIN_PASSWORD must be set together")
 	}
@@ -349,6 +377,13 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, errors.New("invalid configuration:\n  - " + strings.Join(problems, "\n  - "))
 	}
 	return c, nil
+}
+
+// isPostgresURL reports whether raw is a postgres:// (or postgresql://) URL
+// naming a host.
+func isPostgresURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") && u.Host != ""
 }
 
 // parseDays reads a Go duration, or a whole number of days written "90d".

@@ -393,3 +393,60 @@ func TestOpenTelemetry(t *testing.T) {
 		}
 	}
 }
+
+func TestReplicaURLs(t *testing.T) {
+	primary := "postgres://app@db:5432/solo"
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": primary,
+		"DATABASE_REPLICA_URLS": " postgres://app:pw@standby1:5432/solo , postgresql://app@standby2/solo,"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.DatabaseReplicaURLs) != 2 || c.DatabaseReplicaURLs[0] != "postgres://app:pw@standby1:5432/solo" ||
+		c.DatabaseReplicaURLs[1] != "postgresql://app@standby2/solo" || c.DatabaseReplicaMaxLag != config.DefaultReplicaMaxLag {
+		t.Fatalf("replicas = %q, max lag %v", c.DatabaseReplicaURLs, c.DatabaseReplicaMaxLag)
+	}
+
+	if c, err := config.Load(env(map[string]string{"DATABASE_URL": primary})); err != nil || c.DatabaseReplicaURLs != nil {
+		t.Fatalf("unset: %v, %q", err, c.DatabaseReplicaURLs)
+	}
+
+	file := filepath.Join(t.TempDir(), "replicas")
+	if err := os.WriteFile(file, []byte("postgres://app:secret@standby1/solo\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = config.Load(env(map[string]string{"DATABASE_URL": primary, "DATABASE_REPLICA_URLS_FILE": file, "DATABASE_REPLICA_MAX_LAG": "750ms"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.DatabaseReplicaURLs) != 1 || c.DatabaseReplicaURLs[0] != "postgres://app:secret@standby1/solo" || c.DatabaseReplicaMaxLag != 750*time.Millisecond {
+		t.Fatalf("from file: %q, %v", c.DatabaseReplicaURLs, c.DatabaseReplicaMaxLag)
+	}
+}
+
+func TestReplicaURLsRefused(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		mention string
+	}{
+		{"not a URL", map[string]string{"DATABASE_URL": "postgres://db/solo", "DATABASE_REPLICA_URLS": "postgres://db2/solo,standby:5432"},
+			"DATABASE_REPLICA_URLS: entry 2 must be a postgres:// URL"},
+		{"other scheme", map[string]string{"DATABASE_URL": "postgres://db/solo", "DATABASE_REPLICA_URLS": "mysql://u:hunter2@db2/solo"},
+			"entry 1 must be a postgres:// URL"},
+		{"SQLite", map[string]string{"DATABASE_REPLICA_URLS": "postgres://db2/solo"}, "DATABASE_REPLICA_URLS needs DATABASE_URL"},
+		{"bad lag", map[string]string{"DATABASE_URL": "postgres://db/solo", "DATABASE_REPLICA_MAX_LAG": "soon"}, "DATABASE_REPLICA_MAX_LAG must be a duration"},
+		{"tiny lag", map[string]string{"DATABASE_URL": "postgres://db/solo", "DATABASE_REPLICA_MAX_LAG": "1ms"}, "at least 100ms"},
+		{"missing file", map[string]string{"DATABASE_URL": "postgres://db/solo", "DATABASE_REPLICA_URLS_FILE": "/nonexistent/replicas"}, "DATABASE_REPLICA_URLS_FILE: cannot read"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := config.Load(env(tc.env))
+			if err == nil || !strings.Contains(err.Error(), tc.mention) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.mention)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Fatalf("the error repeats a password: %v", err)
+			}
+		})
+	}
+}

@@ -35,6 +35,9 @@ type DB struct {
 	Dialect Dialect
 	SQL     *sql.DB
 	dsn     string // PostgreSQL's, for connections outside the pool
+	// replicas answers PublicRead from standbys; nil without replicas
+	// (UseReplicas).
+	replicas *router
 }
 
 // Connect opens a PostgreSQL connection of its own, outside the pool (a
@@ -169,8 +172,14 @@ func sqliteDSN(path string, busy time.Duration) string {
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
 }
 
-// Close releases the pool.
-func (d *DB) Close() error { return d.SQL.Close() }
+// Close stops the replica checker and releases the pools.
+func (d *DB) Close() error {
+	if d.replicas != nil {
+		d.replicas.close()
+		d.replicas = nil
+	}
+	return d.SQL.Close()
+}
 
 // PingTimeout bounds a readiness check, so a load balancer sees an outage
 // within two seconds of it starting.
