@@ -42,6 +42,9 @@ func TestTwoReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the API binary twice (40–75 s on a busy 2-core machine)")
 	}
+	if raceDetector {
+		t.Skip("the API processes are built without the race detector; the plain PostgreSQL pass runs this test")
+	}
 	if !testdb.IsPostgres() {
 		t.Skip("two API processes share one database server: set TEST_DATABASE_URL to a PostgreSQL database (SQLite is one node)")
 	}
