@@ -227,8 +227,7 @@ func (s store) walkFirst(q listQuery, nc nearChoice) bool {
 // gives up on the first page and leaves the query to the planner.
 const walkRows = 2000
 
-// walkPage reads the first walkRows rows of the kind (and category, when
-// the query names one) in the sort's order
+// walkPage reads the first walkRows rows of the kind in the sort's order
 // (after the cursor) and keeps those passing every filter: a full page
 // from them is the page, as no row further on may come before them. The
 // inner query has no condition but the sort index's own (kind, status,
@@ -248,12 +247,6 @@ func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now t
 	b.w(" AS sort_key FROM listings l WHERE l.kind = '" + string(q.Kind) + "'")
 	if q.Status != statusAll {
 		b.w(" AND l.status = '" + string(Status(q.Status)) + "'")
-	}
-	if q.Category != "" {
-		// Every sort has an index per category too: walking the
-		// category's rows spares the rows of the others, which would fail
-		// its filter anyway.
-		b.w(" AND l.category = ?", q.Category)
 	}
 	if q.After != nil {
 		b.w(" AND ")
