@@ -619,13 +619,15 @@ func timeOr0(t *time.Time) time.Time {
 // filterSQL is the WHERE clause of a list: kind and status as literals
 // (fixed enums, so partial indexes match even in generic plans), then the
 // filters the client asked for.
+// A walk (nc is nearWalk) probes tags and hours per row: a semi-join
+// would read every listing of the tag (see perRowSQL).
 func (s store) filterSQL(q listQuery, tier int, now time.Time, nc nearChoice) sqlBuf {
 	var b sqlBuf
 	b.w("l.kind = '" + string(q.Kind) + "'")
 	if q.Status != statusAll {
 		b.w(" AND l.status = '" + string(Status(q.Status)) + "'")
 	}
-	if extra, ok := s.extraFilterSQL(q, tier, now, false); ok {
+	if extra, ok := s.extraFilterSQL(q, tier, now, s.pg() && nc.strategy == nearWalk); ok {
 		b.w(" AND ")
 		b.add(extra)
 	}
