@@ -42,6 +42,10 @@
 #                         same bytes in the same run; plans captured with the others)
 #   MATRIX_DURATION=1s    measured time per combination, on the API and on the static server each
 #   REPORT=docs/benchmarks.md
+#   ALSO_SIZES=""         sizes measured by earlier runs (on their own databases) whose raw results in
+#                         bench/results/ join this run's report: e.g. `make bench` at 10 000, then
+#                         ALSO_SIZES=10000 make bench-1m on another database gives one report with both sizes,
+#                         the matrix at each with its plans, and the growth from one to the other
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,7 +83,10 @@ CATALOG=${CATALOG:-1}
 REPORT=${REPORT:-docs/benchmarks.md}
 OUT=bench/results
 BIN=$OUT/bin
+# One fixtures file per size, so that runs of different sizes on their own
+# databases each keep their data set.
 FIXTURES=$OUT/fixtures.json
+ALSO_SIZES=${ALSO_SIZES:-}
 SQLITE_DIR=$OUT/sqlite
 # The API and the load generator share this secret: the load generator signs
 # the riders' access tokens with it instead of logging a thousand users in.
@@ -186,6 +193,7 @@ matrices=()
 book_args=()
 webhook_args=()
 for size in $SIZES; do
+	FIXTURES=$OUT/fixtures-$size.json
 	log "data set: $size listings per kind ($BENCH_DB)"
 	"$BIN/benchdata" "${db_args[@]}" "${fresh[@]}" -per-kind "$size" -seed "$SEED" -fixtures "$FIXTURES" -reset "${keep[@]}" \
 		-transport-routes "$TRANSPORT_ROUTES" -transport-stops "$TRANSPORT_STOPS" \
@@ -264,7 +272,7 @@ if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ] && [ "$CATALOG" != 0 ]; then
 		-seed "$SEED" -out "$OUT/explain.json"
 	if [ "$MATRIX" = 1 ]; then
 		"$BIN/loadgen" explain -matrix -n 2 -base "http://$ADDR" -fixtures "$FIXTURES" -db "$DB_URL" -jwt-secret-file "$SECRET" \
-			-seed "$SEED" -out "$OUT/explain-matrix.json"
+			-seed "$SEED" -out "$OUT/explain-matrix-$size.json"
 	fi
 	stop_api
 	"$BIN/loadgen" auto-explain -db "$DB_URL" off
@@ -272,10 +280,26 @@ if [ "$BENCH_DB" = postgres ] && [ "$EXPLAIN" = 1 ] && [ "$CATALOG" != 0 ]; then
 	explain_args=(-explain "$OUT/explain.json")
 fi
 
+# Earlier sizes first, as the report orders its runs by size anyway.
+also_results=()
+also_matrices=()
+also_plans=""
+for prev in $ALSO_SIZES; do
+	for f in "$OUT/results-$prev.json" "$OUT/results-$prev-bypass.json"; do
+		if [ -s "$f" ]; then also_results+=("$f"); fi
+	done
+	if [ "$MATRIX" = 1 ] && [ -s "$OUT/matrix-$prev.json" ]; then
+		also_matrices+=("$OUT/matrix-$prev.json")
+		if [ -s "$OUT/explain-matrix-$prev.json" ]; then also_plans="$also_plans$OUT/explain-matrix-$prev.json"; fi
+		also_plans="$also_plans,"
+	fi
+done
+results=("${also_results[@]}" "${results[@]}")
+matrices=("${also_matrices[@]}" "${matrices[@]}")
 joined=$(IFS=,; echo "${results[*]}")
 # The settings that differ from the defaults, so the report can say how it was made.
 command="make bench"
-for v in SIZES MODES DURATION WARMUP CONCURRENCY MATRIX MATRIX_DURATION BENCH_DB FRESH REGEN BOOK BURST BURST_SEATS TRANSPORT_ROUTES TRANSPORT_STOPS TRANSPORT_DAYS TRANSPORT_USERS TAX_CITIZENS TAX_OBJECTS TAX_BILLS WEBHOOK WEBHOOK_PAYMENTS PROFILE; do
+for v in ALSO_SIZES SIZES MODES DURATION WARMUP CONCURRENCY MATRIX MATRIX_DURATION BENCH_DB FRESH REGEN BOOK BURST BURST_SEATS TRANSPORT_ROUTES TRANSPORT_STOPS TRANSPORT_DAYS TRANSPORT_USERS TAX_CITIZENS TAX_OBJECTS TAX_BILLS WEBHOOK WEBHOOK_PAYMENTS PROFILE; do
 	if val=$(printenv "$v"); then
 		command="$v=\"$val\" $command"
 	fi
@@ -289,9 +313,9 @@ if [ "$CATALOG" != 0 ]; then
 "$BIN/loadgen" report -results "$joined" "${explain_args[@]}" "${book_args[@]}" "${webhook_args[@]}" -command "$command" -notes bench/NOTES.md -out "$REPORT"
 if [ "${#matrices[@]}" -gt 0 ]; then
 	# The plans were captured on the last size's data set (the one loaded).
-	plans=""
-	for ((i = 1; i < ${#matrices[@]}; i++)); do plans="$plans,"; done
-	[ -n "${explain_args[*]}" ] && [ -s "$OUT/explain-matrix.json" ] && plans="$plans$OUT/explain-matrix.json"
+	plans=$also_plans
+	for ((i = ${#also_matrices[@]} + 1; i < ${#matrices[@]}; i++)); do plans="$plans,"; done
+	[ -n "${explain_args[*]}" ] && [ -s "$OUT/explain-matrix-$size.json" ] && plans="$plans$OUT/explain-matrix-$size.json"
 	"$BIN/loadgen" matrix-report -results "$(IFS=,; echo "${matrices[*]}")" -explain "$plans" -command "$command" -out "$REPORT"
 fi
 log "report written to $REPORT"

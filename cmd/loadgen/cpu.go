@@ -129,3 +129,66 @@ func machineTicks() (busy, total uint64) {
 	}
 	return total - idle, total
 }
+
+// Memory is the API process's resident memory, in MiB: RSS now and the
+// peak (VmHWM) since it started.
+type Memory struct {
+	RSSMiB  float64 `json:"rss_mib"`
+	PeakMiB float64 `json:"peak_mib"`
+}
+
+// procMemory reads VmRSS and VmHWM of a process from /proc/<pid>/status;
+// nil when the process cannot be read.
+func procMemory(pid int) *Memory {
+	if pid <= 0 {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return nil
+	}
+	return parseProcStatus(string(b))
+}
+
+func parseProcStatus(s string) *Memory {
+	var m Memory
+	found := 0
+	for _, line := range strings.Split(s, "\n") {
+		name, rest, ok := strings.Cut(line, ":")
+		if !ok || (name != "VmRSS" && name != "VmHWM") {
+			continue
+		}
+		f := strings.Fields(rest) // "123456 kB"
+		if len(f) != 2 || f[1] != "kB" {
+			continue
+		}
+		kb, err := strconv.ParseFloat(f[0], 64)
+		if err != nil {
+			continue
+		}
+		mib := math.Round(kb/1024*10) / 10
+		if name == "VmRSS" {
+			m.RSSMiB = mib
+		} else {
+			m.PeakMiB = mib
+		}
+		found++
+	}
+	if found != 2 {
+		return nil
+	}
+	return &m
+}
+
+// loadAverage is /proc/loadavg's 1, 5 and 15 minute averages, as text.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}

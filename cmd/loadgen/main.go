@@ -90,6 +90,13 @@ type RunFile struct {
 	DB        *DBInfo       `json:"db,omitempty"`
 	Workloads []WorkloadDef `json:"workloads"`
 	Results   []Result      `json:"results"`
+	// ServerIdle is the API's memory before the first workload; each
+	// result holds it right after that workload.
+	ServerIdle *Memory `json:"server_idle,omitempty"`
+	// LoadStart and LoadEnd are the machine's load averages (1, 5, 15
+	// minutes) when the run began and ended: the machine is shared.
+	LoadStart string `json:"load_start,omitempty"`
+	LoadEnd   string `json:"load_end,omitempty"`
 }
 
 // WorkloadDef is a workload's definition as the report prints it.
@@ -229,7 +236,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	rf := RunFile{
 		StartedAt: time.Now().UTC(), Base: c.base, Concurrency: conc,
 		DurationS: duration.Seconds(), WarmupS: warmup.Seconds(), PerKind: fx.PerKind, CacheBust: cacheBust,
-		Env: CollectEnv(ctx),
+		Env: CollectEnv(ctx), ServerIdle: procMemory(serverPID), LoadStart: loadAverage(),
 	}
 	switch {
 	case c.db != "":
@@ -269,6 +276,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	relativeTargets(&rf)
+	rf.LoadEnd = loadAverage()
 	return writeJSON(out, rf)
 }
 

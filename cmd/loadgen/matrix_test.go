@@ -119,3 +119,24 @@ func TestStaticBound(t *testing.T) {
 		t.Errorf("no bound in the results:\n%s", b.String())
 	}
 }
+
+func TestRenderMatrixGrowth(t *testing.T) {
+	small := MatrixFile{PerKind: 10000, Rows: []MatrixRow{
+		{ID: "M01", Title: "category, sort=rating", P50MS: 1, P99MS: 3, StaticP50: 0.03},
+		{ID: "M02", Title: "q, sort=name", P50MS: 2, P99MS: 5, StaticP50: 0.03},
+	}}
+	large := MatrixFile{PerKind: 1000000, Rows: []MatrixRow{
+		{ID: "M01", Title: "category, sort=rating", P50MS: 1.5, P99MS: 4, StaticP50: 0.04},
+		{ID: "M02", Title: "q, sort=name", P50MS: 5, P99MS: 9, StaticP50: 0.04},
+	}}
+	out := RenderMatrixGrowth(small, large)
+	for _, want := range []string{
+		"| M01 | category, sort=rating | 1.00 | 1.50 | 1.50 | 3.00 | 4.00 | 0.03 / 0.04 | met |",
+		"| M02 | q, sort=name | 2.00 | 5.00 | 2.50 | 5.00 | 9.00 | 0.03 / 0.04 | **not met** |",
+		"1 of 2 combinations more than 2× slower; the largest growth is 2.50× (M02).",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("growth table lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -254,6 +254,7 @@ func renderResults(b *strings.Builder, rf RunFile) {
 		}
 		p("\n")
 	}
+	renderMemory(b, rf)
 	hasCPU := slices.ContainsFunc(rf.Results, func(r Result) bool { return r.CPU != nil })
 	if hasCPU {
 		p("CPU during each measurement, in cores busy (the machine has %d):\n\n", rf.Env.Cores)
@@ -266,6 +267,30 @@ func renderResults(b *strings.Builder, rf RunFile) {
 		}
 		p("\n")
 	}
+}
+
+// renderMemory shows the API's resident memory before the workloads and
+// after each, and the machine's load averages around the run; the issue
+// asks for < 60 MB idle and < 200 MB under load.
+func renderMemory(b *strings.Builder, rf RunFile) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	if rf.LoadStart != "" {
+		p("Load averages of the machine (1, 5, 15 min; %d cores, shared): %s when this run began, %s when it ended.\n\n", rf.Env.Cores, rf.LoadStart, orUnknown(rf.LoadEnd))
+	}
+	if rf.ServerIdle == nil && !slices.ContainsFunc(rf.Results, func(r Result) bool { return r.Memory != nil }) {
+		return
+	}
+	p("Memory of the API process (`/proc/<pid>/status`: VmRSS now, VmHWM the peak since it started):\n\n")
+	p("| when | RSS MiB | peak RSS MiB |\n|---|---:|---:|\n")
+	if m := rf.ServerIdle; m != nil {
+		p("| before the first workload (idle) | %.1f | %.1f |\n", m.RSSMiB, m.PeakMiB)
+	}
+	for _, r := range rf.Results {
+		if m := r.Memory; m != nil {
+			p("| right after %s (%d connections) | %.1f | %.1f |\n", r.ID, rf.Concurrency, m.RSSMiB, m.PeakMiB)
+		}
+	}
+	p("\n")
 }
 
 // renderScaling compares the smallest and largest data sets measured in the

@@ -58,6 +58,8 @@ type Result struct {
 	TargetRPS   float64          `json:"target_rps"`
 	ErrorSample []string         `json:"error_sample,omitempty"`
 	CPU         *CPUUse          `json:"cpu,omitempty"`
+	// Memory is the server's right after the measurement.
+	Memory *Memory `json:"memory,omitempty"`
 	// Static is the same loop against a static server answering the bytes
 	// of one response of the workload, in the same run (loadgen run -static).
 	Static *StaticBound `json:"static,omitempty"`
@@ -126,7 +128,7 @@ func (r *Runner) Run(ctx context.Context, w Workload) Result {
 	elapsed := time.Since(start)
 	cpu := sampleCPU(r.ServerPID).since(cpu0, elapsed)
 
-	res := Result{ID: w.ID, Title: w.Title, Status: map[string]int64{}, TargetRPS: w.TargetRPS, CPU: cpu}
+	res := Result{ID: w.ID, Title: w.Title, Status: map[string]int64{}, TargetRPS: w.TargetRPS, CPU: cpu, Memory: procMemory(r.ServerPID)}
 	res.Example = w.Next(rand.New(rand.NewPCG(r.Seed, 0)))
 	var all []int64
 	for _, s := range stats {

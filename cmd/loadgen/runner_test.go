@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -190,5 +191,18 @@ func TestCacheBustMakesEveryURLUnique(t *testing.T) {
 	}
 	if got := bust("/api/v1/search/suggest", rand.New(rand.NewPCG(1, 1))); !strings.HasPrefix(got, "/api/v1/search/suggest?"+CacheBustParam+"=") {
 		t.Fatalf("bust without a query: %s", got)
+	}
+}
+
+func TestParseProcStatus(t *testing.T) {
+	m := parseProcStatus("Name:\tapi\nVmPeak:\t 1300000 kB\nVmHWM:\t   81920 kB\nVmRSS:\t   40960 kB\nThreads:\t9\n")
+	if m == nil || m.RSSMiB != 40 || m.PeakMiB != 80 {
+		t.Fatalf("got %+v, want RSS 40 MiB, peak 80 MiB", m)
+	}
+	if m := parseProcStatus("Name:\tapi\nVmRSS:\t 40960 kB\n"); m != nil {
+		t.Fatalf("without VmHWM: got %+v, want nil", m)
+	}
+	if procMemory(os.Getpid()) == nil {
+		t.Fatal("own process: no memory figures")
 	}
 }

@@ -240,6 +240,9 @@ func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now t
 	if rows <= 0 {
 		rows = walkRows
 	}
+	if s.categoryWalk(q) {
+		return s.walkCategory(ctx, q, tier, limit, rows, now)
+	}
 	var b sqlBuf
 	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
 	b.w("l.sort_key FROM (SELECT l.*, ")
@@ -259,6 +262,52 @@ func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now t
 	// Ordered by the inner query's output columns, which the planner knows
 	// to arrive in that order already: no sort, and the scan stops at a page.
 	b.w(" ORDER BY " + strings.NewReplacer("p.k", "l.sort_key", "p.id", "l.id").Replace(outer))
+	b.w(" LIMIT " + strconv.Itoa(limit))
+	return s.scanPage(ctx, q, tier, limit, b, now)
+}
+
+// categoryWalk reports whether a walk reads the category's own index: with
+// a category and a sort whose per-category index holds the sort key and
+// the id (rating, relevance, newest, an event's start), so that reading it
+// is an index-only scan that stops at a page. One that needed the heap the
+// planner would trade, for a category it estimates small, for reading the
+// whole category and sorting it.
+func (s store) categoryWalk(q listQuery) bool {
+	if q.Category == "" || q.Near != nil || q.Status != statusFilter(Published) || !s.pg() {
+		return false
+	}
+	switch q.Sort {
+	case SortRating, SortRelevance, SortNewest:
+		return true
+	case SortStartsAt:
+		return q.Kind == kind.Event
+	}
+	return false
+}
+
+// walkCategory is walkPage over the category's sort index: the first rows
+// of the category in the sort's order, index-only, then each row by
+// primary key in that order until a page passes the other filters. Rows of
+// other categories are never read, so a search word common in the kind but
+// rarer in the category still finds its page within the walk.
+func (s store) walkCategory(ctx context.Context, q listQuery, tier, limit, rows int, now time.Time) ([]listed, error) {
+	key, order, outer, keyset := s.sortSQL(q)
+	var b sqlBuf
+	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", w.k FROM (SELECT l.id, ")
+	b.add(key)
+	b.w(" AS k FROM listings l WHERE l.kind = '"+string(q.Kind)+"' AND l.status = 'published' AND l.category = ?", q.Category)
+	if q.After != nil {
+		b.w(" AND ")
+		b.add(keyset)
+	}
+	b.w(" ORDER BY ")
+	b.add(order)
+	// Each row by primary key, in a subquery the planner may not merge:
+	// joined plainly, it would rather find the search word's every match
+	// through its own index and hash them against the walk.
+	b.w(" LIMIT " + strconv.Itoa(rows) + ") w CROSS JOIN LATERAL (SELECT * FROM listings l WHERE l.id = w.id OFFSET 0) l WHERE ")
+	b.add(s.filterSQL(q, tier, now, nearChoice{strategy: nearWalk}))
+	b.w(" ORDER BY " + strings.NewReplacer("p.k", "w.k", "p.id", "w.id").Replace(outer))
 	b.w(" LIMIT " + strconv.Itoa(limit))
 	return s.scanPage(ctx, q, tier, limit, b, now)
 }

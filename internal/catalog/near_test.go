@@ -128,7 +128,10 @@ func searchPages(t *testing.T, api *apitest.API, v url.Values) []string {
 // and order it; walk the sort's index and filter, with a walk long enough
 // for a page and with one so short that the planner takes over; and the
 // automatic choice) and requires exactly the pages of the straightforward
-// query: same items, same order, same cursors.
+// query: same items, same order, same cursors. Sorted by distance, the
+// straightforward query is the nearest-first walk that checks the filters
+// of ever more candidates; the others collect the radius and filter it in
+// SQL, or walk nearest-first with the filters in the scan.
 func TestNearStrategiesAgree(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
@@ -147,7 +150,7 @@ func TestNearStrategiesAgree(t *testing.T) {
 	}
 	for _, r := range radii {
 		for _, f := range filters {
-			sorts := []string{"rating", "name", "newest"}
+			sorts := []string{"rating", "name", "newest", "distance"}
 			if f.Has("q") {
 				sorts = append(sorts, "relevance")
 			}
@@ -166,7 +169,7 @@ func TestNearStrategiesAgree(t *testing.T) {
 				}
 			}
 		}
-		for _, s := range []string{"starts_at", "rating", "name", "newest"} {
+		for _, s := range []string{"starts_at", "rating", "name", "newest", "distance"} {
 			cases = append(cases,
 				tc{"/api/v1/events", url.Values{"near": {keraton.near()}, "radius_m": {r}, "sort": {s}, "limit": {"3"}}},
 				tc{"/api/v1/events", url.Values{"near": {keraton.near()}, "radius_m": {r}, "sort": {s}, "limit": {"3"},

@@ -96,6 +96,15 @@ func TestNearPlansDoNotGrowWithTheTable(t *testing.T) {
 		q("near", keraton.near(), "radius_m", "3000", "sort", "rating", "q", "tempat", "limit", "20"),
 		q("near", keraton.near(), "radius_m", "100", "sort", "rating", "limit", "20"),
 		q("near", keraton.near(), "radius_m", "100", "sort", "name", "limit", "20"),
+		// Sorted by distance with a filter: nearest-first with the filter
+		// in the scan (a dense radius), or the collected radius filtered.
+		q("near", keraton.near(), "radius_m", "50000", "sort", "distance", "q", "tempat", "limit", "20"),
+		q("near", keraton.near(), "radius_m", "3000", "sort", "distance", "min_rating", "4.5", "limit", "20"),
+		q("near", keraton.near(), "radius_m", "100", "sort", "distance", "min_rating", "4.5", "limit", "20"),
+		q("near", keraton.near(), "radius_m", "3000", "sort", "distance", "category", "museum", "q", "tempat", "limit", "20"),
+		// Search words with a category walk the category's index.
+		q("q", "tempat", "category", "museum", "sort", "relevance", "limit", "20"),
+		q("q", "tempat", "category", "museum", "sort", "newest", "limit", "20"),
 	} {
 		st.mu.Lock()
 		st.on, st.list = true, nil

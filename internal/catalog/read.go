@@ -55,14 +55,15 @@ func (s store) imagesColumn() string {
 // openNowSQL is true when l is open at c: an opening span of today covers
 // the minute. An event is open from starts_at to ends_at, within its
 // opening hours if it has any.
-func openNowSQL(k kind.Kind, c clock, now time.Time) sqlBuf {
+// perRow keeps the probe of the hours per row (see perRowSQL).
+func openNowSQL(k kind.Kind, c clock, now time.Time, perRow bool) sqlBuf {
 	var b sqlBuf
-	const hours = `EXISTS (SELECT 1 FROM listing_hours h WHERE h.listing_id = l.id AND h.day = ? AND h.open_min <= ? AND h.close_min > ?)`
+	hours := `EXISTS (SELECT 1 FROM listing_hours h WHERE h.listing_id = l.id AND h.day = ? AND h.open_min <= ? AND h.close_min > ?` + perRowSQL(perRow) + `)`
 	if k != kind.Event {
 		b.w(hours, c.Day, c.Minute, c.Minute)
 		return b
 	}
-	b.w(`(l.starts_at <= ? AND l.ends_at > ? AND (NOT EXISTS (SELECT 1 FROM listing_hours h WHERE h.listing_id = l.id) OR `, now, now)
+	b.w(`(l.starts_at <= ? AND l.ends_at > ? AND (NOT EXISTS (SELECT 1 FROM listing_hours h WHERE h.listing_id = l.id`+perRowSQL(perRow)+`) OR `, now, now)
 	b.w(hours, c.Day, c.Minute, c.Minute)
 	b.w(`))`)
 	return b
@@ -352,56 +353,121 @@ func (s store) distanceSQL(p Location) sqlBuf {
 // longitude is shorter than one of latitude. So it takes m candidates, a
 // few more than the page needs, and Go orders those that pass the filters
 // by exact distance, checking that no row left out could be nearer than the
-// last one kept; if one could, it asks for more candidates, and in the end
-// takes every row in the radius. A second query fetches the page's rows.
+// last one kept; if one could, it asks for more candidates. A second query
+// fetches the page's rows.
 //
 // The candidate scan has no condition besides the partial index's, so the
 // planner always walks the index nearest-first and stops after m rows, also
 // far from any listing. Distances are computed in Go, so the page order and
 // the cursor agree to the last bit.
+//
+// With other filters (q, open_now, a tag, …) that few rows pass, asking
+// for four times as many candidates each round reads thousands of rows
+// for a page. After one short round the radius decides instead (see
+// chooseNear): one holding at most maxCollect listings has their ids
+// collected and the filters applied to just those (nearCollect); a denser
+// one is walked nearest-first with the filters in the scan, so the scan
+// returns only rows that pass and stops at the m-th (nearWalk).
 func (s store) nearest(ctx context.Context, q listQuery, now time.Time) ([]listed, error) {
 	if q.Status != statusFilter(Published) {
 		return s.listPage(ctx, q, tierAny, q.Limit+1, nearChoice{}, now) // no partial index to walk: order every row in the radius
 	}
 	need := q.Limit + 1
+	_, filtered := s.extraFilterSQL(q, tierAny, now, true)
+	if !filtered || s.near == nearPlain {
+		keep, _, err := s.walkNearest(ctx, q, need, math.MaxInt, func(m int, all bool) ([]nearCandidate, error) {
+			return s.nearCandidates(ctx, q, m, all, false, now)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return s.fetchNearest(ctx, q, keep, now)
+	}
+	if s.near == nearAuto {
+		// Filters most rows pass: the first few candidates hold the page.
+		keep, done, err := s.walkNearest(ctx, q, need, need+16, func(m int, all bool) ([]nearCandidate, error) {
+			return s.nearCandidates(ctx, q, m, all, false, now)
+		})
+		if err != nil || done {
+			return s.fetchNearestErr(ctx, q, keep, now, err)
+		}
+	}
+	nc, err := s.chooseNear(ctx, *q.Near, q.RadiusM, []kind.Kind{q.Kind}, q.Status)
+	if err != nil {
+		return nil, err
+	}
+	if nc.strategy == nearCollect {
+		cands, err := s.collectedCandidates(ctx, q, nc.ids, now)
+		if err != nil {
+			return nil, err
+		}
+		keep, _ := s.keepNearest(q, need, cands, true, 0)
+		return s.fetchNearest(ctx, q, keep, now)
+	}
+	keep, _, err := s.walkNearest(ctx, q, need, math.MaxInt, func(m int, all bool) ([]nearCandidate, error) {
+		return s.nearCandidates(ctx, q, m, all, true, now)
+	})
+	return s.fetchNearestErr(ctx, q, keep, now, err)
+}
+
+func (s store) fetchNearestErr(ctx context.Context, q listQuery, keep []nearCandidate, now time.Time, err error) ([]listed, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s.fetchNearest(ctx, q, keep, now)
+}
+
+// walkNearest asks candidates for the m rows nearest to q.Near in the
+// plane (or, with all, every row in the radius's box), m growing fourfold
+// from a few more than need, until no row left out could come before the
+// page's last; done is false when that would take more than maxM.
+func (s store) walkNearest(ctx context.Context, q listQuery, need, maxM int, candidates func(m int, all bool) ([]nearCandidate, error)) ([]nearCandidate, bool, error) {
 	minLat, maxLat, minLng, maxLng := latLngBox(*q.Near, q.RadiusM)
 	c := math.Cos(math.Max(math.Abs(minLat), math.Abs(maxLat)) * math.Pi / 180)
 	// Across the antimeridian or near a pole, plane degrees say nothing
 	// about the sphere: take every row in the box from the start.
 	wraps := minLng <= -180 && maxLng >= 180
-	for m := need + 16; ; m *= 4 {
+	for m := need + 16; m <= maxM; m *= 4 {
 		all := wraps || m > maxNearCandidates
-		cands, err := s.nearCandidates(ctx, q, m, all, now)
+		cands, err := candidates(m, all)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		keep := make([]nearCandidate, 0, need)
-		for _, cd := range cands {
-			if cd.ok && cd.d <= q.RadiusM && (q.After == nil || afterPos(cd.d, cd.id, q.After)) {
-				keep = append(keep, cd)
-			}
-		}
-		slices.SortFunc(keep, func(a, b nearCandidate) int {
-			if c := cmp.Compare(a.d, b.d); c != 0 {
-				return c
-			}
-			return bytes.Compare(a.id[:], b.id[:])
-		})
-		if len(keep) > need {
-			keep = keep[:need]
-		}
-		complete := all || len(cands) < m // every candidate row was seen
-		if !complete {
-			// A row left out is at least the last candidate's distance away
-			// in degrees; if it lies in the radius, at least this far on the
-			// sphere.
-			bound := geo.EarthRadiusM * cands[len(cands)-1].a * math.Pi / 180 * c * (1 - 1e-4)
-			complete = (len(keep) == need && keep[need-1].d < bound) || (len(keep) < need && bound > q.RadiusM)
-		}
-		if complete {
-			return s.fetchNearest(ctx, q, keep, now)
+		keep, done := s.keepNearest(q, need, cands, all || len(cands) < m, c)
+		if done {
+			return keep, true, nil
 		}
 	}
+	return nil, false, nil
+}
+
+// keepNearest orders the candidates that pass, lie in the radius and come
+// after the cursor by exact distance and keeps need of them. done reports
+// whether they are the page: seen says every candidate row was seen;
+// otherwise a row left out is at least the last candidate's distance away
+// in plane degrees, and c (the cosine of the box's extreme latitude)
+// turns that into a bound on the sphere.
+func (s store) keepNearest(q listQuery, need int, cands []nearCandidate, seen bool, c float64) ([]nearCandidate, bool) {
+	keep := make([]nearCandidate, 0, need)
+	for _, cd := range cands {
+		if cd.ok && cd.d <= q.RadiusM && (q.After == nil || afterPos(cd.d, cd.id, q.After)) {
+			keep = append(keep, cd)
+		}
+	}
+	slices.SortFunc(keep, func(a, b nearCandidate) int {
+		if c := cmp.Compare(a.d, b.d); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.id[:], b.id[:])
+	})
+	if len(keep) > need {
+		keep = keep[:need]
+	}
+	if seen {
+		return keep, true
+	}
+	bound := geo.EarthRadiusM * cands[len(cands)-1].a * math.Pi / 180 * c * (1 - 1e-4)
+	return keep, (len(keep) == need && keep[need-1].d < bound) || (len(keep) < need && bound > q.RadiusM)
 }
 
 // afterPos reports whether (d, id) comes after the cursor position.
@@ -426,12 +492,17 @@ type nearCandidate struct {
 
 // nearCandidates returns the m published rows of the kind nearest to q.Near
 // in the plane (or, with all, every one in the radius's bounding box), each
-// with its exact distance and whether it passes the other filters.
-func (s store) nearCandidates(ctx context.Context, q listQuery, m int, all bool, now time.Time) ([]nearCandidate, error) {
+// with its exact distance and whether it passes the other filters. With
+// inScan the filters are part of the scan: it returns only rows that pass
+// and stops at the m-th. They are wrapped in COALESCE, which no index
+// serves, so that the planner keeps walking the spatial index instead of
+// collecting every match of a search word or tag first.
+func (s store) nearCandidates(ctx context.Context, q listQuery, m int, all, inScan bool, now time.Time) ([]nearCandidate, error) {
 	p := *q.Near
 	var b sqlBuf
 	b.w("SELECT l.id, l.lat, l.lng, point(l.lng, l.lat) <-> point(?, ?) AS a, ", p.Lng, p.Lat)
-	if extra, ok := s.extraFilterSQL(q, tierAny, now); ok {
+	extra, filtered := s.extraFilterSQL(q, tierAny, now, true)
+	if filtered && !inScan {
 		b.w("COALESCE(")
 		b.add(extra)
 		b.w(", false)")
@@ -439,12 +510,40 @@ func (s store) nearCandidates(ctx context.Context, q listQuery, m int, all bool,
 		b.w("true") // nothing to check: the scan stays index-only
 	}
 	b.w(" AS ok FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published'")
+	if filtered && inScan {
+		b.w(" AND COALESCE(")
+		b.add(extra)
+		b.w(", false)")
+	}
 	if all {
 		minLat, maxLat, minLng, maxLng := latLngBox(p, q.RadiusM)
 		b.w(" AND point(l.lng, l.lat) <@ box(point(?, ?), point(?, ?))", minLng, minLat, maxLng, maxLat)
 	} else {
 		b.w(" ORDER BY point(l.lng, l.lat) <-> point(?, ?) LIMIT "+strconv.Itoa(m), p.Lng, p.Lat)
 	}
+	return s.scanCandidates(ctx, q, b)
+}
+
+// collectedCandidates returns those of the collected ids (every listing
+// in the radius) that pass the other filters, by primary key.
+func (s store) collectedCandidates(ctx context.Context, q listQuery, ids []string, now time.Time) ([]nearCandidate, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	p := *q.Near
+	var b sqlBuf
+	b.w("SELECT l.id, l.lat, l.lng, point(l.lng, l.lat) <-> point(?, ?) AS a, true AS ok FROM listings l WHERE ", p.Lng, p.Lat)
+	b.add(s.idsCond(ids))
+	b.w(" AND l.kind = '" + string(q.Kind) + "' AND l.status = 'published'")
+	if extra, ok := s.extraFilterSQL(q, tierAny, now, true); ok {
+		b.w(" AND COALESCE(")
+		b.add(extra)
+		b.w(", false)")
+	}
+	return s.scanCandidates(ctx, q, b)
+}
+
+func (s store) scanCandidates(ctx context.Context, q listQuery, b sqlBuf) ([]nearCandidate, error) {
 	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("nearby %s: %w", q.Kind.Plural(), err)
@@ -456,7 +555,7 @@ func (s store) nearCandidates(ctx context.Context, q listQuery, m int, all bool,
 		if err := rows.Scan(&cd.id, &cd.lat, &cd.lng, &cd.a, &cd.ok); err != nil {
 			return nil, err
 		}
-		cd.d = distanceM(p, Location{cd.lat, cd.lng})
+		cd.d = distanceM(*q.Near, Location{cd.lat, cd.lng})
 		out = append(out, cd)
 	}
 	return out, rows.Err()
@@ -520,13 +619,15 @@ func timeOr0(t *time.Time) time.Time {
 // filterSQL is the WHERE clause of a list: kind and status as literals
 // (fixed enums, so partial indexes match even in generic plans), then the
 // filters the client asked for.
+// A walk (nc is nearWalk) probes tags and hours per row: a semi-join
+// would read every listing of the tag (see perRowSQL).
 func (s store) filterSQL(q listQuery, tier int, now time.Time, nc nearChoice) sqlBuf {
 	var b sqlBuf
 	b.w("l.kind = '" + string(q.Kind) + "'")
 	if q.Status != statusAll {
 		b.w(" AND l.status = '" + string(Status(q.Status)) + "'")
 	}
-	if extra, ok := s.extraFilterSQL(q, tier, now); ok {
+	if extra, ok := s.extraFilterSQL(q, tier, now, s.pg() && nc.strategy == nearWalk); ok {
 		b.w(" AND ")
 		b.add(extra)
 	}
@@ -537,9 +638,23 @@ func (s store) filterSQL(q listQuery, tier int, now time.Time, nc nearChoice) sq
 	return b
 }
 
+// perRowSQL ends an EXISTS probe that must run per row. Outside a plain
+// WHERE (in a select list, under COALESCE) PostgreSQL plans an EXISTS twice,
+// per row and as a hashed subquery over every matching row of the other
+// table (every listing open at this minute, every listing of a tag), and
+// picks the hashed one once it expects a few thousand calls: a plan that
+// grows with the table. An OFFSET keeps it from rewriting the probe
+// (PostgreSQL only: SQLite wants a LIMIT before an OFFSET).
+func perRowSQL(perRow bool) string {
+	if perRow {
+		return " OFFSET 0"
+	}
+	return ""
+}
+
 // extraFilterSQL is the conjunction of the filters besides kind, status
-// and near; false when there are none.
-func (s store) extraFilterSQL(q listQuery, tier int, now time.Time) (sqlBuf, bool) {
+// and near; false when there are none. perRow: see perRowSQL.
+func (s store) extraFilterSQL(q listQuery, tier int, now time.Time, perRow bool) (sqlBuf, bool) {
 	var parts []sqlBuf
 	add := func(sql string, args ...any) {
 		var p sqlBuf
@@ -553,13 +668,13 @@ func (s store) extraFilterSQL(q listQuery, tier int, now time.Time) (sqlBuf, boo
 		add("l.category = ?", q.Category)
 	}
 	for _, t := range q.Tags {
-		add("EXISTS (SELECT 1 FROM listing_tags t WHERE t.listing_id = l.id AND t.tag = ?)", t)
+		add("EXISTS (SELECT 1 FROM listing_tags t WHERE t.listing_id = l.id AND t.tag = ?"+perRowSQL(perRow)+")", t)
 	}
 	if q.MinRating != nil {
 		add("l.rating_avg >= ?", *q.MinRating)
 	}
 	if q.OpenNow {
-		parts = append(parts, openNowSQL(q.Kind, clockAt(now), now))
+		parts = append(parts, openNowSQL(q.Kind, clockAt(now), now, perRow))
 	}
 	if q.From != nil {
 		add("l.ends_at >= ?", *q.From)
