@@ -12,17 +12,19 @@ import (
 // callers are counted per account: thousands of phones behind one carrier
 // NAT address must not share one budget. Anonymous callers are counted per
 // address (per /64 for IPv6). With REDIS_URL the counts live in Redis and
-// hold across replicas; while Redis fails, requests are let through.
+// hold across replicas, counted by GCRA (an evenly refilling budget, no
+// window boundary to burst across); while Redis fails, requests are let
+// through.
 func rateLimit(d Deps) gin.HandlerFunc {
 	if d.Redis == nil {
 		return ratelimit.New(d.Config.RateLimitReadsPerMin, d.Config.RateLimitWritesPerMin, clientKey).Middleware()
 	}
 	l := &ratelimit.Limits{Key: clientKey}
 	if n := d.Config.RateLimitReadsPerMin; n > 0 {
-		l.Reads = ratelimit.FromStore(ratelimit.RedisStore(d.Redis, d.Config.RedisKeyPrefix+"ratelimit:reads"), n)
+		l.Reads = ratelimit.RedisGCRA(d.Redis, d.Config.RedisKeyPrefix+"ratelimit:reads:", n)
 	}
 	if n := d.Config.RateLimitWritesPerMin; n > 0 {
-		l.Writes = ratelimit.FromStore(ratelimit.RedisStore(d.Redis, d.Config.RedisKeyPrefix+"ratelimit:writes"), n)
+		l.Writes = ratelimit.RedisGCRA(d.Redis, d.Config.RedisKeyPrefix+"ratelimit:writes:", n)
 	}
 	return l.Middleware()
 }

@@ -4,9 +4,9 @@
 // RateLimit-Remaining and RateLimit-Reset (seconds until the window ends).
 //
 // Reads (GET, HEAD, OPTIONS) and writes (everything else) have separate
-// budgets. The counting is ulule/limiter's, behind Counter, so a shared
-// store (its Redis driver) can replace process memory when there are
-// several replicas.
+// budgets. The counting is behind Counter: ulule/limiter's one-minute
+// windows in process memory for one node, GCRA in Redis (RedisGCRA) when
+// several replicas share the budget.
 package ratelimit
 
 import (
