@@ -42,18 +42,30 @@ const (
 // meet a page of them early.
 const maxCollect = 2000
 
+// maxIndexCollect is the most listings a radius may be estimated to hold
+// for a page to collect it from the covering spatial index (nearPage):
+// there a listing costs an index tuple, not a row. Beyond it, walking the
+// sort's index meets a page sooner: at a million listings of a kind, a
+// radius of 4 000 is met every 250 entries, 5 000 for a page of 20.
+const maxIndexCollect = 4000
+
 // firstCollect is the length of the first, short walk of the radius.
 const firstCollect = 200
 
-// nearChoice is the strategy of one request, with the ids it collected.
+// nearChoice is the strategy of one request, with the ids it collected
+// when the caller asked for them (see chooseNear).
 type nearChoice struct {
 	strategy nearStrategy
 	ids      []string
 }
 
 // chooseNear picks the strategy for a radius around p over the published
-// (or, for staff, status-filtered) listings of kinds.
-func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter) (nearChoice, error) {
+// (or, for staff, status-filtered) listings of kinds. With needIDs the
+// collect strategy comes with the ids of every listing in the radius (the
+// search across kinds orders those); without, the page reads the radius
+// from the covering spatial index itself (nearPage), and the choice needs
+// only an estimate of how many listings the radius holds.
+func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter, needIDs bool) (nearChoice, error) {
 	st := s.near
 	if st == nearAuto {
 		if !s.pg() || status != statusFilter(Published) {
@@ -69,18 +81,35 @@ func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []ki
 				return nearChoice{}, err
 			}
 			if ok {
+				if !needIDs {
+					ids = nil
+				}
 				return nearChoice{strategy: nearCollect, ids: ids}, nil
 			}
 			// m listings within reach of p: at that density the radius
-			// holds about m·(r/reach)². Far more than maxCollect: the long
-			// walk would only confirm it.
-			if reach > 0 && float64(m)*(r/reach)*(r/reach) > 4*maxCollect {
+			// holds about m·(r/reach)².
+			est := math.Inf(1)
+			if reach > 0 {
+				est = float64(m) * (r / reach) * (r / reach)
+			}
+			if !needIDs {
+				// Collecting from the covering index costs an index
+				// tuple per listing in the radius; walking the sort's
+				// index costs about page·N/n of them. The estimate is
+				// enough to choose: both return the same page.
+				if est <= maxIndexCollect {
+					return nearChoice{strategy: nearCollect}, nil
+				}
+				break
+			}
+			// Far more than maxCollect: the long walk would only confirm it.
+			if est > 4*maxCollect {
 				break
 			}
 		}
 		return nearChoice{strategy: nearWalk}, nil
 	}
-	if st != nearCollect {
+	if st != nearCollect || !needIDs {
 		return nearChoice{strategy: st}, nil
 	}
 	ids, err := s.boxIDs(ctx, p, r, kinds, status)
@@ -202,7 +231,7 @@ func (s store) idsCond(ids []string) sqlBuf {
 }
 
 // walkFirst reports whether a page first tries walkPage: with a radius
-// under nearWalk, and with search words or tags under any sort but
+// under nearWalk on SQLite (PostgreSQL's radius pages are nearPage's), and with search words or tags under any sort but
 // distance. The words' match rate is unknown to the planner (see
 // textMatchSQL), which assumes it rare and matches the words in the whole
 // kind before sorting: a second for a word in most listings. A tag it
@@ -214,7 +243,7 @@ func (s store) walkFirst(q listQuery, nc nearChoice) bool {
 	case q.Sort == SortDistance:
 		return false
 	case q.Near != nil:
-		return nc.strategy == nearWalk
+		return nc.strategy == nearWalk && !s.pg()
 	case len(q.Tokens) == 0 && len(q.Tags) == 0:
 		return false
 	case s.near == nearAuto:
@@ -310,4 +339,82 @@ func (s store) walkCategory(ctx context.Context, q listQuery, tier, limit, rows 
 	b.w(" ORDER BY " + strings.NewReplacer("p.k", "w.k", "p.id", "w.id").Replace(outer))
 	b.w(" LIMIT " + strconv.Itoa(limit))
 	return s.scanPage(ctx, q, tier, limit, b, now)
+}
+
+// nearPage is one page of a radius under a sort other than distance, on
+// PostgreSQL. An inner query lists the ids in the radius in the sort's
+// order from one index, never the table:
+//
+//   - nearCollect: the per-kind spatial index, which carries every column a
+//     radius is sorted or filtered by (category, rating, names, an event's
+//     span), is read for the box, and its entries are sorted;
+//   - nearWalk: the sort's own index, which carries lat and lng, is walked
+//     in order, keeping the entries in the radius. The box is written as
+//     plain comparisons, which the spatial index cannot serve, and the walk
+//     stops after walkRows of them when other filters need the rows.
+//
+// Each listing is then read by primary key in that order, in a subquery
+// the planner may not merge, and the other filters are applied to it; the
+// scan stops at a page. done is false when the walk gave up before a
+// page: the rows that pass are rarer than it can afford.
+func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, bool, error) {
+	key, order, outer, keyset := s.sortSQL(q)
+	extra, filtered := s.extraFilterSQL(q, tier, now, true)
+	var in sqlBuf
+	in.w("SELECT l.id, ")
+	in.add(key)
+	in.w(" AS k FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND ")
+	in.add(s.withinSQL(*q.Near, q.RadiusM, nc.strategy == nearCollect))
+	innerLimit := limit
+	if nc.strategy == nearCollect {
+		// The spatial index has these columns: filtering there spares
+		// reading the rows that fail.
+		if q.Category != "" {
+			in.w(" AND l.category = ?", q.Category)
+		}
+		if q.MinRating != nil {
+			in.w(" AND l.rating_avg >= ?", *q.MinRating)
+		}
+		if q.Kind == kind.Event {
+			if q.From != nil {
+				in.w(" AND l.ends_at >= ?", *q.From)
+			}
+			if q.To != nil {
+				in.w(" AND l.starts_at <= ?", *q.To)
+			}
+		}
+		if filtered {
+			innerLimit = 0 // every entry of the radius, in order
+		}
+	} else if filtered {
+		innerLimit = s.walkRows
+		if innerLimit <= 0 {
+			innerLimit = walkRows
+		}
+	}
+	if q.After != nil {
+		in.w(" AND ")
+		in.add(keyset)
+	}
+	in.w(" ORDER BY ")
+	in.add(order)
+	if innerLimit > 0 {
+		in.w(" LIMIT " + strconv.Itoa(innerLimit))
+	}
+	var b sqlBuf
+	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", w.k FROM (")
+	b.add(in)
+	b.w(") w CROSS JOIN LATERAL (SELECT * FROM listings l WHERE l.id = w.id OFFSET 0) l")
+	if filtered {
+		b.w(" WHERE ")
+		b.add(extra)
+	}
+	b.w(" ORDER BY " + strings.NewReplacer("p.k", "w.k", "p.id", "w.id").Replace(outer))
+	b.w(" LIMIT " + strconv.Itoa(limit))
+	rows, err := s.scanPage(ctx, q, tier, limit, b, now)
+	if err != nil {
+		return nil, false, err
+	}
+	done := nc.strategy == nearCollect || !filtered || len(rows) == limit
+	return rows, done, nil
 }

@@ -120,7 +120,7 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 	var nc nearChoice
 	if q.Near != nil && q.Sort != SortDistance {
 		var err error
-		if nc, err = s.chooseNear(ctx, *q.Near, q.RadiusM, []kind.Kind{q.Kind}, q.Status); err != nil {
+		if nc, err = s.chooseNear(ctx, *q.Near, q.RadiusM, []kind.Kind{q.Kind}, q.Status, !s.pg()); err != nil {
 			return nil, err
 		}
 	}
@@ -157,6 +157,14 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 // (see chooseNear): collected ids the page is ordered from, or a box the
 // sort's index walk filters by.
 func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, error) {
+	if q.Near != nil && s.pg() && nc.ids == nil && (nc.strategy == nearCollect || nc.strategy == nearWalk) {
+		rows, done, err := s.nearPage(ctx, q, tier, limit, nc, now)
+		if err != nil || done {
+			return rows, err
+		}
+		// The walk's first rows held less than a page: the query below
+		// finds the rest.
+	}
 	if s.walkFirst(q, nc) {
 		rows, err := s.walkPage(ctx, q, tier, limit, now)
 		if err != nil || len(rows) == limit {
@@ -392,12 +400,14 @@ func (s store) nearest(ctx context.Context, q listQuery, now time.Time) ([]liste
 			return s.fetchNearestErr(ctx, q, keep, now, err)
 		}
 	}
-	nc, err := s.chooseNear(ctx, *q.Near, q.RadiusM, []kind.Kind{q.Kind}, q.Status)
+	nc, err := s.chooseNear(ctx, *q.Near, q.RadiusM, []kind.Kind{q.Kind}, q.Status, false)
 	if err != nil {
 		return nil, err
 	}
 	if nc.strategy == nearCollect {
-		cands, err := s.collectedCandidates(ctx, q, nc.ids, now)
+		// Every listing of the box that passes, from the covering spatial
+		// index (index-only but for filters on other tables or words).
+		cands, err := s.nearCandidates(ctx, q, 0, true, true, now)
 		if err != nil {
 			return nil, err
 		}
@@ -520,25 +530,6 @@ func (s store) nearCandidates(ctx context.Context, q listQuery, m int, all, inSc
 		b.w(" AND point(l.lng, l.lat) <@ box(point(?, ?), point(?, ?))", minLng, minLat, maxLng, maxLat)
 	} else {
 		b.w(" ORDER BY point(l.lng, l.lat) <-> point(?, ?) LIMIT "+strconv.Itoa(m), p.Lng, p.Lat)
-	}
-	return s.scanCandidates(ctx, q, b)
-}
-
-// collectedCandidates returns those of the collected ids (every listing
-// in the radius) that pass the other filters, by primary key.
-func (s store) collectedCandidates(ctx context.Context, q listQuery, ids []string, now time.Time) ([]nearCandidate, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	p := *q.Near
-	var b sqlBuf
-	b.w("SELECT l.id, l.lat, l.lng, point(l.lng, l.lat) <-> point(?, ?) AS a, true AS ok FROM listings l WHERE ", p.Lng, p.Lat)
-	b.add(s.idsCond(ids))
-	b.w(" AND l.kind = '" + string(q.Kind) + "' AND l.status = 'published'")
-	if extra, ok := s.extraFilterSQL(q, tierAny, now, true); ok {
-		b.w(" AND COALESCE(")
-		b.add(extra)
-		b.w(", false)")
 	}
 	return s.scanCandidates(ctx, q, b)
 }
