@@ -365,7 +365,6 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	in.add(key)
 	in.w(" AS k FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND ")
 	in.add(s.withinSQL(*q.Near, q.RadiusM, nc.strategy == nearCollect))
-	innerLimit := limit
 	if nc.strategy == nearCollect {
 		// The spatial index has these columns: filtering there spares
 		// reading the rows that fail.
@@ -375,18 +374,22 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		if q.MinRating != nil {
 			in.w(" AND l.rating_avg >= ?", *q.MinRating)
 		}
-		if q.Kind == kind.Event {
-			if q.From != nil {
-				in.w(" AND l.ends_at >= ?", *q.From)
-			}
-			if q.To != nil {
-				in.w(" AND l.starts_at <= ?", *q.To)
-			}
+	}
+	if q.Kind == kind.Event && (nc.strategy == nearCollect || q.Sort == SortStartsAt) {
+		// The spatial index and the start index carry an event's span: a
+		// walk by start ends at the window's end instead of the last event.
+		if q.From != nil {
+			in.w(" AND l.ends_at >= ?", *q.From)
 		}
-		if filtered {
-			innerLimit = 0 // every entry of the radius, in order
+		if q.To != nil {
+			in.w(" AND l.starts_at <= ?", *q.To)
 		}
-	} else if filtered {
+	}
+	innerLimit := limit // no other filter: the first entries are the page
+	switch {
+	case filtered && nc.strategy == nearCollect:
+		innerLimit = 0 // every entry of the radius, in order
+	case filtered:
 		innerLimit = s.walkRows
 		if innerLimit <= 0 {
 			innerLimit = walkRows
