@@ -365,31 +365,28 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	in.add(key)
 	in.w(" AS k FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND ")
 	in.add(s.withinSQL(*q.Near, q.RadiusM, nc.strategy == nearCollect))
-	if nc.strategy == nearCollect {
-		// The spatial index has these columns: filtering there spares
-		// reading the rows that fail.
-		if q.Category != "" {
-			in.w(" AND l.category = ?", q.Category)
-		}
-		if q.MinRating != nil {
-			in.w(" AND l.rating_avg >= ?", *q.MinRating)
-		}
+	// Both indexes carry the columns of the plain filters: rows that fail
+	// them are never read.
+	if q.Category != "" {
+		in.w(" AND l.category = ?", q.Category)
 	}
-	if q.Kind == kind.Event && (nc.strategy == nearCollect || q.Sort == SortStartsAt) {
-		// The spatial index and the start index carry an event's span: a
-		// walk by start ends at the window's end instead of the last event.
-		if q.From != nil {
-			in.w(" AND l.ends_at >= ?", *q.From)
-		}
-		if q.To != nil {
-			in.w(" AND l.starts_at <= ?", *q.To)
-		}
+	if q.MinRating != nil {
+		in.w(" AND l.rating_avg >= ?", *q.MinRating)
 	}
-	innerLimit := limit // no other filter: the first entries are the page
+	if q.From != nil {
+		in.w(" AND l.ends_at >= ?", *q.From)
+	}
+	if q.To != nil {
+		in.w(" AND l.starts_at <= ?", *q.To)
+	}
+	// Words, tags and opening hours need the row or another table: they
+	// are checked on the rows read by primary key.
+	rowFiltered := len(q.Tokens) > 0 || len(q.Tags) > 0 || q.OpenNow
+	innerLimit := limit // the first entries that pass are the page
 	switch {
-	case filtered && nc.strategy == nearCollect:
+	case rowFiltered && nc.strategy == nearCollect:
 		innerLimit = 0 // every entry of the radius, in order
-	case filtered:
+	case rowFiltered:
 		innerLimit = s.walkRows
 		if innerLimit <= 0 {
 			innerLimit = walkRows
@@ -418,6 +415,6 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if err != nil {
 		return nil, false, err
 	}
-	done := nc.strategy == nearCollect || !filtered || len(rows) == limit
+	done := nc.strategy == nearCollect || !rowFiltered || len(rows) == limit
 	return rows, done, nil
 }
