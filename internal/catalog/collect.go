@@ -85,7 +85,11 @@ func (s store) collectIDs(ctx context.Context, q listQuery) (ids []string, rare 
 	limit := " LIMIT " + strconv.Itoa(s.capCollect()+1)
 	for _, t := range q.Tags {
 		var b sqlBuf
-		b.w("SELECT t.listing_id FROM listing_tags t WHERE t.tag = ? AND t.kind = '"+string(q.Kind)+"'"+limit, t)
+		// Ordered by the index's last column: otherwise the planner, which
+		// takes tag and kind for independent, expects a common tag to
+		// fill the LIMIT early in a sequential scan, also when the kind
+		// has none of it.
+		b.w("SELECT t.listing_id FROM listing_tags t WHERE t.tag = ? AND t.kind = '"+string(q.Kind)+"' ORDER BY t.listing_id"+limit, t)
 		if ids, err = s.scanIDs(ctx, b); err != nil || len(ids) <= s.capCollect() {
 			return ids, err == nil, err
 		}
@@ -166,6 +170,22 @@ func (s store) scanIDs(ctx context.Context, b sqlBuf) ([]string, error) {
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// withStartFloor sets q.startFloor and, sorted by start, moves a walk's
+// start there: the first walk (walkPage) reads the start order after the
+// cursor, and every row before the floor fails ends_at >= From. The
+// keyset (floor, nil id) keeps exactly the rows starting at or after it.
+func (s store) withStartFloor(ctx context.Context, q listQuery) (listQuery, error) {
+	floor, err := s.startFloor(ctx, q)
+	if err != nil || floor == nil {
+		return q, err
+	}
+	q.startFloor = floor
+	if q.Sort == SortStartsAt && (q.After == nil || timeOr0(q.After.Time).Before(*floor)) {
+		q.After = &position{Time: floor}
+	}
+	return q, nil
 }
 
 // startFloor is the earliest start an event overlapping q.From may have:

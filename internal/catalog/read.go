@@ -114,11 +114,10 @@ const (
 // list returns up to q.Limit+1 items of the query (one more than a page,
 // to tell whether another page follows).
 func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, error) {
-	floor, err := s.startFloor(ctx, q)
+	q, err := s.withStartFloor(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	q.startFloor = floor
 	if q.Sort == SortDistance && s.pg() {
 		return s.nearest(ctx, q, now)
 	}
