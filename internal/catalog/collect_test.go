@@ -113,7 +113,8 @@ func TestCollectStrategiesAgree(t *testing.T) {
 		add("/api/v1/events", []string{"starts_at", "rating", "name"}, "from", day(d), "to", day(d+7))
 		add("/api/v1/events", []string{"starts_at"}, "from", day(d))
 		add("/api/v1/events", []string{"starts_at"}, "from", day(d), "to", day(d+7), "category", "music")
-		add("/api/v1/events", []string{"starts_at"}, "from", day(d), "to", day(d+7), "q", "festival")
+		add("/api/v1/events", []string{"starts_at"}, "from", day(d), "to", day(d+14), "q", "festival")
+		add("/api/v1/events", []string{"starts_at"}, "from", day(d), "to", day(d+14), "tag", "culture", "category", "music")
 	}
 
 	want := make([][]string, len(cases))

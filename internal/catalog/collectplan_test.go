@@ -31,8 +31,8 @@ func TestWordAndTagPlansDoNotGrowWithTheTable(t *testing.T) {
 	// Names: "Stage …" in one attraction in 700, "stage" in the
 	// description of another; "pasar" in every second description; one in
 	// a hundred in the market; heritage on every second, rare on one in a
-	// thousand. Events start over two years, a few of them last 20 days;
-	// every event has the tag culture.
+	// thousand. Events start over two years, a few of them last 20 days,
+	// one in 500 is a wayang show; every event has the tag culture.
 	err := api.DB.Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec("SELECT setseed(0.42)").Error; err != nil {
 			return err
@@ -48,7 +48,7 @@ func TestWordAndTagPlansDoNotGrowWithTheTable(t *testing.T) {
 			return err
 		}
 		err = tx.Exec(`INSERT INTO listings (id, kind, slug, status, name_id, category, lat, lng, rating_avg, rating_count, rating_sum, starts_at, ends_at, created_at, updated_at, published_at)
- SELECT gen_random_uuid(), 'event', 'acara-' || i, 'published', 'Acara ' || md5(i::text), 'festival',
+ SELECT gen_random_uuid(), 'event', 'acara-' || i, 'published', CASE WHEN i % 500 = 157 THEN 'Wayang ' ELSE 'Acara ' END || md5(i::text), 'festival',
   ?, ?, round((random() * 5)::numeric, 1), 1, 1, s, s + CASE WHEN i % 5000 = 3 THEN interval '20 days' ELSE interval '3 hours' END, now(), now(), now()
  FROM generate_series(1, ?) AS i, LATERAL (SELECT timestamptz '2027-01-01' + (i % 730) * interval '1 day' + (i % 13) * interval '1 hour' AS s) t`,
 			keraton.Lat, keraton.Lng, n).Error
@@ -97,6 +97,9 @@ func TestWordAndTagPlansDoNotGrowWithTheTable(t *testing.T) {
 		{"/api/v1/events", window("sort", "starts_at"), false},
 		{"/api/v1/events", window("sort", "starts_at", "category", "festival"), false},
 		{"/api/v1/events", window("sort", "starts_at", "q", "acara"), false},
+		{"/api/v1/events", window("sort", "starts_at", "q", "wayang"), false},
+		{"/api/v1/events", window("sort", "starts_at", "q", "zzz"), true},
+		{"/api/v1/events", window("sort", "starts_at", "tag", "culture"), false},
 	} {
 		st.mu.Lock()
 		st.on, st.list = true, nil
