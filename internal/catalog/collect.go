@@ -24,7 +24,9 @@ import (
 //
 // More than collectCap means the tag or word is common, and only its place
 // in the sort order kept it out of the first rows: a longer walk finds the
-// page (see longWalk). Both return what the straightforward query returns.
+// page (see longWalkFactor). Events of a date window sorted by start are
+// paged from the window's start range instead (rangePage). Each returns
+// what the straightforward query returns.
 
 // collectCap is the most ids a collect keeps. The collect and the page
 // query each touch up to collectCap rows; above it a walk needs about
