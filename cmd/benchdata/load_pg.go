@@ -278,7 +278,7 @@ func copyBatch(ctx context.Context, tx pgx.Tx, batch []Listing) error {
 			hours = append(hours, []any{id, s.Day, s.OpenMin, s.CloseMin})
 		}
 		for _, t := range l.Tags {
-			tags = append(tags, []any{id, t})
+			tags = append(tags, []any{id, t, l.Kind})
 		}
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"listings"}, listingColumns, pgx.CopyFromRows(rows)); err != nil {
@@ -287,7 +287,7 @@ func copyBatch(ctx context.Context, tx pgx.Tx, batch []Listing) error {
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"listing_hours"}, []string{"listing_id", "day", "open_min", "close_min"}, pgx.CopyFromRows(hours)); err != nil {
 		return fmt.Errorf("copy listing_hours: %w", err)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"listing_tags"}, []string{"listing_id", "tag"}, pgx.CopyFromRows(tags)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"listing_tags"}, []string{"listing_id", "tag", "kind"}, pgx.CopyFromRows(tags)); err != nil {
 		return fmt.Errorf("copy listing_tags: %w", err)
 	}
 	return nil

@@ -67,7 +67,7 @@ func insertBatch(ctx context.Context, ins *inserter, batch []Listing) error {
 			hours = append(hours, []any{id, s.Day, s.OpenMin, s.CloseMin})
 		}
 		for _, t := range l.Tags {
-			tags = append(tags, []any{id, t})
+			tags = append(tags, []any{id, t, l.Kind})
 		}
 	}
 	if err := ins.insert(ctx, "listings", listingColumns, rows); err != nil {
@@ -76,7 +76,7 @@ func insertBatch(ctx context.Context, ins *inserter, batch []Listing) error {
 	if err := ins.insert(ctx, "listing_hours", []string{"listing_id", "day", "open_min", "close_min"}, hours); err != nil {
 		return err
 	}
-	return ins.insert(ctx, "listing_tags", []string{"listing_id", "tag"}, tags)
+	return ins.insert(ctx, "listing_tags", []string{"listing_id", "tag", "kind"}, tags)
 }
 
 // inserter caches one prepared multi-row INSERT per table and row count,

@@ -26,3 +26,13 @@ func ForceNearStrategy(s *Service, name string, walkRows int) {
 		s.cache.Invalidate()
 	}
 }
+
+// SetCollectCap makes a word or tag collect give way to the long walk past
+// n ids (0: the default), and empties the response cache. Call it between
+// requests, never during them.
+func SetCollectCap(s *Service, n int) {
+	s.collectCap = n
+	if s.cache != nil {
+		s.cache.Invalidate()
+	}
+}

@@ -418,10 +418,11 @@ func TestListQueryCount(t *testing.T) {
 	// relevance order may need a second one for its second tier, and
 	// nearest-first on PostgreSQL picks candidates before fetching rows.
 	// Search words on PostgreSQL first walk the rating order, and a tier
-	// that ends within the page asks the planner again.
+	// that ends within the page collects its matches and orders those: a
+	// walk, a collect and a page per tier.
 	words := int64(2)
 	if testdb.IsPostgres() {
-		words = 4
+		words = 6
 	}
 	for _, tc := range []struct {
 		v   url.Values

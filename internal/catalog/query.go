@@ -53,6 +53,9 @@ type listQuery struct {
 	// staffView is set when the caller asked for non-public statuses, so
 	// the response must not be cached by shared caches.
 	staffView bool
+	// startFloor is the earliest start of an event overlapping From, or
+	// nil (see store.startFloor).
+	startFloor *time.Time
 }
 
 // position is where a page ended, in the sort keys of its last item. Tier

@@ -114,6 +114,10 @@ const (
 // list returns up to q.Limit+1 items of the query (one more than a page,
 // to tell whether another page follows).
 func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, error) {
+	q, err := s.withStartFloor(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	if q.Sort == SortDistance && s.pg() {
 		return s.nearest(ctx, q, now)
 	}
@@ -168,6 +172,9 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if s.walkFirst(q, nc) {
 		rows, err := s.walkPage(ctx, q, tier, limit, now)
 		if err != nil || len(rows) == limit {
+			return rows, err
+		}
+		if rows, done, err := s.afterWalk(ctx, q, tier, limit, now); err != nil || done {
 			return rows, err
 		}
 		// The walk's first rows held less than a page: the query below
@@ -669,6 +676,9 @@ func (s store) extraFilterSQL(q listQuery, tier int, now time.Time, perRow bool)
 	}
 	if q.From != nil {
 		add("l.ends_at >= ?", *q.From)
+	}
+	if q.startFloor != nil {
+		add("l.starts_at >= ?", *q.startFloor) // implied by the line above, but an index condition (startFloor)
 	}
 	if q.To != nil {
 		add("l.starts_at <= ?", *q.To)

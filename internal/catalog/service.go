@@ -38,6 +38,8 @@ type Service struct {
 	// requests run).
 	near     nearStrategy
 	walkRows int
+	// collectCap lowers the cap of a word or tag collect in tests.
+	collectCap int
 }
 
 // NewService wires the catalog service.
@@ -57,7 +59,7 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 func (s *Service) categories(k kind.Kind) []Category { return s.cats.list[k] }
 
 func (s *Service) store() store {
-	return store{db: s.db.DB, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows}
+	return store{db: s.db.DB, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap}
 }
 
 // readStore is the store of a read by who. An anonymous read shows nobody's
@@ -72,7 +74,7 @@ func (s *Service) readStore(ctx context.Context, who identity.Actor) store {
 }
 
 func (s *Service) txStore(tx *gorm.DB) store {
-	return store{db: tx, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows}
+	return store{db: tx, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap}
 }
 
 // Get returns the listing of kind k whose id or slug is ref. Drafts and

@@ -63,9 +63,12 @@ type hoursRow struct {
 
 func (hoursRow) TableName() string { return "listing_hours" }
 
+// tagRow carries its listing's kind, so that a tag filter reads only the
+// kind's listings of the tag (listing_tags_tag_kind_idx).
 type tagRow struct {
 	ListingID uuid.UUID
 	Tag       string
+	Kind      string
 }
 
 func (tagRow) TableName() string { return "listing_tags" }
@@ -153,6 +156,8 @@ type store struct {
 	near    nearStrategy // how a radius meets another sort (near.go)
 	// walkRows bounds nearWalk's first read; 0 means walkRows.
 	walkRows int
+	// collectCap bounds afterWalk's collect (collect.go); 0 means collectCap.
+	collectCap int
 }
 
 func (s store) pg() bool { return s.dialect == database.Postgres }
@@ -220,7 +225,7 @@ func (s store) writeChildren(ctx context.Context, l Listing) error {
 	if len(l.Tags) > 0 {
 		tags := make([]tagRow, len(l.Tags))
 		for i, t := range l.Tags {
-			tags[i] = tagRow{ListingID: l.ID, Tag: t}
+			tags[i] = tagRow{ListingID: l.ID, Tag: t, Kind: string(l.Kind)}
 		}
 		if err := db.Create(&tags).Error; err != nil {
 			return err

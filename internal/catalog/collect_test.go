@@ -1,0 +1,154 @@
+package catalog_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/solodestination/api/internal/apitest"
+	"github.com/solodestination/api/internal/catalog"
+)
+
+// collectCatalog fills a catalog for the word and tag strategies:
+// attractions with a common tag (heritage), a rare one (rare) and none of
+// the event-only tag (culture); a common word (tempat, in every
+// description), a rare one (stage: in three names and three descriptions,
+// so relevance pages cross from the name tier to the other); rating and
+// name ties; and events starting over two months, a few of them spanning
+// weeks, tagged culture.
+func collectCatalog(t *testing.T, api *apitest.API) {
+	t.Helper()
+	staff := tourismStaff(api)
+	names := []string{"Candi Sewu", "candi sewu", "Omah Lawas", "Pendapa", "Museum Radya", "taman Balekambang"}
+	for i := range 48 {
+		name := fmt.Sprintf("%s %d", names[i%len(names)], i%4) // repeats: name ties broken by id
+		if i%16 == 5 {
+			name = fmt.Sprintf("Stage Kota %d", i%3)
+		}
+		desc := "Tempat bersejarah."
+		if i%16 == 9 {
+			desc = "Tempat dengan stage terbuka."
+		}
+		tags := []string{}
+		if i%2 == 0 {
+			tags = append(tags, "heritage")
+		}
+		if i%16 == 3 || i%16 == 5 {
+			tags = append(tags, "rare")
+		}
+		en := ""
+		if i%3 == 0 {
+			en = "Site " + name
+		}
+		a := create(t, api, staff, "attractions", body("attractions", name,
+			set("name", map[string]any{"id": name, "en": en}),
+			set("description", map[string]any{"id": desc, "en": "A place."}),
+			set("category", []string{"museum", "market"}[i%3/2]), set("tags", tags)))
+		setRating(t, api, a.ID, []float64{4.5, 3.0, 4.5, 5.0, 0, 4.0}[i%6], 4)
+	}
+	base := time.Now().UTC().Truncate(time.Hour)
+	for i := range 30 {
+		s := base.Add(time.Duration(i*2-10) * 24 * time.Hour)
+		span := 5 * time.Hour
+		if i%10 == 2 {
+			span = 40 * 24 * time.Hour // spans many windows
+		}
+		name := fmt.Sprintf("Festival %d", i%7)
+		e := create(t, api, staff, "events", body("events", name,
+			set("category", []string{"festival", "music"}[i%4/2]),
+			set("tags", []string{"culture"}),
+			set("starts_at", s.Format(time.RFC3339)), set("ends_at", s.Add(span).Format(time.RFC3339))))
+		setRating(t, api, e.ID, []float64{4.5, 3.0, 4.5, 5.0, 0}[i%5], 2)
+	}
+}
+
+// TestCollectStrategiesAgree runs word, tag and event date queries under
+// every way a page may be found (the walk alone; a walk too short for a
+// page, then the collected matches; a collect over its cap, then the long
+// walk; both too short, then the planner) and requires exactly the pages
+// of the straightforward query: same items, same order, same cursors.
+func TestCollectStrategiesAgree(t *testing.T) {
+	t.Parallel()
+	api := apitest.New(t)
+	collectCatalog(t, api)
+	svc := api.App.Catalog
+
+	type tc struct {
+		path string
+		v    url.Values
+	}
+	var cases []tc
+	add := func(path string, sorts []string, kv ...string) {
+		for _, s := range sorts {
+			v := q(append(kv, "sort", s, "limit", "3")...)
+			cases = append(cases, tc{path, v})
+			if s == "name" {
+				w := q(append(kv, "sort", s, "limit", "3", "lang", "en")...)
+				cases = append(cases, tc{path, w})
+			}
+		}
+	}
+	plain := []string{"rating", "name", "newest"}
+	words := []string{"relevance", "rating", "name", "newest"}
+	for _, tag := range []string{"culture", "rare", "heritage", "nowhere"} {
+		add("/api/v1/attractions", plain, "tag", tag)
+		add("/api/v1/attractions", plain, "tag", tag, "category", "market")
+	}
+	add("/api/v1/attractions", plain, "tag", "rare", "tag", "heritage")
+	add("/api/v1/attractions", plain, "tag", "heritage", "min_rating", "4.5")
+	add("/api/v1/events", []string{"starts_at", "rating"}, "tag", "culture")
+	for _, w := range []string{"stage", "tempat", "candi", "stage tempat", "zzz"} {
+		add("/api/v1/attractions", words, "q", w)
+		add("/api/v1/attractions", words, "q", w, "category", "market")
+		add("/api/v1/attractions", words, "q", w, "tag", "heritage")
+	}
+	add("/api/v1/attractions", words, "q", "tempat", "tag", "rare")
+	add("/api/v1/events", words, "q", "festival")
+	day := func(d int) string {
+		return time.Now().UTC().Truncate(24 * time.Hour).Add(time.Duration(d) * 24 * time.Hour).Format(time.RFC3339)
+	}
+	for _, d := range []int{-20, 0, 7, 30, 60} {
+		add("/api/v1/events", []string{"starts_at", "rating", "name"}, "from", day(d), "to", day(d+7))
+		add("/api/v1/events", []string{"starts_at"}, "from", day(d))
+		add("/api/v1/events", []string{"starts_at"}, "from", day(d), "to", day(d+7), "category", "music")
+		add("/api/v1/events", []string{"starts_at"}, "from", day(d), "to", day(d+14), "q", "festival")
+		add("/api/v1/events", []string{"starts_at"}, "from", day(d), "to", day(d+14), "tag", "culture", "category", "music")
+	}
+
+	want := make([][]string, len(cases))
+	catalog.ForceNearStrategy(svc, "plain", 0)
+	nonEmpty := 0
+	for i, c := range cases {
+		want[i] = pages(t, api, c.path, c.v)
+		if !strings.HasPrefix(want[i][0], " → ") {
+			nonEmpty++
+		}
+	}
+	if nonEmpty < len(cases)*3/5 { // absent tags and words are meant to be empty
+		t.Fatalf("only %d of %d queries found anything: the catalog does not test much", nonEmpty, len(cases))
+	}
+	for _, st := range []struct {
+		name      string
+		rows, cap int
+	}{
+		{"walk", 0, 0}, // the walk holds every page
+		{"walk", 3, 0}, // the walk fails, the collect holds the page
+		{"walk", 3, 2}, // common tags and words pass the cap: the long walk (48 rows)
+		{"walk", 1, 1}, // the long walk (16 rows) fails too: the planner
+		{"auto", 0, 0}, // as served
+		{"auto", 3, 2},
+	} {
+		catalog.ForceNearStrategy(svc, st.name, st.rows)
+		catalog.SetCollectCap(svc, st.cap)
+		for i, c := range cases {
+			got := pages(t, api, c.path, c.v)
+			if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
+				t.Errorf("%s (walk rows %d, cap %d) %s?%s:\n got %q\nwant %q", st.name, st.rows, st.cap, c.path, c.v.Encode(), got, want[i])
+			}
+		}
+	}
+	catalog.ForceNearStrategy(svc, "auto", 0)
+	catalog.SetCollectCap(svc, 0)
+}
