@@ -60,12 +60,10 @@ type nearChoice struct {
 }
 
 // chooseNear picks the strategy for a radius around p over the published
-// (or, for staff, status-filtered) listings of kinds. With needIDs the
-// collect strategy comes with the ids of every listing in the radius (the
-// search across kinds orders those); without, the page reads the radius
-// from the covering spatial index itself (nearPage), and the choice needs
-// only an estimate of how many listings the radius holds.
-func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter, needIDs bool) (nearChoice, error) {
+// (or, for staff, status-filtered) listings of kinds; the collect
+// strategy comes with the ids of every listing in the radius, which the
+// page is ordered from.
+func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []kind.Kind, status statusFilter) (nearChoice, error) {
 	st := s.near
 	if st == nearAuto {
 		if !s.pg() || status != statusFilter(Published) {
@@ -81,39 +79,60 @@ func (s store) chooseNear(ctx context.Context, p Location, r float64, kinds []ki
 				return nearChoice{}, err
 			}
 			if ok {
-				if !needIDs {
-					ids = nil
-				}
 				return nearChoice{strategy: nearCollect, ids: ids}, nil
 			}
 			// m listings within reach of p: at that density the radius
-			// holds about m·(r/reach)².
-			est := math.Inf(1)
-			if reach > 0 {
-				est = float64(m) * (r / reach) * (r / reach)
-			}
-			if !needIDs {
-				// Collecting from the covering index costs an index
-				// tuple per listing in the radius; walking the sort's
-				// index costs about page·N/n of them. The estimate is
-				// enough to choose: both return the same page.
-				if est <= maxIndexCollect {
-					return nearChoice{strategy: nearCollect}, nil
-				}
-				break
-			}
-			// Far more than maxCollect: the long walk would only confirm it.
-			if est > 4*maxCollect {
+			// holds about m·(r/reach)². Far more than maxCollect: the long
+			// walk would only confirm it.
+			if reach > 0 && float64(m)*(r/reach)*(r/reach) > 4*maxCollect {
 				break
 			}
 		}
 		return nearChoice{strategy: nearWalk}, nil
 	}
-	if st != nearCollect || !needIDs {
+	if st != nearCollect {
 		return nearChoice{strategy: st}, nil
 	}
 	ids, err := s.boxIDs(ctx, p, r, kinds, status)
 	return nearChoice{strategy: nearCollect, ids: ids}, err
+}
+
+// decideNear picks the strategy of a radius of one kind's published
+// listings on PostgreSQL, where the page reads the radius from a covering
+// index (nearPage, nearest): nearCollect when the radius is estimated to
+// hold at most collectUpTo listings, else nearWalk. Both return the same
+// page, so an estimate is enough: m·(r/reach)² from the m = firstCollect
+// listings nearest to p, reach being the farthest of them. Collecting costs
+// an index entry per listing in the radius; a walk of the sort's index
+// about page·N/n entries for n of N, more when other filters drop rows.
+func (s store) decideNear(ctx context.Context, p Location, r float64, k kind.Kind, collectUpTo float64) (nearChoice, error) {
+	if s.near != nearAuto {
+		return nearChoice{strategy: s.near}, nil
+	}
+	_, ok, reach, err := s.radiusIDs(ctx, p, r, []kind.Kind{k}, firstCollect)
+	if err != nil {
+		return nearChoice{}, err
+	}
+	est := math.Inf(1)
+	if reach > 0 {
+		est = firstCollect * (r / reach) * (r / reach)
+	}
+	if ok || est <= collectUpTo {
+		return nearChoice{strategy: nearCollect}, nil
+	}
+	return nearChoice{strategy: nearWalk}, nil
+}
+
+// collectUpTo is how many listings a radius may be estimated to hold for
+// a page of q to collect it (see decideNear). The plain filters (category,
+// rating, an event's window) are read from the index entries but drop most
+// of them: a walk then reads several times as many entries per page, and
+// collecting a larger radius is the cheaper way.
+func collectUpTo(q listQuery) float64 {
+	if q.Category != "" || q.MinRating != nil || q.From != nil || q.To != nil {
+		return 4 * maxIndexCollect
+	}
+	return maxIndexCollect
 }
 
 // radiusIDs walks the spatial index of published listings nearest-first
@@ -379,6 +398,9 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if q.To != nil {
 		in.w(" AND l.starts_at <= ?", *q.To)
 	}
+	if q.startFloor != nil {
+		in.w(" AND l.starts_at >= ?", *q.startFloor)
+	}
 	// Words, tags and opening hours need the row or another table: they
 	// are checked on the rows read by primary key.
 	rowFiltered := len(q.Tokens) > 0 || len(q.Tags) > 0 || q.OpenNow
@@ -417,4 +439,27 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	}
 	done := nc.strategy == nearCollect || !rowFiltered || len(rows) == limit
 	return rows, done, nil
+}
+
+// nearAfterWalk is afterWalk for a radius walked in the sort's order
+// (nearPage) that held no page: the words or tags are rarer in the radius
+// than the walk can afford. Their matches in the kind, when at most
+// collectCap, are collected and the page is ordered from just those, the
+// radius applied to them; more than that means they are common, and a
+// longer walk finds the page. done is false when the planner's query must.
+func (s store) nearAfterWalk(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, bool, error) {
+	if nc.strategy != nearWalk || (len(q.Tokens) == 0 && len(q.Tags) == 0) {
+		return nil, false, nil
+	}
+	ids, rare, err := s.collectIDs(ctx, q)
+	if err != nil {
+		return nil, false, err
+	}
+	if rare {
+		rows, err := s.collectedPage(ctx, q, tier, limit, ids, now)
+		return rows, err == nil, err
+	}
+	long := s
+	long.walkRows = longWalkFactor * s.walkLen()
+	return long.nearPage(ctx, q, tier, limit, nc, now)
 }

@@ -124,7 +124,12 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 	var nc nearChoice
 	if q.Near != nil && q.Sort != SortDistance {
 		var err error
-		if nc, err = s.chooseNear(ctx, *q.Near, q.RadiusM, []kind.Kind{q.Kind}, q.Status, !s.pg()); err != nil {
+		if s.pg() && q.Status == statusFilter(Published) {
+			nc, err = s.decideNear(ctx, *q.Near, q.RadiusM, q.Kind, collectUpTo(q))
+		} else {
+			nc, err = s.chooseNear(ctx, *q.Near, q.RadiusM, []kind.Kind{q.Kind}, q.Status)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -161,13 +166,15 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 // (see chooseNear): collected ids the page is ordered from, or a box the
 // sort's index walk filters by.
 func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, error) {
-	if q.Near != nil && s.pg() && nc.ids == nil && (nc.strategy == nearCollect || nc.strategy == nearWalk) {
+	if q.Near != nil && s.pg() && q.Status == statusFilter(Published) && (nc.strategy == nearCollect || nc.strategy == nearWalk) {
 		rows, done, err := s.nearPage(ctx, q, tier, limit, nc, now)
 		if err != nil || done {
 			return rows, err
 		}
-		// The walk's first rows held less than a page: the query below
-		// finds the rest.
+		if rows, done, err := s.nearAfterWalk(ctx, q, tier, limit, nc, now); err != nil || done {
+			return rows, err
+		}
+		// The walks held less than a page: the query below finds the rest.
 	}
 	if s.walkFirst(q, nc) {
 		rows, err := s.walkPage(ctx, q, tier, limit, now)
@@ -407,7 +414,7 @@ func (s store) nearest(ctx context.Context, q listQuery, now time.Time) ([]liste
 			return s.fetchNearestErr(ctx, q, keep, now, err)
 		}
 	}
-	nc, err := s.chooseNear(ctx, *q.Near, q.RadiusM, []kind.Kind{q.Kind}, q.Status, false)
+	nc, err := s.decideNear(ctx, *q.Near, q.RadiusM, q.Kind, maxIndexCollect)
 	if err != nil {
 		return nil, err
 	}

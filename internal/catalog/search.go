@@ -60,7 +60,7 @@ func (s store) search(ctx context.Context, q searchQuery) ([]hit, error) {
 			kinds = kind.All
 		}
 		var err error
-		if nc, err = s.chooseNear(ctx, *q.Near, q.RadiusM, kinds, statusFilter(Published), true); err != nil {
+		if nc, err = s.chooseNear(ctx, *q.Near, q.RadiusM, kinds, statusFilter(Published)); err != nil {
 			return nil, err
 		}
 		if nc.strategy == nearCollect && len(nc.ids) == 0 {
