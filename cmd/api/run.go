@@ -86,14 +86,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 			return err
 		}
 	}
-	// Start-up hashing (the dummy password hash, demo accounts) leaves tens of
-	// MiB of garbage; hand it back before idling.
-	debug.FreeOSMemory()
 	draining := &atomic.Bool{}
 	handler, _, err := a.Handler(draining)
 	if err != nil {
 		return err
 	}
+	// Start-up hashing (the dummy password hash, demo accounts) and building
+	// the router (the OpenAPI document converted to JSON) leave tens of MiB
+	// of garbage; hand it back before idling.
+	debug.FreeOSMemory()
 	srv := &http.Server{
 		Addr:              cfg.HTTPAddr,
 		Handler:           handler,
