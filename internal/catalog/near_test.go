@@ -225,17 +225,21 @@ func TestNearStrategiesAgree(t *testing.T) {
 	if nonEmpty < len(cases)*3/4 {
 		t.Fatalf("only %d of %d queries found anything: the catalog does not test much", nonEmpty, len(cases))
 	}
+	// A walk of 3 rows holds no page of a filtered radius: then the words
+	// or tags are collected, or (past a collect cap of 1) walked longer.
 	for _, st := range []struct {
-		name string
-		rows int
-	}{{"collect", 0}, {"walk", 0}, {"walk", 3}, {"auto", 0}} {
+		name      string
+		rows, cap int
+	}{{"collect", 0, 0}, {"walk", 0, 0}, {"walk", 3, 0}, {"walk", 3, 1}, {"auto", 0, 0}} {
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
+		catalog.SetCollectCap(svc, st.cap)
 		for i, c := range cases {
 			got := get(c)
 			if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
-				t.Errorf("%s (walk rows %d) %s?%s:\n got %q\nwant %q", st.name, st.rows, c.path, c.v.Encode(), got, want[i])
+				t.Errorf("%s (walk rows %d, collect cap %d) %s?%s:\n got %q\nwant %q", st.name, st.rows, st.cap, c.path, c.v.Encode(), got, want[i])
 			}
 		}
 	}
 	catalog.ForceNearStrategy(svc, "auto", 0)
+	catalog.SetCollectCap(svc, 0)
 }
