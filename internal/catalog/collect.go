@@ -157,14 +157,13 @@ func (s store) collectIDs(ctx context.Context, q listQuery) (ids []string, rare 
 // query narrows it). On PostgreSQL the tsquery is a literal, unlike in
 // textMatchSQL: each collect is planned for its own words, so the planner
 // sees how rare they are and reads the GIN index, where a generic plan
-// would walk the kind. Words hold only [a-z0-9] (see tokens), so the
-// literal needs no quoting.
+// would walk the kind (see tsQueryLiteral).
 func (s store) wordsCollectSQL(toks []string) sqlBuf {
 	if !s.pg() {
 		return s.textMatchSQL(toks, tierAny)
 	}
 	var b sqlBuf
-	b.w("l.search @@ to_tsquery('simple', '" + tsQuery(toks) + "')")
+	b.w("l.search @@ " + tsQueryLiteral(toks))
 	return b
 }
 

@@ -398,7 +398,10 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if q.To != nil {
 		in.w(" AND l.starts_at <= ?", *q.To)
 	}
-	if q.startFloor != nil {
+	if q.startFloor != nil && q.Sort == SortStartsAt {
+		// Where the walk by start begins (see startFloor). Under another
+		// sort it would invite the planner to read the window's start
+		// range and sort it, which grows with the events per day.
 		in.w(" AND l.starts_at >= ?", *q.startFloor)
 	}
 	// Words, tags and opening hours need the row or another table: they

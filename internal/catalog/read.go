@@ -188,6 +188,8 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		// finds the rest, a box written so that the planner may walk the
 		// sort's index or take another filter's.
 	}
+	// The walks left the page to the planner: let it see the words.
+	s.plannedWords = s.pg() && (s.walkFirst(q, nc) || (q.Near != nil && (nc.strategy == nearCollect || nc.strategy == nearWalk)))
 	key, order, outer, keyset := s.sortSQL(q)
 	var sel sqlBuf
 	sel.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
@@ -213,11 +215,22 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		b.add(sel)
 		b.w("p.k FROM (SELECT l.id, ")
 		b.add(key)
-		b.w(" AS k FROM listings l WHERE ")
+		b.w(" AS k FROM ")
+		if s.plannedWords {
+			// Every match, then the page: the walks found the words rare
+			// where the sort's order begins, and the planner, which takes
+			// the words for independent of that order, would walk it on.
+			b.w("(SELECT l.* FROM listings l WHERE ")
+		} else {
+			b.w("listings l WHERE ")
+		}
 		b.add(s.filterSQL(q, tier, now, nc))
 		if q.After != nil {
 			b.w(" AND ")
 			b.add(keyset)
+		}
+		if s.plannedWords {
+			b.w(" OFFSET 0) l")
 		}
 		b.w(" ORDER BY ")
 		b.add(order)
@@ -728,15 +741,24 @@ func (s store) textMatchSQL(toks []string, tier int) sqlBuf {
 		// PostgreSQL settles on one cached generic plan (an ordered scan
 		// that stops after a page) instead of planning each search anew,
 		// which cost more than running it.
+		//
+		// Once the walks have failed (plannedWords), the planner is to
+		// see how common the words are: the last query reads their
+		// matches through the GIN index, where a generic plan would walk
+		// the sort's index to the end for words clustered late in its
+		// order (names starting with the word, sorted by name).
 		tq := tsQuery(toks)
-		const query = "(SELECT to_tsquery('simple', CAST(? AS text)))"
+		query, args := "(SELECT to_tsquery('simple', CAST(? AS text)))", []any{tq}
+		if s.plannedWords {
+			query, args = tsQueryLiteral(toks), nil
+		}
 		switch tier {
 		case tierName:
-			b.w("l.name_tsv @@ "+query, tq)
+			b.w("l.name_tsv @@ "+query, args...)
 		case tierOther:
-			b.w("l.search @@ "+query+" AND NOT (l.name_tsv @@ "+query+")", tq, tq)
+			b.w("l.search @@ "+query+" AND NOT (l.name_tsv @@ "+query+")", append(args, args...)...)
 		default:
-			b.w("l.search @@ "+query, tq)
+			b.w("l.search @@ "+query, args...)
 		}
 		return b
 	}
@@ -761,6 +783,26 @@ func tsQuery(toks []string) string {
 		parts[i] = t + ":*"
 	}
 	return strings.Join(parts, " & ")
+}
+
+// tsQueryLiteral is tsQuery as an SQL literal. tokens keeps only [a-z0-9];
+// anything else is dropped here as well, so that no input can end the
+// literal or the tsquery syntax.
+func tsQueryLiteral(toks []string) string {
+	clean := make([]string, 0, len(toks))
+	for _, t := range toks {
+		w := []byte(t)
+		out := w[:0]
+		for _, c := range w {
+			if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
+				out = append(out, c)
+			}
+		}
+		if len(out) > 0 {
+			clean = append(clean, string(out))
+		}
+	}
+	return "to_tsquery('simple', '" + tsQuery(clean) + "')"
 }
 
 // ftsQuery is an SQLite FTS5 query: every word as a prefix, optionally in

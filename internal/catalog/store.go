@@ -156,6 +156,9 @@ type store struct {
 	near    nearStrategy // how a radius meets another sort (near.go)
 	// walkRows bounds nearWalk's first read; 0 means walkRows.
 	walkRows int
+	// plannedWords writes search words as a literal tsquery, which the
+	// planner estimates from the column's statistics (see textMatchSQL).
+	plannedWords bool
 	// collectCap bounds afterWalk's collect (collect.go); 0 means collectCap.
 	collectCap int
 }
