@@ -89,13 +89,7 @@ func (s store) rangePage(ctx context.Context, q listQuery, tier, limit int, now 
 		b.add(extra)
 		b.w(", false)")
 	}
-	if q.After != nil {
-		b.w(" AND ")
-		b.add(keyset)
-	}
-	b.w(" ORDER BY ")
-	b.add(order)
-	b.w(" LIMIT " + strconv.Itoa(limit))
+	orderPage(&b, q, keyset, order, limit)
 	return s.scanPage(ctx, q, tier, limit, b, now)
 }
 
@@ -183,20 +177,15 @@ func (s store) collectedPage(ctx context.Context, q listQuery, tier, limit int, 
 	b.add(s.idsCond(ids))
 	b.w(" AND ")
 	b.add(s.filterSQL(q, tier, now, nearChoice{strategy: nearWalk}))
-	if q.After != nil {
-		b.w(" AND ")
-		b.add(keyset)
-	}
-	b.w(" ORDER BY ")
-	b.add(order)
-	b.w(" LIMIT " + strconv.Itoa(limit))
+	orderPage(&b, q, keyset, order, limit)
 	return s.scanPage(ctx, q, tier, limit, b, now)
 }
 
+// scanIDs runs a query of listing ids.
 func (s store) scanIDs(ctx context.Context, b sqlBuf) ([]string, error) {
 	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("collect listings: %w", err)
+		return nil, fmt.Errorf("listing ids: %w", err)
 	}
 	defer rows.Close()
 	var ids []string

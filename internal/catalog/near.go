@@ -220,20 +220,7 @@ func (s store) boxIDs(ctx context.Context, p Location, r float64, kinds []kind.K
 	} else {
 		b.w(" AND l.lat BETWEEN ? AND ? AND l.lng BETWEEN ? AND ?", minLat, maxLat, minLng, maxLng)
 	}
-	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("listings in the box: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return s.scanIDs(ctx, b)
 }
 
 // idsCond keeps the listings whose id is one of ids: primary key lookups,

@@ -204,13 +204,7 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		b.add(s.idsCond(nc.ids))
 		b.w(" AND ")
 		b.add(s.filterSQL(q, tier, now, nc))
-		if q.After != nil {
-			b.w(" AND ")
-			b.add(keyset)
-		}
-		b.w(" ORDER BY ")
-		b.add(order)
-		b.w(" LIMIT " + strconv.Itoa(limit))
+		orderPage(&b, q, keyset, order, limit)
 	} else if s.pg() && len(q.Tokens) > 0 {
 		b.add(sel)
 		b.w("p.k FROM (SELECT l.id, ")
@@ -240,15 +234,21 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		b.add(key)
 		b.w(" FROM listings l WHERE ")
 		b.add(s.filterSQL(q, tier, now, nc))
-		if q.After != nil {
-			b.w(" AND ")
-			b.add(keyset)
-		}
-		b.w(" ORDER BY ")
-		b.add(order)
-		b.w(" LIMIT " + strconv.Itoa(limit))
+		orderPage(&b, q, keyset, order, limit)
 	}
 	return s.scanPage(ctx, q, tier, limit, b, now)
+}
+
+// orderPage ends a page query: the rows after the cursor, in the sort's
+// order, limit of them.
+func orderPage(b *sqlBuf, q listQuery, keyset, order sqlBuf, limit int) {
+	if q.After != nil {
+		b.w(" AND ")
+		b.add(keyset)
+	}
+	b.w(" ORDER BY ")
+	b.add(order)
+	b.w(" LIMIT " + strconv.Itoa(limit))
 }
 
 // scanPage runs a page query whose last column is the sort key.
