@@ -1,9 +1,7 @@
 package catalog_test
 
 import (
-	"encoding/json"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -101,31 +99,11 @@ func TestWordAndTagPlansDoNotGrowWithTheTable(t *testing.T) {
 		{"/api/v1/events", window("sort", "starts_at", "q", "zzz"), true},
 		{"/api/v1/events", window("sort", "starts_at", "tag", "culture"), false},
 	} {
-		st.mu.Lock()
-		st.on, st.list = true, nil
-		st.mu.Unlock()
-		found := len(list(t, api, c.path, c.v).Data)
-		st.mu.Lock()
-		st.on = false
-		run := st.list
-		st.mu.Unlock()
+		var found int
+		run := st.during(func() { found = len(list(t, api, c.path, c.v).Data) })
 		if (found == 0) != c.empty {
 			t.Errorf("%s?%s: %d items", c.path, c.v.Encode(), found)
 		}
-		for _, s := range run {
-			var out []byte
-			if err := sqlDB.QueryRow("EXPLAIN (ANALYZE, FORMAT JSON) "+s.sql, s.vars...).Scan(&out); err != nil {
-				t.Fatal(err)
-			}
-			var plan []struct {
-				Plan map[string]any `json:"Plan"`
-			}
-			if err := json.Unmarshal(out, &plan); err != nil {
-				t.Fatal(err)
-			}
-			if most, where := rowsVisited(plan[0].Plan); most > 4100 {
-				t.Errorf("%s?%s: %s visits %.0f rows:\n%s", c.path, c.v.Encode(), where, most, strings.Join(strings.Fields(s.sql), " "))
-			}
-		}
+		requireSmallPlans(t, sqlDB, c.path+"?"+c.v.Encode(), run, 4100)
 	}
 }

@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -40,6 +41,39 @@ func captureStatements(t *testing.T, api *apitest.API) *statements {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// during runs f with the capture on and returns the statements it ran.
+func (s *statements) during(f func()) []captured {
+	s.mu.Lock()
+	s.on, s.list = true, nil
+	s.mu.Unlock()
+	f()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.on = false
+	return s.list
+}
+
+// requireSmallPlans explains every statement of run and fails the test for
+// one with a plan node that visits more than limit rows.
+func requireSmallPlans(t *testing.T, db *sql.DB, label string, run []captured, limit float64) {
+	t.Helper()
+	for _, c := range run {
+		var out []byte
+		if err := db.QueryRow("EXPLAIN (ANALYZE, FORMAT JSON) "+c.sql, c.vars...).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		var plan []struct {
+			Plan map[string]any `json:"Plan"`
+		}
+		if err := json.Unmarshal(out, &plan); err != nil {
+			t.Fatal(err)
+		}
+		if most, where := rowsVisited(plan[0].Plan); most > limit {
+			t.Errorf("%s: %s visits %.0f rows:\n%s", label, where, most, strings.Join(strings.Fields(c.sql), " "))
+		}
+	}
 }
 
 // rowsVisited is the most rows one node of an EXPLAIN ANALYZE plan
@@ -113,36 +147,17 @@ func TestNearPlansDoNotGrowWithTheTable(t *testing.T) {
 		q("q", "tempat", "category", "museum", "sort", "relevance", "limit", "20"),
 		q("q", "tempat", "category", "museum", "sort", "newest", "limit", "20"),
 	} {
-		st.mu.Lock()
-		st.on, st.list = true, nil
-		st.mu.Unlock()
 		found := 0
-		if v.Has("sort") {
-			found = len(list(t, api, "/api/v1/attractions", v).Data)
-		} else {
-			found = len(search(t, api, "/api/v1/search", v).Data)
-		}
-		st.mu.Lock()
-		st.on = false
-		run := st.list
-		st.mu.Unlock()
+		run := st.during(func() {
+			if v.Has("sort") {
+				found = len(list(t, api, "/api/v1/attractions", v).Data)
+			} else {
+				found = len(search(t, api, "/api/v1/search", v).Data)
+			}
+		})
 		if found == 0 {
 			t.Errorf("%v: empty", v.Encode())
 		}
-		for _, c := range run {
-			var out []byte
-			if err := sqlDB.QueryRow("EXPLAIN (ANALYZE, FORMAT JSON) "+c.sql, c.vars...).Scan(&out); err != nil {
-				t.Fatal(err)
-			}
-			var plan []struct {
-				Plan map[string]any `json:"Plan"`
-			}
-			if err := json.Unmarshal(out, &plan); err != nil {
-				t.Fatal(err)
-			}
-			if most, where := rowsVisited(plan[0].Plan); most > 4100 {
-				t.Errorf("%s: %s visits %.0f rows:\n%s", v.Encode(), where, most, strings.Join(strings.Fields(c.sql), " "))
-			}
-		}
+		requireSmallPlans(t, sqlDB, v.Encode(), run, 4100)
 	}
 }
