@@ -54,18 +54,29 @@ func (s store) afterWalk(ctx context.Context, q listQuery, tier, limit int, now 
 		out, err := s.rangePage(ctx, q, tier, limit, now)
 		return out, true, err
 	}
+	return s.collectOrWalkLonger(ctx, q, tier, limit, now, func(long store) ([]listed, bool, error) {
+		out, err := long.walkPage(ctx, q, tier, limit, now)
+		return out, err == nil && len(out) == limit, err
+	})
+}
+
+// collectOrWalkLonger follows a walk that held no page of words or tags:
+// their matches, when at most collectCap, are collected and the page is
+// ordered from just those; more means they are common, and walkLonger
+// repeats the walk with a store that walks longWalkFactor times as far.
+func (s store) collectOrWalkLonger(ctx context.Context, q listQuery, tier, limit int, now time.Time,
+	walkLonger func(long store) ([]listed, bool, error)) ([]listed, bool, error) {
 	ids, rare, err := s.collectIDs(ctx, q)
 	if err != nil {
 		return nil, false, err
 	}
 	if rare {
 		out, err := s.collectedPage(ctx, q, tier, limit, ids, now)
-		return out, true, err
+		return out, err == nil, err
 	}
 	long := s
 	long.walkRows = longWalkFactor * s.walkLen()
-	out, err = long.walkPage(ctx, q, tier, limit, now)
-	return out, err == nil && len(out) == limit, err
+	return walkLonger(long)
 }
 
 // rangePage pages events by start within [startFloor, To]: the events of

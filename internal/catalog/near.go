@@ -433,23 +433,13 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 
 // nearAfterWalk is afterWalk for a radius walked in the sort's order
 // (nearPage) that held no page: the words or tags are rarer in the radius
-// than the walk can afford. Their matches in the kind, when at most
-// collectCap, are collected and the page is ordered from just those, the
-// radius applied to them; more than that means they are common, and a
-// longer walk finds the page. done is false when the planner's query must.
+// than the walk can afford. The collected matches have the radius applied
+// to them like any filter. done is false when the planner's query must.
 func (s store) nearAfterWalk(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, bool, error) {
 	if nc.strategy != nearWalk || (len(q.Tokens) == 0 && len(q.Tags) == 0) {
 		return nil, false, nil
 	}
-	ids, rare, err := s.collectIDs(ctx, q)
-	if err != nil {
-		return nil, false, err
-	}
-	if rare {
-		rows, err := s.collectedPage(ctx, q, tier, limit, ids, now)
-		return rows, err == nil, err
-	}
-	long := s
-	long.walkRows = longWalkFactor * s.walkLen()
-	return long.nearPage(ctx, q, tier, limit, nc, now)
+	return s.collectOrWalkLonger(ctx, q, tier, limit, now, func(long store) ([]listed, bool, error) {
+		return long.nearPage(ctx, q, tier, limit, nc, now)
+	})
 }
