@@ -142,6 +142,14 @@ func (s store) collectIDs(ctx context.Context, q listQuery) (ids []string, rare 
 		return nil, false, nil
 	}
 	var b sqlBuf
+	if s.pg() && q.Status == statusFilter(Published) && plainCode(q.Category) {
+		// The words and the category intersected in the facets index.
+		b.w("SELECT l.id FROM listings l WHERE ")
+		b.add(facetCond(q, nil))
+		b.w(limit)
+		ids, err = s.scanIDs(ctx, b)
+		return ids, err == nil && len(ids) <= s.capCollect(), err
+	}
 	b.w("SELECT l.id FROM listings l WHERE l.kind = '" + string(q.Kind) + "'")
 	if q.Status != statusAll {
 		b.w(" AND l.status = '" + string(Status(q.Status)) + "'")

@@ -132,23 +132,28 @@ func TestCollectStrategiesAgree(t *testing.T) {
 	for _, st := range []struct {
 		name      string
 		rows, cap int
+		noFacets  bool
 	}{
-		{"walk", 0, 0}, // the walk holds every page
-		{"walk", 3, 0}, // the walk fails, the collect holds the page
-		{"walk", 3, 2}, // common tags and words pass the cap: the long walk (48 rows)
-		{"walk", 1, 1}, // the long walk (16 rows) fails too: the planner
-		{"auto", 0, 0}, // as served
-		{"auto", 3, 2},
+		{"walk", 0, 0, false}, // the walk holds every page
+		{"walk", 3, 0, false}, // the walk fails, the collect holds the page
+		{"walk", 3, 2, false}, // common tags and words pass the cap: the long walk (48 rows)
+		{"walk", 1, 1, false}, // the long walk (16 rows) fails too: the planner
+		{"auto", 0, 0, false}, // as served: words through the facets index
+		{"auto", 3, 2, false}, // the facets collect passes the cap: the walks
+		{"auto", 0, 0, true},  // as served without the facets index
+		{"auto", 3, 2, true},
 	} {
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		catalog.SetCollectCap(svc, st.cap)
+		catalog.SetFacets(svc, !st.noFacets)
 		for i, c := range cases {
 			got := pages(t, api, c.path, c.v)
 			if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
-				t.Errorf("%s (walk rows %d, cap %d) %s?%s:\n got %q\nwant %q", st.name, st.rows, st.cap, c.path, c.v.Encode(), got, want[i])
+				t.Errorf("%s (walk rows %d, cap %d, no facets %v) %s?%s:\n got %q\nwant %q", st.name, st.rows, st.cap, st.noFacets, c.path, c.v.Encode(), got, want[i])
 			}
 		}
 	}
 	catalog.ForceNearStrategy(svc, "auto", 0)
 	catalog.SetCollectCap(svc, 0)
+	catalog.SetFacets(svc, true)
 }

@@ -36,3 +36,16 @@ func SetCollectCap(s *Service, n int) {
 		s.cache.Invalidate()
 	}
 }
+
+// SetFacets turns the facets index's strategies on (the default) or off,
+// and empties the response cache. Call it between requests, never during
+// them.
+func SetFacets(s *Service, on bool) {
+	s.noFacets = !on
+	if s.cache != nil {
+		s.cache.Invalidate()
+	}
+}
+
+// CellLexeme is cellLexeme, for the test that PostgreSQL names cells alike.
+func CellLexeme(level int, lat, lng float64) string { return cellLexeme(level, lat, lng) }

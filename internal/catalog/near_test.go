@@ -147,6 +147,7 @@ func TestNearStrategiesAgree(t *testing.T) {
 	filters := []url.Values{
 		{}, {"category": {"museum"}}, {"q": {"batik"}}, {"min_rating": {"4"}}, {"open_now": {"true"}},
 		{"tag": {"heritage"}}, {"q": {"candi"}, "category": {"market"}},
+		{"q": {"sewu pameran"}}, // seven listings, one in eight of them from 175 m
 	}
 	for _, r := range radii {
 		for _, f := range filters {
@@ -227,19 +228,26 @@ func TestNearStrategiesAgree(t *testing.T) {
 	}
 	// A walk of 3 rows holds no page of a filtered radius: then the words
 	// or tags are collected, or (past a collect cap of 1) walked longer.
+	// "auto" reads words through the facets index (the cells around the
+	// point, nearest first, or those covering the radius); past a cap of
+	// 1 it gives way to the walks, which the last run takes without it.
 	for _, st := range []struct {
 		name      string
 		rows, cap int
-	}{{"collect", 0, 0}, {"walk", 0, 0}, {"walk", 3, 0}, {"walk", 3, 1}, {"auto", 0, 0}} {
+		noFacets  bool
+	}{{"collect", 0, 0, false}, {"walk", 0, 0, false}, {"walk", 3, 0, false}, {"walk", 3, 1, false},
+		{"auto", 0, 0, false}, {"auto", 0, 1, false}, {"auto", 0, 0, true}} {
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		catalog.SetCollectCap(svc, st.cap)
+		catalog.SetFacets(svc, !st.noFacets)
 		for i, c := range cases {
 			got := get(c)
 			if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
-				t.Errorf("%s (walk rows %d, collect cap %d) %s?%s:\n got %q\nwant %q", st.name, st.rows, st.cap, c.path, c.v.Encode(), got, want[i])
+				t.Errorf("%s (walk rows %d, collect cap %d, no facets %v) %s?%s:\n got %q\nwant %q", st.name, st.rows, st.cap, st.noFacets, c.path, c.v.Encode(), got, want[i])
 			}
 		}
 	}
 	catalog.ForceNearStrategy(svc, "auto", 0)
 	catalog.SetCollectCap(svc, 0)
+	catalog.SetFacets(svc, true)
 }

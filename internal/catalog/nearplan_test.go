@@ -60,6 +60,9 @@ func (s *statements) during(f func()) []captured {
 func requireSmallPlans(t *testing.T, db *sql.DB, label string, run []captured, limit float64) {
 	t.Helper()
 	for _, c := range run {
+		if strings.HasPrefix(c.sql, "EXPLAIN") {
+			continue // the facets strategy's estimate: planned, never run
+		}
 		var out []byte
 		if err := db.QueryRow("EXPLAIN (ANALYZE, FORMAT JSON) "+c.sql, c.vars...).Scan(&out); err != nil {
 			t.Fatal(err)

@@ -56,6 +56,9 @@ type listQuery struct {
 	// startFloor is the earliest start of an event overlapping From, or
 	// nil (see store.startFloor).
 	startFloor *time.Time
+	// facets is set when the words are read through the facets index
+	// (see store.withFacets).
+	facets *facetPlan
 }
 
 // position is where a page ended, in the sort keys of its last item. Tier

@@ -121,6 +121,9 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 	if q.Sort == SortDistance && s.pg() {
 		return s.nearest(ctx, q, now)
 	}
+	if q, err = s.withFacets(ctx, q); err != nil {
+		return nil, err
+	}
 	var nc nearChoice
 	if q.Near != nil && q.Sort != SortDistance {
 		var err error
@@ -166,6 +169,9 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 // (see chooseNear): collected ids the page is ordered from, or a box the
 // sort's index walk filters by.
 func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, error) {
+	if rows, done, err := s.facetPage(ctx, q, tier, limit, now); err != nil || done {
+		return rows, err
+	}
 	if q.Near != nil && s.pg() && q.Status == statusFilter(Published) && (nc.strategy == nearCollect || nc.strategy == nearWalk) {
 		rows, done, err := s.nearPage(ctx, q, tier, limit, nc, now)
 		if err != nil || done {
@@ -423,6 +429,12 @@ func (s store) nearest(ctx context.Context, q listQuery, now time.Time) ([]liste
 		keep, done, err := s.walkNearest(ctx, q, need, need+16, func(m int, all bool) ([]nearCandidate, error) {
 			return s.nearCandidates(ctx, q, m, all, false, now)
 		})
+		if err != nil || done {
+			return s.fetchNearestErr(ctx, q, keep, now, err)
+		}
+	}
+	if s.facetsUsable(q) {
+		keep, done, err := s.nearestByCells(ctx, q, need, now)
 		if err != nil || done {
 			return s.fetchNearestErr(ctx, q, keep, now, err)
 		}

@@ -40,6 +40,10 @@ type Service struct {
 	walkRows int
 	// collectCap lowers the cap of a word or tag collect in tests.
 	collectCap int
+	// noFacets turns the facets index's strategies off in tests.
+	noFacets bool
+	// facetStats caches the facets index's lexeme statistics.
+	facetStats *facetStats
 }
 
 // NewService wires the catalog service.
@@ -52,14 +56,15 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, cats: cats, cache: o.Cache, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}, nil
+	return &Service{db: db, cats: cats, cache: o.Cache, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) },
+		facetStats: newFacetStats()}, nil
 }
 
 // categories returns the categories of kind k in display order.
 func (s *Service) categories(k kind.Kind) []Category { return s.cats.list[k] }
 
 func (s *Service) store() store {
-	return store{db: s.db.DB, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap}
+	return store{db: s.db.DB, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap, noFacets: s.noFacets, facetStats: s.facetStats}
 }
 
 // readStore is the store of a read by who. An anonymous read shows nobody's
@@ -74,7 +79,7 @@ func (s *Service) readStore(ctx context.Context, who identity.Actor) store {
 }
 
 func (s *Service) txStore(tx *gorm.DB) store {
-	return store{db: tx, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap}
+	return store{db: tx, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap, noFacets: s.noFacets, facetStats: s.facetStats}
 }
 
 // Get returns the listing of kind k whose id or slug is ref. Drafts and

@@ -161,6 +161,11 @@ type store struct {
 	plannedWords bool
 	// collectCap bounds afterWalk's collect (collect.go); 0 means collectCap.
 	collectCap int
+	// noFacets turns the facets index's strategies off (facets.go), for
+	// tests that compare them with what the walks find.
+	noFacets bool
+	// facetStats estimates what a facets query selects (shared).
+	facetStats *facetStats
 }
 
 func (s store) pg() bool { return s.dialect == database.Postgres }

@@ -1,0 +1,303 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/solodestination/api/pkg/geo"
+)
+
+// Search words with a category or a radius, on PostgreSQL. The walks of
+// the sort's index (walkPage, nearPage) meet a page early when the rows
+// that pass are common; when they are rare, each row the walk reads is a
+// heap fetch spent for nothing, and the words' GIN index alone hands out
+// every listing of the word, which the category or the radius then throws
+// away.
+//
+// The per-kind GIN index over catalog_facets (migration
+// 20261206110000_catalog_facets) holds, besides the words, a lexeme for
+// the category and one per grid cell of the location. ANDed in one tsquery
+// they are intersected inside the index, so only the listings that match
+// every part are read:
+//
+//   - a list with words collects its matches that way when the planner
+//     estimates at most collectCap of them, and orders the page from just
+//     those (facetPage);
+//   - sorted by distance, the words are collected in the 3×3 cells around
+//     the point on ever coarser grids until a page lies within the disc
+//     those cells are sure to hold (nearestByCells).
+//
+// More matches than the cap mean the words are common where they are
+// asked for, and the walks find the page; the strategies return what the
+// straightforward query returns either way.
+
+// facetsExpr is the indexed expression; a query must spell it the same.
+const facetsExpr = "catalog_facets(l.search, l.category, l.lat, l.lng)"
+
+// cellsPerDegree are the grids of the location lexemes, finest first:
+// 0.004° (about 445 m), 0.016° and 0.064° (about 7 km). Powers of two
+// apart, and exact in binary, so that Go and PostgreSQL multiply alike.
+var cellsPerDegree = [...]float64{250, 62.5, 15.625}
+
+// maxCoverCells is the most cells a radius's box may span on a grid for a
+// list to name them in its query.
+const maxCoverCells = 16
+
+// facetPlan is how a list reads its words through the facets index: the
+// cells that cover its radius (none without one). overflow is set once a
+// collect found more matches than the cap, so that later relevance tiers
+// do not try again.
+type facetPlan struct {
+	cells    []string
+	overflow bool
+}
+
+// facetsUsable reports whether q's words may be read through the facets
+// index: PostgreSQL, the automatic strategy, published listings (the
+// index is partial), search words, and a category that is a plain code
+// (any other names no listing, and is left to the usual query).
+func (s store) facetsUsable(q listQuery) bool {
+	return s.pg() && s.near == nearAuto && !s.noFacets && q.Status == statusFilter(Published) &&
+		len(q.Tokens) > 0 && plainCode(q.Category)
+}
+
+// plainCode reports whether c is empty or made of [a-z0-9_] only, as every
+// category code is: such a code may stand in a tsquery literal.
+func plainCode(c string) bool {
+	if len(c) > 64 {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		ch := c[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// cellLexeme names the cell of grid level holding (lat, lng), as
+// catalog_facets does.
+func cellLexeme(level int, lat, lng float64) string {
+	n := cellsPerDegree[level]
+	return cellName(level, int64(math.Floor(lng*n)), int64(math.Floor(lat*n)))
+}
+
+func cellName(level int, x, y int64) string {
+	return "~g" + strconv.Itoa(level) + "_" + strconv.FormatInt(x, 10) + "_" + strconv.FormatInt(y, 10)
+}
+
+// coverCells names the cells of the finest grid on which the box of r
+// metres around p spans at most maxCoverCells; nil when none does (a wide
+// radius, or a box across the antimeridian).
+func coverCells(p Location, r float64) []string {
+	minLat, maxLat, minLng, maxLng := latLngBox(p, r)
+	if minLng <= -180 && maxLng >= 180 {
+		return nil
+	}
+	for level, n := range cellsPerDegree {
+		x0, x1 := int64(math.Floor(minLng*n)), int64(math.Floor(maxLng*n))
+		y0, y1 := int64(math.Floor(minLat*n)), int64(math.Floor(maxLat*n))
+		if (x1-x0+1)*(y1-y0+1) > maxCoverCells {
+			continue
+		}
+		var cells []string
+		for x := x0; x <= x1; x++ {
+			for y := y0; y <= y1; y++ {
+				cells = append(cells, cellName(level, x, y))
+			}
+		}
+		return cells
+	}
+	return nil
+}
+
+// blockAround names the 3×3 cells of grid level centred on p's cell and
+// returns the radius in metres of the disc around p they surely hold:
+// every point nearer to p than that lies in one of them.
+func blockAround(p Location, level int) ([]string, float64) {
+	n := cellsPerDegree[level]
+	cx, cy := int64(math.Floor(p.Lng*n)), int64(math.Floor(p.Lat*n))
+	cells := make([]string, 0, 9)
+	for x := cx - 1; x <= cx+1; x++ {
+		for y := cy - 1; y <= cy+1; y++ {
+			cells = append(cells, cellName(level, x, y))
+		}
+	}
+	// The block's edges, a hair inside: a point just below an edge may
+	// round into the next cell.
+	const hair = 1e-9
+	lng0, lng1 := float64(cx-1)/n+hair, float64(cx+2)/n-hair
+	lat0, lat1 := float64(cy-1)/n+hair, float64(cy+2)/n-hair
+	if lng0 < -180 || lng1 > 180 || lat0 < -90 || lat1 > 90 {
+		return cells, 0
+	}
+	dLat := math.Min(p.Lat-lat0, lat1-p.Lat)
+	dLng := math.Min(p.Lng-lng0, lng1-p.Lng)
+	cos := math.Cos(math.Min(90, math.Max(math.Abs(lat0), math.Abs(lat1))) * math.Pi / 180)
+	g := math.Min(dLat, dLng*cos) * math.Pi / 180 * geo.EarthRadiusM
+	// The radius's own bounding box must lie inside the block.
+	for range 20 {
+		minLat, maxLat, minLng, maxLng := latLngBox(p, g)
+		if minLat >= lat0 && maxLat <= lat1 && minLng >= lng0 && maxLng <= lng1 {
+			return cells, g
+		}
+		g *= 0.95
+	}
+	return cells, 0
+}
+
+// facetQuery is the tsquery literal of every word as a prefix, the
+// category and any one of the cells. Words hold only [a-z0-9] (tokens,
+// tsQueryLiteral), a category only [a-z0-9_] (plainCode) and cells are
+// cellName's, so nothing can end the literal; the lexemes are quoted so
+// that the tsquery parser takes "~", "_" and "-" as they are.
+func facetQuery(toks []string, category string, cells []string) string {
+	var parts []string
+	for _, t := range toks {
+		if w := cleanWord(t); w != "" {
+			parts = append(parts, "''"+w+"'':*")
+		}
+	}
+	if category != "" && plainCode(category) {
+		parts = append(parts, "''~c_"+category+"''")
+	}
+	if len(cells) > 0 {
+		quoted := make([]string, len(cells))
+		for i, c := range cells {
+			quoted[i] = "''" + c + "''"
+		}
+		parts = append(parts, "("+strings.Join(quoted, " | ")+")")
+	}
+	return "'" + strings.Join(parts, " & ") + "'::tsquery"
+}
+
+// cleanWord keeps the [a-z0-9] of a word.
+func cleanWord(t string) string {
+	b := make([]byte, 0, len(t))
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// facetCond selects the published listings of q's kind that hold q's
+// words and category and lie in one of the cells, from the facets index.
+func facetCond(q listQuery, cells []string) sqlBuf {
+	var b sqlBuf
+	b.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND " + facetsExpr + " @@ " +
+		facetQuery(q.Tokens, q.Category, cells))
+	return b
+}
+
+// withFacets plans q's words through the facets index when the index's
+// statistics promise at most the collect cap of matches.
+func (s store) withFacets(ctx context.Context, q listQuery) (listQuery, error) {
+	if !s.facetsUsable(q) || q.Sort == SortDistance || s.facetStats == nil {
+		return q, nil
+	}
+	var cells []string
+	if q.Near != nil {
+		cells = coverCells(*q.Near, q.RadiusM)
+	}
+	est, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
+	if err != nil || est > float64(s.capCollect()) {
+		return q, err
+	}
+	q.facets = &facetPlan{cells: cells}
+	return q, nil
+}
+
+// facetPage is the page of q among the listings the facets index selects,
+// with every filter of the request checked on each of them. done is false
+// when they are more than the collect cap: the words are common after
+// all, and the walks are to find the page.
+func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, bool, error) {
+	if q.facets == nil || q.facets.overflow {
+		return nil, false, nil
+	}
+	capN := s.capCollect()
+	key, _, outer, keyset := s.sortSQL(q)
+	// The request's filters and the cursor, checked on each match in the
+	// select list: the cap bounds the matches read, however few pass.
+	var rest sqlBuf
+	rest.w("true")
+	if extra, ok := s.extraFilterSQL(q, tier, now, true); ok {
+		rest.w(" AND ")
+		rest.add(extra)
+	}
+	if q.Near != nil {
+		rest.w(" AND ")
+		rest.add(s.withinSQL(*q.Near, q.RadiusM, false))
+	}
+	if q.After != nil {
+		rest.w(" AND ")
+		rest.add(keyset)
+	}
+	var b sqlBuf
+	b.w("SELECT count(*), array_to_string((array_agg(i.id ORDER BY " + strings.NewReplacer("p.k", "i.k", "p.id", "i.id").Replace(outer) +
+		") FILTER (WHERE i.ok))[1:" + strconv.Itoa(limit) + "], ',') FROM (SELECT l.id, ")
+	b.add(key)
+	b.w(" AS k, COALESCE(")
+	b.add(rest)
+	b.w(", false) AS ok FROM listings l WHERE ")
+	b.add(facetCond(q, q.facets.cells))
+	b.w(" LIMIT " + strconv.Itoa(capN+1) + ") i")
+	var (
+		n    int64
+		list *string
+	)
+	if err := s.read(ctx).Raw(b.b.String(), b.args...).Row().Scan(&n, &list); err != nil {
+		return nil, false, fmt.Errorf("list %s: %w", q.Kind.Plural(), err)
+	}
+	if n > int64(capN) {
+		q.facets.overflow = true
+		return nil, false, nil
+	}
+	if list == nil || *list == "" {
+		return nil, true, nil
+	}
+	rows, err := s.collectedPage(ctx, q, tier, limit, strings.Split(*list, ","), now)
+	return rows, err == nil, err
+}
+
+// nearestByCells is the nearest-first page of q's words (sort=distance):
+// the matches in the 3×3 cells around the point, on the finest grid first,
+// each with every filter of the request; the page is theirs once need of
+// them lie within the disc the cells surely hold, or that disc holds the
+// whole radius. done is false when a collect found more than the cap (the
+// words are common there, and the nearest-first walk meets them soon) or
+// even the coarsest cells hold too few.
+func (s store) nearestByCells(ctx context.Context, q listQuery, need int, now time.Time) ([]nearCandidate, bool, error) {
+	capN := s.capCollect()
+	extra, _ := s.extraFilterSQL(q, tierAny, now, true)
+	for level := range cellsPerDegree {
+		cells, sure := blockAround(*q.Near, level)
+		if sure <= 0 {
+			return nil, false, nil
+		}
+		var b sqlBuf
+		b.w("SELECT l.id, l.lat, l.lng, 0, COALESCE(") // checked per match, as in facetPage
+		b.add(extra)
+		b.w(", false) FROM listings l WHERE ")
+		b.add(facetCond(q, cells))
+		b.w(" LIMIT " + strconv.Itoa(capN+1))
+		cands, err := s.scanCandidates(ctx, q, b)
+		if err != nil || len(cands) > capN {
+			return nil, false, err
+		}
+		within := q
+		within.RadiusM = math.Min(q.RadiusM, sure)
+		keep, _ := s.keepNearest(within, need, cands, true, 0)
+		if len(keep) == need || sure >= q.RadiusM {
+			return keep, true, nil
+		}
+	}
+	return nil, false, nil
+}
