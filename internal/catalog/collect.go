@@ -144,8 +144,12 @@ func (s store) collectIDs(ctx context.Context, q listQuery) (ids []string, rare 
 	var b sqlBuf
 	if s.pg() && q.Status == statusFilter(Published) && plainCode(q.Category) {
 		// The words and the category intersected in the facets index.
+		words, err := s.expandWords(ctx, q.Tokens)
+		if err != nil || noneMatch(words) {
+			return nil, err == nil, err
+		}
 		b.w("SELECT l.id FROM listings l WHERE ")
-		b.add(facetCond(q, nil))
+		b.add(facetCond(q, words, nil))
 		b.w(limit)
 		ids, err = s.scanIDs(ctx, b)
 		return ids, err == nil && len(ids) <= s.capCollect(), err

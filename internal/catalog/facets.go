@@ -52,6 +52,7 @@ const maxCoverCells = 16
 // collect found more matches than the cap, so that later relevance tiers
 // do not try again.
 type facetPlan struct {
+	words    [][]string
 	cells    []string
 	overflow bool
 }
@@ -151,29 +152,110 @@ func blockAround(p Location, level int) ([]string, float64) {
 	return cells, 0
 }
 
-// facetQuery is the tsquery literal of every word as a prefix, the
-// category and any one of the cells. Words hold only [a-z0-9] (tokens,
-// tsQueryLiteral), a category only [a-z0-9_] (plainCode) and cells are
-// cellName's, so nothing can end the literal; the lexemes are quoted so
-// that the tsquery parser takes "~", "_" and "-" as they are.
-func facetQuery(toks []string, category string, cells []string) string {
+// facetQuery is the tsquery literal of the words, the category and any
+// one of the cells. A word is spelled as the words it is a prefix of
+// (words[i], see expandWords), or as a prefix where those are unknown
+// (nil). Words hold only [a-z0-9] (tokens, cleanWord), a category only
+// [a-z0-9_] (plainCode) and cells are cellName's, so nothing can end the
+// literal; the lexemes are quoted so that the tsquery parser takes "~",
+// "_" and "-" as they are.
+func facetQuery(toks []string, words [][]string, category string, cells []string) string {
 	var parts []string
-	for _, t := range toks {
-		if w := cleanWord(t); w != "" {
-			parts = append(parts, "''"+w+"'':*")
+	for i, t := range toks {
+		w := cleanWord(t)
+		if w == "" {
+			continue
 		}
+		if i >= len(words) || words[i] == nil {
+			parts = append(parts, "''"+w+"'':*")
+			continue
+		}
+		parts = append(parts, anyOf(words[i]))
 	}
 	if category != "" && plainCode(category) {
 		parts = append(parts, "''~c_"+category+"''")
 	}
 	if len(cells) > 0 {
-		quoted := make([]string, len(cells))
-		for i, c := range cells {
-			quoted[i] = "''" + c + "''"
-		}
-		parts = append(parts, "("+strings.Join(quoted, " | ")+")")
+		parts = append(parts, anyOf(cells))
 	}
 	return "'" + strings.Join(parts, " & ") + "'::tsquery"
+}
+
+// anyOf is a tsquery (quoted in an SQL literal) matching any of lexemes.
+func anyOf(lexemes []string) string {
+	quoted := make([]string, len(lexemes))
+	for i, l := range lexemes {
+		quoted[i] = "''" + cleanLexeme(l) + "''"
+	}
+	return "(" + strings.Join(quoted, " | ") + ")"
+}
+
+// cleanLexeme keeps what a word or a cell name may hold.
+func cleanLexeme(l string) string {
+	b := make([]byte, 0, len(l))
+	for i := 0; i < len(l); i++ {
+		if c := l[i]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '~' || c == '_' || c == '-' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// maxExpansions is the most words a search word may stand for to be
+// spelled as them; one that starts more stays a prefix.
+const maxExpansions = 64
+
+// expandWords finds, for each search word, the words of catalog_lexemes it
+// is a prefix of. Every word a listing's search vector holds is there (a
+// trigger adds them), so the list is complete, and an empty one means no
+// listing holds the word; nil for a word that starts more than
+// maxExpansions. The facets index answers exact words by skipping through
+// their posting lists from the query's rarest part, a prefix only after
+// collecting every list it starts (see migration 20261206113000).
+func (s store) expandWords(ctx context.Context, toks []string) ([][]string, error) {
+	clean := make([]string, len(toks))
+	for i, t := range toks {
+		clean[i] = cleanWord(t)
+	}
+	rows, err := s.read(ctx).Raw(`SELECT t.i, x.lexeme FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS t(w, i),
+ LATERAL (SELECT c.lexeme FROM catalog_lexemes c WHERE c.lexeme >= t.w COLLATE "C" AND c.lexeme < t.w || '~' COLLATE "C"
+ ORDER BY c.lexeme LIMIT `+strconv.Itoa(maxExpansions+1)+`) x`, "{"+strings.Join(clean, ",")+"}").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("search words: %w", err)
+	}
+	defer rows.Close()
+	out := make([][]string, len(toks))
+	for i := range out {
+		out[i] = []string{}
+	}
+	for rows.Next() {
+		var (
+			i int
+			w string
+		)
+		if err := rows.Scan(&i, &w); err != nil {
+			return nil, err
+		}
+		if i >= 1 && i <= len(out) {
+			out[i-1] = append(out[i-1], w)
+		}
+	}
+	for i, ws := range out {
+		if len(ws) > maxExpansions || clean[i] == "" {
+			out[i] = nil
+		}
+	}
+	return out, rows.Err()
+}
+
+// noneMatch reports whether a search word is a prefix of no word at all.
+func noneMatch(words [][]string) bool {
+	for _, ws := range words {
+		if ws != nil && len(ws) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // cleanWord keeps the [a-z0-9] of a word.
@@ -188,11 +270,12 @@ func cleanWord(t string) string {
 }
 
 // facetCond selects the published listings of q's kind that hold q's
-// words and category and lie in one of the cells, from the facets index.
-func facetCond(q listQuery, cells []string) sqlBuf {
+// words (spelled as words, see facetQuery) and category and lie in one of
+// the cells, from the facets index.
+func facetCond(q listQuery, words [][]string, cells []string) sqlBuf {
 	var b sqlBuf
 	b.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND " + facetsExpr + " @@ " +
-		facetQuery(q.Tokens, q.Category, cells))
+		facetQuery(q.Tokens, words, q.Category, cells))
 	return b
 }
 
@@ -210,7 +293,11 @@ func (s store) withFacets(ctx context.Context, q listQuery) (listQuery, error) {
 	if err != nil || est > float64(s.capCollect()) {
 		return q, err
 	}
-	q.facets = &facetPlan{cells: cells}
+	words, err := s.expandWords(ctx, q.Tokens)
+	if err != nil {
+		return q, err
+	}
+	q.facets = &facetPlan{words: words, cells: cells}
 	return q, nil
 }
 
@@ -221,6 +308,9 @@ func (s store) withFacets(ctx context.Context, q listQuery) (listQuery, error) {
 func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, bool, error) {
 	if q.facets == nil || q.facets.overflow {
 		return nil, false, nil
+	}
+	if noneMatch(q.facets.words) {
+		return nil, true, nil
 	}
 	capN := s.capCollect()
 	key, _, outer, keyset := s.sortSQL(q)
@@ -247,7 +337,7 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 	b.w(" AS k, COALESCE(")
 	b.add(rest)
 	b.w(", false) AS ok FROM listings l WHERE ")
-	b.add(facetCond(q, q.facets.cells))
+	b.add(facetCond(q, q.facets.words, q.facets.cells))
 	b.w(" LIMIT " + strconv.Itoa(capN+1) + ") i")
 	var (
 		n    int64
@@ -275,6 +365,10 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 // words are common there, and the nearest-first walk meets them soon) or
 // even the coarsest cells hold too few.
 func (s store) nearestByCells(ctx context.Context, q listQuery, need int, now time.Time) ([]nearCandidate, bool, error) {
+	words, err := s.expandWords(ctx, q.Tokens)
+	if err != nil || noneMatch(words) {
+		return nil, err == nil, err
+	}
 	capN := s.capCollect()
 	extra, _ := s.extraFilterSQL(q, tierAny, now, true)
 	for level := range cellsPerDegree {
@@ -286,7 +380,7 @@ func (s store) nearestByCells(ctx context.Context, q listQuery, need int, now ti
 		b.w("SELECT l.id, l.lat, l.lng, 0, COALESCE(") // checked per match, as in facetPage
 		b.add(extra)
 		b.w(", false) FROM listings l WHERE ")
-		b.add(facetCond(q, cells))
+		b.add(facetCond(q, words, cells))
 		b.w(" LIMIT " + strconv.Itoa(capN+1))
 		cands, err := s.scanCandidates(ctx, q, b)
 		if err != nil || len(cands) > capN {

@@ -1,0 +1,43 @@
+-- +goose Up
+-- Every word the listings' search vectors hold, for catalog.facetQuery: a
+-- search word matches as a prefix, and a prefix in a GIN query collects
+-- the whole posting list of every word it starts before the other parts
+-- of the query narrow it (20 ms for a word in 5 % of a million listings).
+-- Spelled as the words it stands for, found here, the same query lets the
+-- index skip through the lists from the rarest part (1 ms). Words are
+-- never removed: one no listing holds any more only adds an empty list.
+CREATE TABLE catalog_lexemes (
+    lexeme text COLLATE "C" PRIMARY KEY
+);
+INSERT INTO catalog_lexemes SELECT DISTINCT unnest(tsvector_to_array(search)) FROM listings ON CONFLICT DO NOTHING;
+
+-- Statement triggers with the rows written: a bulk load adds its words
+-- once per statement, not once per row and word.
+-- +goose StatementBegin
+CREATE FUNCTION catalog_lexemes_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO catalog_lexemes SELECT DISTINCT unnest(tsvector_to_array(n.search)) FROM written n
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE FUNCTION catalog_lexemes_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO catalog_lexemes SELECT DISTINCT unnest(tsvector_to_array(n.search))
+    FROM written n JOIN replaced o ON o.id = n.id WHERE o.search IS DISTINCT FROM n.search
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER listings_lexemes_insert AFTER INSERT ON listings
+    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION catalog_lexemes_insert();
+CREATE TRIGGER listings_lexemes_update AFTER UPDATE ON listings
+    REFERENCING OLD TABLE AS replaced NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION catalog_lexemes_update();
+
+-- +goose Down
+DROP TRIGGER listings_lexemes_update ON listings;
+DROP TRIGGER listings_lexemes_insert ON listings;
+DROP FUNCTION catalog_lexemes_update();
+DROP FUNCTION catalog_lexemes_insert();
+DROP TABLE catalog_lexemes;
