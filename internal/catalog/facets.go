@@ -280,7 +280,12 @@ func facetCond(q listQuery, words [][]string, cells []string) sqlBuf {
 }
 
 // withFacets plans q's words through the facets index when the index's
-// statistics promise at most the collect cap of matches.
+// statistics promise fewer matches than the alternative reads rows: at
+// most the collect cap with a radius (whose pages otherwise read every
+// listing in it) or by name (whose walks meet words clustered in the name
+// order late); else fewer than √(page·n) of the n listings in scope (the
+// kind, or the category), where a walk of the sort's index meets a page
+// of them within page·n/matches rows.
 func (s store) withFacets(ctx context.Context, q listQuery) (listQuery, error) {
 	if !s.facetsUsable(q) || q.Sort == SortDistance || s.facetStats == nil {
 		return q, nil
@@ -289,9 +294,16 @@ func (s store) withFacets(ctx context.Context, q listQuery) (listQuery, error) {
 	if q.Near != nil {
 		cells = coverCells(*q.Near, q.RadiusM)
 	}
-	est, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
-	if err != nil || est > float64(s.capCollect()) {
+	est, scope, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
+	if err != nil {
 		return q, err
+	}
+	upTo := float64(s.capCollect())
+	if q.Near == nil && q.Sort != SortName {
+		upTo = math.Min(upTo, math.Sqrt(float64(q.Limit+1)*scope))
+	}
+	if est > upTo {
+		return q, nil
 	}
 	words, err := s.expandWords(ctx, q.Tokens)
 	if err != nil {
@@ -375,6 +387,14 @@ func (s store) nearestByCells(ctx context.Context, q listQuery, need int, now ti
 		cells, sure := blockAround(*q.Near, level)
 		if sure <= 0 {
 			return nil, false, nil
+		}
+		if s.facetStats != nil {
+			// Past the cap the collect reads cap rows for nothing, and a
+			// coarser grid only holds more.
+			est, _, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
+			if err != nil || est > float64(capN) {
+				return nil, false, err
+			}
 		}
 		var b sqlBuf
 		b.w("SELECT l.id, l.lat, l.lng, 0, COALESCE(") // checked per match, as in facetPage

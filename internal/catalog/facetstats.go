@@ -25,7 +25,7 @@ type facetStats struct {
 	byKind map[kind.Kind]*lexemeStats
 }
 
-const facetStatsTTL = 30 * time.Second
+const facetStatsTTL = 5 * time.Minute
 
 // lexemeStats is one kind's: rows in the index, and the frequency (share
 // of rows) of each most common lexeme, sorted for prefix sums.
@@ -40,18 +40,16 @@ type lexemeStats struct {
 func newFacetStats() *facetStats { return &facetStats{byKind: map[kind.Kind]*lexemeStats{}} }
 
 // estimate is the expected number of q's listings holding the words and
-// category in one of the cells; 0 when the kind was never analysed (a
-// new, small table: the collect's cap still bounds the attempt, so the
-// caller may as well try).
-func (f *facetStats) estimate(ctx context.Context, db *gorm.DB, q listQuery, cells []string) (float64, error) {
+// category in one of the cells (matches), and of those holding the
+// category in one of the cells, whatever their words (scope). Both are 0
+// when the kind was never analysed (a new, small table: the collect's cap
+// still bounds the attempt, so the caller may as well try).
+func (f *facetStats) estimate(ctx context.Context, db *gorm.DB, q listQuery, cells []string) (matches, scope float64, err error) {
 	st, err := f.of(ctx, db, q.Kind)
 	if err != nil || st.rows < 0 || len(st.lexemes) == 0 {
-		return 0, err
+		return 0, 0, err
 	}
 	sel := 1.0
-	for _, t := range q.Tokens {
-		sel *= st.share(cleanWord(t), true)
-	}
 	if q.Category != "" {
 		sel *= st.share("~c_"+q.Category, false)
 	}
@@ -62,7 +60,11 @@ func (f *facetStats) estimate(ctx context.Context, db *gorm.DB, q listQuery, cel
 		}
 		sel *= math.Min(1, any)
 	}
-	return sel * st.rows, nil
+	scope = sel * st.rows
+	for _, t := range q.Tokens {
+		sel *= st.share(cleanWord(t), true)
+	}
+	return sel * st.rows, scope, nil
 }
 
 // share is the frequency of lexeme (with prefix, of every lexeme it

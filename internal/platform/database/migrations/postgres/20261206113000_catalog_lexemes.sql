@@ -12,21 +12,23 @@ CREATE TABLE catalog_lexemes (
 INSERT INTO catalog_lexemes SELECT DISTINCT unnest(tsvector_to_array(search)) FROM listings ON CONFLICT DO NOTHING;
 
 -- Statement triggers with the rows written: a bulk load adds its words
--- once per statement, not once per row and word.
+-- once per statement, not once per row and word. In lexeme order, so that
+-- two writers adding the same new words wait for each other instead of
+-- deadlocking.
 -- +goose StatementBegin
 CREATE FUNCTION catalog_lexemes_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO catalog_lexemes SELECT DISTINCT unnest(tsvector_to_array(n.search)) FROM written n
-    ON CONFLICT DO NOTHING;
+    INSERT INTO catalog_lexemes SELECT DISTINCT unnest(tsvector_to_array(n.search)) AS w FROM written n
+    ORDER BY w ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE FUNCTION catalog_lexemes_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO catalog_lexemes SELECT DISTINCT unnest(tsvector_to_array(n.search))
+    INSERT INTO catalog_lexemes SELECT DISTINCT unnest(tsvector_to_array(n.search)) AS w
     FROM written n JOIN replaced o ON o.id = n.id WHERE o.search IS DISTINCT FROM n.search
-    ON CONFLICT DO NOTHING;
+    ORDER BY w ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
