@@ -218,7 +218,7 @@ func (s store) expandWords(ctx context.Context, toks []string) ([][]string, erro
 		clean[i] = cleanWord(t)
 	}
 	rows, err := s.read(ctx).Raw(`SELECT t.i, x.lexeme FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS t(w, i),
- LATERAL (SELECT c.lexeme FROM catalog_lexemes c WHERE c.lexeme >= t.w COLLATE "C" AND c.lexeme < t.w || '~' COLLATE "C"
+ LATERAL (SELECT DISTINCT c.lexeme FROM catalog_lexemes c WHERE c.lexeme >= t.w COLLATE "C" AND c.lexeme < t.w || '~' COLLATE "C"
  ORDER BY c.lexeme LIMIT `+strconv.Itoa(maxExpansions+1)+`) x`, "{"+strings.Join(clean, ",")+"}").Rows()
 	if err != nil {
 		return nil, fmt.Errorf("search words: %w", err)

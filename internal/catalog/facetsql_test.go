@@ -36,3 +36,41 @@ func TestFacetCellsMatchTheMigration(t *testing.T) {
 		}
 	}
 }
+
+// TestNewWordsDoNotSerialiseWriters: two transactions that add listings
+// holding the same new word both go through while neither has committed
+// (a unique list of words would make the second wait for the first, and
+// a bulk load over two connections wait for ever), and the word is then
+// found once.
+func TestNewWordsDoNotSerialiseWriters(t *testing.T) {
+	if !testdb.IsPostgres() {
+		t.Skip("the word list is PostgreSQL's")
+	}
+	t.Parallel()
+	api := apitest.New(t)
+	insert := `INSERT INTO listings (id, kind, slug, status, name_id, category, lat, lng, rating_avg, rating_count, rating_sum, created_at, updated_at, published_at)
+ VALUES (gen_random_uuid(), 'attraction', ?, 'published', 'Zqxwvy Baru', 'museum', -7.57, 110.82, 0, 0, 0, now(), now(), now())`
+	first := api.DB.Begin()
+	defer first.Rollback()
+	if err := first.Exec(insert, "zqxwvy-1").Error; err != nil {
+		t.Fatal(err)
+	}
+	second := api.DB.Begin()
+	defer second.Rollback()
+	if err := second.Exec("SET LOCAL lock_timeout = '2s'").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Exec(insert, "zqxwvy-2").Error; err != nil {
+		t.Fatalf("the second writer waited for the first: %v", err)
+	}
+	if err := second.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	p := list(t, api, "/api/v1/attractions", q("q", "zqxw", "category", "museum", "sort", "rating"))
+	if len(p.Data) != 2 {
+		t.Fatalf("q=zqxw found %d listings, want 2", len(p.Data))
+	}
+}
