@@ -216,15 +216,35 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		b.w("p.k FROM (SELECT l.id, ")
 		b.add(key)
 		b.w(" AS k FROM ")
+		facets := false
 		if s.plannedWords {
 			// Every match, then the page: the walks found the words rare
 			// where the sort's order begins, and the planner, which takes
 			// the words for independent of that order, would walk it on.
 			b.w("(SELECT l.* FROM listings l WHERE ")
+			if s.pg() && q.Status == statusFilter(Published) && plainCode(q.Category) {
+				// From the kind's own facets index, the words spelled
+				// out; the filters under COALESCE, so that the planner
+				// does not read every kind's matches from the shared
+				// word index instead.
+				words, err := s.expandWords(ctx, q.Tokens)
+				if err != nil {
+					return nil, err
+				}
+				if noneMatch(words) {
+					return nil, nil
+				}
+				b.add(facetCond(q, words, nil))
+				b.w(" AND COALESCE(")
+				facets = true
+			}
 		} else {
 			b.w("listings l WHERE ")
 		}
 		b.add(s.filterSQL(q, tier, now, nc))
+		if facets {
+			b.w(", false)")
+		}
 		if q.After != nil {
 			b.w(" AND ")
 			b.add(keyset)
