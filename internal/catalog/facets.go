@@ -330,7 +330,7 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 	// select list: the cap bounds the matches read, however few pass.
 	var rest sqlBuf
 	rest.w("true")
-	if extra, ok := s.extraFilterSQL(q, tier, now, true); ok {
+	if extra, ok := s.filtersBeyondFacets(q, tier, now); ok {
 		rest.w(" AND ")
 		rest.add(extra)
 	}
@@ -382,7 +382,7 @@ func (s store) nearestByCells(ctx context.Context, q listQuery, need int, now ti
 		return nil, err == nil, err
 	}
 	capN := s.capCollect()
-	extra, _ := s.extraFilterSQL(q, tierAny, now, true)
+	extra, _ := s.filtersBeyondFacets(q, tierAny, now)
 	for level := range cellsPerDegree {
 		cells, sure := blockAround(*q.Near, level)
 		if sure <= 0 {
@@ -414,4 +414,29 @@ func (s store) nearestByCells(ctx context.Context, q listQuery, need int, now ti
 		}
 	}
 	return nil, false, nil
+}
+
+// filtersBeyondFacets are the request's filters a match of the facets
+// index has still to pass (with "true" when none): not the words, which
+// the index matched exactly (checking them again would read every
+// match's search vector out of line), only the relevance tier's demand
+// that they be in the name, or not.
+func (s store) filtersBeyondFacets(q listQuery, tier int, now time.Time) (sqlBuf, bool) {
+	toks := q.Tokens
+	q.Tokens = nil
+	var b sqlBuf
+	extra, ok := s.extraFilterSQL(q, tier, now, true)
+	if !ok {
+		b.w("true")
+	} else {
+		b.add(extra)
+	}
+	name := "l.name_tsv @@ (SELECT to_tsquery('simple', CAST(? AS text)))"
+	switch tier {
+	case tierName:
+		b.w(" AND "+name, tsQuery(toks))
+	case tierOther:
+		b.w(" AND NOT ("+name+")", tsQuery(toks))
+	}
+	return b, true
 }

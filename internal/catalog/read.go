@@ -241,9 +241,16 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		} else {
 			b.w("listings l WHERE ")
 		}
-		b.add(s.filterSQL(q, tier, now, nc))
 		if facets {
+			extra, _ := s.filtersBeyondFacets(q, tier, now)
+			b.add(extra)
+			if q.Near != nil {
+				b.w(" AND ")
+				b.add(s.withinSQL(*q.Near, q.RadiusM, false))
+			}
 			b.w(", false)")
+		} else {
+			b.add(s.filterSQL(q, tier, now, nc))
 		}
 		if q.After != nil {
 			b.w(" AND ")
