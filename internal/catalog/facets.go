@@ -258,7 +258,8 @@ func noneMatch(words [][]string) bool {
 	return false
 }
 
-// cleanWord keeps the [a-z0-9] of a word.
+// cleanWord keeps the [a-z0-9] of a word: all a search word may hold in
+// an SQL literal (tsQueryLiteral, facetQuery).
 func cleanWord(t string) string {
 	b := make([]byte, 0, len(t))
 	for i := 0; i < len(t); i++ {

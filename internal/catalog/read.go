@@ -830,15 +830,8 @@ func tsQuery(toks []string) string {
 func tsQueryLiteral(toks []string) string {
 	clean := make([]string, 0, len(toks))
 	for _, t := range toks {
-		w := []byte(t)
-		out := w[:0]
-		for _, c := range w {
-			if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
-				out = append(out, c)
-			}
-		}
-		if len(out) > 0 {
-			clean = append(clean, string(out))
+		if w := cleanWord(t); w != "" {
+			clean = append(clean, w)
 		}
 	}
 	return "to_tsquery('simple', '" + tsQuery(clean) + "')"
