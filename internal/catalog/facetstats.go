@@ -19,13 +19,25 @@ import (
 // records for the kind's facets index (pg_stats of the index). The planner
 // itself ignores a partial index's statistics, and asking it would cost a
 // round trip per request; these are read once per kind every
-// facetStatsTTL.
+// facetStatsTTL. Only a kind's first read waits for them: later, stale
+// ones answer while one refresh runs behind (it costs 10–20 ms at a
+// million listings, which no request should pay).
 type facetStats struct {
-	mu     sync.Mutex
-	byKind map[kind.Kind]*lexemeStats
+	mu         sync.Mutex
+	byKind     map[kind.Kind]*lexemeStats
+	refreshing map[kind.Kind]bool
+	// db serves the refreshes behind requests; nil: the request's own.
+	db   *gorm.DB
+	read func(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeStats, error)
 }
 
-const facetStatsTTL = 5 * time.Minute
+const (
+	facetStatsTTL = 5 * time.Minute
+	// facetStatsRetry is how soon a failed refresh is tried again.
+	facetStatsRetry = time.Minute
+	// facetStatsTimeout bounds a refresh that no request waits for.
+	facetStatsTimeout = 30 * time.Second
+)
 
 // lexemeStats is one kind's: rows in the index, and the frequency (share
 // of rows) of each most common lexeme, sorted for prefix sums.
@@ -37,7 +49,13 @@ type lexemeStats struct {
 	read    time.Time
 }
 
-func newFacetStats() *facetStats { return &facetStats{byKind: map[kind.Kind]*lexemeStats{}} }
+func newFacetStats(db *gorm.DB) *facetStats {
+	return &facetStats{byKind: map[kind.Kind]*lexemeStats{}, refreshing: map[kind.Kind]bool{}, db: db, read: readKindStats}
+}
+
+func readKindStats(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeStats, error) {
+	return readLexemeStats(ctx, db, "listings_facets_"+string(k)+"_idx")
+}
 
 // estimate is the expected number of q's listings holding the words and
 // category in one of the cells (matches), and of those holding the
@@ -88,11 +106,19 @@ func (st *lexemeStats) share(lexeme string, prefix bool) float64 {
 func (f *facetStats) of(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeStats, error) {
 	f.mu.Lock()
 	st := f.byKind[k]
+	if st != nil && time.Since(st.read) >= facetStatsTTL && !f.refreshing[k] {
+		f.refreshing[k] = true
+		refreshDB := f.db
+		if refreshDB == nil {
+			refreshDB = db
+		}
+		go f.refresh(context.WithoutCancel(ctx), refreshDB, k, st)
+	}
 	f.mu.Unlock()
-	if st != nil && time.Since(st.read) < facetStatsTTL {
+	if st != nil {
 		return st, nil
 	}
-	st, err := readLexemeStats(ctx, db, "listings_facets_"+string(k)+"_idx")
+	st, err := f.read(ctx, db, k)
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +126,23 @@ func (f *facetStats) of(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeS
 	f.byKind[k] = st
 	f.mu.Unlock()
 	return st, nil
+}
+
+// refresh replaces a kind's stale statistics; when it fails the stale ones
+// stay and are tried again after facetStatsRetry.
+func (f *facetStats) refresh(ctx context.Context, db *gorm.DB, k kind.Kind, stale *lexemeStats) {
+	ctx, cancel := context.WithTimeout(ctx, facetStatsTimeout)
+	defer cancel()
+	st, err := f.read(ctx, db, k)
+	if err != nil {
+		retry := *stale
+		retry.read = time.Now().Add(facetStatsRetry - facetStatsTTL)
+		st = &retry
+	}
+	f.mu.Lock()
+	f.byKind[k] = st
+	f.refreshing[k] = false
+	f.mu.Unlock()
 }
 
 func readLexemeStats(ctx context.Context, db *gorm.DB, index string) (*lexemeStats, error) {

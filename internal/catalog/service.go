@@ -57,7 +57,7 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 		now = time.Now
 	}
 	return &Service{db: db, cats: cats, cache: o.Cache, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) },
-		facetStats: newFacetStats()}, nil
+		facetStats: newFacetStats(db.DB)}, nil
 }
 
 // categories returns the categories of kind k in display order.
