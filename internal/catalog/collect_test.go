@@ -48,6 +48,15 @@ func collectCatalog(t *testing.T, api *apitest.API) {
 			set("category", []string{"museum", "market"}[i%3/2]), set("tags", tags)))
 		setRating(t, api, a.ID, []float64{4.5, 3.0, 4.5, 5.0, 0, 4.0}[i%6], 4)
 	}
+	// Markets at the end of the candi block (past a short walk of it, which
+	// meets only museums first) and one with candi later in its name.
+	for _, name := range []string{"Candi Zeta 1", "Candi Zeta 2", "Benteng Candi"} {
+		a := create(t, api, staff, "attractions", body("attractions", name,
+			set("name", map[string]any{"id": name, "en": ""}),
+			set("description", map[string]any{"id": "Tempat bersejarah.", "en": "A place."}),
+			set("category", "market"), set("tags", []string{})))
+		setRating(t, api, a.ID, 4.0, 4)
+	}
 	base := time.Now().UTC().Truncate(time.Hour)
 	for i := range 30 {
 		s := base.Add(time.Duration(i*2-10) * 24 * time.Hour)
@@ -99,7 +108,7 @@ func TestCollectStrategiesAgree(t *testing.T) {
 	add("/api/v1/attractions", plain, "tag", "rare", "tag", "heritage")
 	add("/api/v1/attractions", plain, "tag", "heritage", "min_rating", "4.5")
 	add("/api/v1/events", []string{"starts_at", "rating"}, "tag", "culture")
-	for _, w := range []string{"stage", "tempat", "candi", "stage tempat", "zzz"} {
+	for _, w := range []string{"stage", "tempat", "candi", "stage tempat", "zzz", "museum", "sewu", "candi sewu", "c", "site"} {
 		add("/api/v1/attractions", words, "q", w)
 		add("/api/v1/attractions", words, "q", w, "category", "market")
 		add("/api/v1/attractions", words, "q", w, "tag", "heritage")
@@ -133,27 +142,35 @@ func TestCollectStrategiesAgree(t *testing.T) {
 		name      string
 		rows, cap int
 		noFacets  bool
+		blocks    string
 	}{
-		{"walk", 0, 0, false}, // the walk holds every page
-		{"walk", 3, 0, false}, // the walk fails, the collect holds the page
-		{"walk", 3, 2, false}, // common tags and words pass the cap: the long walk (48 rows)
-		{"walk", 1, 1, false}, // the long walk (16 rows) fails too: the planner
-		{"auto", 0, 0, false}, // as served: words through the facets index
-		{"auto", 3, 2, false}, // the facets collect passes the cap: the walks
-		{"auto", 0, 0, true},  // as served without the facets index
-		{"auto", 3, 2, true},
+		{"walk", 0, 0, false, "auto"}, // the walk holds every page
+		{"walk", 3, 0, false, "auto"}, // the walk fails, the collect holds the page
+		{"walk", 3, 2, false, "auto"}, // common tags and words pass the cap: the long walk (48 rows)
+		{"walk", 1, 1, false, "auto"}, // the long walk (16 rows) fails too: the planner
+		{"auto", 0, 0, false, "auto"}, // as served: words through the facets index
+		{"auto", 3, 2, false, "auto"}, // the facets collect passes the cap: the walks
+		{"auto", 3, 0, false, "off"},  // the walk fails, then the facets index without name blocks
+		{"auto", 0, 0, true, "auto"},  // as served without the facets index
+		{"auto", 3, 2, true, "auto"},
+		{"auto", 0, 0, false, "first"}, // by name: a word's block and its matches outside it
+		{"auto", 3, 0, false, "first"}, // a block walk of 12 rows: large blocks give way
+		{"auto", 0, 2, false, "first"}, // matches outside the block pass the cap: they give way
 	} {
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		catalog.SetCollectCap(svc, st.cap)
 		catalog.SetFacets(svc, !st.noFacets)
+		catalog.SetNameBlocks(svc, st.blocks)
 		for i, c := range cases {
 			got := pages(t, api, c.path, c.v)
 			if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
-				t.Errorf("%s (walk rows %d, cap %d, no facets %v) %s?%s:\n got %q\nwant %q", st.name, st.rows, st.cap, st.noFacets, c.path, c.v.Encode(), got, want[i])
+				t.Errorf("%s (walk rows %d, cap %d, no facets %v, name blocks %s) %s?%s:\n got %q\nwant %q",
+					st.name, st.rows, st.cap, st.noFacets, st.blocks, c.path, c.v.Encode(), got, want[i])
 			}
 		}
 	}
 	catalog.ForceNearStrategy(svc, "auto", 0)
 	catalog.SetCollectCap(svc, 0)
 	catalog.SetFacets(svc, true)
+	catalog.SetNameBlocks(svc, "auto")
 }

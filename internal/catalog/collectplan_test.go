@@ -26,7 +26,8 @@ func TestWordAndTagPlansDoNotGrowWithTheTable(t *testing.T) {
 	t.Parallel()
 	api := apitest.New(t)
 	const n = 20000
-	// Names: "Stage …" in one attraction in 700, "stage" in the
+	// Names: "Stage …" in one attraction in 700, "Wisma …" in one in
+	// three (a block of the name order after "Tempat …"), "stage" in the
 	// description of another; "pasar" in every second description; one in
 	// a hundred in the market; heritage on every second, rare on one in a
 	// thousand. Events start over two years, a few of them last 20 days,
@@ -37,7 +38,7 @@ func TestWordAndTagPlansDoNotGrowWithTheTable(t *testing.T) {
 		}
 		err := tx.Exec(`INSERT INTO listings (id, kind, slug, status, name_id, description_id, category, lat, lng, rating_avg, rating_count, rating_sum, created_at, updated_at, published_at)
  SELECT gen_random_uuid(), 'attraction', 'tempat-' || i, 'published',
-  CASE WHEN i % 700 = 1 THEN 'Stage ' ELSE 'Tempat ' END || md5(i::text),
+  CASE WHEN i % 700 = 1 THEN 'Stage ' WHEN i % 3 = 0 THEN 'Wisma ' ELSE 'Tempat ' END || md5(i::text),
   CASE WHEN i % 700 = 2 THEN 'Panggung stage terbuka' WHEN i % 2 = 0 THEN 'Dekat pasar' ELSE '' END,
   CASE WHEN i % 100 = 0 THEN 'market' ELSE 'museum' END,
   ?, ?, round((random() * 5)::numeric, 1), 1, 1, now(), now(), now()
@@ -88,6 +89,9 @@ func TestWordAndTagPlansDoNotGrowWithTheTable(t *testing.T) {
 		{"/api/v1/attractions", q("q", "stage", "sort", "newest", "limit", "20"), false},
 		{"/api/v1/attractions", q("q", "stage", "sort", "relevance", "limit", "20"), false},
 		{"/api/v1/attractions", q("q", "stagz", "sort", "name", "limit", "20"), true},
+		{"/api/v1/attractions", q("q", "wisma", "sort", "name", "limit", "20"), false}, // a block of 6 666
+		{"/api/v1/attractions", q("q", "wisma", "sort", "name", "lang", "en", "limit", "20"), false},
+		{"/api/v1/attractions", q("q", "wism", "category", "market", "sort", "name", "limit", "20"), false},
 		{"/api/v1/attractions", q("q", "pasar", "category", "market", "sort", "relevance", "limit", "20"), false},
 		{"/api/v1/attractions", q("q", "pasar", "category", "market", "sort", "name", "limit", "20"), false},
 		{"/api/v1/attractions", q("q", "pasar", "category", "market", "sort", "newest", "limit", "20"), false},

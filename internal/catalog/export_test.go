@@ -49,3 +49,23 @@ func SetFacets(s *Service, on bool) {
 
 // CellLexeme is cellLexeme, for the test that PostgreSQL names cells alike.
 func CellLexeme(level int, lat, lng float64) string { return cellLexeme(level, lat, lng) }
+
+// SetNameBlocks makes name-sorted searches try the name-block strategy
+// after the first walk ("auto", the default), before anything else
+// ("first") or never ("off"), and empties the response cache. Call it
+// between requests, never during them.
+func SetNameBlocks(s *Service, mode string) {
+	switch mode {
+	case "auto":
+		s.nameBlocks = nameBlocksAuto
+	case "first":
+		s.nameBlocks = nameBlocksFirst
+	case "off":
+		s.nameBlocks = nameBlocksOff
+	default:
+		panic(fmt.Sprintf("unknown name block mode %q", mode))
+	}
+	if s.cache != nil {
+		s.cache.Invalidate()
+	}
+}

@@ -36,7 +36,8 @@ import (
 // straightforward query returns either way.
 
 // facetsExpr is the indexed expression; a query must spell it the same.
-const facetsExpr = "catalog_facets(l.search, l.category, l.lat, l.lng)"
+// The names give the leading word of each name key (see nameblock.go).
+const facetsExpr = "catalog_facets(l.search, l.category, l.lat, l.lng, l.name_id, l.name_en)"
 
 // cellsPerDegree are the grids of the location lexemes, finest first:
 // 0.004° (about 445 m), 0.016° and 0.064° (about 7 km). Powers of two
@@ -153,13 +154,14 @@ func blockAround(p Location, level int) ([]string, float64) {
 }
 
 // facetQuery is the tsquery literal of the words, the category and any
-// one of the cells. A word is spelled as the words it is a prefix of
-// (words[i], see expandWords), or as a prefix where those are unknown
-// (nil). Words hold only [a-z0-9] (tokens, cleanWord), a category only
-// [a-z0-9_] (plainCode) and cells are cellName's, so nothing can end the
-// literal; the lexemes are quoted so that the tsquery parser takes "~",
-// "_" and "-" as they are.
-func facetQuery(toks []string, words [][]string, category string, cells []string) string {
+// one of the cells, without the listings holding a lexeme that starts
+// with except (none when empty). A word is spelled as the words it is a
+// prefix of (words[i], see expandWords), or as a prefix where those are
+// unknown (nil). Words hold only [a-z0-9] (tokens, cleanWord), a category
+// only [a-z0-9_] (plainCode), cells are cellName's and except goes
+// through cleanLexeme, so nothing can end the literal; the lexemes are
+// quoted so that the tsquery parser takes "~", "_" and "-" as they are.
+func facetQuery(toks []string, words [][]string, category string, cells []string, except string) string {
 	var parts []string
 	for i, t := range toks {
 		w := cleanWord(t)
@@ -177,6 +179,9 @@ func facetQuery(toks []string, words [][]string, category string, cells []string
 	}
 	if len(cells) > 0 {
 		parts = append(parts, anyOf(cells))
+	}
+	if e := cleanLexeme(except); e != "" {
+		parts = append(parts, "!''"+e+"'':*")
 	}
 	return "'" + strings.Join(parts, " & ") + "'::tsquery"
 }
@@ -274,9 +279,15 @@ func cleanWord(t string) string {
 // words (spelled as words, see facetQuery) and category and lie in one of
 // the cells, from the facets index.
 func facetCond(q listQuery, words [][]string, cells []string) sqlBuf {
+	return facetCondExcept(q, words, cells, "")
+}
+
+// facetCondExcept is facetCond without the listings holding a lexeme that
+// starts with except.
+func facetCondExcept(q listQuery, words [][]string, cells []string, except string) sqlBuf {
 	var b sqlBuf
 	b.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND " + facetsExpr + " @@ " +
-		facetQuery(q.Tokens, words, q.Category, cells))
+		facetQuery(q.Tokens, words, q.Category, cells, except))
 	return b
 }
 
@@ -325,6 +336,23 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 	if noneMatch(q.facets.words) {
 		return nil, true, nil
 	}
+	ids, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCond(q, q.facets.words, q.facets.cells), now)
+	if err != nil {
+		return nil, false, err
+	}
+	if over {
+		q.facets.overflow = true
+		return nil, false, nil
+	}
+	rows, err := s.collectedPage(ctx, q, tier, limit, ids, now)
+	return rows, err == nil, err
+}
+
+// facetPageIDs reads the listings cond selects from the facets index, at
+// most the collect cap of them, and returns the ids of the first limit
+// that pass every filter of the request and come after its cursor, in the
+// sort's order; over is true when cond selects more than the cap.
+func (s store) facetPageIDs(ctx context.Context, q listQuery, tier, limit int, cond sqlBuf, now time.Time) (ids []string, over bool, err error) {
 	capN := s.capCollect()
 	key, _, outer, keyset := s.sortSQL(q)
 	// The request's filters and the cursor, checked on each match in the
@@ -350,7 +378,7 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 	b.w(" AS k, COALESCE(")
 	b.add(rest)
 	b.w(", false) AS ok FROM listings l WHERE ")
-	b.add(facetCond(q, q.facets.words, q.facets.cells))
+	b.add(cond)
 	b.w(" LIMIT " + strconv.Itoa(capN+1) + ") i")
 	var (
 		n    int64
@@ -360,14 +388,12 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 		return nil, false, fmt.Errorf("list %s: %w", q.Kind.Plural(), err)
 	}
 	if n > int64(capN) {
-		q.facets.overflow = true
-		return nil, false, nil
-	}
-	if list == nil || *list == "" {
 		return nil, true, nil
 	}
-	rows, err := s.collectedPage(ctx, q, tier, limit, strings.Split(*list, ","), now)
-	return rows, err == nil, err
+	if list == nil || *list == "" {
+		return nil, false, nil
+	}
+	return strings.Split(*list, ","), false, nil
 }
 
 // nearestByCells is the nearest-first page of q's words (sort=distance):

@@ -235,19 +235,24 @@ func TestNearStrategiesAgree(t *testing.T) {
 		name      string
 		rows, cap int
 		noFacets  bool
-	}{{"collect", 0, 0, false}, {"walk", 0, 0, false}, {"walk", 3, 0, false}, {"walk", 3, 1, false},
-		{"auto", 0, 0, false}, {"auto", 0, 1, false}, {"auto", 0, 0, true}} {
+		blocks    string
+	}{{"collect", 0, 0, false, "auto"}, {"walk", 0, 0, false, "auto"}, {"walk", 3, 0, false, "auto"}, {"walk", 3, 1, false, "auto"},
+		{"auto", 0, 0, false, "auto"}, {"auto", 0, 1, false, "auto"}, {"auto", 0, 0, true, "auto"},
+		{"auto", 0, 0, false, "first"}} { // by name: the words' block and their matches outside it, in the radius
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		catalog.SetCollectCap(svc, st.cap)
 		catalog.SetFacets(svc, !st.noFacets)
+		catalog.SetNameBlocks(svc, st.blocks)
 		for i, c := range cases {
 			got := get(c)
 			if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
-				t.Errorf("%s (walk rows %d, collect cap %d, no facets %v) %s?%s:\n got %q\nwant %q", st.name, st.rows, st.cap, st.noFacets, c.path, c.v.Encode(), got, want[i])
+				t.Errorf("%s (walk rows %d, collect cap %d, no facets %v, name blocks %s) %s?%s:\n got %q\nwant %q",
+					st.name, st.rows, st.cap, st.noFacets, st.blocks, c.path, c.v.Encode(), got, want[i])
 			}
 		}
 	}
 	catalog.ForceNearStrategy(svc, "auto", 0)
 	catalog.SetCollectCap(svc, 0)
 	catalog.SetFacets(svc, true)
+	catalog.SetNameBlocks(svc, "auto")
 }

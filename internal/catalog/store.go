@@ -164,6 +164,8 @@ type store struct {
 	// noFacets turns the facets index's strategies off (facets.go), for
 	// tests that compare them with what the walks find.
 	noFacets bool
+	// nameBlocks says when a name-sorted search tries nameBlockPage.
+	nameBlocks nameBlockMode
 	// facetStats estimates what a facets query selects (shared).
 	facetStats *facetStats
 }
