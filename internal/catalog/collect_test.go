@@ -154,7 +154,7 @@ func TestCollectStrategiesAgree(t *testing.T) {
 		{"auto", 0, 0, true, "auto"},  // as served without the facets index
 		{"auto", 3, 2, true, "auto"},
 		{"auto", 0, 0, false, "first"}, // by name: a word's block and its matches outside it
-		{"auto", 3, 0, false, "first"}, // a block walk of 12 rows: large blocks give way
+		{"auto", 3, 0, false, "first"}, // a block walk of 3 rows: large blocks give way
 		{"auto", 0, 2, false, "first"}, // matches outside the block pass the cap: they give way
 	} {
 		catalog.ForceNearStrategy(svc, st.name, st.rows)

@@ -50,10 +50,11 @@ func SetFacets(s *Service, on bool) {
 // CellLexeme is cellLexeme, for the test that PostgreSQL names cells alike.
 func CellLexeme(level int, lat, lng float64) string { return cellLexeme(level, lat, lng) }
 
-// SetNameBlocks makes name-sorted searches try the name-block strategy
-// after the first walk ("auto", the default), before anything else
-// ("first") or never ("off"), and empties the response cache. Call it
-// between requests, never during them.
+// SetNameBlocks makes name-sorted searches walk the block of a word the
+// statistics list as the first word of many names ("auto", the default),
+// of the first search word whatever they say ("first"), or never ("off"),
+// and empties the response cache. Call it between requests, never during
+// them.
 func SetNameBlocks(s *Service, mode string) {
 	switch mode {
 	case "auto":

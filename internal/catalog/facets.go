@@ -154,14 +154,15 @@ func blockAround(p Location, level int) ([]string, float64) {
 }
 
 // facetQuery is the tsquery literal of the words, the category and any
-// one of the cells, without the listings holding a lexeme that starts
-// with except (none when empty). A word is spelled as the words it is a
+// one of the cells, without the listings holding one of the lexemes
+// except (exact lexemes: a prefix would collect every posting list it
+// starts before the query is narrowed). A word is spelled as the words it is a
 // prefix of (words[i], see expandWords), or as a prefix where those are
 // unknown (nil). Words hold only [a-z0-9] (tokens, cleanWord), a category
 // only [a-z0-9_] (plainCode), cells are cellName's and except goes
 // through cleanLexeme, so nothing can end the literal; the lexemes are
 // quoted so that the tsquery parser takes "~", "_" and "-" as they are.
-func facetQuery(toks []string, words [][]string, category string, cells []string, except string) string {
+func facetQuery(toks []string, words [][]string, category string, cells []string, except ...string) string {
 	var parts []string
 	for i, t := range toks {
 		w := cleanWord(t)
@@ -180,8 +181,10 @@ func facetQuery(toks []string, words [][]string, category string, cells []string
 	if len(cells) > 0 {
 		parts = append(parts, anyOf(cells))
 	}
-	if e := cleanLexeme(except); e != "" {
-		parts = append(parts, "!''"+e+"'':*")
+	for _, e := range except {
+		if e := cleanLexeme(e); e != "" {
+			parts = append(parts, "!''"+e+"''")
+		}
 	}
 	return "'" + strings.Join(parts, " & ") + "'::tsquery"
 }
@@ -279,15 +282,15 @@ func cleanWord(t string) string {
 // words (spelled as words, see facetQuery) and category and lie in one of
 // the cells, from the facets index.
 func facetCond(q listQuery, words [][]string, cells []string) sqlBuf {
-	return facetCondExcept(q, words, cells, "")
+	return facetCondExcept(q, words, cells)
 }
 
-// facetCondExcept is facetCond without the listings holding a lexeme that
-// starts with except.
-func facetCondExcept(q listQuery, words [][]string, cells []string, except string) sqlBuf {
+// facetCondExcept is facetCond without the listings holding one of the
+// lexemes except.
+func facetCondExcept(q listQuery, words [][]string, cells []string, except ...string) sqlBuf {
 	var b sqlBuf
 	b.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND " + facetsExpr + " @@ " +
-		facetQuery(q.Tokens, words, q.Category, cells, except))
+		facetQuery(q.Tokens, words, q.Category, cells, except...))
 	return b
 }
 

@@ -103,6 +103,15 @@ func (st *lexemeStats) share(lexeme string, prefix bool) float64 {
 	return math.Min(1, f)
 }
 
+// listed is the frequency of lexeme when the statistics list it among the
+// most common, else 0.
+func (st *lexemeStats) listed(lexeme string) float64 {
+	if i := sort.SearchStrings(st.lexemes, lexeme); i < len(st.lexemes) && st.lexemes[i] == lexeme {
+		return st.freqs[i]
+	}
+	return 0
+}
+
 func (f *facetStats) of(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeStats, error) {
 	f.mu.Lock()
 	st := f.byKind[k]

@@ -8,34 +8,38 @@ import (
 
 // Search words sorted by name, on PostgreSQL. Names that start with the
 // same word sit together in the name order: every "Museum …" is one block
-// of it. A word that starts many names is common, so no collect holds its
-// matches, and they are rare everywhere but in that block, so a walk from
-// the start of the order (or from a cursor before the block) meets none of
-// them; the planner's last resort then read and sorted every match.
+// of it. A word that starts many names ("museum", "pasar") is common, so
+// no collect holds its matches, and they are rare everywhere but in its
+// block, so a walk from the start of the order (or from a cursor before
+// the block) meets none of them; the planner's last resort then read and
+// sorted every match: tens of thousands of rows at a million listings.
 //
 // The facets index holds the leading run of letters and digits of each
 // name sort key (migration 20261206140000_catalog_name_runs), so a page
 // is found as the union of
 //
-//   - the matches outside the block of one search word: the index hands
-//     out "words & !~f_word:*" (every match whose name does not start with
-//     the word), at most collectCap of them, and the first page of those
-//     after the cursor is kept; and
-//   - the first page of the block after the cursor: a walk of the name
-//     index over a key range that holds every key starting with the word,
-//     keeping the rows that pass every filter.
+//   - the first page of the word's block after the cursor: a walk of the
+//     name index over a key range that holds every key starting with the
+//     word, keeping the rows that pass every filter; and
+//   - the matches outside the block: the index hands out "words &
+//     !~f_museum", at most collectCap of them, and the first page of
+//     those after the cursor is kept (a name whose first word only starts
+//     with the word, "Museumku …", is in both parts, which does no harm).
 //
 // Every match is in one part or the other, and each part holds its share
-// of the page, so the page ordered from both is the page. More matches
-// outside the block than the cap, or a block walk that ends before a page
-// without reaching the end of the range, leave the page to the walks.
+// of the page, so the page ordered from both is the page. It is tried
+// first, when the index's statistics list a search word as the first word
+// of names; more matches outside the block than the cap, or a block walk
+// that ends on its budget before a page, leave the page to the walks.
 
 // maxNameRun is the longest leading run of a name key that the facets
 // index keeps; a longer search word is left to the walks.
 const maxNameRun = 60
 
-// nameBlockMode says when nameBlockPage is tried: after the first walk of
-// the name order found no page (the default), first (tests), or never.
+// nameBlockMode says which word's block nameBlockPage walks: one the
+// facets index's statistics list as the first word of many names (the
+// default), the first search word whatever they say (tests, whose tables
+// are too small for statistics), or none.
 type nameBlockMode int
 
 const (
@@ -102,6 +106,10 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 	if !ok {
 		return nil, false, nil
 	}
+	block, whole, err := s.blockIDs(ctx, q, tier, limit, from, to, now)
+	if err != nil || !whole {
+		return nil, false, err
+	}
 	var cells []string
 	if q.Near != nil {
 		cells = coverCells(*q.Near, q.RadiusM)
@@ -110,41 +118,40 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 	if err != nil || over {
 		return nil, false, err
 	}
-	block, whole, err := s.blockIDs(ctx, q, tier, limit, from, to, now)
-	if err != nil || !whole {
-		return nil, false, err
-	}
-	rows, err := s.collectedPage(ctx, q, tier, limit, append(outside, block...), now)
+	rows, err := s.collectedPage(ctx, q, tier, limit, append(block, outside...), now)
 	return rows, err == nil, err
 }
 
-// blockWord is the search word whose block is likely the largest (the
-// most names start with it, by the facets index's statistics), which
-// leaves the fewest matches outside it; the first word without them.
+// blockWord is the search word that the facets index's statistics list as
+// the first word of the most names of the kind (their most common lexemes:
+// a block worth walking), or "" when they list none; with nameBlocksFirst
+// (tests, whose tables are too small for statistics) the first word.
 func (s store) blockWord(ctx context.Context, q listQuery) string {
-	best, bestShare := "", -1.0
-	var st *lexemeStats
-	if s.facetStats != nil {
-		st, _ = s.facetStats.of(ctx, s.read(ctx), q.Kind)
+	if s.nameBlocks == nameBlocksFirst {
+		return cleanWord(q.Tokens[0])
 	}
+	if s.facetStats == nil {
+		return ""
+	}
+	st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind)
+	if err != nil {
+		return ""
+	}
+	best, bestFreq := "", 0.0
 	for _, t := range q.Tokens {
 		w := cleanWord(t)
-		if w == "" || len(w) > maxNameRun {
+		if w == "" {
 			continue
 		}
-		share := 0.0
-		if st != nil && len(st.lexemes) > 0 {
-			share = st.share(nameRunLexeme(q.Lang)+w, true)
-		}
-		if share > bestShare {
-			best, bestShare = w, share
+		if f := st.listed(nameRunLexeme(q.Lang) + w); f > bestFreq {
+			best, bestFreq = w, f
 		}
 	}
 	return best
 }
 
 // blockIDs walks the name index over [from, to) after the cursor, at most
-// longWalkFactor·walkRows rows, and returns the ids of the first limit
+// walkRows rows, and returns the ids of the first limit
 // rows that pass every filter. The range holds the block and maybe a few
 // other keys, whose matches the part outside the block holds as well:
 // the page's rows in the range are still among the first limit. whole is
@@ -153,7 +160,7 @@ func (s store) blockWord(ctx context.Context, q listQuery) string {
 func (s store) blockIDs(ctx context.Context, q listQuery, tier, limit int, from, to string, now time.Time) (ids []string, whole bool, err error) {
 	key := nameKey(q.Lang)
 	_, _, _, keyset := s.sortSQL(q)
-	budget := longWalkFactor * s.walkLen()
+	budget := s.walkLen()
 	var inRange sqlBuf
 	inRange.w("l.kind = '"+string(q.Kind)+"' AND l.status = 'published' AND "+key+" >= ? AND "+key+" < ?", from, to)
 	if q.After != nil {

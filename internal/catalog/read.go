@@ -169,10 +169,8 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 // (see chooseNear): collected ids the page is ordered from, or a box the
 // sort's index walk filters by.
 func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, error) {
-	if s.nameBlocks == nameBlocksFirst {
-		if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, now); err != nil || done {
-			return rows, err
-		}
+	if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, now); err != nil || done {
+		return rows, err
 	}
 	if rows, done, err := s.facetPage(ctx, q, tier, limit, now); err != nil || done {
 		return rows, err
@@ -180,9 +178,6 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if q.Near != nil && s.pg() && q.Status == statusFilter(Published) && (nc.strategy == nearCollect || nc.strategy == nearWalk) {
 		rows, done, err := s.nearPage(ctx, q, tier, limit, nc, now)
 		if err != nil || done {
-			return rows, err
-		}
-		if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, now); err != nil || done {
 			return rows, err
 		}
 		if rows, done, err := s.nearAfterWalk(ctx, q, tier, limit, nc, now); err != nil || done {
@@ -193,9 +188,6 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if s.walkFirst(q, nc) {
 		rows, err := s.walkPage(ctx, q, tier, limit, now)
 		if err != nil || len(rows) == limit {
-			return rows, err
-		}
-		if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, now); err != nil || done {
 			return rows, err
 		}
 		if rows, done, err := s.afterWalk(ctx, q, tier, limit, now); err != nil || done {
