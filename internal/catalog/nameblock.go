@@ -151,12 +151,12 @@ func (s store) blockWord(ctx context.Context, q listQuery) string {
 }
 
 // blockIDs walks the name index over [from, to) after the cursor, at most
-// walkRows rows, and returns the ids of the first limit
-// rows that pass every filter. The range holds the block and maybe a few
-// other keys, whose matches the part outside the block holds as well:
-// the page's rows in the range are still among the first limit. whole is
-// false when the walk ended on its budget before a page: the block's rows
-// pass too rarely for a walk, and rows past it may belong to the page.
+// walkRows rows, and returns the ids of the first limit rows that pass
+// every filter. The range holds the block and maybe a few other keys,
+// whose matches the part outside the block holds as well: the page's rows
+// in the range are still among the first limit. whole is false when the
+// walk ended on its budget before a page: the block's rows pass too rarely
+// for a walk, and rows past it may belong to the page.
 func (s store) blockIDs(ctx context.Context, q listQuery, tier, limit int, from, to string, now time.Time) (ids []string, whole bool, err error) {
 	key := nameKey(q.Lang)
 	_, _, _, keyset := s.sortSQL(q)
