@@ -156,12 +156,13 @@ func blockAround(p Location, level int) ([]string, float64) {
 // facetQuery is the tsquery literal of the words, the category and any
 // one of the cells, without the listings holding one of the lexemes
 // except (exact lexemes: a prefix would collect every posting list it
-// starts before the query is narrowed). A word is spelled as the words it is a
-// prefix of (words[i], see expandWords), or as a prefix where those are
-// unknown (nil). Words hold only [a-z0-9] (tokens, cleanWord), a category
-// only [a-z0-9_] (plainCode), cells are cellName's and except goes
-// through cleanLexeme, so nothing can end the literal; the lexemes are
-// quoted so that the tsquery parser takes "~", "_" and "-" as they are.
+// starts before the query is narrowed). A word is spelled as the words it
+// is a prefix of (words[i], see expandWords), or as a prefix where those
+// are unknown (nil). Words hold only [a-z0-9] (tokens, cleanWord), a
+// category only [a-z0-9_] (plainCode), cells are cellName's and except
+// goes through cleanLexeme, so nothing can end the literal; the lexemes
+// are quoted so that the tsquery parser takes "~", "_" and "-" as they
+// are.
 func facetQuery(toks []string, words [][]string, category string, cells []string, except ...string) string {
 	var parts []string
 	for i, t := range toks {
