@@ -74,3 +74,22 @@ func TestNewWordsDoNotSerialiseWriters(t *testing.T) {
 		t.Fatalf("q=zqxw found %d listings, want 2", len(p.Data))
 	}
 }
+
+// TestSearchVectorStaysInTheRow: the walks check the words on every row
+// they read, so the search vector is kept in the row (storage MAIN), not
+// out of line with the descriptions (migration 20261206150000).
+func TestSearchVectorStaysInTheRow(t *testing.T) {
+	if !testdb.IsPostgres() {
+		t.Skip("column storage is PostgreSQL's")
+	}
+	t.Parallel()
+	api := apitest.New(t)
+	var storage string
+	err := api.DB.Raw("SELECT attstorage::text FROM pg_attribute WHERE attrelid = 'listings'::regclass AND attname = 'search'").Row().Scan(&storage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if storage != "m" {
+		t.Errorf("listings.search has storage %q, want m (main: in the row)", storage)
+	}
+}
