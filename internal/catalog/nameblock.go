@@ -89,6 +89,11 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 	if q.Sort != SortName || s.nameBlocks == nameBlocksOff || !s.facetsUsable(q) {
 		return nil, false, nil
 	}
+	w := s.blockWord(ctx, q)
+	from, to, ok := prefixRange(w)
+	if !ok {
+		return nil, false, nil
+	}
 	var words [][]string
 	if q.facets != nil {
 		words = q.facets.words
@@ -100,11 +105,6 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 	}
 	if noneMatch(words) {
 		return nil, true, nil
-	}
-	w := s.blockWord(ctx, q)
-	from, to, ok := prefixRange(w)
-	if !ok {
-		return nil, false, nil
 	}
 	block, whole, err := s.blockIDs(ctx, q, tier, limit, from, to, now)
 	if err != nil || !whole {
