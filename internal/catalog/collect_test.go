@@ -49,10 +49,17 @@ func collectCatalog(t *testing.T, api *apitest.API) {
 		setRating(t, api, a.ID, []float64{4.5, 3.0, 4.5, 5.0, 0, 4.0}[i%6], 4)
 	}
 	// Markets at the end of the candi block (past a short walk of it, which
-	// meets only museums first) and one with candi later in its name.
-	for _, name := range []string{"Candi Zeta 1", "Candi Zeta 2", "Benteng Candi"} {
+	// meets only museums first) and one with candi later in its name; a
+	// theme word second in names of two first words (edukasi), and an
+	// English word in the names of two first words (house).
+	for _, name := range []string{"Candi Zeta 1", "Candi Zeta 2", "Benteng Candi", "Galeri Edukasi 1", "Taman Edukasi 2",
+		"taman edukasi 3", "Taman Edukasi-Anak 4", "Rumah Batik 1", "Rumah Batik 2", "Griya Seni 3"} {
+		en := ""
+		if first, rest, _ := strings.Cut(name, " "); first == "Rumah" || first == "Griya" {
+			en = rest + " House"
+		}
 		a := create(t, api, staff, "attractions", body("attractions", name,
-			set("name", map[string]any{"id": name, "en": ""}),
+			set("name", map[string]any{"id": name, "en": en}),
 			set("description", map[string]any{"id": "Tempat bersejarah.", "en": "A place."}),
 			set("category", "market"), set("tags", []string{})))
 		setRating(t, api, a.ID, 4.0, 4)
@@ -108,7 +115,7 @@ func TestCollectStrategiesAgree(t *testing.T) {
 	add("/api/v1/attractions", plain, "tag", "rare", "tag", "heritage")
 	add("/api/v1/attractions", plain, "tag", "heritage", "min_rating", "4.5")
 	add("/api/v1/events", []string{"starts_at", "rating"}, "tag", "culture")
-	for _, w := range []string{"stage", "tempat", "candi", "stage tempat", "zzz", "museum", "sewu", "candi sewu", "c", "site"} {
+	for _, w := range []string{"stage", "tempat", "candi", "stage tempat", "zzz", "museum", "sewu", "candi sewu", "c", "site", "edukasi", "house", "batik"} {
 		add("/api/v1/attractions", words, "q", w)
 		add("/api/v1/attractions", words, "q", w, "category", "market")
 		add("/api/v1/attractions", words, "q", w, "tag", "heritage")
@@ -153,9 +160,13 @@ func TestCollectStrategiesAgree(t *testing.T) {
 		{"auto", 3, 0, false, "off"},  // the walk fails, then the facets index without name blocks
 		{"auto", 0, 0, true, "auto"},  // as served without the facets index
 		{"auto", 3, 2, true, "auto"},
-		{"auto", 0, 0, false, "first"}, // by name: a word's block and its matches outside it
-		{"auto", 3, 0, false, "first"}, // a block walk of 3 rows: large blocks give way
-		{"auto", 0, 2, false, "first"}, // matches outside the block pass the cap: they give way
+		{"auto", 0, 0, false, "first"},        // by name: a word's block and its matches outside it
+		{"auto", 3, 0, false, "first"},        // a block walk of 3 rows: large blocks give way
+		{"auto", 0, 2, false, "first"},        // matches outside the block pass the cap: they give way
+		{"auto", 0, 0, false, "sample"},       // by name: blocks of first words or pairs from a sample
+		{"auto", 3, 0, false, "sample"},       // block walks of 3 rows
+		{"auto", 0, 0, false, "small-sample"}, // most matches outside the blocks
+		{"auto", 0, 2, false, "small-sample"},
 	} {
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		catalog.SetCollectCap(svc, st.cap)

@@ -52,7 +52,9 @@ func CellLexeme(level int, lat, lng float64) string { return cellLexeme(level, l
 
 // SetNameBlocks makes name-sorted searches walk the block of a word the
 // statistics list as the first word of many names ("auto", the default),
-// of the first search word whatever they say ("first"), or never ("off"),
+// of the first search word whatever they say ("first"), those a sample of
+// the matches suggests whatever they say ("sample", or "small-sample" of 4
+// matches), or never ("off"),
 // and empties the response cache. Call it between requests, never during
 // them.
 func SetNameBlocks(s *Service, mode string) {
@@ -61,6 +63,10 @@ func SetNameBlocks(s *Service, mode string) {
 		s.nameBlocks = nameBlocksAuto
 	case "first":
 		s.nameBlocks = nameBlocksFirst
+	case "sample":
+		s.nameBlocks = nameBlocksSample
+	case "small-sample":
+		s.nameBlocks = nameBlocksSmallSample
 	case "off":
 		s.nameBlocks = nameBlocksOff
 	default:

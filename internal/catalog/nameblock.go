@@ -2,7 +2,10 @@ package catalog
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -31,6 +34,18 @@ import (
 // first, when the index's statistics list a search word as the first word
 // of names; more matches outside the block than the cap, or a block walk
 // that ends on its budget before a page, leave the page to the walks.
+//
+// A word's matches may sit deeper in the order: a theme word is the second
+// word of many names ("Taman Edukasi …", "Galeri Edukasi …"), and an
+// English word the translation of some first words ("house": "Rumah …",
+// "Griya …"). The index also holds the first two runs of each key when one
+// space parts them (migration 20261206160000_catalog_name_pairs), and the
+// blocks are then chosen from a sample of the word's matches, one per
+// first word of the sample: its two-word run when every sampled name with
+// that first word shares it, else the first word's whole block, each kept
+// when the statistics promise that the word is common in it. The page is
+// the union of the first page of every block and of the matches outside
+// all of them, exact for any choice of blocks.
 
 // maxNameRun is the longest leading run of a name key that the facets
 // index keeps; a longer search word is left to the walks.
@@ -45,8 +60,66 @@ type nameBlockMode int
 const (
 	nameBlocksAuto nameBlockMode = iota
 	nameBlocksFirst
+	// nameBlocksSample and nameBlocksSmallSample (tests) choose the blocks
+	// from a sample whatever the statistics say; the small one, of 4
+	// matches, leaves most of a small table's matches outside the blocks.
+	nameBlocksSample
+	nameBlocksSmallSample
 	nameBlocksOff
 )
+
+const (
+	// blockSampleSize is how many of a word's matches the blocks are
+	// chosen from.
+	blockSampleSize = 128
+	// maxNameBlocks bounds the blocks one query walks.
+	maxNameBlocks = 32
+	// minBlockDensity is the least share of a block's rows the statistics
+	// must promise to hold the word for the block to be walked.
+	minBlockDensity = 0.2
+)
+
+// nameBlock is a run of the name order: the keys that start with prefix
+// (one run of letters and digits, or two parted by one space), whose
+// listings hold lexeme in the facets index.
+type nameBlock struct{ prefix, lexeme string }
+
+// blockOf is the block of keys starting with prefix, in the order of l.
+func blockOf(l Lang, prefix string) nameBlock {
+	if first, second, pair := strings.Cut(prefix, " "); pair {
+		lead := "~g_"
+		if l == LangEN {
+			lead = "~h_"
+		}
+		return nameBlock{prefix: prefix, lexeme: lead + first + "_" + second}
+	}
+	return nameBlock{prefix: prefix, lexeme: nameRunLexeme(l) + prefix}
+}
+
+// leadingRuns splits a name key's start as the facets index does: the
+// first run of letters and digits, and the first two when one space parts
+// them ("" when there are not two); runs longer than the index keeps are
+// left out.
+func leadingRuns(key string) (first, pair string) {
+	run := func(s string) string {
+		n := 0
+		for n < len(s) && (s[n] >= 'a' && s[n] <= 'z' || s[n] >= '0' && s[n] <= '9') {
+			n++
+		}
+		return s[:n]
+	}
+	first = run(key)
+	if first == "" || len(first) > maxNameRun {
+		return "", ""
+	}
+	rest := key[len(first):]
+	if strings.HasPrefix(rest, " ") {
+		if second := run(rest[1:]); second != "" && len(first)+1+len(second) <= maxNameRun {
+			pair = first + " " + second
+		}
+	}
+	return first, pair
+}
 
 // nameRunLexeme starts the facets lexemes of the name key's leading run in
 // the language l sorts by.
@@ -58,8 +131,10 @@ func nameRunLexeme(l Lang) string {
 }
 
 // prefixRange is a key range [from, to) holding every key that starts
-// with w ([a-z0-9]+): from is w without its last character and to is w
-// with its last character raised (9 to a, z carrying into the one before).
+// with w ([a-z0-9]+, or two such runs parted by one space): from is w
+// without its last character and to is w with its last character raised
+// (9 to a, z carrying into the one before, but never into the space, which
+// a linguistic collation ignores).
 // Letters and digits are never ignored by a collation and sort in the
 // same order in C and in the linguistic ones, so a key starting with w
 // sorts after from and before to whatever else it holds. ok is false when
@@ -73,6 +148,8 @@ func prefixRange(w string) (from, to string, ok bool) {
 		switch b[i] {
 		case 'z':
 			continue
+		case ' ':
+			return "", "", false
 		case '9':
 			b[i] = 'a'
 		default:
@@ -89,9 +166,11 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 	if q.Sort != SortName || s.nameBlocks == nameBlocksOff || !s.facetsUsable(q) {
 		return nil, false, nil
 	}
-	w := s.blockWord(ctx, q)
-	from, to, ok := prefixRange(w)
-	if !ok {
+	var blocks []nameBlock
+	if w := s.blockWord(ctx, q); w != "" {
+		blocks = []nameBlock{blockOf(q.Lang, w)}
+	} else if s.nameBlocks == nameBlocksFirst || (s.nameBlocks == nameBlocksAuto && q.facets != nil && !q.facets.overflow) {
+		// Few enough matches for the facets page, which reads them all.
 		return nil, false, nil
 	}
 	var words [][]string
@@ -106,19 +185,29 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 	if noneMatch(words) {
 		return nil, true, nil
 	}
-	block, whole, err := s.blockIDs(ctx, q, tier, limit, from, to, now)
-	if err != nil || !whole {
-		return nil, false, err
-	}
 	var cells []string
 	if q.Near != nil {
 		cells = coverCells(*q.Near, q.RadiusM)
 	}
-	outside, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCondExcept(q, words, cells, nameRunLexeme(q.Lang)+w), now)
+	if blocks == nil {
+		var err error
+		if blocks, err = s.sampledBlocks(ctx, q, words, cells); err != nil || len(blocks) == 0 {
+			return nil, false, err
+		}
+	}
+	blockPage, whole, err := s.blockIDs(ctx, q, tier, limit, blocks, now)
+	if err != nil || !whole {
+		return nil, false, err
+	}
+	except := make([]string, len(blocks))
+	for i, b := range blocks {
+		except[i] = b.lexeme
+	}
+	outside, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCondExcept(q, words, cells, except...), now)
 	if err != nil || over {
 		return nil, false, err
 	}
-	rows, err := s.collectedPage(ctx, q, tier, limit, append(block, outside...), now)
+	rows, err := s.collectedPage(ctx, q, tier, limit, append(blockPage, outside...), now)
 	return rows, err == nil, err
 }
 
@@ -130,7 +219,7 @@ func (s store) blockWord(ctx context.Context, q listQuery) string {
 	if s.nameBlocks == nameBlocksFirst {
 		return cleanWord(q.Tokens[0])
 	}
-	if s.facetStats == nil {
+	if s.facetStats == nil || s.nameBlocks == nameBlocksSample || s.nameBlocks == nameBlocksSmallSample {
 		return ""
 	}
 	st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind)
@@ -150,43 +239,192 @@ func (s store) blockWord(ctx context.Context, q listQuery) string {
 	return best
 }
 
-// blockIDs walks the name index over [from, to) after the cursor, at most
-// walkRows rows, and returns the ids of the first limit rows that pass
-// every filter. The range holds the block and maybe a few other keys,
-// whose matches the part outside the block holds as well: the page's rows
-// in the range are still among the first limit. whole is false when the
-// walk ended on its budget before a page: the block's rows pass too rarely
-// for a walk, and rows past it may belong to the page.
-func (s store) blockIDs(ctx context.Context, q listQuery, tier, limit int, from, to string, now time.Time) (ids []string, whole bool, err error) {
+// sampledBlocks chooses the blocks from blockSampleSize of the query's
+// matches (words, category and cells: what the facets index answers
+// alone), as described above. With statistics, a block is kept when they
+// promise the word in at least minBlockDensity of its rows, and none are
+// when more matches than the collect cap would be left outside them.
+func (s store) sampledBlocks(ctx context.Context, q listQuery, words [][]string, cells []string) ([]nameBlock, error) {
+	var b sqlBuf
+	b.w("SELECT " + nameKey(q.Lang) + " FROM listings l WHERE ")
+	b.add(facetCond(q, words, cells))
+	size := blockSampleSize
+	if s.nameBlocks == nameBlocksSmallSample {
+		size = 4
+	}
+	b.w(" LIMIT " + strconv.Itoa(size))
+	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", q.Kind.Plural(), err)
+	}
+	defer rows.Close()
+	type group struct {
+		n     int
+		pair  string
+		mixed bool
+	}
+	groups := map[string]*group{}
+	sampled := 0
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			return nil, err
+		}
+		sampled++
+		first, pair := leadingRuns(key)
+		if first == "" {
+			continue
+		}
+		g := groups[first]
+		if g == nil {
+			groups[first] = &group{n: 1, pair: pair}
+			continue
+		}
+		g.n++
+		g.mixed = g.mixed || g.pair != pair
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	type candidate struct {
+		block nameBlock
+		n     int
+	}
+	var cands []candidate
+	for first, g := range groups {
+		prefix := first
+		if !g.mixed && g.pair != "" {
+			prefix = g.pair
+		}
+		cands = append(cands, candidate{blockOf(q.Lang, prefix), g.n})
+	}
+	// The largest groups first, then in key order for a stable statement.
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].n != cands[j].n {
+			return cands[i].n > cands[j].n
+		}
+		return cands[i].block.prefix < cands[j].block.prefix
+	})
+	if len(cands) > maxNameBlocks {
+		cands = cands[:maxNameBlocks]
+	}
+	keep := func(candidate) bool { return true }
+	if s.nameBlocks == nameBlocksAuto {
+		if s.facetStats == nil {
+			return nil, nil
+		}
+		st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind)
+		if err != nil {
+			return nil, err
+		}
+		est, _, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
+		if err != nil || st.rows <= 0 || est <= 0 || sampled == 0 {
+			return nil, err
+		}
+		// A block's rows are those holding its lexeme, fewer than the
+		// least common listed lexeme's when the statistics do not list it.
+		keep = func(c candidate) bool {
+			f := st.listed(c.block.lexeme)
+			if f == 0 {
+				f = st.minFreq
+			}
+			return float64(c.n)/float64(sampled)*est >= minBlockDensity*f*st.rows
+		}
+		covered := 0
+		for _, c := range cands {
+			if keep(c) {
+				covered += c.n
+			}
+		}
+		if est*float64(sampled-covered)/float64(sampled) > float64(s.capCollect()) {
+			return nil, nil
+		}
+	}
+	var blocks []nameBlock
+	for _, c := range cands {
+		if keep(c) {
+			blocks = append(blocks, c.block)
+		}
+	}
+	return blocks, nil
+}
+
+// blockIDs walks the name index over each block's key range after the
+// cursor, at most walkLen rows of each, and returns the ids of the first
+// limit rows of all of them that pass every filter. A range holds its
+// block and maybe a few other keys, whose matches the part outside the
+// blocks holds as well: the page's rows in the ranges are still among the
+// first limit. whole is false when a walk ended on its budget before the
+// page did: that block's rows pass too rarely for a walk, and its rows
+// past the budget may belong to the page.
+//
+// The walks run in one statement, merged in key order: each marks the row
+// on which its budget ends, and reading stops at a page.
+func (s store) blockIDs(ctx context.Context, q listQuery, tier, limit int, blocks []nameBlock, now time.Time) (ids []string, whole bool, err error) {
 	key := nameKey(q.Lang)
 	_, _, _, keyset := s.sortSQL(q)
-	budget := s.walkLen()
-	var inRange sqlBuf
-	inRange.w("l.kind = '"+string(q.Kind)+"' AND l.status = 'published' AND "+key+" >= ? AND "+key+" < ?", from, to)
-	if q.After != nil {
-		inRange.w(" AND ")
-		inRange.add(keyset)
-	}
-	// As in walkPage: the inner query is an ordered range scan of the
-	// name index that stops, and the outer order is its own, so the
-	// filters run on rows as they come until a page passes.
+	budget := strconv.Itoa(s.walkLen())
+	filters := s.filterSQL(q, tier, now, nearChoice{strategy: nearWalk})
 	var b sqlBuf
-	b.w("SELECT l.id FROM (SELECT l.*, " + key + " AS sort_key FROM listings l WHERE ")
-	b.add(inRange)
-	b.w(" ORDER BY " + key + ", l.id LIMIT " + strconv.Itoa(budget) + ") l WHERE ")
-	b.add(s.filterSQL(q, tier, now, nearChoice{strategy: nearWalk}))
-	b.w(" ORDER BY l.sort_key, l.id LIMIT " + strconv.Itoa(limit))
-	if ids, err = s.scanIDs(ctx, b); err != nil || len(ids) == limit {
-		return ids, err == nil, err
+	b.w("SELECT w.id, w.ok, w.rn = " + budget + " FROM (")
+	n := 0
+	for _, blk := range blocks {
+		from, to, ok := prefixRange(blk.prefix)
+		if !ok {
+			continue
+		}
+		if n > 0 {
+			b.w(" UNION ALL ")
+		}
+		n++
+		// As in walkPage: an ordered range scan of the name index that
+		// stops, with the filters checked on rows as they come.
+		b.w("(SELECT w.id, w.sort_key, w.ok, w.rn FROM (SELECT l.id, " + key + " AS sort_key, COALESCE(")
+		b.add(filters)
+		b.w(", false) AS ok, row_number() OVER (ORDER BY "+key+", l.id) AS rn FROM listings l WHERE l.kind = '"+string(q.Kind)+
+			"' AND l.status = 'published' AND "+key+" >= ? AND "+key+" < ?", from, to)
+		if q.After != nil {
+			b.w(" AND ")
+			b.add(keyset)
+		}
+		b.w(" ORDER BY " + key + ", l.id LIMIT " + budget + ") w WHERE w.ok OR w.rn = " + budget +
+			" ORDER BY w.sort_key, w.id LIMIT " + strconv.Itoa(limit+1) + ")")
 	}
-	// Less than a page: whole if the walk reached the end of the range.
-	var c sqlBuf
-	c.w("SELECT count(*) FROM (SELECT 1 FROM listings l WHERE ")
-	c.add(inRange)
-	c.w(" LIMIT " + strconv.Itoa(budget+1) + ") x")
-	var n int
-	if err := s.read(ctx).Raw(c.b.String(), c.args...).Row().Scan(&n); err != nil {
+	if n == 0 {
+		return nil, false, nil
+	}
+	// Each walk yields at most one mark: limit+n rows hold a page unless
+	// ranges overlap, which the count below notices.
+	b.w(") w ORDER BY w.sort_key, w.id LIMIT " + strconv.Itoa(limit+n))
+	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	if err != nil {
+		return nil, false, fmt.Errorf("list %s: %w", q.Kind.Plural(), err)
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	read := 0
+	for rows.Next() {
+		var (
+			id         string
+			ok, budEnd bool
+		)
+		if err := rows.Scan(&id, &ok, &budEnd); err != nil {
+			return nil, false, err
+		}
+		read++
+		if ok && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+			if len(ids) == limit {
+				return ids, true, nil
+			}
+		}
+		if budEnd {
+			return nil, false, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	return ids, n <= budget, nil
+	return ids, read < limit+n, nil
 }

@@ -238,7 +238,8 @@ func TestNearStrategiesAgree(t *testing.T) {
 		blocks    string
 	}{{"collect", 0, 0, false, "auto"}, {"walk", 0, 0, false, "auto"}, {"walk", 3, 0, false, "auto"}, {"walk", 3, 1, false, "auto"},
 		{"auto", 0, 0, false, "auto"}, {"auto", 0, 1, false, "auto"}, {"auto", 0, 0, true, "auto"},
-		{"auto", 0, 0, false, "first"}} { // by name: the words' block and their matches outside it, in the radius
+		{"auto", 0, 0, false, "first"},                                           // by name: the words' block and their matches outside it, in the radius
+		{"auto", 0, 0, false, "sample"}, {"auto", 0, 0, false, "small-sample"}} { // by name: blocks from a sample of the matches
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		catalog.SetCollectCap(svc, st.cap)
 		catalog.SetFacets(svc, !st.noFacets)
