@@ -144,6 +144,14 @@ func (s store) collectIDs(ctx context.Context, q listQuery) (ids []string, rare 
 	var b sqlBuf
 	if s.pg() && q.Status == statusFilter(Published) && plainCode(q.Category) {
 		// The words and the category intersected in the facets index.
+		// The index's statistics may already know the words too common:
+		// a collect would read the cap's worth of them for nothing.
+		if s.facetStats != nil {
+			est, _, err := s.facetStats.estimate(ctx, s.read(ctx), q, nil)
+			if err != nil || est > 2*float64(s.capCollect()) {
+				return nil, false, err
+			}
+		}
 		words, err := s.expandWords(ctx, q.Tokens)
 		if err != nil || noneMatch(words) {
 			return nil, err == nil, err

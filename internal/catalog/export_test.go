@@ -76,3 +76,24 @@ func SetNameBlocks(s *Service, mode string) {
 		s.cache.Invalidate()
 	}
 }
+
+// NameBlocksOf returns the blocks a name key belongs to as the Go code
+// chooses them (its first run, and its first two runs when there are), by
+// facets lexeme, each with the key range walked for it (empty when none
+// is).
+func NameBlocksOf(l string, key string) map[string][2]string {
+	out := map[string][2]string{}
+	first, pair := leadingRuns(key)
+	for _, p := range []string{first, pair} {
+		if p == "" {
+			continue
+		}
+		b := blockOf(Lang(l), p)
+		from, to, ok := prefixRange(b.prefix)
+		if !ok {
+			from, to = "", "" // never walked, so never left out of the rest
+		}
+		out[b.lexeme] = [2]string{from, to}
+	}
+	return out
+}

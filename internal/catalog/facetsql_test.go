@@ -93,3 +93,62 @@ func TestSearchVectorStaysInTheRow(t *testing.T) {
 		t.Errorf("listings.search has storage %q, want m (main: in the row)", storage)
 	}
 }
+
+// TestNameBlocksMatchTheMigration: every name's key lies in the key range
+// walked for each name block lexeme catalog_facets gives it, and the Go
+// code finds the same lexemes from the key, in both languages.
+func TestNameBlocksMatchTheMigration(t *testing.T) {
+	if !testdb.IsPostgres() {
+		t.Skip("the facets index is PostgreSQL's")
+	}
+	t.Parallel()
+	api := apitest.New(t)
+	names := []string{"Taman Edukasi Jebres 12", "taman edukasi", "Taman  Edukasi 3", "Taman Edukasi-Anak 4", "Taman-Edukasi 5",
+		"Alun-alun Kidul", "Pasar Gede", "Zz Zz", "Museum zz 9", "Rumah 1", "12 Taman", "Édukasi Taman", "Taman Édukasi",
+		"Pura Mangkunegaran", "a b", "Gereja St. Antonius", "Keraton " + strings.Repeat("x", 70), strings.Repeat("y", 58) + " ab"}
+	for _, name := range names {
+		for _, lang := range []string{"id", "en"} {
+			nameID, nameEN := name, ""
+			if lang == "en" {
+				nameID, nameEN = "Ignored "+name, name
+			}
+			var lexemes string
+			if err := api.DB.Raw("SELECT array_to_string(tsvector_to_array(catalog_facets(''::tsvector, 'x', 0, 0, ?, ?)), ' ')", nameID, nameEN).
+				Row().Scan(&lexemes); err != nil {
+				t.Fatal(err)
+			}
+			lead := map[string]string{"id": "~f_ ~p_", "en": "~e_ ~q_"}[lang]
+			var fromDB []string
+			for _, l := range strings.Fields(lexemes) {
+				if strings.HasPrefix(l, lead[:3]) || strings.HasPrefix(l, lead[4:]) {
+					fromDB = append(fromDB, l)
+				}
+			}
+			key := strings.ToLower(name)
+			blocks := catalog.NameBlocksOf(lang, key)
+			for _, l := range fromDB {
+				r, ok := blocks[l]
+				if !ok {
+					if len(l) > 3+60-1 { // a run longer than the index keeps: no block is walked for it
+						continue
+					}
+					t.Errorf("%q (%s): the index holds %s, which the code does not find in %v", name, lang, l, blocks)
+					continue
+				}
+				if r[1] == "" {
+					continue
+				}
+				var in bool
+				if err := api.DB.Raw("SELECT ? >= ? AND ? < ?", key, r[0], key, r[1]).Row().Scan(&in); err != nil {
+					t.Fatal(err)
+				}
+				if !in {
+					t.Errorf("%q (%s): key outside the range %q–%q walked for %s", name, lang, r[0], r[1], l)
+				}
+			}
+			if len(blocks) > len(fromDB) {
+				t.Errorf("%q (%s): the code finds blocks %v, the index holds %v", name, lang, blocks, fromDB)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,7 +78,35 @@ const (
 	// minBlockDensity is the least share of a block's rows the statistics
 	// must promise to hold the word for the block to be walked.
 	minBlockDensity = 0.2
+	// maxSampledMatches bounds the matches a sample is drawn from: the
+	// facets index hands out all of their positions first, at about
+	// 0.3 µs each.
+	maxSampledMatches = 20000
+	// maxBlockWordShare is the largest share of the kind's listings a
+	// word may hold for blocks: a walk meets a more common one soon
+	// wherever it clusters, and its matches outside any blocks cost more
+	// to take from the index than the walk.
+	maxBlockWordShare = 0.15
 )
+
+// sampleCell is a cell lexeme of the facets index holding enough of est
+// matches for a sample but at most maxSampledMatches of them: the most
+// common cell of the finest grid that does, or "" when none does.
+func (st *lexemeStats) sampleCell(est float64) string {
+	for level := range cellsPerDegree {
+		prefix := "~g" + strconv.Itoa(level) + "_"
+		best, bestFreq := "", 0.0
+		for i := sort.SearchStrings(st.lexemes, prefix); i < len(st.lexemes) && strings.HasPrefix(st.lexemes[i], prefix); i++ {
+			if st.freqs[i] > bestFreq {
+				best, bestFreq = st.lexemes[i], st.freqs[i]
+			}
+		}
+		if n := est * bestFreq; n >= 2*blockSampleSize && n <= maxSampledMatches {
+			return best
+		}
+	}
+	return ""
+}
 
 // nameBlock is a run of the name order: the keys that start with prefix
 // (one run of letters and digits, or two parted by one space), whose
@@ -87,9 +116,9 @@ type nameBlock struct{ prefix, lexeme string }
 // blockOf is the block of keys starting with prefix, in the order of l.
 func blockOf(l Lang, prefix string) nameBlock {
 	if first, second, pair := strings.Cut(prefix, " "); pair {
-		lead := "~g_"
+		lead := "~p_"
 		if l == LangEN {
-			lead = "~h_"
+			lead = "~q_"
 		}
 		return nameBlock{prefix: prefix, lexeme: lead + first + "_" + second}
 	}
@@ -160,19 +189,47 @@ func prefixRange(w string) (from, to string, ok bool) {
 	return "", "", false
 }
 
-// nameBlockPage is the page of a name-sorted search as described above;
-// done is false when it leaves the page to the walks.
+// nameBlockPage is the page of a name-sorted search as described above:
+// with the block of a word the statistics list (it costs no extra
+// statement), else with blocks a sample of the matches suggests. A word in
+// more than maxBlockWordShare of the listings is left to the walks, which
+// meet it soon wherever it clusters. done is false when it leaves the page
+// to the others.
 func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, bool, error) {
-	if q.Sort != SortName || s.nameBlocks == nameBlocksOff || !s.facetsUsable(q) {
+	if !s.nameBlocksApply(q) {
 		return nil, false, nil
 	}
-	var blocks []nameBlock
-	if w := s.blockWord(ctx, q); w != "" {
-		blocks = []nameBlock{blockOf(q.Lang, w)}
-	} else if s.nameBlocks == nameBlocksFirst || (s.nameBlocks == nameBlocksAuto && q.facets != nil && !q.facets.overflow) {
-		// Few enough matches for the facets page, which reads them all.
-		return nil, false, nil
+	switch s.nameBlocks {
+	case nameBlocksSample, nameBlocksSmallSample:
+		return s.blocksPage(ctx, q, tier, limit, nil, now)
+	case nameBlocksFirst:
+		return s.blocksPage(ctx, q, tier, limit, []nameBlock{blockOf(q.Lang, cleanWord(q.Tokens[0]))}, now)
 	}
+	if w, share := s.blockWord(ctx, q); w != "" {
+		// Unless the word is as common outside its block ("studio" is
+		// also every "Sanggar …" in English): then a sample finds both.
+		est, _, err := s.facetStats.estimate(ctx, s.read(ctx), q, nil)
+		if err != nil {
+			return nil, false, err
+		}
+		if st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind); err != nil || est-share*st.rows <= 2*float64(s.capCollect()) {
+			return s.blocksPage(ctx, q, tier, limit, []nameBlock{blockOf(q.Lang, w)}, now)
+		}
+	}
+	if q.facets != nil && !q.facets.overflow {
+		return nil, false, nil // few enough matches for the facets page
+	}
+	return s.blocksPage(ctx, q, tier, limit, nil, now)
+}
+
+// nameBlocksApply says whether q may be paged by name blocks.
+func (s store) nameBlocksApply(q listQuery) bool {
+	return q.Sort == SortName && s.nameBlocks != nameBlocksOff && s.facetsUsable(q)
+}
+
+// blocksPage is the union of the first page of the blocks (when nil,
+// those a sample of the matches suggests) and of the matches outside them.
+func (s store) blocksPage(ctx context.Context, q listQuery, tier, limit int, blocks []nameBlock, now time.Time) ([]listed, bool, error) {
 	var words [][]string
 	if q.facets != nil {
 		words = q.facets.words
@@ -195,6 +252,15 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 			return nil, false, err
 		}
 	}
+	// A block no key range holds (all z) is not walked, so its matches
+	// must stay in the part outside.
+	blocks = slices.DeleteFunc(blocks, func(b nameBlock) bool {
+		_, _, ok := prefixRange(b.prefix)
+		return !ok
+	})
+	if len(blocks) == 0 {
+		return nil, false, nil
+	}
 	blockPage, whole, err := s.blockIDs(ctx, q, tier, limit, blocks, now)
 	if err != nil || !whole {
 		return nil, false, err
@@ -213,18 +279,15 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 
 // blockWord is the search word that the facets index's statistics list as
 // the first word of the most names of the kind (their most common lexemes:
-// a block worth walking), or "" when they list none; with nameBlocksFirst
-// (tests, whose tables are too small for statistics) the first word.
-func (s store) blockWord(ctx context.Context, q listQuery) string {
-	if s.nameBlocks == nameBlocksFirst {
-		return cleanWord(q.Tokens[0])
-	}
-	if s.facetStats == nil || s.nameBlocks == nameBlocksSample || s.nameBlocks == nameBlocksSmallSample {
-		return ""
+// a block worth walking), with the share of the kind's names it starts,
+// or "" when they list none.
+func (s store) blockWord(ctx context.Context, q listQuery) (string, float64) {
+	if s.facetStats == nil {
+		return "", 0
 	}
 	st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind)
 	if err != nil {
-		return ""
+		return "", 0
 	}
 	best, bestFreq := "", 0.0
 	for _, t := range q.Tokens {
@@ -236,7 +299,7 @@ func (s store) blockWord(ctx context.Context, q listQuery) string {
 			best, bestFreq = w, f
 		}
 	}
-	return best
+	return best, bestFreq
 }
 
 // sampledBlocks chooses the blocks from blockSampleSize of the query's
@@ -245,9 +308,37 @@ func (s store) blockWord(ctx context.Context, q listQuery) string {
 // promise the word in at least minBlockDensity of its rows, and none are
 // when more matches than the collect cap would be left outside them.
 func (s store) sampledBlocks(ctx context.Context, q listQuery, words [][]string, cells []string) ([]nameBlock, error) {
+	var (
+		st  *lexemeStats
+		est float64
+	)
+	sampleCells := cells
+	if s.nameBlocks == nameBlocksAuto {
+		if s.facetStats == nil {
+			return nil, nil
+		}
+		var err error
+		if st, err = s.facetStats.of(ctx, s.read(ctx), q.Kind); err != nil {
+			return nil, err
+		}
+		if est, _, err = s.facetStats.estimate(ctx, s.read(ctx), q, cells); err != nil {
+			return nil, err
+		}
+		if st.rows <= 0 || est <= 0 || est > maxBlockWordShare*st.rows {
+			return nil, nil
+		}
+		// The sample is drawn from the matches in one place where that
+		// place holds enough of them (their names are as any others'):
+		// the index hands out the positions of all matches first.
+		if c := st.sampleCell(est); cells == nil && c != "" {
+			sampleCells = []string{c}
+		} else if est > maxSampledMatches {
+			return nil, nil
+		}
+	}
 	var b sqlBuf
 	b.w("SELECT " + nameKey(q.Lang) + " FROM listings l WHERE ")
-	b.add(facetCond(q, words, cells))
+	b.add(facetCond(q, words, sampleCells))
 	size := blockSampleSize
 	if s.nameBlocks == nameBlocksSmallSample {
 		size = 4
@@ -310,16 +401,8 @@ func (s store) sampledBlocks(ctx context.Context, q listQuery, words [][]string,
 	}
 	keep := func(candidate) bool { return true }
 	if s.nameBlocks == nameBlocksAuto {
-		if s.facetStats == nil {
+		if sampled == 0 {
 			return nil, nil
-		}
-		st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind)
-		if err != nil {
-			return nil, err
-		}
-		est, _, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
-		if err != nil || st.rows <= 0 || est <= 0 || sampled == 0 {
-			return nil, err
 		}
 		// A block's rows are those holding its lexeme, fewer than the
 		// least common listed lexeme's when the statistics do not list it.
