@@ -145,8 +145,10 @@ func (s store) collectIDs(ctx context.Context, q listQuery) (ids []string, rare 
 	if s.pg() && q.Status == statusFilter(Published) && plainCode(q.Category) {
 		// The words and the category intersected in the facets index.
 		// The index's statistics may already know the words too common:
-		// a collect would read the cap's worth of them for nothing.
-		if s.facetStats != nil {
+		// a collect would read the cap's worth of them for nothing. Not
+		// with a category, which they take for independent of the words
+		// (names of a type are of its category: often far off).
+		if s.facetStats != nil && q.Category == "" {
 			est, _, err := s.facetStats.estimate(ctx, s.read(ctx), q, nil)
 			if err != nil || est > 2*float64(s.capCollect()) {
 				return nil, false, err

@@ -466,6 +466,11 @@ func (s store) blockIDs(ctx context.Context, q listQuery, tier, limit int, block
 		b.add(filters)
 		b.w(", false) AS ok, row_number() OVER (ORDER BY "+key+", l.id) AS rn FROM listings l WHERE l.kind = '"+string(q.Kind)+
 			"' AND l.status = 'published' AND "+key+" >= ? AND "+key+" < ?", from, to)
+		if q.Category != "" {
+			// The category's name index holds the range too, without the
+			// other categories' rows.
+			b.w(" AND l.category = ?", q.Category)
+		}
 		if q.After != nil {
 			b.w(" AND ")
 			b.add(keyset)

@@ -303,7 +303,7 @@ func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now t
 
 // categoryWalk reports whether a walk reads the category's own index: with
 // a category and a sort whose per-category index holds the sort key and
-// the id (rating, relevance, newest, an event's start), so that reading it
+// the id (rating, relevance, newest, name, an event's start), so that reading it
 // is an index-only scan that stops at a page. One that needed the heap the
 // planner would trade, for a category it estimates small, for reading the
 // whole category and sorting it.
@@ -312,7 +312,7 @@ func (s store) categoryWalk(q listQuery) bool {
 		return false
 	}
 	switch q.Sort {
-	case SortRating, SortRelevance, SortNewest:
+	case SortRating, SortRelevance, SortNewest, SortName:
 		return true
 	case SortStartsAt:
 		return q.Kind == kind.Event
