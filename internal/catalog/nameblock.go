@@ -164,6 +164,7 @@ func nameRunLexeme(l Lang) string {
 // without its last character and to is w with its last character raised
 // (9 to a, z carrying into the one before, but never into the space, which
 // a linguistic collation ignores).
+//
 // Letters and digits are never ignored by a collation and sort in the
 // same order in C and in the linguistic ones, so a key starting with w
 // sorts after from and before to whatever else it holds. ok is false when
@@ -196,7 +197,7 @@ func prefixRange(w string) (from, to string, ok bool) {
 // meet it soon wherever it clusters. done is false when it leaves the page
 // to the others.
 func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, bool, error) {
-	if !s.nameBlocksApply(q) {
+	if q.Sort != SortName || s.nameBlocks == nameBlocksOff || !s.facetsUsable(q) {
 		return nil, false, nil
 	}
 	switch s.nameBlocks {
@@ -220,11 +221,6 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 		return nil, false, nil // few enough matches for the facets page
 	}
 	return s.blocksPage(ctx, q, tier, limit, nil, now)
-}
-
-// nameBlocksApply says whether q may be paged by name blocks.
-func (s store) nameBlocksApply(q listQuery) bool {
-	return q.Sort == SortName && s.nameBlocks != nameBlocksOff && s.facetsUsable(q)
 }
 
 // blocksPage is the union of the first page of the blocks (when nil,
