@@ -49,6 +49,12 @@ import (
 	"github.com/solodestination/api/internal/transport"
 )
 
+// The invalidation topics replicas tell each other about (cachesync).
+const (
+	topicCatalog  = "catalog"
+	topicAccounts = "accounts"
+)
+
 // App is a running set of services over one database. Its services are
 // server.Deps, the one list of them: adding a domain adds a field there and
 // its construction in New.
@@ -190,13 +196,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 	if created {
 		log.Info("administrator created", "email", cfg.AdminEmail)
 	}
-	// Every replica's cache is emptied by a catalog write on any of them:
-	// through Redis pub/sub when REDIS_URL is set, else PostgreSQL
-	// LISTEN/NOTIFY; SQLite is one node. The TTL covers a lost message.
-	// Started last, so that a failed start leaves nothing running.
+	// Every replica's caches are emptied by a write on any of them (the
+	// catalog's responses by a catalog write, the checked accounts by an
+	// access change): through Redis pub/sub when REDIS_URL is set, else
+	// PostgreSQL LISTEN/NOTIFY; SQLite is one node. The TTLs cover a lost
+	// message. Started last, so that a failed start leaves nothing running.
 	switch {
 	case shared != nil:
-		a.CacheSync = cachesync.Redis(shared, cfg.RedisKeyPrefix+"cache:invalidate", cache.InvalidateLocal, log)
+		a.CacheSync = cachesync.Redis(shared, cfg.RedisKeyPrefix+"cache:invalidate", log)
 	case db.Dialect == database.Postgres:
 		// One channel per schema, so deployments (and tests) sharing a
 		// database in separate schemas do not empty each other's caches.
@@ -204,10 +211,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.
 		if err := db.SQL.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 			return nil, err
 		}
-		a.CacheSync = cachesync.Postgres(db.SQL, db.Connect, "cache_invalidate:"+schema, cache.InvalidateLocal, log)
+		a.CacheSync = cachesync.Postgres(db.SQL, db.Connect, "cache_invalidate:"+schema, log)
 	}
-	if a.CacheSync != nil {
-		cache.Broadcast(a.CacheSync.Publish)
+	if bus := a.CacheSync; bus != nil {
+		bus.On(topicCatalog, cache.InvalidateLocal)
+		cache.Broadcast(func() { bus.Publish(topicCatalog) })
+		bus.On(topicAccounts, ids.ForgetActorsLocal)
+		ids.Broadcast(func() { bus.Publish(topicAccounts) })
 	}
 	return a, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/solodestination/api/internal/audit"
 	"github.com/solodestination/api/internal/platform/apperr"
+	"github.com/solodestination/api/internal/platform/database"
 	"github.com/solodestination/api/internal/platform/web"
 )
 
@@ -67,6 +68,9 @@ func (s *Service) UpdateAccess(ctx context.Context, who Actor, id uuid.UUID, in 
 			}
 		}
 		out = u
+		// After the commit: a check that read the old row before it must
+		// not be kept (see actorCache.gen).
+		database.AfterCommit(tx, s.actors.empty)
 		return audit.Record(ctx, tx, "user.update_access", "user", u.ID.String(), map[string]any{
 			"role": u.Role, "department": u.Department, "disabled": u.Disabled,
 		})

@@ -37,6 +37,7 @@ type Service struct {
 	log     *slog.Logger
 	family  time.Duration
 	pruner  pruner
+	actors  *actorCache
 }
 
 // NewService wires the identity service.
@@ -60,7 +61,7 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 	now := func() time.Time { return o.Now().UTC() }
 	return &Service{db: db, hash: h, tokens: tokenSigner{key: o.JWTSecret, now: now},
 		limiter: newLoginLimiter(o.LoginAttempts), now: now, log: o.Log, family: o.FamilyMaxAge,
-		pruner: pruner{every: pruneInterval, batch: pruneBatch}}, nil
+		pruner: pruner{every: pruneInterval, batch: pruneBatch}, actors: newActorCache()}, nil
 }
 
 func (s *Service) store() store { return store{db: s.db.DB} }
@@ -270,25 +271,40 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return st.revokeFamily(ctx, rt.FamilyID, s.now())
 }
 
-// Authenticate turns a bearer token into the current Actor, reading role and
-// status from the database so demotion and disabling act at once.
+// Authenticate turns a bearer token into the current Actor, with role and
+// status as the database holds them (read at most actorTTL ago, and again
+// at once after an access change), so demotion and disabling act at once.
 func (s *Service) Authenticate(ctx context.Context, raw string) (Actor, error) {
 	id, err := s.tokens.parse(raw)
 	if err != nil {
 		return Actor{}, apperr.Unauthorized("The access token is invalid or expired.")
 	}
-	u, err := s.store().userByID(ctx, id)
-	if apperr.KindOf(err) == apperr.NotFound {
-		return Actor{}, apperr.Unauthorized("The access token is invalid or expired.")
+	now := s.now()
+	e, ok, gen := s.actors.get(id, now)
+	if !ok {
+		u, err := s.store().userByID(ctx, id)
+		if apperr.KindOf(err) == apperr.NotFound {
+			return Actor{}, apperr.Unauthorized("The access token is invalid or expired.")
+		}
+		if err != nil {
+			return Actor{}, err
+		}
+		e = cachedActor{actor: u.actor(), disabled: u.Disabled, expires: now.Add(actorTTL)}
+		s.actors.put(gen, id, e)
 	}
-	if err != nil {
-		return Actor{}, err
-	}
-	if u.Disabled {
+	if e.disabled {
 		return Actor{}, accountDisabled()
 	}
-	return u.actor(), nil
+	return e.actor, nil
 }
+
+// Broadcast makes every access change also call send, which tells the
+// other replicas to forget the accounts they checked (ForgetActorsLocal).
+func (s *Service) Broadcast(send func()) { s.actors.broadcast.Store(&send) }
+
+// ForgetActorsLocal empties this replica's cache of checked accounts: what
+// another replica's access change asks for.
+func (s *Service) ForgetActorsLocal() { s.actors.emptyLocal() }
 
 // Me returns the caller's own account.
 func (s *Service) Me(ctx context.Context, who Actor) (user, error) {
