@@ -88,7 +88,7 @@ func (s store) collectOrWalkLonger(ctx context.Context, q listQuery, tier, limit
 func (s store) rangePage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, error) {
 	key, order, _, keyset := s.sortSQL(q)
 	var b sqlBuf
-	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
+	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", ")
 	b.add(key)
 	b.w(" FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = '" + string(Status(q.Status)) + "'")
 	b.w(" AND l.starts_at >= ? AND l.starts_at <= ?", *q.startFloor, *q.To)
@@ -204,7 +204,7 @@ func (s store) collectedPage(ctx context.Context, q listQuery, tier, limit int, 
 	}
 	key, order, _, keyset := s.sortSQL(q)
 	var b sqlBuf
-	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
+	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", ")
 	b.add(key)
 	b.w(" FROM listings l WHERE ")
 	b.add(s.idsCond(ids))

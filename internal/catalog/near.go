@@ -279,7 +279,7 @@ func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now t
 		return s.walkCategory(ctx, q, tier, limit, rows, now)
 	}
 	var b sqlBuf
-	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
+	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", ")
 	b.w("l.sort_key FROM (SELECT l.*, ")
 	b.add(key)
 	b.w(" AS sort_key FROM listings l WHERE l.kind = '" + string(q.Kind) + "'")
@@ -328,7 +328,7 @@ func (s store) categoryWalk(q listQuery) bool {
 func (s store) walkCategory(ctx context.Context, q listQuery, tier, limit, rows int, now time.Time) ([]listed, error) {
 	key, order, outer, keyset := s.sortSQL(q)
 	var b sqlBuf
-	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", w.k FROM (SELECT l.id, ")
+	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", w.k FROM (SELECT l.id, ")
 	b.add(key)
 	b.w(" AS k FROM listings l WHERE l.kind = '"+string(q.Kind)+"' AND l.status = 'published' AND l.category = ?", q.Category)
 	if q.After != nil {
@@ -414,7 +414,7 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		in.w(" LIMIT " + strconv.Itoa(innerLimit))
 	}
 	var b sqlBuf
-	b.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", w.k FROM (")
+	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", w.k FROM (")
 	b.add(in)
 	b.w(") w CROSS JOIN LATERAL (SELECT * FROM listings l WHERE l.id = w.id OFFSET 0) l")
 	if filtered {

@@ -40,17 +40,10 @@ func (s *sqlBuf) w(sql string, args ...any) {
 func (s *sqlBuf) add(o sqlBuf) { s.w(o.b.String(), o.args...) }
 
 // imagesColumn is a listing's images as JSON [[id, key, caption], …] in
-// display order, so a page needs no query per item. Most listings have no
-// image; the EXISTS probe (an index lookup) spares them the aggregate.
-func (s store) imagesColumn() string {
-	if s.pg() {
-		return `CASE WHEN EXISTS (SELECT 1 FROM listing_images i WHERE i.listing_id = l.id) THEN
- (SELECT json_agg(json_build_array(i.id, i.storage_key, i.caption) ORDER BY i.position, i.id)::text
- FROM listing_images i WHERE i.listing_id = l.id) END`
-	}
-	return `(SELECT json_group_array(json_array(i.id, i.storage_key, i.caption) ORDER BY i.position, i.id)
- FROM listing_images i WHERE i.listing_id = l.id)`
-}
+// display order, so a page needs no query per item: the listing carries
+// them, kept by triggers on listing_images (migration
+// 20261206190000_listing_images_column).
+const imagesColumn = "l.images"
 
 // openNowSQL is true when l is open at c: an opening span of today covers
 // the minute. An event is open from starts_at to ends_at, within its
@@ -72,29 +65,28 @@ func openNowSQL(k kind.Kind, c clock, now time.Time, perRow bool) sqlBuf {
 // get returns one listing of kind k by id or slug, whatever its status.
 func (s store) get(ctx context.Context, k kind.Kind, ref string, now time.Time, lang Lang) (readRow, error) {
 	var b sqlBuf
-	b.w("SELECT " + readColumns(lang) + ", " + s.imagesColumn() + " FROM listings l WHERE l.kind = '" + string(k) + "'")
+	b.w("SELECT " + readColumns(lang) + ", " + imagesColumn + " FROM listings l WHERE l.kind = '" + string(k) + "'")
 	if id, err := uuid.Parse(ref); err == nil {
 		b.w(" AND l.id = ?", id.String())
 	} else {
 		b.w(" AND l.slug = ?", ref)
 	}
-	var r readRow
-	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
+	var (
+		r     readRow
+		found bool
+	)
+	err := s.eachRow(ctx, b, func() { found = false }, func(row rowScanner) error {
+		found = true
+		return scanRow(row, &r)
+	})
 	if err != nil {
 		return r, fmt.Errorf("get %s: %w", k, err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return r, err
-		}
+	if !found {
 		return r, apperr.Missing(string(k), ref)
 	}
-	if err := scanRow(rows, &r); err != nil {
-		return r, err
-	}
 	r.computeOpen(now)
-	return r, rows.Err()
+	return r, nil
 }
 
 // listed is a list item with the sort position it ends a page at.
@@ -201,7 +193,7 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	s.plannedWords = s.pg() && (s.walkFirst(q, nc) || (q.Near != nil && (nc.strategy == nearCollect || nc.strategy == nearWalk)))
 	key, order, outer, keyset := s.sortSQL(q)
 	var sel sqlBuf
-	sel.w("SELECT " + readColumns(q.Lang) + ", " + s.imagesColumn() + ", ")
+	sel.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", ")
 	var b sqlBuf
 	if q.Near != nil && nc.strategy == nearCollect {
 		if len(nc.ids) == 0 {
@@ -289,22 +281,18 @@ func orderPage(b *sqlBuf, q listQuery, keyset, order sqlBuf, limit int) {
 
 // scanPage runs a page query whose last column is the sort key.
 func (s store) scanPage(ctx context.Context, q listQuery, tier, limit int, b sqlBuf, now time.Time, extra ...any) ([]listed, error) {
-	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", q.Kind.Plural(), err)
-	}
-	defer rows.Close()
 	out := make([]listed, 0, limit)
-	for rows.Next() {
+	err := s.eachRow(ctx, b, func() { out = out[:0] }, func(row rowScanner) error {
 		var (
-			it listed
-			k  any
+			it  listed
+			k   any
+			err error
 		)
-		if err := scanRow(rows, &it.Row, append([]any{&k}, extra...)...); err != nil {
-			return nil, err
+		if err := scanRow(row, &it.Row, append([]any{&k}, extra...)...); err != nil {
+			return err
 		}
 		if it.Pos, err = positionOf(q.Sort, tier, &it.Row, k); err != nil {
-			return nil, err
+			return err
 		}
 		it.Row.computeOpen(now)
 		if q.Near != nil {
@@ -312,8 +300,12 @@ func (s store) scanPage(ctx context.Context, q listQuery, tier, limit int, b sql
 			it.Row.DistanceM = &d
 		}
 		out = append(out, it)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", q.Kind.Plural(), err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // positionOf turns an item's sort key into a cursor position.
@@ -604,21 +596,20 @@ func (s store) nearCandidates(ctx context.Context, q listQuery, m int, all, inSc
 }
 
 func (s store) scanCandidates(ctx context.Context, q listQuery, b sqlBuf) ([]nearCandidate, error) {
-	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("nearby %s: %w", q.Kind.Plural(), err)
-	}
-	defer rows.Close()
 	var out []nearCandidate
-	for rows.Next() {
+	err := s.eachRow(ctx, b, func() { out = out[:0] }, func(row rowScanner) error {
 		var cd nearCandidate
-		if err := rows.Scan(&cd.id, &cd.lat, &cd.lng, &cd.a, &cd.ok); err != nil {
-			return nil, err
+		if err := row.Scan(&cd.id, &cd.lat, &cd.lng, &cd.a, &cd.ok); err != nil {
+			return err
 		}
 		cd.d = distanceM(*q.Near, Location{cd.lat, cd.lng})
 		out = append(out, cd)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("nearby %s: %w", q.Kind.Plural(), err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // fetchNearest loads the rows of the chosen candidates, in their order.
@@ -631,7 +622,7 @@ func (s store) fetchNearest(ctx context.Context, q listQuery, keep []nearCandida
 		ids[i] = cd.id.String()
 	}
 	var b sqlBuf
-	b.w("SELECT "+readColumns(q.Lang)+", "+s.imagesColumn()+", NULL FROM listings l WHERE l.id = ANY (CAST(? AS uuid[]))",
+	b.w("SELECT "+readColumns(q.Lang)+", "+imagesColumn+", NULL FROM listings l WHERE l.id = ANY (CAST(? AS uuid[]))",
 		"{"+strings.Join(ids, ",")+"}") // one array parameter, one cached statement for every page size
 	got, err := s.scanPage(ctx, listQuery{Kind: q.Kind, Sort: SortNewest, Near: q.Near, Lang: q.Lang}, tierAny, len(keep), b, now)
 	if err != nil {

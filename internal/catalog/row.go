@@ -67,7 +67,7 @@ func readColumns(lang Lang) string {
 }
 
 // scanRow reads readColumns and the images column, then extra.
-func scanRow(rows *sql.Rows, r *readRow, extra ...any) error {
+func scanRow(rows rowScanner, r *readRow, extra ...any) error {
 	var k, st string
 	dest := append([]any{&r.ID, &k, &r.Slug, &st, &r.NameID, &r.NameEN, &r.DescID, &r.DescEN,
 		&r.Category, &r.Tags, &r.Address, &r.Lat, &r.Lng, &r.Hours, &r.Contact, &r.Prices, &r.Specialties,

@@ -148,21 +148,16 @@ func (s store) searchPage(ctx context.Context, q searchQuery, tier int, after *p
 	b.w(`SELECT l.kind, l.id, l.slug, l.name_id, l.name_en, l.description_id, l.description_en, l.lat, l.lng, p.k FROM (`)
 	b.add(in)
 	b.w(") p JOIN listings l ON l.id = p.id ORDER BY p.k DESC, p.id DESC")
-	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	defer rows.Close()
 	var out []hit
-	for rows.Next() {
+	err := s.eachRow(ctx, b, func() { out = out[:0] }, func(row rowScanner) error {
 		var (
 			h      hit
 			k      string
 			rating float64
 		)
-		if err := rows.Scan(&k, &h.ID, &h.Slug, &h.Name.ID, &h.Name.EN, &h.Description.ID, &h.Description.EN,
+		if err := row.Scan(&k, &h.ID, &h.Slug, &h.Name.ID, &h.Name.EN, &h.Description.ID, &h.Description.EN,
 			&h.Location.Lat, &h.Location.Lng, &rating); err != nil {
-			return nil, fmt.Errorf("scan search hit: %w", err)
+			return fmt.Errorf("scan search hit: %w", err)
 		}
 		h.Kind = kind.Kind(k)
 		h.Pos = position{Tier: tier, Num: &rating, ID: h.ID}
@@ -171,8 +166,12 @@ func (s store) searchPage(ctx context.Context, q searchQuery, tier int, after *p
 			h.DistanceM = &d
 		}
 		out = append(out, h)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // suggestion is one name completion.
@@ -383,20 +382,15 @@ func (s store) suggestSimilar(ctx context.Context, q string) ([]suggestion, erro
 }
 
 func (s store) scanSuggestions(ctx context.Context, b sqlBuf) ([]suggestion, error) {
-	rows, err := s.read(ctx).Raw(b.b.String(), b.args...).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("suggest: %w", err)
-	}
-	defer rows.Close()
 	var out []suggestion
-	for rows.Next() {
+	err := s.eachRow(ctx, b, func() { out = out[:0] }, func(row rowScanner) error {
 		var (
 			c     suggestion
 			k     string
 			extra any
 		)
-		if err := rows.Scan(&k, &c.ID, &c.Slug, &c.Name.ID, &c.Name.EN, &c.fold, &extra); err != nil {
-			return nil, fmt.Errorf("scan suggestion: %w", err)
+		if err := row.Scan(&k, &c.ID, &c.Slug, &c.Name.ID, &c.Name.EN, &c.fold, &extra); err != nil {
+			return fmt.Errorf("scan suggestion: %w", err)
 		}
 		c.Kind = kind.Kind(k)
 		switch v := extra.(type) {
@@ -410,8 +404,12 @@ func (s store) scanSuggestions(ctx context.Context, b sqlBuf) ([]suggestion, err
 			c.word = string(v)
 		}
 		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("suggest: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // similarityThreshold is pg_trgm.word_similarity_threshold's default, the

@@ -16,9 +16,16 @@ func (q *QueryCounter) Count() int64 { return q.n.Load() }
 // Reset starts counting from zero.
 func (q *QueryCounter) Reset() { q.n.Store(0) }
 
-// CountQueries registers callbacks on db that count every statement it runs.
-func CountQueries(db *gorm.DB) (*QueryCounter, error) {
-	q := &QueryCounter{}
+// queryCounterPlugin is the QueryCounter's name among db's plugins, where
+// WithPgx finds it: statements run on a pgx connection directly pass no
+// GORM callback.
+const queryCounterPlugin = "database:querycount"
+
+// Name makes a QueryCounter a GORM plugin.
+func (q *QueryCounter) Name() string { return queryCounterPlugin }
+
+// Initialize registers the counting callbacks (gorm.Plugin).
+func (q *QueryCounter) Initialize(db *gorm.DB) error {
 	inc := func(*gorm.DB) { q.n.Add(1) }
 	cb := db.Callback()
 	for _, err := range []error{
@@ -30,8 +37,25 @@ func CountQueries(db *gorm.DB) (*QueryCounter, error) {
 		cb.Raw().After("gorm:raw").Register("count:raw", inc),
 	} {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return nil
+}
+
+// CountQueries makes db count every statement it runs, through GORM or
+// WithPgx.
+func CountQueries(db *gorm.DB) (*QueryCounter, error) {
+	q := &QueryCounter{}
+	if err := db.Use(q); err != nil {
+		return nil, err
+	}
 	return q, nil
+}
+
+// countPgx counts a statement WithPgx runs on db, when db counts them.
+func countPgx(db *gorm.DB) {
+	if p, ok := db.Config.Plugins[queryCounterPlugin]; ok {
+		p.(*QueryCounter).n.Add(1)
+	}
 }
