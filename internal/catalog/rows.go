@@ -32,12 +32,7 @@ func (s store) eachRow(ctx context.Context, b sqlBuf, restart func(), each func(
 					return err
 				}
 				defer rows.Close()
-				for rows.Next() {
-					if err := each(rows); err != nil {
-						return err
-					}
-				}
-				return rows.Err()
+				return drain(rows, each)
 			})
 			if handled {
 				return err
@@ -52,6 +47,15 @@ func (s store) eachRow(ctx context.Context, b sqlBuf, restart func(), each func(
 		return err
 	}
 	defer rows.Close()
+	return drain(rows, each)
+}
+
+// drain calls each for every row of rows (pgx.Rows or *sql.Rows).
+func drain(rows interface {
+	rowScanner
+	Next() bool
+	Err() error
+}, each func(rowScanner) error) error {
 	for rows.Next() {
 		if err := each(rows); err != nil {
 			return err
