@@ -188,6 +188,10 @@ type MatrixRow struct {
 	// limit and the combination was measured once more (the machine is
 	// shared); the other figures are the retry's.
 	FirstP99MS float64 `json:"first_p99_ms,omitempty"`
+	// Slowest is the path of the slowest request and MaxMS its time, so
+	// that a tail can be replayed and traced.
+	Slowest string  `json:"slowest,omitempty"`
+	MaxMS   float64 `json:"max_ms,omitempty"`
 }
 
 // MatrixFile is the results file of "loadgen matrix".
@@ -327,7 +331,7 @@ func cmdMatrix(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		r := MatrixRow{ID: id, Title: w.Title, Shape: w.Shape, Requests: res.Requests, Errors: res.Errors,
 			P50MS: res.P50MS, P99MS: res.P99MS, StaticP50: sres.P50MS, StaticP99: sres.P99MS, Bytes: len(st.bodies["/m/"+id].body),
-			FirstP99MS: first}
+			FirstP99MS: first, Slowest: res.Slowest, MaxMS: res.MaxMS}
 		mf.Rows = append(mf.Rows, r)
 		fmt.Fprintf(stdout, row, id, w.Title, r.P50MS, r.P99MS, r.StaticP50, r.StaticP99)
 	}

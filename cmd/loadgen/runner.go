@@ -42,22 +42,24 @@ const CacheBustParam = "_bench"
 
 // Result is what one workload measured.
 type Result struct {
-	ID          string           `json:"id"`
-	Title       string           `json:"title"`
-	Example     string           `json:"example"`
-	Requests    int64            `json:"requests"`
-	Errors      int64            `json:"errors"`
-	Status      map[string]int64 `json:"status"`
-	Bytes       int64            `json:"bytes"`
-	ElapsedS    float64          `json:"elapsed_s"`
-	RPS         float64          `json:"rps"`
-	P50MS       float64          `json:"p50_ms"`
-	P90MS       float64          `json:"p90_ms"`
-	P99MS       float64          `json:"p99_ms"`
-	MaxMS       float64          `json:"max_ms"`
-	TargetRPS   float64          `json:"target_rps"`
-	ErrorSample []string         `json:"error_sample,omitempty"`
-	CPU         *CPUUse          `json:"cpu,omitempty"`
+	ID       string           `json:"id"`
+	Title    string           `json:"title"`
+	Example  string           `json:"example"`
+	Requests int64            `json:"requests"`
+	Errors   int64            `json:"errors"`
+	Status   map[string]int64 `json:"status"`
+	Bytes    int64            `json:"bytes"`
+	ElapsedS float64          `json:"elapsed_s"`
+	RPS      float64          `json:"rps"`
+	P50MS    float64          `json:"p50_ms"`
+	P90MS    float64          `json:"p90_ms"`
+	P99MS    float64          `json:"p99_ms"`
+	MaxMS    float64          `json:"max_ms"`
+	// Slowest is the path of the slowest request (MaxMS), to replay it.
+	Slowest     string   `json:"slowest,omitempty"`
+	TargetRPS   float64  `json:"target_rps"`
+	ErrorSample []string `json:"error_sample,omitempty"`
+	CPU         *CPUUse  `json:"cpu,omitempty"`
 	// Memory is the server's right after the measurement.
 	Memory *Memory `json:"memory,omitempty"`
 	// Static is the same loop against a static server answering the bytes
@@ -115,6 +117,8 @@ type workerStats struct {
 	bytes    int64
 	status   map[int]int64
 	samples  []string
+	slowest  string // path of the slowest request
+	maxLat   int64
 }
 
 // Run warms up, then measures w for r.Duration.
@@ -139,6 +143,9 @@ func (r *Runner) Run(ctx context.Context, w Workload) Result {
 			res.Status[statusKey(code)] += n
 		}
 		all = append(all, s.lat...)
+		if s.slowest != "" && ms(s.maxLat) >= res.MaxMS {
+			res.MaxMS, res.Slowest = ms(s.maxLat), s.slowest
+		}
 		for _, m := range s.samples {
 			if len(res.ErrorSample) < 5 && !slices.Contains(res.ErrorSample, m) {
 				res.ErrorSample = append(res.ErrorSample, m)
@@ -241,7 +248,11 @@ func (r *Runner) one(ctx context.Context, path, token string, s *workerStats) {
 	}
 	n, err := io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	s.lat = append(s.lat, int64(time.Since(t0)))
+	took := int64(time.Since(t0))
+	s.lat = append(s.lat, took)
+	if took > s.maxLat {
+		s.maxLat, s.slowest = took, path
+	}
 	s.bytes += n
 	s.status[resp.StatusCode]++
 	switch {
