@@ -9,6 +9,7 @@ import (
 
 	"github.com/solodestination/api/internal/apitest"
 	"github.com/solodestination/api/internal/catalog"
+	"github.com/solodestination/api/internal/platform/testdb"
 )
 
 // collectCatalog fills a catalog for the word and tag strategies:
@@ -64,6 +65,17 @@ func collectCatalog(t *testing.T, api *apitest.API) {
 			set("category", "market"), set("tags", []string{})))
 		setRating(t, api, a.ID, 4.0, 4)
 	}
+	// A word found only in one category and one block of names, which the
+	// statistics (word and category independent) expect rarer than it is:
+	// the facets page overflows, and blocks from a sample find the page.
+	for i, first := range []string{"Hutan Kota", "Hutan Kota", "hutan kota", "Hutan Kota", "Hutan Kota", "Alas Wisata"} {
+		name := fmt.Sprintf("%s %d", first, i)
+		a := create(t, api, staff, "attractions", body("attractions", name,
+			set("name", map[string]any{"id": name, "en": fmt.Sprintf("Forest %d", i)}),
+			set("description", map[string]any{"id": "Hutan kota yang teduh.", "en": "A shady forest."}),
+			set("category", "park"), set("tags", []string{})))
+		setRating(t, api, a.ID, 4.5, 4)
+	}
 	base := time.Now().UTC().Truncate(time.Hour)
 	for i := range 30 {
 		s := base.Add(time.Duration(i*2-10) * 24 * time.Hour)
@@ -118,6 +130,8 @@ func TestCollectStrategiesAgree(t *testing.T) {
 	add("/api/v1/attractions", plain, "tag", "rare", "tag", "heritage")
 	add("/api/v1/attractions", plain, "tag", "heritage", "min_rating", "4.5")
 	add("/api/v1/events", []string{"starts_at", "rating"}, "tag", "culture")
+	add("/api/v1/attractions", words, "q", "forest", "category", "park")
+	add("/api/v1/attractions", words, "q", "kota", "category", "park")
 	for _, w := range []string{"stage", "tempat", "candi", "stage tempat", "zzz", "museum", "sewu", "candi sewu", "c", "site", "edukasi", "house", "batik"} {
 		add("/api/v1/attractions", words, "q", w)
 		add("/api/v1/attractions", words, "q", w, "category", "market")
@@ -129,7 +143,8 @@ func TestCollectStrategiesAgree(t *testing.T) {
 		return time.Now().UTC().Truncate(24 * time.Hour).Add(time.Duration(d) * 24 * time.Hour).Format(time.RFC3339)
 	}
 	for _, d := range []int{-20, 0, 7, 30, 60} {
-		add("/api/v1/events", []string{"starts_at", "rating", "name"}, "from", day(d), "to", day(d+7))
+		add("/api/v1/events", []string{"starts_at", "rating", "name", "newest"}, "from", day(d), "to", day(d+7))
+		add("/api/v1/events", []string{"rating", "name"}, "to", day(d+7), "category", "music", "min_rating", "4")
 		add("/api/v1/events", []string{"starts_at"}, "from", day(d))
 		add("/api/v1/events", []string{"starts_at"}, "from", day(d), "to", day(d+7), "category", "music")
 		add("/api/v1/events", []string{"starts_at"}, "from", day(d), "to", day(d+14), "q", "festival")
@@ -160,6 +175,7 @@ func TestCollectStrategiesAgree(t *testing.T) {
 		{"walk", 1, 1, false, "auto"}, // the long walk (16 rows) fails too: the planner
 		{"auto", 0, 0, false, "auto"}, // as served: words through the facets index
 		{"auto", 3, 2, false, "auto"}, // the facets collect passes the cap: the walks
+		{"auto", 0, 2, false, "auto"}, // … or, by name, blocks from a sample (park + forest)
 		{"auto", 3, 0, false, "off"},  // the walk fails, then the facets index without name blocks
 		{"auto", 0, 0, true, "auto"},  // as served without the facets index
 		{"auto", 3, 2, true, "auto"},
@@ -183,8 +199,27 @@ func TestCollectStrategiesAgree(t *testing.T) {
 			}
 		}
 	}
+	// As served once the table is analysed: the statistics now steer the
+	// facets page and the blocks. Word and category taken for independent,
+	// park + forest is expected rarer than the cap of 2, the facets page
+	// overflows, and blocks from a sample ("hutan kota") find the page.
 	catalog.ForceNearStrategy(svc, "auto", 0)
-	catalog.SetCollectCap(svc, 0)
 	catalog.SetFacets(svc, true)
 	catalog.SetNameBlocks(svc, "auto")
+	if testdb.IsPostgres() {
+		if err := api.DB.Exec("ANALYZE listings").Error; err != nil {
+			t.Fatal(err)
+		}
+		catalog.ForgetFacetStats(svc)
+		for _, capN := range []int{0, 2} {
+			catalog.SetCollectCap(svc, capN)
+			for i, c := range cases {
+				got := pages(t, api, c.path, c.v)
+				if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
+					t.Errorf("analysed (cap %d) %s?%s:\n got %q\nwant %q", capN, c.path, c.v.Encode(), got, want[i])
+				}
+			}
+		}
+	}
+	catalog.SetCollectCap(svc, 0)
 }

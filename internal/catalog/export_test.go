@@ -97,3 +97,15 @@ func NameBlocksOf(l string, key string) map[string][2]string {
 	}
 	return out
 }
+
+// ForgetFacetStats drops the facets index's statistics read so far, so
+// that the next request reads them anew (after an ANALYZE), and empties
+// the response cache. Call it between requests, never during them.
+func ForgetFacetStats(s *Service) {
+	s.facetStats.mu.Lock()
+	clear(s.facetStats.byKind)
+	s.facetStats.mu.Unlock()
+	if s.cache != nil {
+		s.cache.Invalidate()
+	}
+}

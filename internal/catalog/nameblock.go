@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -320,6 +321,11 @@ func (s store) sampledBlocks(ctx context.Context, q listQuery, words [][]string,
 		if est, _, err = s.facetStats.estimate(ctx, s.read(ctx), q, cells); err != nil {
 			return nil, err
 		}
+		if q.facets != nil && q.facets.overflow {
+			// The facets page found more than the cap: the statistics,
+			// which take words and category for independent, fell short.
+			est = math.Max(est, float64(s.capCollect()+1))
+		}
 		if st.rows <= 0 || est <= 0 || est > maxBlockWordShare*st.rows {
 			return nil, nil
 		}
@@ -402,12 +408,16 @@ func (s store) sampledBlocks(ctx context.Context, q listQuery, words [][]string,
 		}
 		// A block's rows are those holding its lexeme, fewer than the
 		// least common listed lexeme's when the statistics do not list it.
+		overflow := q.facets != nil && q.facets.overflow
 		keep = func(c candidate) bool {
 			f := st.listed(c.block.lexeme)
 			if f == 0 {
 				f = st.minFreq
 			}
-			return float64(c.n)/float64(sampled)*est >= minBlockDensity*f*st.rows
+			// Past a facets overflow est is only a floor: a block holding
+			// most of the sample is walked (within its budget) whatever
+			// its size ("koleksi": every "Rumah Koleksi …" museum).
+			return float64(c.n)/float64(sampled)*est >= minBlockDensity*f*st.rows || overflow && 2*c.n > sampled
 		}
 		covered := 0
 		for _, c := range cands {
