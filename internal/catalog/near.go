@@ -365,7 +365,11 @@ func (s store) walkCategory(ctx context.Context, q listQuery, tier, limit, rows 
 // page: the rows that pass are rarer than it can afford.
 func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, bool, error) {
 	key, order, outer, keyset := s.sortSQL(q)
-	extra, filtered := s.extraFilterSQL(q, tier, now, true)
+	// Tags and opening hours are probed by the id the index hands out,
+	// before the row is read: in a radius where a few are open, most
+	// rows would be read for nothing.
+	probes, rest := idProbes(q, now, "w.id")
+	extra, filtered := s.extraFilterSQL(rest, tier, now, true)
 	var in sqlBuf
 	in.w("SELECT l.id, ")
 	in.add(key)
@@ -416,9 +420,10 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	var b sqlBuf
 	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", w.k FROM (")
 	b.add(in)
-	b.w(") w CROSS JOIN LATERAL (SELECT * FROM listings l WHERE l.id = w.id OFFSET 0) l")
+	b.w(") w CROSS JOIN LATERAL (SELECT * FROM listings l WHERE l.id = w.id OFFSET 0) l WHERE ")
+	b.add(probes)
 	if filtered {
-		b.w(" WHERE ")
+		b.w(" AND ")
 		b.add(extra)
 	}
 	b.w(" ORDER BY " + strings.NewReplacer("p.k", "w.k", "p.id", "w.id").Replace(outer))

@@ -51,15 +51,52 @@ const imagesColumn = "l.images"
 // perRow keeps the probe of the hours per row (see perRowSQL).
 func openNowSQL(k kind.Kind, c clock, now time.Time, perRow bool) sqlBuf {
 	var b sqlBuf
-	hours := `EXISTS (SELECT 1 FROM listing_hours h WHERE h.listing_id = l.id AND h.day = ? AND h.open_min <= ? AND h.close_min > ?` + perRowSQL(perRow) + `)`
 	if k != kind.Event {
-		b.w(hours, c.Day, c.Minute, c.Minute)
-		return b
+		return hoursSQL("l.id", c, perRow)
 	}
+	hours := hoursSQL("l.id", c, perRow)
 	b.w(`(l.starts_at <= ? AND l.ends_at > ? AND (NOT EXISTS (SELECT 1 FROM listing_hours h WHERE h.listing_id = l.id`+perRowSQL(perRow)+`) OR `, now, now)
-	b.w(hours, c.Day, c.Minute, c.Minute)
+	b.add(hours)
 	b.w(`))`)
 	return b
+}
+
+// hoursSQL is true when the listing of id has an opening span of today
+// covering the minute.
+func hoursSQL(id string, c clock, perRow bool) sqlBuf {
+	var b sqlBuf
+	b.w(`EXISTS (SELECT 1 FROM listing_hours h WHERE h.listing_id = `+id+` AND h.day = ? AND h.open_min <= ? AND h.close_min > ?`+perRowSQL(perRow)+`)`,
+		c.Day, c.Minute, c.Minute)
+	return b
+}
+
+// tagSQL is true when the listing of id has tag t.
+func tagSQL(id, t string, perRow bool) sqlBuf {
+	var b sqlBuf
+	b.w("EXISTS (SELECT 1 FROM listing_tags t WHERE t.listing_id = "+id+" AND t.tag = ?"+perRowSQL(perRow)+")", t)
+	return b
+}
+
+// idProbes are the filters of q that need only a listing's id, its tags
+// and (but for an event, whose dates count too) its opening hours, with
+// "true" when there are none; rest is q without them.
+func idProbes(q listQuery, now time.Time, id string) (probes sqlBuf, rest listQuery) {
+	rest = q
+	var parts []sqlBuf
+	for _, t := range q.Tags {
+		parts = append(parts, tagSQL(id, t, true))
+	}
+	rest.Tags = nil
+	if q.OpenNow && q.Kind != kind.Event {
+		parts = append(parts, hoursSQL(id, clockAt(now), true))
+		rest.OpenNow = false
+	}
+	probes.w("true")
+	for _, p := range parts {
+		probes.w(" AND ")
+		probes.add(p)
+	}
+	return probes, rest
 }
 
 // get returns one listing of kind k by id or slug, whatever its status.
@@ -742,7 +779,7 @@ func (s store) extraFilterSQL(q listQuery, tier int, now time.Time, perRow bool)
 		add("l.category = ?", q.Category)
 	}
 	for _, t := range q.Tags {
-		add("EXISTS (SELECT 1 FROM listing_tags t WHERE t.listing_id = l.id AND t.tag = ?"+perRowSQL(perRow)+")", t)
+		parts = append(parts, tagSQL("l.id", t, perRow))
 	}
 	if q.MinRating != nil {
 		add("l.rating_avg >= ?", *q.MinRating)
