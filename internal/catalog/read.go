@@ -508,7 +508,10 @@ func (s store) nearest(ctx context.Context, q listQuery, now time.Time) ([]liste
 	}
 	if s.near == nearAuto {
 		// Filters most rows pass: the first few candidates hold the page.
-		keep, done, err := s.walkNearest(ctx, q, need, need+16, func(m int, all bool) ([]nearCandidate, error) {
+		// Two rounds (37, then 148 rows at a page of 20): a word in half the
+		// listings ("solo") may miss the page by a row in the first, and a
+		// dense radius would then collect thousands of rows to sort.
+		keep, done, err := s.walkNearest(ctx, q, need, 4*(need+16), func(m int, all bool) ([]nearCandidate, error) {
 			return s.nearCandidates(ctx, q, m, all, false, now)
 		})
 		if err != nil || done {
