@@ -310,6 +310,9 @@ func (s store) sampledBlocks(ctx context.Context, q listQuery, words [][]string,
 		est float64
 	)
 	sampleCells := cells
+	// After a facets overflow the statistics, which take words and
+	// category for independent, are known to have fallen short.
+	overflow := q.facets != nil && q.facets.overflow
 	if s.nameBlocks == nameBlocksAuto {
 		if s.facetStats == nil {
 			return nil, nil
@@ -321,10 +324,8 @@ func (s store) sampledBlocks(ctx context.Context, q listQuery, words [][]string,
 		if est, _, err = s.facetStats.estimate(ctx, s.read(ctx), q, cells); err != nil {
 			return nil, err
 		}
-		if q.facets != nil && q.facets.overflow {
-			// The facets page found more than the cap: the statistics,
-			// which take words and category for independent, fell short.
-			est = math.Max(est, float64(s.capCollect()+1))
+		if overflow {
+			est = math.Max(est, float64(s.capCollect()+1)) // the facets page found more than the cap
 		}
 		if st.rows <= 0 || est <= 0 || est > maxBlockWordShare*st.rows {
 			return nil, nil
@@ -408,7 +409,6 @@ func (s store) sampledBlocks(ctx context.Context, q listQuery, words [][]string,
 		}
 		// A block's rows are those holding its lexeme, fewer than the
 		// least common listed lexeme's when the statistics do not list it.
-		overflow := q.facets != nil && q.facets.overflow
 		keep = func(c candidate) bool {
 			f := st.listed(c.block.lexeme)
 			if f == 0 {

@@ -195,9 +195,9 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 // (idsFirstWindow) on PostgreSQL an inner query first picks the ids in
 // order (index-only: the sort's indexes hold the name check's vector and
 // an event's dates, see listings_rating_idx) and the outer one fetches
-// just those rows; otherwise one ordered scan does both. With near, nc says how the radius is applied
-// (see chooseNear): collected ids the page is ordered from, or a box the
-// sort's index walk filters by.
+// just those rows; otherwise one ordered scan does both. With near, nc
+// says how the radius is applied (see chooseNear): collected ids the page
+// is ordered from, or a box the sort's index walk filters by.
 func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, error) {
 	deferred := q.facets != nil && !q.facets.overflow // name blocks give way to a facets page
 	if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, now); err != nil || done {
