@@ -134,7 +134,10 @@ func (r *Runner) Run(ctx context.Context, w Workload) Result {
 
 	res := Result{ID: w.ID, Title: w.Title, Status: map[string]int64{}, TargetRPS: w.TargetRPS, CPU: cpu, Memory: procMemory(r.ServerPID)}
 	res.Example = w.Next(rand.New(rand.NewPCG(r.Seed, 0)))
-	var all []int64
+	var (
+		all     []int64
+		slowest int64
+	)
 	for _, s := range stats {
 		res.Requests += s.requests
 		res.Errors += s.errors
@@ -143,8 +146,8 @@ func (r *Runner) Run(ctx context.Context, w Workload) Result {
 			res.Status[statusKey(code)] += n
 		}
 		all = append(all, s.lat...)
-		if s.slowest != "" && ms(s.maxLat) >= res.MaxMS {
-			res.MaxMS, res.Slowest = ms(s.maxLat), s.slowest
+		if s.maxLat > slowest {
+			slowest, res.Slowest = s.maxLat, s.slowest
 		}
 		for _, m := range s.samples {
 			if len(res.ErrorSample) < 5 && !slices.Contains(res.ErrorSample, m) {

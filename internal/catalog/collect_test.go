@@ -175,7 +175,7 @@ func TestCollectStrategiesAgree(t *testing.T) {
 		{"walk", 1, 1, false, "auto"}, // the long walk (16 rows) fails too: the planner
 		{"auto", 0, 0, false, "auto"}, // as served: words through the facets index
 		{"auto", 3, 2, false, "auto"}, // the facets collect passes the cap: the walks
-		{"auto", 0, 2, false, "auto"}, // … or, by name, blocks from a sample (park + forest)
+		{"auto", 0, 2, false, "auto"}, // … and walks of full length after it
 		{"auto", 3, 0, false, "off"},  // the walk fails, then the facets index without name blocks
 		{"auto", 0, 0, true, "auto"},  // as served without the facets index
 		{"auto", 3, 2, true, "auto"},
