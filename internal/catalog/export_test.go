@@ -109,3 +109,14 @@ func ForgetFacetStats(s *Service) {
 		s.cache.Invalidate()
 	}
 }
+
+// SetWholeRowWalks makes every radius walk with search words read whole
+// rows through the sort's index, as in a radius holding most of the kind
+// (false: only there), and empties the response cache. Call it between
+// requests, never during them.
+func SetWholeRowWalks(s *Service, on bool) {
+	s.wholeRowWalks = on
+	if s.cache != nil {
+		s.cache.Invalidate()
+	}
+}

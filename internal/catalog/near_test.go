@@ -239,22 +239,26 @@ func TestNearStrategiesAgree(t *testing.T) {
 		rows, cap int
 		noFacets  bool
 		blocks    string
-	}{{"collect", 0, 0, false, "auto"}, {"walk", 0, 0, false, "auto"}, {"walk", 3, 0, false, "auto"}, {"walk", 3, 1, false, "auto"},
-		{"auto", 0, 0, false, "auto"}, {"auto", 0, 1, false, "auto"}, {"auto", 0, 0, true, "auto"},
-		{"auto", 0, 0, false, "first"},                                           // by name: the words' block and their matches outside it, in the radius
-		{"auto", 0, 0, false, "sample"}, {"auto", 0, 0, false, "small-sample"}} { // by name: blocks from a sample of the matches
+		wholeRows bool
+	}{{"collect", 0, 0, false, "auto", false}, {"walk", 0, 0, false, "auto", false}, {"walk", 3, 0, false, "auto", false}, {"walk", 3, 1, false, "auto", false},
+		{"walk", 0, 0, false, "auto", true}, {"walk", 3, 0, false, "auto", true}, {"walk", 3, 1, false, "auto", true}, // words walked in whole rows, as in a radius holding most listings
+		{"auto", 0, 0, false, "auto", false}, {"auto", 0, 1, false, "auto", false}, {"auto", 0, 0, true, "auto", false},
+		{"auto", 0, 0, false, "first", false},                                                  // by name: the words' block and their matches outside it, in the radius
+		{"auto", 0, 0, false, "sample", false}, {"auto", 0, 0, false, "small-sample", false}} { // by name: blocks from a sample of the matches
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		catalog.SetCollectCap(svc, st.cap)
 		catalog.SetFacets(svc, !st.noFacets)
 		catalog.SetNameBlocks(svc, st.blocks)
+		catalog.SetWholeRowWalks(svc, st.wholeRows)
 		for i, c := range cases {
 			got := get(c)
 			if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
-				t.Errorf("%s (walk rows %d, collect cap %d, no facets %v, name blocks %s) %s?%s:\n got %q\nwant %q",
-					st.name, st.rows, st.cap, st.noFacets, st.blocks, c.path, c.v.Encode(), got, want[i])
+				t.Errorf("%s (walk rows %d, collect cap %d, no facets %v, name blocks %s, whole rows %v) %s?%s:\n got %q\nwant %q",
+					st.name, st.rows, st.cap, st.noFacets, st.blocks, st.wholeRows, c.path, c.v.Encode(), got, want[i])
 			}
 		}
 	}
+	catalog.SetWholeRowWalks(svc, false)
 	catalog.ForceNearStrategy(svc, "auto", 0)
 	catalog.SetCollectCap(svc, 0)
 	catalog.SetFacets(svc, true)

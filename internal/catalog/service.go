@@ -44,6 +44,8 @@ type Service struct {
 	noFacets bool
 	// nameBlocks says when a name-sorted search tries nameBlockPage.
 	nameBlocks nameBlockMode
+	// wholeRowWalks forces wide radius walks in tests (store.wholeRowWalks).
+	wholeRowWalks bool
 	// facetStats caches the facets index's lexeme statistics.
 	facetStats *facetStats
 }
@@ -66,7 +68,7 @@ func NewService(db *database.DB, o Options) (*Service, error) {
 func (s *Service) categories(k kind.Kind) []Category { return s.cats.list[k] }
 
 func (s *Service) store() store {
-	return store{db: s.db.DB, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap, noFacets: s.noFacets, nameBlocks: s.nameBlocks, facetStats: s.facetStats}
+	return store{db: s.db.DB, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap, noFacets: s.noFacets, nameBlocks: s.nameBlocks, wholeRowWalks: s.wholeRowWalks, facetStats: s.facetStats}
 }
 
 // readStore is the store of a read by who. An anonymous read shows nobody's
@@ -81,7 +83,7 @@ func (s *Service) readStore(ctx context.Context, who identity.Actor) store {
 }
 
 func (s *Service) txStore(tx *gorm.DB) store {
-	return store{db: tx, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap, noFacets: s.noFacets, nameBlocks: s.nameBlocks, facetStats: s.facetStats}
+	return store{db: tx, dialect: s.db.Dialect, near: s.near, walkRows: s.walkRows, collectCap: s.collectCap, noFacets: s.noFacets, nameBlocks: s.nameBlocks, wholeRowWalks: s.wholeRowWalks, facetStats: s.facetStats}
 }
 
 // Get returns the listing of kind k whose id or slug is ref. Drafts and

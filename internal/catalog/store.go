@@ -166,6 +166,9 @@ type store struct {
 	noFacets bool
 	// nameBlocks says when a name-sorted search tries nameBlockPage.
 	nameBlocks nameBlockMode
+	// wholeRowWalks makes every radius walk with search words read whole
+	// rows (nearChoice.wide), for tests.
+	wholeRowWalks bool
 	// facetStats estimates what a facets query selects (shared).
 	facetStats *facetStats
 }
