@@ -66,7 +66,7 @@ func (s store) afterWalk(ctx context.Context, q listQuery, tier, limit int, now 
 // repeats the walk with a store that walks longWalkFactor times as far.
 func (s store) collectOrWalkLonger(ctx context.Context, q listQuery, tier, limit int, now time.Time,
 	walkLonger func(long store) ([]listed, bool, error)) ([]listed, bool, error) {
-	ids, rare, err := s.collectIDs(ctx, q)
+	ids, rare, err := s.collectOnce(ctx, q)
 	if err != nil {
 		return nil, false, err
 	}
@@ -77,6 +77,26 @@ func (s store) collectOrWalkLonger(ctx context.Context, q listQuery, tier, limit
 	long := s
 	long.walkRows = longWalkFactor * s.walkLen()
 	return walkLonger(long)
+}
+
+// collectMemo is a request's collect (collectIDs), which neither the
+// relevance tier nor the cursor changes: the second tier reuses it rather
+// than collect the same matches again.
+type collectMemo struct {
+	ids       []string
+	rare, set bool
+}
+
+// collectOnce is collectIDs, once per request when q carries a memo.
+func (s store) collectOnce(ctx context.Context, q listQuery) ([]string, bool, error) {
+	if m := q.collected; m != nil && m.set {
+		return m.ids, m.rare, nil
+	}
+	ids, rare, err := s.collectIDs(ctx, q)
+	if err == nil && q.collected != nil {
+		*q.collected = collectMemo{ids: ids, rare: rare, set: true}
+	}
+	return ids, rare, err
 }
 
 // rangePage pages events by start within [startFloor, To]: the events of

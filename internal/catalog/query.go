@@ -59,6 +59,8 @@ type listQuery struct {
 	// facets is set when the words are read through the facets index
 	// (see store.withFacets).
 	facets *facetPlan
+	// collected keeps the collect of one relevance tier for the next.
+	collected *collectMemo
 }
 
 // position is where a page ended, in the sort keys of its last item. Tier

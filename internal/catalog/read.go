@@ -169,6 +169,7 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 		return s.listPage(ctx, q, tierAny, q.Limit+1, nc, now)
 	}
 	var out []listed
+	q.collected = &collectMemo{}
 	for _, tier := range []int{tierName, tierOther} {
 		sub := q
 		if q.After != nil {
@@ -199,6 +200,11 @@ func (s store) list(ctx context.Context, q listQuery, now time.Time) ([]listed, 
 // says how the radius is applied (see chooseNear): collected ids the page
 // is ordered from, or a box the sort's index walk filters by.
 func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, error) {
+	if m := q.collected; m != nil && m.set && m.rare {
+		// An earlier relevance tier collected every match of the words
+		// or tags (afterWalk): this tier's page is ordered from them.
+		return s.collectedPage(ctx, q, tier, limit, m.ids, now)
+	}
 	deferred := q.facets != nil && !q.facets.overflow // name blocks give way to a facets page
 	if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, now); err != nil || done {
 		return rows, err
