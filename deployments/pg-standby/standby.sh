@@ -16,6 +16,7 @@
 # Settings (environment):
 #   PRIMARY_HOST (127.0.0.1)  PRIMARY_PORT (5432)  PRIMARY_USER (postgres)
 #   STANDBY_PORT (5433)       STANDBY_DIR (/var/tmp/solo-pg-standby)
+#   START_WAIT (600): seconds a start may spend replaying WAL before it fails
 set -euo pipefail
 
 PRIMARY_HOST=${PRIMARY_HOST:-127.0.0.1}
@@ -23,6 +24,7 @@ PRIMARY_PORT=${PRIMARY_PORT:-5432}
 PRIMARY_USER=${PRIMARY_USER:-postgres}
 STANDBY_PORT=${STANDBY_PORT:-5433}
 STANDBY_DIR=${STANDBY_DIR:-/var/tmp/solo-pg-standby}
+START_WAIT=${START_WAIT:-600}
 DATA="$STANDBY_DIR/data"
 LOG="$STANDBY_DIR/postgres.log"
 APP_NAME=solo_standby
@@ -96,25 +98,59 @@ EOF
   fi
 }
 
+# pg_start starts the server and waits until it accepts connections. A
+# standby restarted with much WAL to replay (it was stopped while lagging
+# behind a busy primary) accepts none until it has replayed up to where it
+# stopped, which can take minutes on a loaded machine; so it may take
+# START_WAIT seconds rather than pg_ctl's fixed minute.
 pg_start() {
-  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 \
+  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -W \
     -o "-c config_file=$DATA/postgresql.conf -c hba_file=$DATA/pg_hba.conf" start >/dev/null
+  local waited=0
+  until pg_isready -q -h 127.0.0.1 -p "$STANDBY_PORT"; do
+    if ! running; then
+      echo "the standby stopped while starting" >&2
+      return 1
+    fi
+    if [ "$waited" -ge "$START_WAIT" ]; then
+      echo "the standby did not accept connections within ${START_WAIT}s" >&2
+      return 1
+    fi
+    if [ "$waited" -gt 0 ] && [ $((waited % 15)) -eq 0 ]; then
+      echo "still starting after ${waited}s (replaying WAL): $(grep -E 'redo starts|consistent' "$LOG" | tail -1)"
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
 }
 
+replayed() { standby_sql "SELECT coalesce(pg_last_wal_replay_lsn()::text, '')" 2>/dev/null || true; }
+
 # streaming waits until the primary streams to the standby: "catchup" while
-# it replays what it missed, "streaming" once it has caught up. It fails when
-# the standby cannot stream at all (the WAL it needs was recycled while it
-# was stopped).
+# it replays what it missed, "streaming" once it has caught up. A standby
+# replays the WAL it already holds before it connects, so no connection is
+# only a failure when replay stands still for 15 s: then it cannot stream at
+# all (the WAL it needs was recycled while it was stopped).
 streaming() {
-  local state seen=0
-  for _ in $(seq 1 60); do
+  local state lsn last="" still=0 waited=0
+  while [ "$waited" -lt "$START_WAIT" ]; do
     state=$(primary_sql "SELECT state FROM pg_stat_replication WHERE application_name = '$APP_NAME'" 2>/dev/null || true)
     case "$state" in
     streaming) return 0 ;;
-    "") seen=$((seen + 1)); [ "$seen" -ge 15 ] && return 1 ;;
-    *) seen=0 ;;
+    "")
+      lsn=$(replayed)
+      if [ -n "$lsn" ] && [ "$lsn" != "$last" ]; then
+        still=0
+        last=$lsn
+      else
+        still=$((still + 1))
+        [ "$still" -ge 15 ] && return 1
+      fi
+      ;;
+    *) still=0 ;;
     esac
     sleep 1
+    waited=$((waited + 1))
   done
   return 1
 }
