@@ -96,7 +96,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	)
 	if o.URL != "" {
 		d.Dialect = Postgres
-		dsn, err := withConnectTimeout(o.URL, o.ConnectTimeout)
+		dsn, err := connectionURL(o.URL, o.ConnectTimeout)
 		if err != nil {
 			return nil, err
 		}
@@ -143,21 +143,40 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	return d, nil
 }
 
-// withConnectTimeout adds connect_timeout (whole seconds, at least one) to a
-// postgres:// URL that does not choose its own.
-func withConnectTimeout(rawURL string, timeout time.Duration) (string, error) {
+// sessionParams are set on every PostgreSQL connection of the service
+// unless its URL sets them itself (pgx sends a URL's unknown parameters as
+// session settings).
+//
+// No parallel workers: the service answers pages of a few rows to many
+// clients at once, and a statement stopped by LIMIT is where parallel
+// workers run ahead of it, each filling its queue with rows the page never
+// needs. A radius of 200 m walked in the rating index at a million
+// listings of a kind read 145 000 entries in three processes for the 36
+// the page needed (55–65 ms, against 2 ms in one process), and under load
+// the workers take cores that other requests wait for.
+var sessionParams = map[string]string{
+	"max_parallel_workers_per_gather": "0",
+}
+
+// connectionURL adds connect_timeout (whole seconds, at least one) and
+// sessionParams to a postgres:// URL that does not choose its own.
+func connectionURL(rawURL string, timeout time.Duration) (string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return "", errors.New("DATABASE_URL is not a valid URL")
 	}
 	q := u.Query()
-	if q.Get("connect_timeout") != "" {
-		return rawURL, nil
+	if q.Get("connect_timeout") == "" {
+		if timeout <= 0 {
+			timeout = DefaultConnectTimeout
+		}
+		q.Set("connect_timeout", fmt.Sprint(max(1, int((timeout+time.Second-1)/time.Second))))
 	}
-	if timeout <= 0 {
-		timeout = DefaultConnectTimeout
+	for k, v := range sessionParams {
+		if !q.Has(k) {
+			q.Set(k, v)
+		}
 	}
-	q.Set("connect_timeout", fmt.Sprint(max(1, int((timeout+time.Second-1)/time.Second))))
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }

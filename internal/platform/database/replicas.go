@@ -122,7 +122,7 @@ func (d *DB) UseReplicas(ctx context.Context, o ReplicaOptions) error {
 			r.closeStandbys()
 			return fmt.Errorf("replica %d is not a postgres:// URL", i+1)
 		}
-		dsn, err := withConnectTimeout(raw, o.ConnectTimeout)
+		dsn, err := connectionURL(raw, o.ConnectTimeout)
 		if err != nil {
 			r.closeStandbys()
 			return fmt.Errorf("replica %d: %w", i+1, err)

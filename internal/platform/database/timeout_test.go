@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/platform/database"
@@ -82,5 +83,48 @@ func TestConnectTimeoutBoundsDialsIntoAPartition(t *testing.T) {
 	}
 	if !database.IsUnavailable(err) {
 		t.Errorf("%v is not classified unavailable", err)
+	}
+}
+
+// Connections run without parallel workers, which run ahead of a page's
+// LIMIT (see sessionParams); a URL that chooses otherwise keeps its choice.
+func TestConnectionsRunWithoutParallelWorkers(t *testing.T) {
+	raw := os.Getenv("TEST_DATABASE_URL")
+	if raw == "" {
+		t.Skip("needs PostgreSQL (TEST_DATABASE_URL)")
+	}
+	ctx := context.Background()
+	show := func(url string) string {
+		t.Helper()
+		db, err := database.Open(ctx, database.Options{URL: url, MaxConns: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var v string
+		if err := db.Raw("SHOW max_parallel_workers_per_gather").Scan(&v).Error; err != nil {
+			t.Fatal(err)
+		}
+		// The pgx connections of hot reads come from the same pool.
+		var viaPgx string
+		if _, err := database.WithPgx(ctx, db.DB, func(c *pgx.Conn) error {
+			return c.QueryRow(ctx, "SHOW max_parallel_workers_per_gather").Scan(&viaPgx)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if viaPgx != v {
+			t.Fatalf("pgx connection: %q, pool: %q", viaPgx, v)
+		}
+		return v
+	}
+	if got := show(raw); got != "0" {
+		t.Fatalf("max_parallel_workers_per_gather = %q, want 0", got)
+	}
+	sep := "?"
+	if strings.Contains(raw, "?") {
+		sep = "&"
+	}
+	if got := show(raw + sep + "max_parallel_workers_per_gather=1"); got != "1" {
+		t.Fatalf("with the URL's own setting: %q, want 1", got)
 	}
 }
