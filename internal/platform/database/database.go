@@ -143,23 +143,21 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	return d, nil
 }
 
-// sessionParams are set on every PostgreSQL connection of the service
-// unless its URL sets them itself (pgx sends a URL's unknown parameters as
-// session settings).
+// parallelWorkers is the session setting every PostgreSQL connection of
+// the service gets as 0 unless its URL sets it (pgx sends a URL's unknown
+// parameters as session settings).
 //
-// No parallel workers: the service answers pages of a few rows to many
-// clients at once, and a statement stopped by LIMIT is where parallel
-// workers run ahead of it, each filling its queue with rows the page never
-// needs. A radius of 200 m walked in the rating index at a million
-// listings of a kind read 145 000 entries in three processes for the 36
-// the page needed (55–65 ms, against 2 ms in one process), and under load
-// the workers take cores that other requests wait for.
-var sessionParams = map[string]string{
-	"max_parallel_workers_per_gather": "0",
-}
+// The service answers pages of a few rows to many clients at once, and a
+// statement stopped by LIMIT is where parallel workers run ahead of it,
+// each filling its queue with rows the page never needs. A radius of 200 m
+// walked in the rating index at a million listings of a kind read 145 000
+// entries in three processes for the 36 the page needed (55–65 ms, against
+// 2 ms in one process), and under load the workers take cores that other
+// requests wait for.
+const parallelWorkers = "max_parallel_workers_per_gather"
 
 // connectionURL adds connect_timeout (whole seconds, at least one) and
-// sessionParams to a postgres:// URL that does not choose its own.
+// parallelWorkers = 0 to a postgres:// URL that does not choose its own.
 func connectionURL(rawURL string, timeout time.Duration) (string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -172,10 +170,8 @@ func connectionURL(rawURL string, timeout time.Duration) (string, error) {
 		}
 		q.Set("connect_timeout", fmt.Sprint(max(1, int((timeout+time.Second-1)/time.Second))))
 	}
-	for k, v := range sessionParams {
-		if !q.Has(k) {
-			q.Set(k, v)
-		}
+	if !q.Has(parallelWorkers) {
+		q.Set(parallelWorkers, "0")
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil

@@ -87,7 +87,7 @@ func TestConnectTimeoutBoundsDialsIntoAPartition(t *testing.T) {
 }
 
 // Connections run without parallel workers, which run ahead of a page's
-// LIMIT (see sessionParams); a URL that chooses otherwise keeps its choice.
+// LIMIT (see parallelWorkers); a URL that chooses otherwise keeps its choice.
 func TestConnectionsRunWithoutParallelWorkers(t *testing.T) {
 	raw := os.Getenv("TEST_DATABASE_URL")
 	if raw == "" {
