@@ -50,6 +50,9 @@ func SetFacets(s *Service, on bool) {
 // CellLexeme is cellLexeme, for the test that PostgreSQL names cells alike.
 func CellLexeme(level int, lat, lng float64) string { return cellLexeme(level, lat, lng) }
 
+// GridLevels is the number of grids of the location lexemes.
+const GridLevels = len(grids)
+
 // SetNameBlocks makes name-sorted searches walk the block of a word the
 // statistics list as the first word of many names ("auto", the default),
 // of the first search word whatever they say ("first"), those a sample of

@@ -18,9 +18,10 @@ import (
 // every listing of the word, which the category or the radius then throws
 // away.
 //
-// The per-kind GIN index over catalog_facets (migration
-// 20261206110000_catalog_facets) holds, besides the words, a lexeme for
-// the category and one per grid cell of the location. ANDed in one tsquery
+// The per-kind GIN index over catalog_facets (migrations
+// 20261206110000_catalog_facets and 20261207060000_catalog_fine_cells)
+// holds, besides the words, a lexeme for the category and one per grid
+// cell of the location. ANDed in one tsquery
 // they are intersected inside the index, so only the listings that match
 // every part are read:
 //
@@ -39,14 +40,24 @@ import (
 // The names give the leading word of each name key (see nameblock.go).
 const facetsExpr = "catalog_facets(l.search, l.category, l.lat, l.lng, l.name_id, l.name_en)"
 
-// cellsPerDegree are the grids of the location lexemes, finest first:
-// 0.004° (about 445 m), 0.016° and 0.064° (about 7 km). Powers of two
-// apart, and exact in binary, so that Go and PostgreSQL multiply alike.
-var cellsPerDegree = [...]float64{250, 62.5, 15.625}
+// grids are the location lexemes' grids, finest first: 0.001° (about
+// 111 m), 0.004°, 0.016° and 0.064° (about 7 km). Powers of two apart, and
+// exact in binary, so that Go and PostgreSQL multiply alike. A grid's name
+// is its lexemes' prefix; the names follow the order in which the grids
+// were added (migration 20261207060000 added the finest), so that an
+// instance still running the code before a migration reads the cells it
+// knows from the index the migration rebuilt.
+var grids = [...]grid{{"~g3_", 1000}, {"~g0_", 250}, {"~g1_", 62.5}, {"~g2_", 15.625}}
+
+type grid struct {
+	name      string
+	perDegree float64
+}
 
 // maxCoverCells is the most cells a radius's box may span on a grid for a
-// list to name them in its query.
-const maxCoverCells = 16
+// list to name them in its query: 5×5, so that the box of a 200 m radius
+// (0.0036°) is named on the finest grid.
+const maxCoverCells = 25
 
 // facetPlan is how a list reads its words through the facets index: the
 // cells that cover its radius (none without one). overflow is set once a
@@ -85,12 +96,12 @@ func plainCode(c string) bool {
 // cellLexeme names the cell of grid level holding (lat, lng), as
 // catalog_facets does.
 func cellLexeme(level int, lat, lng float64) string {
-	n := cellsPerDegree[level]
+	n := grids[level].perDegree
 	return cellName(level, int64(math.Floor(lng*n)), int64(math.Floor(lat*n)))
 }
 
 func cellName(level int, x, y int64) string {
-	return "~g" + strconv.Itoa(level) + "_" + strconv.FormatInt(x, 10) + "_" + strconv.FormatInt(y, 10)
+	return grids[level].name + strconv.FormatInt(x, 10) + "_" + strconv.FormatInt(y, 10)
 }
 
 // coverCells names the cells of the finest grid on which the box of r
@@ -101,7 +112,8 @@ func coverCells(p Location, r float64) []string {
 	if minLng <= -180 && maxLng >= 180 {
 		return nil
 	}
-	for level, n := range cellsPerDegree {
+	for level, g := range grids {
+		n := g.perDegree
 		x0, x1 := int64(math.Floor(minLng*n)), int64(math.Floor(maxLng*n))
 		y0, y1 := int64(math.Floor(minLat*n)), int64(math.Floor(maxLat*n))
 		if (x1-x0+1)*(y1-y0+1) > maxCoverCells {
@@ -122,7 +134,7 @@ func coverCells(p Location, r float64) []string {
 // returns the radius in metres of the disc around p they surely hold:
 // every point nearer to p than that lies in one of them.
 func blockAround(p Location, level int) ([]string, float64) {
-	n := cellsPerDegree[level]
+	n := grids[level].perDegree
 	cx, cy := int64(math.Floor(p.Lng*n)), int64(math.Floor(p.Lat*n))
 	cells := make([]string, 0, 9)
 	for x := cx - 1; x <= cx+1; x++ {
@@ -414,7 +426,7 @@ func (s store) nearestByCells(ctx context.Context, q listQuery, need int, now ti
 	}
 	capN := s.capCollect()
 	extra, _ := s.filtersBeyondFacets(q, tierAny, now)
-	for level := range cellsPerDegree {
+	for level := range grids {
 		cells, sure := blockAround(*q.Near, level)
 		if sure <= 0 {
 			return nil, false, nil

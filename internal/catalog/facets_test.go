@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/solodestination/api/pkg/geo"
@@ -19,12 +20,12 @@ func TestBlockHoldsItsDisc(t *testing.T) {
 		centres = append(centres, Location{r.Float64()*170 - 85, r.Float64()*360 - 180})
 	}
 	for _, p := range centres {
-		for level := range cellsPerDegree {
+		for level := range grids {
 			cells, sure := blockAround(p, level)
 			if sure <= 0 {
 				continue
 			}
-			if math.Abs(p.Lat) < 80 && sure < 0.3*111320/cellsPerDegree[level]*math.Cos(math.Abs(p.Lat)*math.Pi/180) {
+			if math.Abs(p.Lat) < 80 && sure < 0.3*111320/grids[level].perDegree*math.Cos(math.Abs(p.Lat)*math.Pi/180) {
 				t.Errorf("%v level %d: a disc of %.0f m is less than the block promises", p, level, sure)
 			}
 			for range 200 {
@@ -64,7 +65,7 @@ func TestCoverCellsHoldTheRadius(t *testing.T) {
 		if cells == nil {
 			continue
 		}
-		level := int(cells[0][2] - '0')
+		level := slices.IndexFunc(grids[:], func(g grid) bool { return strings.HasPrefix(cells[0], g.name) })
 		for range 2000 {
 			q := destination(p, radius*math.Sqrt(r.Float64()), r.Float64()*2*math.Pi)
 			if !slices.Contains(cells, cellLexeme(level, q.Lat, q.Lng)) {

@@ -29,7 +29,7 @@ func TestFacetCellsMatchTheMigration(t *testing.T) {
 		if err := api.DB.Raw("SELECT catalog_facets(''::tsvector, 'x', ?, ?)::text", p[0], p[1]).Row().Scan(&got); err != nil {
 			t.Fatal(err)
 		}
-		for level := range 3 {
+		for level := range catalog.GridLevels {
 			if want := "'" + catalog.CellLexeme(level, p[0], p[1]) + "'"; !strings.Contains(got, want) {
 				t.Errorf("%v: PostgreSQL says %s, Go %s", p, got, want)
 			}

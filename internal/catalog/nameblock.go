@@ -94,8 +94,8 @@ const (
 // matches for a sample but at most maxSampledMatches of them: the most
 // common cell of the finest grid that does, or "" when none does.
 func (st *lexemeStats) sampleCell(est float64) string {
-	for level := range cellsPerDegree {
-		prefix := "~g" + strconv.Itoa(level) + "_"
+	for _, g := range grids {
+		prefix := g.name
 		best, bestFreq := "", 0.0
 		for i := sort.SearchStrings(st.lexemes, prefix); i < len(st.lexemes) && strings.HasPrefix(st.lexemes[i], prefix); i++ {
 			if st.freqs[i] > bestFreq {
