@@ -416,6 +416,20 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	// rows would be read for nothing.
 	probes, rest := idProbes(q, now, walked+".id")
 	extra, filtered := s.extraFilterSQL(rest, tier, now, true)
+	// Words, tags and opening hours need the row or another table: they
+	// are checked on the rows read by primary key.
+	rowFiltered := len(q.Tokens) > 0 || len(q.Tags) > 0 || q.OpenNow
+	// An event window under another sort than the start: how many events
+	// it holds decides between walking the sort's index (a dense week) and
+	// sorting the window's start range (a sparse one), and the planner,
+	// which takes the window's bounds and the distance for independent,
+	// misjudged both: a week holding 23 000 of a million events was read
+	// and sorted (15-25 ms, where the walk meets a page in 1 000 entries),
+	// and a window past the last event read every event starting before
+	// its end (0.2 s). The walk reads a bounded number of entries with the
+	// window as an output column, so the LIMIT counts entries, not matches; a walk
+	// that held no page leaves the window's range (windowRangePage).
+	windowWalk := nc.strategy == nearWalk && !rowFiltered && q.startFloor != nil && q.To != nil && q.Sort != SortStartsAt
 	var in sqlBuf
 	if wide {
 		in.w("SELECT l.*, ")
@@ -423,7 +437,11 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		in.w("SELECT l.id, ")
 	}
 	in.add(key)
-	in.w(" AS k FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND ")
+	in.w(" AS k")
+	if windowWalk {
+		in.w(", COALESCE(l.ends_at >= ? AND l.starts_at <= ?, false) AS ok", *q.From, *q.To)
+	}
+	in.w(" FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND ")
 	in.add(s.withinSQL(*q.Near, q.RadiusM, nc.strategy == nearCollect))
 	// Both indexes carry the columns of the plain filters: rows that fail
 	// them are never read.
@@ -433,30 +451,28 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if q.MinRating != nil {
 		in.w(" AND l.rating_avg >= ?", *q.MinRating)
 	}
-	if q.From != nil {
-		in.w(" AND l.ends_at >= ?", *q.From)
+	if !windowWalk {
+		if q.From != nil {
+			in.w(" AND l.ends_at >= ?", *q.From)
+		}
+		if q.To != nil {
+			in.w(" AND l.starts_at <= ?", *q.To)
+		}
+		if q.startFloor != nil && q.Sort == SortStartsAt {
+			// Where the walk by start begins (see startFloor).
+			in.w(" AND l.starts_at >= ?", *q.startFloor)
+		}
 	}
-	if q.To != nil {
-		in.w(" AND l.starts_at <= ?", *q.To)
-	}
-	if q.startFloor != nil && q.Sort == SortStartsAt {
-		// Where the walk by start begins (see startFloor). Under another
-		// sort it would invite the planner to read the window's start
-		// range and sort it, which grows with the events per day.
-		in.w(" AND l.starts_at >= ?", *q.startFloor)
-	}
-	// Words, tags and opening hours need the row or another table: they
-	// are checked on the rows read by primary key.
-	rowFiltered := len(q.Tokens) > 0 || len(q.Tags) > 0 || q.OpenNow
 	innerLimit := limit // the first entries that pass are the page
 	switch {
 	case rowFiltered && nc.strategy == nearCollect:
 		innerLimit = 0 // every entry of the radius, in order
 	case rowFiltered:
-		innerLimit = s.walkRows
-		if innerLimit <= 0 {
-			innerLimit = walkRows
-		}
+		innerLimit = s.walkLen()
+	case windowWalk:
+		// Longer than a words walk: its entries are index-only, and the
+		// range it saves holds the window and the longest span before it.
+		innerLimit = longWalkFactor * s.walkLen()
 	}
 	if q.After != nil {
 		in.w(" AND ")
@@ -466,6 +482,13 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	in.add(order)
 	if innerLimit > 0 {
 		in.w(" LIMIT " + strconv.Itoa(innerLimit))
+	}
+	if windowWalk {
+		var w sqlBuf
+		w.w("SELECT w.id, w.k FROM (")
+		w.add(in)
+		w.w(") w WHERE w.ok")
+		in = w
 	}
 	var b sqlBuf
 	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", " + walked + ".k FROM (")
@@ -486,8 +509,41 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if err != nil {
 		return nil, false, err
 	}
+	if windowWalk && len(rows) < limit {
+		rows, err = s.windowRangePage(ctx, q, tier, limit, now)
+		return rows, err == nil, err
+	}
 	done := nc.strategy == nearCollect || !rowFiltered || len(rows) == limit
 	return rows, done, nil
+}
+
+// windowRangePage is the page of an event window within a radius, sorted
+// by other than the start, from the window's start range [startFloor, To]:
+// the window's events in the radius were rarer than a walk of the sort's
+// index can afford, so the window is read whole (its range of the start
+// index, which carries the place, the end, the category and the rating)
+// and its page sorted. The subquery's OFFSET keeps the planner from
+// walking the sort's index instead, which it may when it cannot see the
+// range's bounds (a generic plan); the filters under COALESCE serve no
+// index for the same reason.
+func (s store) windowRangePage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, error) {
+	key, _, outer, keyset := s.sortSQL(q)
+	var b sqlBuf
+	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", p.k FROM (SELECT p.id, p.k FROM (SELECT l.id, ")
+	b.add(key)
+	b.w(" AS k FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published'")
+	b.w(" AND l.starts_at >= ? AND l.starts_at <= ? AND COALESCE(", *q.startFloor, *q.To)
+	b.add(s.withinSQL(*q.Near, q.RadiusM, false))
+	if extra, ok := s.extraFilterSQL(q, tier, now, true); ok {
+		b.w(" AND ")
+		b.add(extra)
+	}
+	if q.After != nil {
+		b.w(" AND ")
+		b.add(keyset)
+	}
+	b.w(", false) OFFSET 0) p ORDER BY " + outer + " LIMIT " + strconv.Itoa(limit) + ") p JOIN listings l ON l.id = p.id ORDER BY " + outer)
+	return s.scanPage(ctx, q, tier, limit, b, now)
 }
 
 // nearAfterWalk is afterWalk for a radius walked in the sort's order

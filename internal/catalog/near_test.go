@@ -179,6 +179,11 @@ func TestNearStrategiesAgree(t *testing.T) {
 				tc{"/api/v1/events", url.Values{"near": {keraton.near()}, "radius_m": {r}, "sort": {s}, "limit": {"3"},
 					"from": {time.Now().Add(96 * time.Hour).UTC().Format(time.RFC3339)}, "to": {time.Now().Add(150 * time.Hour).UTC().Format(time.RFC3339)}}},
 				tc{"/api/v1/events", url.Values{"near": {keraton.near()}, "radius_m": {r}, "sort": {s}, "limit": {"3"}, "category": {"music"}}},
+				// A window holding the last events only, and one past them.
+				tc{"/api/v1/events", url.Values{"near": {keraton.near()}, "radius_m": {r}, "sort": {s}, "limit": {"3"},
+					"from": {time.Now().Add(200 * time.Hour).UTC().Format(time.RFC3339)}, "to": {time.Now().Add(400 * time.Hour).UTC().Format(time.RFC3339)}}},
+				tc{"/api/v1/events", url.Values{"near": {keraton.near()}, "radius_m": {r}, "sort": {s}, "limit": {"3"},
+					"from": {time.Now().Add(400 * time.Hour).UTC().Format(time.RFC3339)}, "to": {time.Now().Add(600 * time.Hour).UTC().Format(time.RFC3339)}}},
 			)
 		}
 	}
