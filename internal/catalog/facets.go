@@ -165,6 +165,14 @@ func blockAround(p Location, level int) ([]string, float64) {
 	return cells, 0
 }
 
+// discShare is the share of the 3×3 block of grid level around p that
+// the disc of radius r around p covers.
+func discShare(p Location, level int, r float64) float64 {
+	cellM := math.Pi / 180 * geo.EarthRadiusM / grids[level].perDegree
+	block := 9 * cellM * cellM * math.Max(math.Cos(p.Lat*math.Pi/180), 1e-6)
+	return math.Min(1, math.Pi*r*r/block)
+}
+
 // facetQuery is the tsquery literal of the words, the category and any
 // one of the cells, without the listings holding one of the lexemes
 // except (exact lexemes: a prefix would collect every posting list it
@@ -437,6 +445,12 @@ func (s store) nearestByCells(ctx context.Context, q listQuery, need int, now ti
 			est, _, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
 			if err != nil || est > float64(capN) {
 				return nil, false, err
+			}
+			// Too few to fill a page within the sure disc: the next grid's
+			// block is sure to hold a wider one, and this one's query
+			// would be spent for nothing.
+			if level+1 < len(grids) && sure < q.RadiusM && est*discShare(*q.Near, level, sure) < float64(need) {
+				continue
 			}
 		}
 		var b sqlBuf

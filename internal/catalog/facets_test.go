@@ -28,6 +28,10 @@ func TestBlockHoldsItsDisc(t *testing.T) {
 			if math.Abs(p.Lat) < 80 && sure < 0.3*111320/grids[level].perDegree*math.Cos(math.Abs(p.Lat)*math.Pi/180) {
 				t.Errorf("%v level %d: a disc of %.0f m is less than the block promises", p, level, sure)
 			}
+			// The disc lies in the block, so it covers less than all of it.
+			if share := discShare(p, level, sure); math.Abs(p.Lat) < 80 && (share <= 0 || share > math.Pi/4) {
+				t.Errorf("%v level %d: a disc of %.0f m covers %.2f of the block", p, level, sure, share)
+			}
 			for range 200 {
 				d := sure * (1 - r.Float64()*r.Float64()) // most near the edge
 				q := destination(p, d, r.Float64()*2*math.Pi)
