@@ -66,6 +66,12 @@ type nearChoice struct {
 // estimated to hold for its walks to read whole rows (nearChoice.wide).
 const wideShare = 0.5
 
+// wideWalks is how many walks' worth of listings the kind must hold for
+// them to read whole rows: a walk of whole rows that is a large share of
+// the kind, the planner trades for reading every row of the kind and
+// sorting them (10 000 attractions: 70 ms, with the sort spilled to disk).
+const wideWalks = 20
+
 // chooseNear picks the strategy for a radius around p over the published
 // (or, for staff, status-filtered) listings of kinds; the collect
 // strategy comes with the ids of every listing in the radius, which the
@@ -130,7 +136,7 @@ func (s store) decideNear(ctx context.Context, p Location, r float64, k kind.Kin
 	wide := false
 	if s.facetStats != nil {
 		if st, err := s.facetStats.of(ctx, s.read(ctx), k); err == nil && st.rows > 0 {
-			wide = est >= wideShare*st.rows
+			wide = est >= wideShare*st.rows && st.rows >= wideWalks*float64(s.walkLen())
 		}
 	}
 	return nearChoice{strategy: nearWalk, wide: wide}, nil
