@@ -69,7 +69,7 @@ const wideShare = 0.5
 // wideWalks is how many walks' worth of listings the kind must hold for
 // them to read whole rows: a walk of whole rows that is a large share of
 // the kind, the planner trades for reading every row of the kind and
-// sorting them (10 000 attractions: 70 ms, with the sort spilled to disk).
+// sorting them (10 000 attractions: 40-70 ms, the sort spilled to disk).
 const wideWalks = 20
 
 // chooseNear picks the strategy for a radius around p over the published
@@ -432,9 +432,10 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	// misjudged both: a week holding 23 000 of a million events was read
 	// and sorted (15-25 ms, where the walk meets a page in 1 000 entries),
 	// and a window past the last event read every event starting before
-	// its end (0.2 s). The walk reads a bounded number of entries with the
-	// window as an output column, so the LIMIT counts entries, not matches; a walk
-	// that held no page leaves the window's range (windowRangePage).
+	// its end (0.2 s). The walk reads a bounded number of entries, with
+	// the window as an output column so that the LIMIT counts entries,
+	// not matches; a walk that held no page leaves the window's range
+	// (windowRangePage).
 	windowWalk := nc.strategy == nearWalk && !rowFiltered && q.startFloor != nil && q.To != nil && q.Sort != SortStartsAt
 	var in sqlBuf
 	if wide {
