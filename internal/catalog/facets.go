@@ -21,9 +21,8 @@ import (
 // The per-kind GIN index over catalog_facets (migrations
 // 20261206110000_catalog_facets and 20261207060000_catalog_fine_cells)
 // holds, besides the words, a lexeme for the category and one per grid
-// cell of the location. ANDed in one tsquery
-// they are intersected inside the index, so only the listings that match
-// every part are read:
+// cell of the location. ANDed in one tsquery they are intersected inside
+// the index, so only the listings that match every part are read:
 //
 //   - a list with words collects its matches that way when the planner
 //     estimates at most collectCap of them, and orders the page from just

@@ -95,9 +95,8 @@ const (
 // common cell of the finest grid that does, or "" when none does.
 func (st *lexemeStats) sampleCell(est float64) string {
 	for _, g := range grids {
-		prefix := g.name
 		best, bestFreq := "", 0.0
-		for i := sort.SearchStrings(st.lexemes, prefix); i < len(st.lexemes) && strings.HasPrefix(st.lexemes[i], prefix); i++ {
+		for i := sort.SearchStrings(st.lexemes, g.name); i < len(st.lexemes) && strings.HasPrefix(st.lexemes[i], g.name); i++ {
 			if st.freqs[i] > bestFreq {
 				best, bestFreq = st.lexemes[i], st.freqs[i]
 			}
