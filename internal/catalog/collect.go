@@ -165,10 +165,11 @@ func (s store) collectIDs(ctx context.Context, q listQuery) (ids []string, rare 
 	if s.pg() && q.Status == statusFilter(Published) && plainCode(q.Category) {
 		// The words and the category intersected in the facets index.
 		// The index's statistics may already know the words too common:
-		// a collect would read the cap's worth of them for nothing. Not
-		// with a category, which they take for independent of the words
-		// (names of a type are of its category: often far off).
-		if s.facetStats != nil && q.Category == "" {
+		// a collect would read the cap's worth of them for nothing. With
+		// a category, only where they sampled it: alone they take it for
+		// independent of the words (names of a type are of its category:
+		// often far off).
+		if s.facetStats != nil && (q.Category == "" || s.facetStats.sampled(ctx, s.read(ctx), q.Kind, q.Category)) {
 			est, _, err := s.facetStats.estimate(ctx, s.read(ctx), q, nil)
 			if err != nil || est > 2*float64(s.capCollect()) {
 				return nil, false, err
@@ -222,15 +223,33 @@ func (s store) collectedPage(ctx context.Context, q listQuery, tier, limit int, 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	key, order, _, keyset := s.sortSQL(q)
+	key, order, outer, keyset := s.sortSQL(q)
 	var b sqlBuf
 	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", ")
+	if !s.pg() {
+		b.add(key)
+		b.w(" FROM listings l WHERE ")
+		b.add(s.idsCond(ids))
+		b.w(" AND ")
+		b.add(s.filterSQL(q, tier, now, nearChoice{strategy: nearWalk}))
+		orderPage(&b, q, keyset, order, limit)
+		return s.scanPage(ctx, q, tier, limit, b, now)
+	}
+	// The ids and sort keys first, then the page's rows. The filters sit
+	// under COALESCE, which no index serves: the planner, which cannot
+	// tell that the ids already match the words and category, otherwise
+	// ANDed the bitmaps of every listing of the word and of the category
+	// (30 ms for 2 900 collected ids at a million listings) instead of
+	// looking the ids up.
+	b.w("p.k FROM (SELECT l.id, ")
 	b.add(key)
-	b.w(" FROM listings l WHERE ")
+	b.w(" AS k FROM listings l WHERE ")
 	b.add(s.idsCond(ids))
-	b.w(" AND ")
+	b.w(" AND COALESCE(")
 	b.add(s.filterSQL(q, tier, now, nearChoice{strategy: nearWalk}))
+	b.w(", false)")
 	orderPage(&b, q, keyset, order, limit)
+	b.w(") p JOIN listings l ON l.id = p.id ORDER BY " + outer)
 	return s.scanPage(ctx, q, tier, limit, b, now)
 }
 

@@ -220,6 +220,23 @@ func TestCollectStrategiesAgree(t *testing.T) {
 				}
 			}
 		}
+		// With the categories' samples, which know forest for a word of
+		// parks: no facets page, the walks, and after them no collect
+		// when the sample finds the words past twice the cap.
+		if err := catalog.SampleFacetStats(svc, 1); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []struct{ rows, cap int }{{0, 0}, {0, 2}, {3, 0}, {3, 2}} {
+			catalog.ForceNearStrategy(svc, "auto", st.rows)
+			catalog.SetCollectCap(svc, st.cap)
+			for i, c := range cases {
+				got := pages(t, api, c.path, c.v)
+				if strings.Join(got, "\n") != strings.Join(want[i], "\n") {
+					t.Errorf("sampled (walk rows %d, cap %d) %s?%s:\n got %q\nwant %q", st.rows, st.cap, c.path, c.v.Encode(), got, want[i])
+				}
+			}
+		}
+		catalog.ForceNearStrategy(svc, "auto", 0)
 	}
 	catalog.SetCollectCap(svc, 0)
 }

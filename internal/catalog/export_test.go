@@ -1,6 +1,12 @@
 package catalog
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/solodestination/api/internal/catalog/kind"
+)
 
 // ForceNearStrategy makes every request with a radius and a sort other
 // than distance take one strategy: "auto" (the default), "plain",
@@ -122,4 +128,40 @@ func SetWholeRowWalks(s *Service, on bool) {
 	if s.cache != nil {
 		s.cache.Invalidate()
 	}
+}
+
+// SampleFacetStats reads every kind's facets statistics anew (after an
+// ANALYZE) with the samples of categories of at least minRows sampled
+// listings, as a refresh does, and empties the response cache. Call it
+// between requests, never during them.
+func SampleFacetStats(s *Service, minRows float64) error {
+	for _, k := range kind.All {
+		st, err := readKindStats(context.Background(), s.db.DB, k, true, minRows)
+		if err != nil {
+			return err
+		}
+		// After a refresh that may still run, which would replace these.
+		for {
+			s.facetStats.mu.Lock()
+			if !s.facetStats.refreshing[k] {
+				s.facetStats.byKind[k] = st
+				s.facetStats.mu.Unlock()
+				break
+			}
+			s.facetStats.mu.Unlock()
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if s.cache != nil {
+		s.cache.Invalidate()
+	}
+	return nil
+}
+
+// EstimateMatches is the facets statistics' estimate of the published
+// listings of kind k in category (any, when "") that hold every word.
+func EstimateMatches(s *Service, k kind.Kind, category string, words ...string) (float64, error) {
+	q := listQuery{Kind: k, Category: category, Tokens: words, Status: statusFilter(Published)}
+	est, _, err := s.facetStats.estimate(context.Background(), s.db.DB, q, nil)
+	return est, err
 }

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strings"
@@ -19,16 +20,19 @@ import (
 // records for the kind's facets index (pg_stats of the index). The planner
 // itself ignores a partial index's statistics, and asking it would cost a
 // round trip per request; these are read once per kind every
-// facetStatsTTL. Only a kind's first read waits for them: later, stale
-// ones answer while one refresh runs behind (it costs 10–20 ms at a
-// million listings, which no request should pay).
+// facetStatsTTL, with a sample of each category's words (the statistics
+// know each lexeme alone). Only a kind's first read waits, for the index's
+// statistics alone: later, stale ones answer while one refresh runs
+// behind (10–20 ms at a million listings, and the sample 0.5 s, which no
+// request should pay).
 type facetStats struct {
 	mu         sync.Mutex
 	byKind     map[kind.Kind]*lexemeStats
 	refreshing map[kind.Kind]bool
 	// db serves the refreshes behind requests; nil: the request's own.
-	db   *gorm.DB
-	read func(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeStats, error)
+	db *gorm.DB
+	// read reads a kind's statistics; with sample, its categories' too.
+	read func(ctx context.Context, db *gorm.DB, k kind.Kind, sample bool) (*lexemeStats, error)
 }
 
 const (
@@ -47,19 +51,38 @@ type lexemeStats struct {
 	freqs   []float64
 	minFreq float64
 	read    time.Time
+	// categories holds the sample of each category that has enough rows
+	// in it (readCategorySample).
+	categories map[string]*categorySample
 }
 
 func newFacetStats(db *gorm.DB) *facetStats {
-	return &facetStats{byKind: map[kind.Kind]*lexemeStats{}, refreshing: map[kind.Kind]bool{}, db: db, read: readKindStats}
+	f := &facetStats{byKind: map[kind.Kind]*lexemeStats{}, refreshing: map[kind.Kind]bool{}, db: db}
+	f.read = func(ctx context.Context, db *gorm.DB, k kind.Kind, sample bool) (*lexemeStats, error) {
+		return readKindStats(ctx, db, k, sample, minCategorySample)
+	}
+	return f
 }
 
-func readKindStats(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeStats, error) {
-	return readLexemeStats(ctx, db, "listings_facets_"+string(k)+"_idx")
+// readKindStats reads kind k's statistics; with sample, those of each
+// category of at least minRows sampled rows too.
+func readKindStats(ctx context.Context, db *gorm.DB, k kind.Kind, sample bool, minRows float64) (*lexemeStats, error) {
+	st, err := readLexemeStats(ctx, db, "listings_facets_"+string(k)+"_idx")
+	if err != nil || st.rows <= 0 || !sample {
+		return st, err
+	}
+	if st.categories, err = readCategorySample(ctx, db, k, st.rows); err != nil {
+		return nil, err
+	}
+	maps.DeleteFunc(st.categories, func(_ string, c *categorySample) bool { return c.rows < minRows })
+	return st, nil
 }
 
 // estimate is the expected number of q's listings holding the words and
 // category in one of the cells (matches), and of those holding the
-// category in one of the cells, whatever their words (scope). Both are 0
+// category in one of the cells, whatever their words (scope). Within a
+// category the words' shares are the category's sample's where it has
+// one (categorySample), else the kind's. Both are 0
 // when the kind was never analysed (a new, small table: the collect's cap
 // still bounds the attempt, so the caller may as well try).
 func (f *facetStats) estimate(ctx context.Context, db *gorm.DB, q listQuery, cells []string) (matches, scope float64, err error) {
@@ -68,8 +91,10 @@ func (f *facetStats) estimate(ctx context.Context, db *gorm.DB, q listQuery, cel
 		return 0, 0, err
 	}
 	sel := 1.0
+	var inCategory *categorySample
 	if q.Category != "" {
 		sel *= st.share("~c_"+q.Category, false)
+		inCategory = st.categorySample(q.Category)
 	}
 	if len(cells) > 0 {
 		var any float64
@@ -80,7 +105,12 @@ func (f *facetStats) estimate(ctx context.Context, db *gorm.DB, q listQuery, cel
 	}
 	scope = sel * st.rows
 	for _, t := range q.Tokens {
-		sel *= st.share(cleanWord(t), true)
+		w := cleanWord(t)
+		if inCategory != nil {
+			sel *= inCategory.share(w, false, st.share(w, true))
+		} else {
+			sel *= st.share(w, true)
+		}
 	}
 	return sel * st.rows, scope, nil
 }
@@ -101,6 +131,115 @@ func (st *lexemeStats) share(lexeme string, prefix bool) float64 {
 		return st.minFreq / 2
 	}
 	return math.Min(1, f)
+}
+
+// categorySample is one category's part of a sample of the kind's
+// published listings: how many were sampled, and how many of those hold
+// each lexeme of the facets index (words and name runs; not cells) that
+// at least minSampledWord of them hold, sorted for prefix sums. Words and category are far from independent (a theme word names
+// one category's listings: every "Rumah Koleksi …" is a museum), and the
+// facets index's statistics know each alone.
+type categorySample struct {
+	rows   float64
+	words  []string
+	counts []float64
+}
+
+const (
+	// categorySampleRows is about how many of a kind's listings the
+	// sample holds.
+	categorySampleRows = 10000
+	// minSampledWord is the least count of a word in a category's sample
+	// that the sample keeps.
+	minSampledWord = 3
+	// minCategorySample is the least a category's sample holds for its
+	// word shares to replace the kind's.
+	minCategorySample = 200
+)
+
+// share is the share of the category's listings holding word or a word
+// it starts (with exact, word alone). A word the sample did not keep is
+// held by fewer than minSampledWord of its rows: the kind's share
+// kindShare, but no more.
+func (c *categorySample) share(word string, exact bool, kindShare float64) float64 {
+	var n float64
+	for i := sort.SearchStrings(c.words, word); i < len(c.words) && strings.HasPrefix(c.words[i], word); i++ {
+		if !exact || c.words[i] == word {
+			n += c.counts[i]
+		}
+	}
+	if n == 0 {
+		return math.Min(kindShare, minSampledWord/c.rows)
+	}
+	return math.Min(1, n/c.rows)
+}
+
+// readCategorySample samples about categorySampleRows of the kind's rows
+// listings (whole pages of the table, so it reads a few per cent of it at
+// a million per kind; the same pages each time, so that a query's plan
+// does not change from one refresh to the next) and counts the words of
+// each category's.
+func readCategorySample(ctx context.Context, db *gorm.DB, k kind.Kind, rows float64) (map[string]*categorySample, error) {
+	pct := math.Min(100, 100*categorySampleRows/rows)
+	out, err := db.WithContext(ctx).Raw(`WITH s AS MATERIALIZED (SELECT l.category, `+facetsExpr+` AS facets
+ FROM listings l TABLESAMPLE SYSTEM (CAST(? AS real)) REPEATABLE (1) WHERE l.kind = ? AND l.status = 'published')
+ SELECT u.c, u.w, u.n FROM (SELECT s.category AS c, '' AS w, count(*) AS n FROM s GROUP BY s.category
+ UNION ALL
+ SELECT s.category, x.lexeme, count(*) FROM s, unnest(tsvector_to_array(s.facets)) AS x(lexeme)
+ WHERE x.lexeme NOT LIKE '~g%' GROUP BY s.category, x.lexeme HAVING count(*) >= ?) u
+ ORDER BY u.c, u.w COLLATE "C"`, pct, string(k), minSampledWord).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("category sample: %w", err)
+	}
+	defer out.Close()
+	cats := map[string]*categorySample{}
+	for out.Next() {
+		var (
+			category, word string
+			n              float64
+		)
+		if err := out.Scan(&category, &word, &n); err != nil {
+			return nil, err
+		}
+		c := cats[category]
+		if c == nil {
+			c = &categorySample{}
+			cats[category] = c
+		}
+		if word == "" {
+			c.rows = n
+			continue
+		}
+		c.words = append(c.words, word)
+		c.counts = append(c.counts, n)
+	}
+	return cats, out.Err()
+}
+
+// sampled reports whether the statistics know the words of category c
+// in the kind from a sample of it, and not from the kind alone.
+func (f *facetStats) sampled(ctx context.Context, db *gorm.DB, k kind.Kind, c string) bool {
+	st, err := f.of(ctx, db, k)
+	return err == nil && st.categorySample(c) != nil
+}
+
+// categorySample is category c's sample; nil when there is none, or too
+// small to tell its words' shares.
+func (st *lexemeStats) categorySample(c string) *categorySample { return st.categories[c] }
+
+// holding is about how many of the kind's listings in category c (any,
+// when "") hold lexeme: from the category's sample where there is one,
+// else from the statistics. A lexeme neither lists counts as the most
+// they may leave out.
+func (st *lexemeStats) holding(c, lexeme string) float64 {
+	if cs := st.categorySample(c); cs != nil {
+		return cs.share(lexeme, true, 1) * st.share("~c_"+c, false) * st.rows
+	}
+	f := st.listed(lexeme)
+	if f == 0 {
+		f = st.minFreq
+	}
+	return f * st.rows
 }
 
 // listed is the frequency of lexeme when the statistics list it among the
@@ -127,14 +266,19 @@ func (f *facetStats) of(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeS
 	if st != nil {
 		return st, nil
 	}
-	st, err := f.read(ctx, db, k)
+	// The first read, which a request waits for, leaves the categories'
+	// sample (about 0.5 s at a million listings per kind) to a refresh
+	// behind the next request.
+	st, err := f.read(ctx, db, k, false)
 	if err != nil {
 		return nil, err
 	}
+	first := *st
+	first.read = time.Now().Add(-facetStatsTTL)
 	f.mu.Lock()
-	f.byKind[k] = st
+	f.byKind[k] = &first
 	f.mu.Unlock()
-	return st, nil
+	return &first, nil
 }
 
 // refresh replaces a kind's stale statistics; when it fails the stale ones
@@ -142,7 +286,7 @@ func (f *facetStats) of(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeS
 func (f *facetStats) refresh(ctx context.Context, db *gorm.DB, k kind.Kind, stale *lexemeStats) {
 	ctx, cancel := context.WithTimeout(ctx, facetStatsTimeout)
 	defer cancel()
-	st, err := f.read(ctx, db, k)
+	st, err := f.read(ctx, db, k, true)
 	if err != nil {
 		retry := *stale
 		retry.read = time.Now().Add(facetStatsRetry - facetStatsTTL)

@@ -21,7 +21,7 @@ func TestStaleFacetStatsAnswerWhileOneRefreshRuns(t *testing.T) {
 	var reads atomic.Int32
 	fresh := &lexemeStats{rows: 2, read: time.Now()}
 	f := newFacetStats(nil)
-	f.read = func(ctx context.Context, _ *gorm.DB, _ kind.Kind) (*lexemeStats, error) {
+	f.read = func(ctx context.Context, _ *gorm.DB, _ kind.Kind, _ bool) (*lexemeStats, error) {
 		reads.Add(1)
 		select {
 		case <-release:
@@ -59,7 +59,7 @@ func TestStaleFacetStatsAnswerWhileOneRefreshRuns(t *testing.T) {
 
 	// A failed refresh: the stale statistics stay and are not read again
 	// by the next requests.
-	f.read = func(context.Context, *gorm.DB, kind.Kind) (*lexemeStats, error) {
+	f.read = func(context.Context, *gorm.DB, kind.Kind, bool) (*lexemeStats, error) {
 		reads.Add(1)
 		return nil, errors.New("database away")
 	}
@@ -83,13 +83,32 @@ func TestStaleFacetStatsAnswerWhileOneRefreshRuns(t *testing.T) {
 }
 
 // TestFirstFacetStatsAreReadInTheRequest: with nothing cached there is
-// nothing to answer with, so the first request reads them itself.
+// nothing to answer with, so the first request reads them itself, without
+// the categories' sample, which a refresh behind the next request adds.
 func TestFirstFacetStatsAreReadInTheRequest(t *testing.T) {
-	want := &lexemeStats{rows: 3, read: time.Now()}
+	var samples atomic.Int32
 	f := newFacetStats(nil)
-	f.read = func(context.Context, *gorm.DB, kind.Kind) (*lexemeStats, error) { return want, nil }
-	if st, err := f.of(context.Background(), nil, kind.Event); err != nil || st != want {
-		t.Fatalf("got %+v, %v", st, err)
+	f.read = func(_ context.Context, _ *gorm.DB, _ kind.Kind, sample bool) (*lexemeStats, error) {
+		st := &lexemeStats{rows: 3, read: time.Now()}
+		if sample {
+			samples.Add(1)
+			st.categories = map[string]*categorySample{"market": {rows: minCategorySample}}
+		}
+		return st, nil
+	}
+	st, err := f.of(context.Background(), nil, kind.Event)
+	if err != nil || st.rows != 3 || st.categories != nil {
+		t.Fatalf("got %+v, %v; want the index's statistics alone", st, err)
+	}
+	if n := samples.Load(); n != 0 {
+		t.Fatalf("the first read sampled the categories %d times, want 0", n)
+	}
+	waitFor(t, func() bool {
+		st, _ := f.of(context.Background(), nil, kind.Event)
+		return st.categorySample("market") != nil
+	})
+	if n := samples.Load(); n != 1 {
+		t.Errorf("%d category samples, want 1", n)
 	}
 }
 

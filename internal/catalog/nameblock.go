@@ -192,11 +192,12 @@ func prefixRange(w string) (from, to string, ok bool) {
 
 // nameBlockPage is the page of a name-sorted search as described above:
 // with the block of a word the statistics list (it costs no extra
-// statement), else with blocks a sample of the matches suggests. A word in
+// statement), else with blocks a sample of the matches suggests (without
+// a radius, only afterWalk: once the first walk held no page). A word in
 // more than maxBlockWordShare of the listings is left to the walks, which
 // meet it soon wherever it clusters. done is false when it leaves the page
 // to the others.
-func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, bool, error) {
+func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, afterWalk bool, now time.Time) ([]listed, bool, error) {
 	if q.Sort != SortName || s.nameBlocks == nameBlocksOff || !s.facetsUsable(q) {
 		return nil, false, nil
 	}
@@ -206,19 +207,27 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 	case nameBlocksFirst:
 		return s.blocksPage(ctx, q, tier, limit, []nameBlock{blockOf(q.Lang, cleanWord(q.Tokens[0]))}, now)
 	}
-	if w, share := s.blockWord(ctx, q); w != "" {
+	if w := s.blockWord(ctx, q); w != "" && !afterWalk {
 		// Unless the word is as common outside its block ("studio" is
-		// also every "Sanggar …" in English): then a sample finds both.
+		// also every "Sanggar …" in English; in performing arts, no name
+		// starts with it): then a sample finds both.
 		est, _, err := s.facetStats.estimate(ctx, s.read(ctx), q, nil)
 		if err != nil {
 			return nil, false, err
 		}
-		if st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind); err != nil || est-share*st.rows <= 2*float64(s.capCollect()) {
+		if st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind); err != nil || est-st.holding(q.Category, nameRunLexeme(q.Lang)+w) <= 2*float64(s.capCollect()) {
 			return s.blocksPage(ctx, q, tier, limit, []nameBlock{blockOf(q.Lang, w)}, now)
 		}
 	}
 	if q.facets != nil && !q.facets.overflow {
 		return nil, false, nil // few enough matches for the facets page
+	}
+	if q.Near == nil && !afterWalk {
+		// Without a radius, sampled blocks wait for the first walk, which
+		// meets the page of a word spread over the name order within a
+		// few hundred rows: cheaper than a sample and the matches outside
+		// its blocks.
+		return nil, false, nil
 	}
 	return s.blocksPage(ctx, q, tier, limit, nil, now)
 }
@@ -275,15 +284,14 @@ func (s store) blocksPage(ctx context.Context, q listQuery, tier, limit int, blo
 
 // blockWord is the search word that the facets index's statistics list as
 // the first word of the most names of the kind (their most common lexemes:
-// a block worth walking), with the share of the kind's names it starts,
-// or "" when they list none.
-func (s store) blockWord(ctx context.Context, q listQuery) (string, float64) {
+// a block worth walking), or "" when they list none.
+func (s store) blockWord(ctx context.Context, q listQuery) string {
 	if s.facetStats == nil {
-		return "", 0
+		return ""
 	}
 	st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind)
 	if err != nil {
-		return "", 0
+		return ""
 	}
 	best, bestFreq := "", 0.0
 	for _, t := range q.Tokens {
@@ -295,7 +303,7 @@ func (s store) blockWord(ctx context.Context, q listQuery) (string, float64) {
 			best, bestFreq = w, f
 		}
 	}
-	return best, bestFreq
+	return best
 }
 
 // sampledBlocks chooses the blocks from blockSampleSize of the query's
@@ -406,17 +414,12 @@ func (s store) sampledBlocks(ctx context.Context, q listQuery, words [][]string,
 		if sampled == 0 {
 			return nil, nil
 		}
-		// A block's rows are those holding its lexeme, fewer than the
-		// least common listed lexeme's when the statistics do not list it.
+		// A block's rows are those holding its lexeme (in the category).
 		keep = func(c candidate) bool {
-			f := st.listed(c.block.lexeme)
-			if f == 0 {
-				f = st.minFreq
-			}
 			// Past a facets overflow est is only a floor: a block holding
 			// most of the sample is walked (within its budget) whatever
 			// its size ("koleksi": every "Rumah Koleksi …" museum).
-			return float64(c.n)/float64(sampled)*est >= minBlockDensity*f*st.rows || overflow && 2*c.n > sampled
+			return float64(c.n)/float64(sampled)*est >= minBlockDensity*st.holding(q.Category, c.block.lexeme) || overflow && 2*c.n > sampled
 		}
 		covered := 0
 		for _, c := range cands {

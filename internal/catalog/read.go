@@ -206,18 +206,18 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		return s.collectedPage(ctx, q, tier, limit, m.ids, now)
 	}
 	deferred := q.facets != nil && !q.facets.overflow // name blocks give way to a facets page
-	if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, now); err != nil || done {
+	if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, false, now); err != nil || done {
 		return rows, err
 	}
 	if rows, done, err := s.facetPage(ctx, q, tier, limit, now); err != nil || done {
 		return rows, err
 	}
-	if deferred && q.facets.overflow {
-		// The statistics, which take words and category for independent,
-		// promised fewer matches than the facets page found: blocks from
-		// a sample find a page of a word gathered in a few names of the
-		// category ("city": every "Hutan Kota …" park) before the walks.
-		if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, now); err != nil || done {
+	if deferred && q.facets.overflow && q.Near != nil {
+		// The statistics promised fewer matches than the facets page
+		// found: blocks from a sample find a page of a word gathered in a
+		// few names before the walks. (Without a radius they follow the
+		// first walk, below.)
+		if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, true, now); err != nil || done {
 			return rows, err
 		}
 	}
@@ -234,6 +234,11 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if s.walkFirst(q, nc) {
 		rows, err := s.walkPage(ctx, q, tier, limit, now)
 		if err != nil || len(rows) == limit {
+			return rows, err
+		}
+		// By name, a word gathered in a few names ("city": every "Hutan
+		// Kota …" park) that the walk did not reach: blocks from a sample.
+		if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, true, now); err != nil || done {
 			return rows, err
 		}
 		if rows, done, err := s.afterWalk(ctx, q, tier, limit, now); err != nil || done {
