@@ -20,15 +20,19 @@ import (
 // records for the kind's facets index (pg_stats of the index). The planner
 // itself ignores a partial index's statistics, and asking it would cost a
 // round trip per request; these are read once per kind every
-// facetStatsTTL, with a sample of each category's words (the statistics
-// know each lexeme alone). Only a kind's first read waits, for the index's
-// statistics alone: later, stale ones answer while one refresh runs
-// behind (10–20 ms at a million listings, and the sample 0.5 s, which no
-// request should pay).
+// facetStatsTTL, with a sample of each category's words once a query of
+// words in a category asks for it (the statistics know each lexeme
+// alone). Only a kind's first read waits, for the index's statistics
+// alone: later, stale ones answer while one refresh runs behind (10–20 ms
+// at a million listings, and the sample 0.5 s, which no request should
+// pay).
 type facetStats struct {
 	mu         sync.Mutex
 	byKind     map[kind.Kind]*lexemeStats
 	refreshing map[kind.Kind]bool
+	// wantSample marks the kinds whose refreshes read the categories'
+	// sample (withSample).
+	wantSample map[kind.Kind]bool
 	// db serves the refreshes behind requests; nil: the request's own.
 	db *gorm.DB
 	// read reads a kind's statistics; with sample, its categories' too.
@@ -52,12 +56,13 @@ type lexemeStats struct {
 	minFreq float64
 	read    time.Time
 	// categories holds the sample of each category that has enough rows
-	// in it (readCategorySample).
+	// in it (readCategorySample), once sampled.
+	sampled    bool
 	categories map[string]*categorySample
 }
 
 func newFacetStats(db *gorm.DB) *facetStats {
-	f := &facetStats{byKind: map[kind.Kind]*lexemeStats{}, refreshing: map[kind.Kind]bool{}, db: db}
+	f := &facetStats{byKind: map[kind.Kind]*lexemeStats{}, refreshing: map[kind.Kind]bool{}, wantSample: map[kind.Kind]bool{}, db: db}
 	f.read = func(ctx context.Context, db *gorm.DB, k kind.Kind, sample bool) (*lexemeStats, error) {
 		return readKindStats(ctx, db, k, sample, minCategorySample)
 	}
@@ -74,6 +79,7 @@ func readKindStats(ctx context.Context, db *gorm.DB, k kind.Kind, sample bool, m
 	if st.categories, err = readCategorySample(ctx, db, k, st.rows); err != nil {
 		return nil, err
 	}
+	st.sampled = true
 	maps.DeleteFunc(st.categories, func(_ string, c *categorySample) bool { return c.rows < minRows })
 	return st, nil
 }
@@ -86,7 +92,11 @@ func readKindStats(ctx context.Context, db *gorm.DB, k kind.Kind, sample bool, m
 // when the kind was never analysed (a new, small table: the collect's cap
 // still bounds the attempt, so the caller may as well try).
 func (f *facetStats) estimate(ctx context.Context, db *gorm.DB, q listQuery, cells []string) (matches, scope float64, err error) {
-	st, err := f.of(ctx, db, q.Kind)
+	read := f.of
+	if q.Category != "" && len(q.Tokens) > 0 {
+		read = f.withSample
+	}
+	st, err := read(ctx, db, q.Kind)
 	if err != nil || st.rows < 0 || len(st.lexemes) == 0 {
 		return 0, 0, err
 	}
@@ -219,7 +229,7 @@ func readCategorySample(ctx context.Context, db *gorm.DB, k kind.Kind, rows floa
 // sampled reports whether the statistics know the words of category c
 // in the kind from a sample of it, and not from the kind alone.
 func (f *facetStats) sampled(ctx context.Context, db *gorm.DB, k kind.Kind, c string) bool {
-	st, err := f.of(ctx, db, k)
+	st, err := f.withSample(ctx, db, k)
 	return err == nil && st.categorySample(c) != nil
 }
 
@@ -254,39 +264,60 @@ func (st *lexemeStats) listed(lexeme string) float64 {
 func (f *facetStats) of(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeStats, error) {
 	f.mu.Lock()
 	st := f.byKind[k]
-	if st != nil && time.Since(st.read) >= facetStatsTTL && !f.refreshing[k] {
-		f.refreshing[k] = true
-		refreshDB := f.db
-		if refreshDB == nil {
-			refreshDB = db
-		}
-		go f.refresh(context.WithoutCancel(ctx), refreshDB, k, st)
+	if st != nil && time.Since(st.read) >= facetStatsTTL {
+		f.refreshLocked(ctx, db, k, st)
 	}
 	f.mu.Unlock()
 	if st != nil {
 		return st, nil
 	}
-	// The first read, which a request waits for, leaves the categories'
-	// sample (about 0.5 s at a million listings per kind) to a refresh
-	// behind the next request.
 	st, err := f.read(ctx, db, k, false)
 	if err != nil {
 		return nil, err
 	}
-	first := *st
-	first.read = time.Now().Add(-facetStatsTTL)
 	f.mu.Lock()
-	f.byKind[k] = &first
+	f.byKind[k] = st
 	f.mu.Unlock()
-	return &first, nil
+	return st, nil
+}
+
+// withSample is of, and asks for the categories' sample where it is
+// missing: a refresh behind this request reads it (about 0.5 s at a
+// million listings per kind), and the later ones keep it. Only queries of
+// words within a category need it, so a kind never asked that way is
+// never sampled.
+func (f *facetStats) withSample(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeStats, error) {
+	st, err := f.of(ctx, db, k)
+	if err != nil || st.sampled {
+		return st, err
+	}
+	f.mu.Lock()
+	f.wantSample[k] = true
+	f.refreshLocked(ctx, db, k, st)
+	f.mu.Unlock()
+	return st, nil
+}
+
+// refreshLocked starts a refresh of k's statistics behind the request
+// unless one runs; f.mu is held.
+func (f *facetStats) refreshLocked(ctx context.Context, db *gorm.DB, k kind.Kind, stale *lexemeStats) {
+	if f.refreshing[k] {
+		return
+	}
+	f.refreshing[k] = true
+	refreshDB := f.db
+	if refreshDB == nil {
+		refreshDB = db
+	}
+	go f.refresh(context.WithoutCancel(ctx), refreshDB, k, stale, f.wantSample[k])
 }
 
 // refresh replaces a kind's stale statistics; when it fails the stale ones
 // stay and are tried again after facetStatsRetry.
-func (f *facetStats) refresh(ctx context.Context, db *gorm.DB, k kind.Kind, stale *lexemeStats) {
+func (f *facetStats) refresh(ctx context.Context, db *gorm.DB, k kind.Kind, stale *lexemeStats, sample bool) {
 	ctx, cancel := context.WithTimeout(ctx, facetStatsTimeout)
 	defer cancel()
-	st, err := f.read(ctx, db, k, true)
+	st, err := f.read(ctx, db, k, sample)
 	if err != nil {
 		retry := *stale
 		retry.read = time.Now().Add(facetStatsRetry - facetStatsTTL)
