@@ -132,7 +132,12 @@ func (s *Service) list(ctx context.Context, db *gorm.DB, from, to civil.Date) ([
 // Between returns the holidays and cuti bersama days from from to to, both
 // included, by date.
 func (s *Service) Between(ctx context.Context, from, to civil.Date) (map[civil.Date]Holiday, error) {
-	hs, err := s.list(ctx, s.db.DB, from, to)
+	return s.BetweenWith(ctx, s.db.DB, from, to)
+}
+
+// BetweenWith is Between read on db (a transaction, say).
+func (s *Service) BetweenWith(ctx context.Context, db *gorm.DB, from, to civil.Date) (map[civil.Date]Holiday, error) {
+	hs, err := s.list(ctx, db, from, to)
 	if err != nil {
 		return nil, err
 	}

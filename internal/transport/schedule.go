@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/solodestination/api/internal/holiday"
 	"github.com/solodestination/api/pkg/civil"
@@ -14,7 +15,9 @@ import (
 // Calendar tells which dates are national holidays or cuti bersama
 // (*holiday.Service implements it). Schedules skip or add those dates.
 type Calendar interface {
-	Between(ctx context.Context, from, to civil.Date) (map[civil.Date]holiday.Holiday, error)
+	// BetweenWith reads them on db: a transaction reads them on its own
+	// connection rather than wait for a second one.
+	BetweenWith(ctx context.Context, db *gorm.DB, from, to civil.Date) (map[civil.Date]holiday.Holiday, error)
 }
 
 // HolidayPolicy is what a schedule does on a national holiday.

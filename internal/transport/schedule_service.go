@@ -249,7 +249,11 @@ func (s *Service) generateTrips(ctx context.Context, tx *gorm.DB, id uuid.UUID, 
 	if err != nil {
 		return Generated{}, err
 	}
-	hs, err := s.cal.Between(ctx, from, to)
+	// In the transaction: on SQLite a generation holding the write lock
+	// that waited for another connection of the pool, while the others'
+	// generations held every connection waiting for that lock, stalled
+	// them all until the busy timeout.
+	hs, err := s.cal.BetweenWith(ctx, tx, from, to)
 	if err != nil {
 		return Generated{}, err
 	}
