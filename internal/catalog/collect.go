@@ -226,15 +226,6 @@ func (s store) collectedPage(ctx context.Context, q listQuery, tier, limit int, 
 	key, order, outer, keyset := s.sortSQL(q)
 	var b sqlBuf
 	b.w("SELECT " + readColumns(q.Lang) + ", " + imagesColumn + ", ")
-	if !s.pg() {
-		b.add(key)
-		b.w(" FROM listings l WHERE ")
-		b.add(s.idsCond(ids))
-		b.w(" AND ")
-		b.add(s.filterSQL(q, tier, now, nearChoice{strategy: nearWalk}))
-		orderPage(&b, q, keyset, order, limit)
-		return s.scanPage(ctx, q, tier, limit, b, now)
-	}
 	// The ids and sort keys first, then the page's rows. The filters sit
 	// under COALESCE, which no index serves: the planner, which cannot
 	// tell that the ids already match the words and category, otherwise

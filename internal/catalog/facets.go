@@ -356,7 +356,7 @@ func (s store) withFacets(ctx context.Context, q listQuery) (listQuery, error) {
 // name order is no sure bet, as words gather in runs of it ("Galeri Batik
 // Nusukan …": the place word third, its matches in runs of each first
 // two), and the walk that misses them, the sample and the rest cost 20 ms
-// at a million listings, where a collect of 2 500 costs 10–15.
+// at a million listings, where a collect of 2 500 costs 10–15 ms.
 const nameFacetsUpTo = 2500
 
 // facetPage is the page of q among the listings the facets index selects,

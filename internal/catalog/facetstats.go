@@ -56,8 +56,7 @@ type lexemeStats struct {
 	minFreq float64
 	read    time.Time
 	// categories holds the sample of each category that has enough rows
-	// in it (readCategorySample), once sampled.
-	sampled    bool
+	// in it (readCategorySample); nil until the kind is sampled.
 	categories map[string]*categorySample
 }
 
@@ -73,14 +72,19 @@ func newFacetStats(db *gorm.DB) *facetStats {
 // category of at least minRows sampled rows too.
 func readKindStats(ctx context.Context, db *gorm.DB, k kind.Kind, sample bool, minRows float64) (*lexemeStats, error) {
 	st, err := readLexemeStats(ctx, db, "listings_facets_"+string(k)+"_idx")
-	if err != nil || st.rows <= 0 || !sample {
+	if err != nil || !sample {
 		return st, err
 	}
-	if st.categories, err = readCategorySample(ctx, db, k, st.rows); err != nil {
+	st.categories = map[string]*categorySample{} // sampled, if only of nothing
+	if st.rows <= 0 {
+		return st, nil
+	}
+	cats, err := readCategorySample(ctx, db, k, st.rows)
+	if err != nil {
 		return nil, err
 	}
-	st.sampled = true
-	maps.DeleteFunc(st.categories, func(_ string, c *categorySample) bool { return c.rows < minRows })
+	maps.DeleteFunc(cats, func(_ string, c *categorySample) bool { return c.rows < minRows })
+	st.categories = cats
 	return st, nil
 }
 
@@ -288,7 +292,7 @@ func (f *facetStats) of(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeS
 // never sampled.
 func (f *facetStats) withSample(ctx context.Context, db *gorm.DB, k kind.Kind) (*lexemeStats, error) {
 	st, err := f.of(ctx, db, k)
-	if err != nil || st.sampled {
+	if err != nil || st.categories != nil {
 		return st, err
 	}
 	f.mu.Lock()
