@@ -76,6 +76,17 @@ func collectCatalog(t *testing.T, api *apitest.API) {
 			set("category", "park"), set("tags", []string{})))
 		setRating(t, api, a.ID, 4.5, 4)
 	}
+	// By name, blocks whose keys interleave: "pasar legi9 …" sorts inside
+	// the run of "pasar legi …" keys ("_" after "9"), so a window of the
+	// name order that ends inside that run holds the page only up to its
+	// last key.
+	for i, name := range []string{"Pasar Legi Kidul 1", "Pasar Legi Lor 2", "Pasar Legi9 Kidul 3", "Pasar Legi_Kidul 4", "Pasar Legi_Kidul 5", "Pasar Legi_Kidul 6"} {
+		a := create(t, api, staff, "attractions", body("attractions", name,
+			set("name", map[string]any{"id": name, "en": ""}),
+			set("description", map[string]any{"id": "Pasar kampung.", "en": "A market."}),
+			set("category", "park"), set("tags", []string{})))
+		setRating(t, api, a.ID, float64(3+i%2), 4)
+	}
 	base := time.Now().UTC().Truncate(time.Hour)
 	for i := range 30 {
 		s := base.Add(time.Duration(i*2-10) * 24 * time.Hour)
@@ -132,6 +143,8 @@ func TestCollectStrategiesAgree(t *testing.T) {
 	add("/api/v1/events", []string{"starts_at", "rating"}, "tag", "culture")
 	add("/api/v1/attractions", words, "q", "forest", "category", "park")
 	add("/api/v1/attractions", words, "q", "kota", "category", "park")
+	add("/api/v1/attractions", words, "q", "kidul", "category", "park")
+	add("/api/v1/attractions", words, "q", "kidul")
 	for _, w := range []string{"stage", "tempat", "candi", "stage tempat", "zzz", "museum", "sewu", "candi sewu", "c", "site", "edukasi", "house", "batik"} {
 		add("/api/v1/attractions", words, "q", w)
 		add("/api/v1/attractions", words, "q", w, "category", "market")
@@ -186,6 +199,9 @@ func TestCollectStrategiesAgree(t *testing.T) {
 		{"auto", 3, 0, false, "sample"},       // block walks of 3 rows
 		{"auto", 0, 0, false, "small-sample"}, // most matches outside the blocks
 		{"auto", 0, 2, false, "small-sample"},
+		{"auto", 0, 0, false, "window"},        // by name: windows of the name order from 2 rows, growing
+		{"auto", 0, 2, false, "window"},        // their blocks' matches pass the cap: they give way
+		{"auto", 0, 0, false, "narrow-window"}, // windows of more than 2 blocks give way
 	} {
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		catalog.SetCollectCap(svc, st.cap)

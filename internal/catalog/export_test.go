@@ -63,7 +63,8 @@ const GridLevels = len(grids)
 // statistics list as the first word of many names ("auto", the default),
 // of the first search word whatever they say ("first"), those a sample of
 // the matches suggests whatever they say ("sample", or "small-sample" of 4
-// matches), or never ("off"),
+// matches), a window of the name order and nothing else ("window", or
+// "narrow-window" of at most 2 blocks), or never ("off"),
 // and empties the response cache. Call it between requests, never during
 // them.
 func SetNameBlocks(s *Service, mode string) {
@@ -76,6 +77,10 @@ func SetNameBlocks(s *Service, mode string) {
 		s.nameBlocks = nameBlocksSample
 	case "small-sample":
 		s.nameBlocks = nameBlocksSmallSample
+	case "window":
+		s.nameBlocks = nameBlocksWindow
+	case "narrow-window":
+		s.nameBlocks = nameBlocksNarrowWindow
 	case "off":
 		s.nameBlocks = nameBlocksOff
 	default:

@@ -183,6 +183,11 @@ func discShare(p Location, level int, r float64) float64 {
 // are quoted so that the tsquery parser takes "~", "_" and "-" as they
 // are.
 func facetQuery(toks []string, words [][]string, category string, cells []string, except ...string) string {
+	return "'" + strings.Join(facetTerms(toks, words, category, cells, except...), " & ") + "'::tsquery"
+}
+
+// facetTerms are the terms of facetQuery, each to be ANDed.
+func facetTerms(toks []string, words [][]string, category string, cells []string, except ...string) []string {
 	var parts []string
 	for i, t := range toks {
 		w := cleanWord(t)
@@ -206,7 +211,7 @@ func facetQuery(toks []string, words [][]string, category string, cells []string
 			parts = append(parts, "!''"+e+"''")
 		}
 	}
-	return "'" + strings.Join(parts, " & ") + "'::tsquery"
+	return parts
 }
 
 // anyOf is a tsquery (quoted in an SQL literal) matching any of lexemes.
@@ -314,6 +319,15 @@ func facetCondExcept(q listQuery, words [][]string, cells []string, except ...st
 	return b
 }
 
+// facetCondWithin is facetCond of the listings that hold one of the
+// lexemes within.
+func facetCondWithin(q listQuery, words [][]string, cells []string, within []string) sqlBuf {
+	var b sqlBuf
+	b.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND " + facetsExpr + " @@ '" +
+		strings.Join(append(facetTerms(q.Tokens, words, q.Category, cells), anyOf(within)), " & ") + "'::tsquery")
+	return b
+}
+
 // withFacets plans q's words through the facets index when the index's
 // statistics promise fewer matches than the alternative reads rows: at
 // most the collect cap with a radius (whose pages otherwise read every
@@ -370,7 +384,7 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 	if noneMatch(q.facets.words) {
 		return nil, true, nil
 	}
-	ids, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCond(q, q.facets.words, q.facets.cells), now)
+	ids, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCond(q, q.facets.words, q.facets.cells), sqlBuf{}, now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -384,9 +398,10 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 
 // facetPageIDs reads the listings cond selects from the facets index, at
 // most the collect cap of them, and returns the ids of the first limit
-// that pass every filter of the request and come after its cursor, in the
-// sort's order; over is true when cond selects more than the cap.
-func (s store) facetPageIDs(ctx context.Context, q listQuery, tier, limit int, cond sqlBuf, now time.Time) (ids []string, over bool, err error) {
+// that pass every filter of the request, come after its cursor and meet
+// upTo (when not empty), in the sort's order; over is true when cond
+// selects more than the cap.
+func (s store) facetPageIDs(ctx context.Context, q listQuery, tier, limit int, cond, upTo sqlBuf, now time.Time) (ids []string, over bool, err error) {
 	capN := s.capCollect()
 	key, _, outer, keyset := s.sortSQL(q)
 	// The request's filters and the cursor, checked on each match in the
@@ -404,6 +419,10 @@ func (s store) facetPageIDs(ctx context.Context, q listQuery, tier, limit int, c
 	if q.After != nil {
 		rest.w(" AND ")
 		rest.add(keyset)
+	}
+	if upTo.b.Len() > 0 {
+		rest.w(" AND ")
+		rest.add(upTo)
 	}
 	var b sqlBuf
 	b.w("SELECT count(*), array_to_string((array_agg(i.id ORDER BY " + strings.NewReplacer("p.k", "i.k", "p.id", "i.id").Replace(outer) +

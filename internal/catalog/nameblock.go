@@ -67,6 +67,11 @@ const (
 	// matches, leaves most of a small table's matches outside the blocks.
 	nameBlocksSample
 	nameBlocksSmallSample
+	// nameBlocksWindow and nameBlocksNarrowWindow (tests) try a window
+	// of the name order whatever the statistics say, from 2 rows, and
+	// nothing else; the narrow one of at most 2 blocks.
+	nameBlocksWindow
+	nameBlocksNarrowWindow
 	nameBlocksOff
 )
 
@@ -201,7 +206,14 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 	if q.Sort != SortName || s.nameBlocks == nameBlocksOff || !s.facetsUsable(q) {
 		return nil, false, nil
 	}
+	if !afterWalk {
+		if rows, done, err := s.windowPage(ctx, q, tier, limit, now); err != nil || done {
+			return rows, done, err
+		}
+	}
 	switch s.nameBlocks {
+	case nameBlocksWindow, nameBlocksNarrowWindow:
+		return nil, false, nil
 	case nameBlocksSample, nameBlocksSmallSample:
 		return s.blocksPage(ctx, q, tier, limit, nil, now)
 	case nameBlocksFirst:
@@ -278,7 +290,7 @@ func (s store) blocksPage(ctx context.Context, q listQuery, tier, limit int, blo
 	for i, b := range blocks {
 		except[i] = b.lexeme
 	}
-	outside, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCondExcept(q, words, cells, except...), now)
+	outside, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCondExcept(q, words, cells, except...), sqlBuf{}, now)
 	if err != nil || over {
 		return nil, false, err
 	}

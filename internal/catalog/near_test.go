@@ -248,8 +248,9 @@ func TestNearStrategiesAgree(t *testing.T) {
 	}{{"collect", 0, 0, false, "auto", false}, {"walk", 0, 0, false, "auto", false}, {"walk", 3, 0, false, "auto", false}, {"walk", 3, 1, false, "auto", false},
 		{"walk", 0, 0, false, "auto", true}, {"walk", 3, 0, false, "auto", true}, {"walk", 3, 1, false, "auto", true}, // words walked in whole rows, as in a radius holding most listings
 		{"auto", 0, 0, false, "auto", false}, {"auto", 0, 1, false, "auto", false}, {"auto", 0, 0, true, "auto", false},
-		{"auto", 0, 0, false, "first", false},                                                  // by name: the words' block and their matches outside it, in the radius
-		{"auto", 0, 0, false, "sample", false}, {"auto", 0, 0, false, "small-sample", false}} { // by name: blocks from a sample of the matches
+		{"auto", 0, 0, false, "first", false},                                                // by name: the words' block and their matches outside it, in the radius
+		{"auto", 0, 0, false, "sample", false}, {"auto", 0, 0, false, "small-sample", false}, // by name: blocks from a sample of the matches
+		{"auto", 0, 0, false, "window", false}, {"auto", 0, 1, false, "window", false}, {"auto", 0, 0, false, "narrow-window", false}} { // by name: windows of the name order
 		catalog.ForceNearStrategy(svc, st.name, st.rows)
 		catalog.SetCollectCap(svc, st.cap)
 		catalog.SetFacets(svc, !st.noFacets)
