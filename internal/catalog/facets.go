@@ -384,7 +384,7 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 	if noneMatch(q.facets.words) {
 		return nil, true, nil
 	}
-	ids, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCond(q, q.facets.words, q.facets.cells), sqlBuf{}, now)
+	ids, over, err := s.facetPageIDs(ctx, q, tier, limit, s.capCollect(), facetCond(q, q.facets.words, q.facets.cells), sqlBuf{}, now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -397,12 +397,11 @@ func (s store) facetPage(ctx context.Context, q listQuery, tier, limit int, now 
 }
 
 // facetPageIDs reads the listings cond selects from the facets index, at
-// most the collect cap of them, and returns the ids of the first limit
+// most capN of them, and returns the ids of the first limit
 // that pass every filter of the request, come after its cursor and meet
 // upTo (when not empty), in the sort's order; over is true when cond
-// selects more than the cap.
-func (s store) facetPageIDs(ctx context.Context, q listQuery, tier, limit int, cond, upTo sqlBuf, now time.Time) (ids []string, over bool, err error) {
-	capN := s.capCollect()
+// selects more than capN.
+func (s store) facetPageIDs(ctx context.Context, q listQuery, tier, limit, capN int, cond, upTo sqlBuf, now time.Time) (ids []string, over bool, err error) {
 	key, _, outer, keyset := s.sortSQL(q)
 	// The request's filters and the cursor, checked on each match in the
 	// select list: the cap bounds the matches read, however few pass.

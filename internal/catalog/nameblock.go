@@ -290,7 +290,7 @@ func (s store) blocksPage(ctx context.Context, q listQuery, tier, limit int, blo
 	for i, b := range blocks {
 		except[i] = b.lexeme
 	}
-	outside, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCondExcept(q, words, cells, except...), sqlBuf{}, now)
+	outside, over, err := s.facetPageIDs(ctx, q, tier, limit, s.capCollect(), facetCondExcept(q, words, cells, except...), sqlBuf{}, now)
 	if err != nil || over {
 		return nil, false, err
 	}

@@ -40,15 +40,21 @@ const (
 	// windowMinMatches is the fewest matches the statistics must promise
 	// for a window: a collect of fewer reads fewer rows.
 	windowMinMatches = 300
+	// maxWindowWordShare is the largest share of the listings in scope
+	// a word may hold for a window.
+	maxWindowWordShare = 0.04
 	// windowPageShare is how many pages of matches the first window is
 	// sized to hold, by the statistics.
 	windowPageShare = 3
-	// maxWindowRows bounds a window, read index-only at about 0.1 µs a
-	// row.
-	maxWindowRows = 20000
+	// maxWindowRows bounds a window, read index-only at about 0.5 µs a
+	// row with its transfer; the first is at most half as long.
+	maxWindowRows = 8000
 	// maxWindowBlocks bounds the blocks of one query; a window of more
 	// falls back on the first runs, then gives way.
 	maxWindowBlocks = 96
+	// maxWindowMatches bounds the matches read from a window's blocks,
+	// each a row of the table: past it they give way.
+	maxWindowMatches = 1000
 )
 
 // windowPage is the page of a name-sorted search by a window of the name
@@ -88,7 +94,11 @@ func (s store) windowPage(ctx context.Context, q listQuery, tier, limit int, now
 	if noneMatch(words) {
 		return nil, true, nil
 	}
-	for ; rows <= maxWindowRows; rows *= 4 {
+	rounds := 2
+	if s.nameBlocks != nameBlocksAuto {
+		rounds = 6 // tests: from 2 rows to the whole order
+	}
+	for round := 0; round < rounds && rows <= maxWindowRows; round++ {
 		blocks, last, ok, err := s.windowBlocks(ctx, q, rows, maxBlocks)
 		if err != nil || !ok {
 			return nil, false, err
@@ -100,7 +110,7 @@ func (s store) windowPage(ctx context.Context, q listQuery, tier, limit int, now
 		if last != nil {
 			upTo.w(nameKey(q.Lang)+" <= ?", *last)
 		}
-		ids, over, err := s.facetPageIDs(ctx, q, tier, limit, facetCondWithin(q, words, cells, blocks), upTo, now)
+		ids, over, err := s.facetPageIDs(ctx, q, tier, limit, min(s.capCollect(), maxWindowMatches), facetCondWithin(q, words, cells, blocks), upTo, now)
 		if err != nil || over {
 			return nil, false, err
 		}
@@ -108,6 +118,14 @@ func (s store) windowPage(ctx context.Context, q listQuery, tier, limit int, now
 			page, err := s.collectedPage(ctx, q, tier, limit, ids, now)
 			return page, err == nil, err
 		}
+		if len(ids) == 0 && s.nameBlocks == nameBlocksAuto {
+			// None in the window: the matches gather elsewhere in the
+			// order ("collection" is every "Rumah Koleksi …" museum).
+			return nil, false, nil
+		}
+		// One more window, long enough by the share of matches this one
+		// held.
+		rows = int(math.Ceil(float64(rows) * math.Max(4, 1.5*float64(limit)/math.Max(1, float64(len(ids))))))
 	}
 	return nil, false, nil
 }
@@ -117,12 +135,20 @@ func (s store) windowPage(ctx context.Context, q listQuery, tier, limit int, now
 // too few matches for a window, or say that most of them start names
 // (their block is the page's place: nameBlockPage).
 func (s store) windowRows(ctx context.Context, q listQuery, limit int, cells []string) (int, bool, error) {
-	if s.facetStats == nil {
+	if s.facetStats == nil || q.Category == "" {
+		// Without a category the walks of the kind's name order and the
+		// blocks serve, a word's matches being many more there.
 		return 0, false, nil
 	}
 	est, scope, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
 	if err != nil || est < windowMinMatches || scope <= 0 {
 		return 0, false, err
+	}
+	if est > maxWindowWordShare*scope {
+		// A walk meets a page of a word this common within a few hundred
+		// rows, where the window's blocks, which reach past the window,
+		// would hold hundreds of matches.
+		return 0, false, nil
 	}
 	if w := s.blockWord(ctx, q); w != "" {
 		st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind)
@@ -133,8 +159,13 @@ func (s store) windowRows(ctx context.Context, q listQuery, limit int, cells []s
 			return 0, false, nil
 		}
 	}
-	rows := math.Ceil(windowPageShare * float64(limit) * scope / est)
-	return int(math.Max(4*float64(limit), math.Min(rows, maxWindowRows))), true, nil
+	rows := math.Max(4*float64(limit), math.Ceil(windowPageShare*float64(limit)*scope/est))
+	if rows > maxWindowRows/2 {
+		// The matches are too sparse for a window to pay: the collect
+		// reads fewer rows.
+		return 0, false, nil
+	}
+	return int(rows), true, nil
 }
 
 // windowBlocks reads the keys of the first rows of the name order after
