@@ -48,7 +48,7 @@ const (
 	windowPageShare = 3
 	// maxWindowRows bounds a window, read index-only at about 0.5 µs a
 	// row with its transfer; the first is at most half as long.
-	maxWindowRows = 8000
+	maxWindowRows = 10000
 	// maxWindowBlocks bounds the blocks of one query; a window of more
 	// falls back on the first runs, then gives way.
 	maxWindowBlocks = 96
@@ -135,9 +135,10 @@ func (s store) windowPage(ctx context.Context, q listQuery, tier, limit int, now
 // too few matches for a window, or say that most of them start names
 // (their block is the page's place: nameBlockPage).
 func (s store) windowRows(ctx context.Context, q listQuery, limit int, cells []string) (int, bool, error) {
-	if s.facetStats == nil || q.Category == "" {
-		// Without a category the walks of the kind's name order and the
-		// blocks serve, a word's matches being many more there.
+	if s.facetStats == nil || q.Category == "" && q.Near == nil {
+		// A word alone: the walks of the kind's name order and the blocks
+		// serve it better, the window's blocks holding too many matches
+		// (measured over every name word of the data set at a million).
 		return 0, false, nil
 	}
 	est, scope, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
