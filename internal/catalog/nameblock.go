@@ -195,13 +195,14 @@ func prefixRange(w string) (from, to string, ok bool) {
 	return "", "", false
 }
 
-// nameBlockPage is the page of a name-sorted search as described above:
-// with the block of a word the statistics list (it costs no extra
-// statement), else with blocks a sample of the matches suggests (without
-// a radius, only afterWalk: once the first walk held no page). A word in
-// more than maxBlockWordShare of the listings is left to the walks, which
-// meet it soon wherever it clusters. done is false when it leaves the page
-// to the others.
+// nameBlockPage is the page of a name-sorted search by a window of the
+// name order (namewindow.go), else as described above: with the block of
+// a word the statistics list (it costs no extra statement), else with
+// blocks a sample of the matches suggests (without a radius, only
+// afterWalk: once the first walk held no page). A word in more than
+// maxBlockWordShare of the listings is left to the walks, which meet it
+// soon wherever it clusters. done is false when it leaves the page to the
+// others.
 func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, afterWalk bool, now time.Time) ([]listed, bool, error) {
 	if q.Sort != SortName || s.nameBlocks == nameBlocksOff || !s.facetsUsable(q) {
 		return nil, false, nil

@@ -33,8 +33,16 @@ import (
 // the window's last key is among those matches (a row past the window
 // with that key is in the last row's block). The first page of them up
 // to that key is the page once it is full, or when the window reached
-// the end of the order. A window that holds too few matches is read
-// again four times as long, up to maxWindowRows.
+// the end of the order. A window that holds too few matches is read once
+// more, longer by the share of matches it held (at least four times), up
+// to maxWindowRows; one that holds none gives way, its word's matches
+// gathering elsewhere.
+//
+// It serves words within a category or a radius, sparse enough that a
+// walk would read hundreds of rows and common enough that a collect would
+// read more than the blocks' matches. Measured at a million listings over
+// every word × category pair of the data set, by name (second pass):
+// requests over 20 ms 187 → 7, p99 40 → 18 ms.
 
 const (
 	// windowMinMatches is the fewest matches the statistics must promise
