@@ -281,6 +281,15 @@ func (s store) expandWords(ctx context.Context, toks []string) ([][]string, erro
 	return out, rows.Err()
 }
 
+// facetWords are q's search words spelled as the facets index holds them:
+// those its facets plan expanded, else expanded now.
+func (s store) facetWords(ctx context.Context, q listQuery) ([][]string, error) {
+	if q.facets != nil {
+		return q.facets.words, nil
+	}
+	return s.expandWords(ctx, q.Tokens)
+}
+
 // noneMatch reports whether a search word is a prefix of no word at all.
 func noneMatch(words [][]string) bool {
 	for _, ws := range words {

@@ -252,14 +252,9 @@ func (s store) nameBlockPage(ctx context.Context, q listQuery, tier, limit int, 
 // blocksPage is the union of the first page of the blocks (when nil,
 // those a sample of the matches suggests) and of the matches outside them.
 func (s store) blocksPage(ctx context.Context, q listQuery, tier, limit int, blocks []nameBlock, now time.Time) ([]listed, bool, error) {
-	var words [][]string
-	if q.facets != nil {
-		words = q.facets.words
-	} else {
-		var err error
-		if words, err = s.expandWords(ctx, q.Tokens); err != nil {
-			return nil, false, err
-		}
+	words, err := s.facetWords(ctx, q)
+	if err != nil {
+		return nil, false, err
 	}
 	if noneMatch(words) {
 		return nil, true, nil

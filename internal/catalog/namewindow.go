@@ -90,14 +90,9 @@ func (s store) windowPage(ctx context.Context, q listQuery, tier, limit int, now
 	default:
 		return nil, false, nil
 	}
-	var words [][]string
-	if q.facets != nil {
-		words = q.facets.words
-	} else {
-		var err error
-		if words, err = s.expandWords(ctx, q.Tokens); err != nil {
-			return nil, false, err
-		}
+	words, err := s.facetWords(ctx, q)
+	if err != nil {
+		return nil, false, err
 	}
 	if noneMatch(words) {
 		return nil, true, nil
