@@ -103,6 +103,15 @@ func cellName(level int, x, y int64) string {
 	return grids[level].name + strconv.FormatInt(x, 10) + "_" + strconv.FormatInt(y, 10)
 }
 
+// queryCells are the cells covering q's radius (coverCells), nil without
+// one.
+func queryCells(q listQuery) []string {
+	if q.Near == nil {
+		return nil
+	}
+	return coverCells(*q.Near, q.RadiusM)
+}
+
 // coverCells names the cells of the finest grid on which the box of r
 // metres around p spans at most maxCoverCells; nil when none does (a wide
 // radius, or a box across the antimeridian).
@@ -183,7 +192,12 @@ func discShare(p Location, level int, r float64) float64 {
 // are quoted so that the tsquery parser takes "~", "_" and "-" as they
 // are.
 func facetQuery(toks []string, words [][]string, category string, cells []string, except ...string) string {
-	return "'" + strings.Join(facetTerms(toks, words, category, cells, except...), " & ") + "'::tsquery"
+	return tsqueryLiteral(facetTerms(toks, words, category, cells, except...))
+}
+
+// tsqueryLiteral is the tsquery of terms ANDed, as an SQL literal.
+func tsqueryLiteral(terms []string) string {
+	return "'" + strings.Join(terms, " & ") + "'::tsquery"
 }
 
 // facetTerms are the terms of facetQuery, each to be ANDed.
@@ -322,18 +336,20 @@ func facetCond(q listQuery, words [][]string, cells []string) sqlBuf {
 // facetCondExcept is facetCond without the listings holding one of the
 // lexemes except.
 func facetCondExcept(q listQuery, words [][]string, cells []string, except ...string) sqlBuf {
-	var b sqlBuf
-	b.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND " + facetsExpr + " @@ " +
-		facetQuery(q.Tokens, words, q.Category, cells, except...))
-	return b
+	return facetCondOf(q, facetQuery(q.Tokens, words, q.Category, cells, except...))
 }
 
 // facetCondWithin is facetCond of the listings that hold one of the
 // lexemes within.
 func facetCondWithin(q listQuery, words [][]string, cells []string, within []string) sqlBuf {
+	return facetCondOf(q, tsqueryLiteral(append(facetTerms(q.Tokens, words, q.Category, cells), anyOf(within))))
+}
+
+// facetCondOf selects the published listings of q's kind that the facets
+// index finds for query (a tsquery literal).
+func facetCondOf(q listQuery, query string) sqlBuf {
 	var b sqlBuf
-	b.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND " + facetsExpr + " @@ '" +
-		strings.Join(append(facetTerms(q.Tokens, words, q.Category, cells), anyOf(within)), " & ") + "'::tsquery")
+	b.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND " + facetsExpr + " @@ " + query)
 	return b
 }
 
@@ -347,10 +363,7 @@ func (s store) withFacets(ctx context.Context, q listQuery) (listQuery, error) {
 	if !s.facetsUsable(q) || q.Sort == SortDistance || s.facetStats == nil {
 		return q, nil
 	}
-	var cells []string
-	if q.Near != nil {
-		cells = coverCells(*q.Near, q.RadiusM)
-	}
+	cells := queryCells(q)
 	est, scope, err := s.facetStats.estimate(ctx, s.read(ctx), q, cells)
 	if err != nil {
 		return q, err

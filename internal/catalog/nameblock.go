@@ -259,10 +259,7 @@ func (s store) blocksPage(ctx context.Context, q listQuery, tier, limit int, blo
 	if noneMatch(words) {
 		return nil, true, nil
 	}
-	var cells []string
-	if q.Near != nil {
-		cells = coverCells(*q.Near, q.RadiusM)
-	}
+	cells := queryCells(q)
 	if blocks == nil {
 		var err error
 		if blocks, err = s.sampledBlocks(ctx, q, words, cells); err != nil || len(blocks) == 0 {

@@ -72,10 +72,7 @@ func (s store) windowPage(ctx context.Context, q listQuery, tier, limit int, now
 	if q.Sort != SortName || !s.facetsUsable(q) {
 		return nil, false, nil
 	}
-	var cells []string
-	if q.Near != nil {
-		cells = coverCells(*q.Near, q.RadiusM)
-	}
+	cells := queryCells(q)
 	rows, maxBlocks := 2, maxWindowBlocks
 	switch s.nameBlocks {
 	case nameBlocksWindow:
