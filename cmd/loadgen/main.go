@@ -9,6 +9,7 @@
 //	loadgen permits-report   write the permits section of docs/benchmarks.md
 //	loadgen explain      capture the PostgreSQL plans of each workload's SQL (-matrix: the matrix's)
 //	loadgen auto-explain on|off   set up the database for "explain"
+//	loadgen prewarm      read the catalog's relations into PostgreSQL's shared buffers
 //	loadgen report       render results (and plans) as Markdown
 //	loadgen matrix-report  append the matrix (and its plans) to the report
 //
@@ -42,7 +43,7 @@ func main() {
 	}
 }
 
-const usage = "usage: loadgen run|book|webhook|matrix|permits|permits-report|explain|auto-explain|report|matrix-report [flags] (-h for flags)"
+const usage = "usage: loadgen run|book|webhook|matrix|permits|permits-report|explain|auto-explain|prewarm|report|matrix-report [flags] (-h for flags)"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdExplain(ctx, args[1:], stderr)
 	case "auto-explain":
 		return cmdAutoExplain(ctx, args[1:], stderr)
+	case "prewarm":
+		return cmdPrewarm(ctx, args[1:], stderr)
 	case "report":
 		return cmdReport(args[1:], stderr)
 	default:

@@ -130,7 +130,7 @@ func PostgresInfo(ctx context.Context, dsn string) (*DBInfo, error) {
 			info.Sizes[t] = n
 		}
 	}
-	for _, s := range []string{"shared_buffers", "work_mem", "effective_cache_size", "max_connections", "jit"} {
+	for _, s := range []string{"shared_buffers", "huge_pages", "work_mem", "effective_cache_size", "max_connections", "jit"} {
 		var v string
 		if err := conn.QueryRow(ctx, "SELECT current_setting($1)", s).Scan(&v); err == nil {
 			info.Settings[s] = v
