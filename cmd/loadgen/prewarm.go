@@ -42,69 +42,63 @@ ORDER BY CASE
          t.relname = 'listing_tags', -- open_now reads the hours' rows; tag filters the tags' index
          pg_relation_size(c.oid)`
 
-// PrewarmedRelation is one relation read into shared buffers, or into the
-// operating system's page cache when it no longer fit (Skipped).
-type PrewarmedRelation struct {
-	Name    string `json:"name"`
-	Bytes   int64  `json:"bytes"`
-	Skipped bool   `json:"skipped,omitempty"`
+// prewarmed is one relation of catalogRelations and where it is read to:
+// shared buffers, or the page cache once they are full (pageCache).
+type prewarmed struct {
+	name      string
+	bytes     int64
+	pageCache bool
 }
 
-// Prewarm reads the catalog's relations into PostgreSQL's shared buffers, as
-// many as fit in prewarmShare of them, and the rest into the page cache. A run right after a load otherwise
-// measures the disk: a database larger than the page cache the machine
-// leaves it (and a host that reclaims that cache between runs) turns single
-// requests into reads from disk, which says nothing about the plans.
-func Prewarm(ctx context.Context, dsn string, stderr io.Writer) ([]PrewarmedRelation, error) {
+// Prewarm reads the catalog's relations into PostgreSQL's shared buffers,
+// as many as fit in prewarmShare of them, and the rest into the page cache.
+// A run right after a load otherwise measures the disk: a database larger
+// than the page cache the machine leaves it (and a host that reclaims that
+// cache between runs) turns single requests into reads from disk, which
+// says nothing about the plans.
+func Prewarm(ctx context.Context, dsn string, stderr io.Writer) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS pg_prewarm"); err != nil {
-		return nil, fmt.Errorf("pg_prewarm is not available: %w", err)
+		return fmt.Errorf("pg_prewarm is not available: %w", err)
 	}
 	var buffers int64
 	err = conn.QueryRow(ctx,
 		"SELECT setting::bigint * current_setting('block_size')::bigint FROM pg_settings WHERE name = 'shared_buffers'").Scan(&buffers)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	rows, err := conn.Query(ctx, catalogRelations)
+	rows, _ := conn.Query(ctx, catalogRelations)
+	rels, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (prewarmed, error) {
+		var r prewarmed
+		return r, row.Scan(&r.name, &r.bytes)
+	})
 	if err != nil {
-		return nil, err
-	}
-	var rels []PrewarmedRelation
-	for rows.Next() {
-		var r PrewarmedRelation
-		if err := rows.Scan(&r.Name, &r.Bytes); err != nil {
-			return nil, err
-		}
-		rels = append(rels, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	fitInBuffers(rels, int64(float64(buffers)*prewarmShare))
 	var loaded int64
 	start := time.Now()
 	for _, r := range rels {
 		mode := "buffer"
-		if r.Skipped {
+		if r.pageCache {
 			// The page cache may be reclaimed under the run; better than disk.
 			mode = "read"
-			fmt.Fprintf(stderr, "prewarm: %s (%d MiB) does not fit in shared_buffers; read into the page cache\n", r.Name, r.Bytes>>20)
+			fmt.Fprintf(stderr, "prewarm: %s (%d MiB) does not fit in shared_buffers; read into the page cache\n", r.name, r.bytes>>20)
 		}
-		if _, err := conn.Exec(ctx, "SELECT pg_prewarm($1::regclass, $2)", r.Name, mode); err != nil {
-			return nil, fmt.Errorf("prewarm %s: %w", r.Name, err)
+		if _, err := conn.Exec(ctx, "SELECT pg_prewarm($1::regclass, $2)", r.name, mode); err != nil {
+			return fmt.Errorf("prewarm %s: %w", r.name, err)
 		}
-		if !r.Skipped {
-			loaded += r.Bytes
+		if !r.pageCache {
+			loaded += r.bytes
 		}
 	}
 	fmt.Fprintf(stderr, "prewarm: %d MiB of the catalog read into %d MiB of shared buffers in %s\n",
 		loaded>>20, buffers>>20, time.Since(start).Round(time.Second))
-	return rels, nil
+	return nil
 }
 
 func cmdPrewarm(ctx context.Context, args []string, stderr io.Writer) error {
@@ -117,20 +111,19 @@ func cmdPrewarm(ctx context.Context, args []string, stderr io.Writer) error {
 	if *db == "" {
 		return errors.New("usage: loadgen prewarm -db URL")
 	}
-	_, err := Prewarm(ctx, *db, stderr)
-	return err
+	return Prewarm(ctx, *db, stderr)
 }
 
-// fitInBuffers marks the relations that do not fit in budget bytes, taken in
-// order: one that does not fit is skipped, and a smaller one after it may
-// still fit.
-func fitInBuffers(rels []PrewarmedRelation, budget int64) {
+// fitInBuffers sends to the page cache the relations that do not fit in
+// budget bytes, taken in order: one that does not fit is passed over, and a
+// smaller one after it may still fit.
+func fitInBuffers(rels []prewarmed, budget int64) {
 	var used int64
 	for i := range rels {
-		if used+rels[i].Bytes > budget {
-			rels[i].Skipped = true
+		if used+rels[i].bytes > budget {
+			rels[i].pageCache = true
 			continue
 		}
-		used += rels[i].Bytes
+		used += rels[i].bytes
 	}
 }
