@@ -322,7 +322,7 @@ if (suite === "smoke") {
     const route = routes.data.data.find((r) => bookable.has(r.mode));
     assert(route, "no route of a bookable mode");
     // A trip later today (Asia/Jakarta), so its booking may be checked in today.
-    let departs = Date.now() + 20 * 60e3;
+    let departs = Date.now() + 20 * 60e3 + 86400e3;
     const sameDay = jakartaDate(departs) === jakartaDate();
     const trip = await call("POST", "/transport/trips", {
       route_id: route.id, departs_at: new Date(departs).toISOString(), arrives_at: new Date(departs + 3600e3).toISOString(), capacity: 20, fare_idr: 15000,
@@ -346,7 +346,9 @@ if (suite === "smoke") {
       await page.locator(".problem").waitFor(); // a second check-in is refused
     }
     await page.locator("nav").getByRole("link", { name: "Perjalanan", exact: true }).click();
-    await page.locator("table.list tbody tr").first().waitFor();
+    // The list opens on today (Asia/Jakarta); near midnight the trip made above departs tomorrow.
+    await page.getByLabel("Tanggal").fill(jakartaDate(departs));
+    await page.locator(`table.list tbody tr a[href$="/transport/trips/${trip.data.id}"]`).waitFor();
     await shot(page, "transport-trips");
     await page.goto(origin + `/console/transport/trips/${trip.data.id}`); // a deep link, signed in: the session is in memory…
     await page.waitForURL(/\/console\/login/); // …so a reload asks to log in again, and comes back
