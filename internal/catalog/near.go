@@ -417,14 +417,19 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if wide {
 		walked = "l"
 	}
+	// A radius collected from the spatial index checks opening hours on
+	// its entries (openWeekSQL): the index carries them.
+	hoursInScan := s.pg() && q.OpenNow && nc.strategy == nearCollect
+	pq := q
+	pq.OpenNow = pq.OpenNow && !hoursInScan
 	// Tags and opening hours are probed by the id the index hands out,
 	// before the row is read: in a radius where a few are open, most
 	// rows would be read for nothing.
-	probes, rest := idProbes(q, now, walked+".id")
+	probes, rest := idProbes(pq, now, walked+".id")
 	extra, filtered := s.extraFilterSQL(rest, tier, now, true)
 	// Words, tags and opening hours need the row or another table: they
 	// are checked on the rows read by primary key.
-	rowFiltered := len(q.Tokens) > 0 || len(q.Tags) > 0 || q.OpenNow
+	rowFiltered := len(q.Tokens) > 0 || len(q.Tags) > 0 || pq.OpenNow
 	// An event window under another sort than the start: how many events
 	// it holds decides between walking the sort's index (a dense week) and
 	// sorting the window's start range (a sparse one), and the planner,
@@ -457,6 +462,10 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	}
 	if q.MinRating != nil {
 		in.w(" AND l.rating_avg >= ?", *q.MinRating)
+	}
+	if hoursInScan {
+		in.w(" AND ")
+		in.add(openWeekSQL(q.Kind, now))
 	}
 	if !windowWalk {
 		if q.From != nil {

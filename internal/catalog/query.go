@@ -61,6 +61,8 @@ type listQuery struct {
 	facets *facetPlan
 	// collected keeps the collect of one relevance tier for the next.
 	collected *collectMemo
+	// openWeek checks open_now on l.open_week (see openWeekSQL).
+	openWeek bool
 }
 
 // position is where a page ended, in the sort keys of its last item. Tier

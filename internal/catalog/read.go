@@ -61,6 +61,22 @@ func openNowSQL(k kind.Kind, c clock, now time.Time, perRow bool) sqlBuf {
 	return b
 }
 
+// openWeekSQL is openNowSQL over l.open_week, the minutes of the week
+// the listing is open (PostgreSQL; migration 20261207180000_listing_open_week).
+// The spatial indexes carry the column, so a radius's entries are checked
+// on the index page instead of by a probe of listing_hours each.
+func openWeekSQL(k kind.Kind, now time.Time) sqlBuf {
+	c := clockAt(now)
+	minute := c.Day*minutesPerDay + c.Minute
+	var b sqlBuf
+	if k != kind.Event {
+		b.w("l.open_week @> CAST(? AS integer)", minute)
+		return b
+	}
+	b.w("(l.starts_at <= ? AND l.ends_at > ? AND (isempty(l.open_week) OR l.open_week @> CAST(? AS integer)))", now, now, minute)
+	return b
+}
+
 // hoursSQL is true when the listing of id has an opening span of today
 // covering the minute.
 func hoursSQL(id string, c clock, perRow bool) sqlBuf {
@@ -643,6 +659,7 @@ type nearCandidate struct {
 // serves, so that the planner keeps walking the spatial index instead of
 // collecting every match of a search word or tag first.
 func (s store) nearCandidates(ctx context.Context, q listQuery, m int, all, inScan bool, now time.Time) ([]nearCandidate, error) {
+	q.openWeek = s.pg() // on the spatial index's entry
 	p := *q.Near
 	var b sqlBuf
 	b.w("SELECT l.id, l.lat, l.lng, point(l.lng, l.lat) <-> point(?, ?) AS a, ", p.Lng, p.Lat)
@@ -798,7 +815,9 @@ func (s store) extraFilterSQL(q listQuery, tier int, now time.Time, perRow bool)
 	if q.MinRating != nil {
 		add("l.rating_avg >= ?", *q.MinRating)
 	}
-	if q.OpenNow {
+	if q.OpenNow && q.openWeek {
+		parts = append(parts, openWeekSQL(q.Kind, now))
+	} else if q.OpenNow {
 		parts = append(parts, openNowSQL(q.Kind, clockAt(now), now, perRow))
 	}
 	if q.From != nil {
