@@ -48,18 +48,18 @@ func TestOpenWeekIsTheOpeningHours(t *testing.T) {
 	// Both as sets of minutes of the week: the spans of listing_hours
 	// joined into one multirange, which like open_week is normalised, so
 	// equal values are equal sets.
-	var differ []struct{ Listing, Week, Hours string }
+	var got []struct{ Listing, Week, Hours string }
 	err := api.DB.Raw(`SELECT l.kind || '/' || l.slug AS listing, l.open_week::text AS week,
   (SELECT COALESCE(range_agg(int4range(h.day * 1440 + h.open_min, h.day * 1440 + h.close_min)), '{}')
      FROM listing_hours h WHERE h.listing_id = l.id)::text AS hours
- FROM listings l WHERE l.id IN ?`, ids).Scan(&differ).Error
+ FROM listings l WHERE l.id IN ?`, ids).Scan(&got).Error
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(differ) != len(ids) {
-		t.Fatalf("%d of %d listings read", len(differ), len(ids))
+	if len(got) != len(ids) {
+		t.Fatalf("%d of %d listings read", len(got), len(ids))
 	}
-	for _, d := range differ {
+	for _, d := range got {
 		if d.Week != d.Hours {
 			t.Errorf("%s: open_week %s, listing_hours %s (minutes of the week from Sunday 00:00)", d.Listing, d.Week, d.Hours)
 		}
