@@ -2,11 +2,15 @@ package catalog
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/solodestination/api/internal/catalog/kind"
 	"github.com/solodestination/api/pkg/geo"
@@ -321,6 +325,64 @@ func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now t
 	b.w(" ORDER BY " + strings.NewReplacer("p.k", "l.sort_key", "p.id", "l.id").Replace(outer))
 	b.w(" LIMIT " + strconv.Itoa(limit))
 	return s.scanPage(ctx, q, tier, limit, b, now)
+}
+
+// walkEnd is the position of the last row a walk of rows rows reads (the
+// rows-th of the kind, or of the category, in the sort's order after the
+// cursor), read from the sort's index alone; ended is true when the order
+// ends before it, so that the walk read every row left. A longer walk
+// resumes from there instead of reading the same rows again. PostgreSQL
+// only (elsewhere ok is false), where the walks run as served.
+func (s store) walkEnd(ctx context.Context, q listQuery, rows int) (end *position, ended, ok bool, err error) {
+	if !s.pg() || q.Status != statusFilter(Published) {
+		return nil, false, false, nil
+	}
+	key, order, _, keyset := s.sortSQL(q)
+	var b sqlBuf
+	b.w("SELECT l.id, ")
+	b.add(key)
+	b.w(" FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published'")
+	if s.categoryWalk(q) {
+		b.w(" AND l.category = ?", q.Category)
+	}
+	if q.After != nil {
+		b.w(" AND ")
+		b.add(keyset)
+	}
+	b.w(" ORDER BY ")
+	b.add(order)
+	b.w(" LIMIT 1 OFFSET " + strconv.Itoa(rows-1))
+	var (
+		id string
+		k  any
+	)
+	switch err := s.read(ctx).Raw(b.b.String(), b.args...).Row().Scan(&id, &k); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, true, true, nil
+	case err != nil:
+		return nil, false, false, fmt.Errorf("walk end: %w", err)
+	}
+	p := position{Tier: tierAny}
+	if p.ID, err = uuid.Parse(id); err != nil {
+		return nil, false, false, fmt.Errorf("walk end: %w", err)
+	}
+	switch q.Sort {
+	case SortRelevance, SortRating:
+		v, isNum := k.(float64)
+		ok = isNum
+		p.Num = &v
+	case SortName:
+		v, isStr := k.(string)
+		ok = isStr
+		p.Str = &v
+	case SortStartsAt:
+		v, isTime := k.(time.Time)
+		ok = isTime
+		p.Time = &v
+	case SortNewest:
+		ok = true
+	}
+	return &p, false, ok, nil
 }
 
 // categoryWalk reports whether a walk reads the category's own index: with

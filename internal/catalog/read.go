@@ -248,16 +248,33 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		// The walks held less than a page: the query below finds the rest.
 	}
 	if s.walkFirst(q, nc) {
+		if q.collected == nil {
+			q.collected = &collectMemo{}
+		}
+		if rows, done, err := s.rareTagPage(ctx, q, tier, limit, now); err != nil || done {
+			return rows, err
+		}
 		rows, err := s.walkPage(ctx, q, tier, limit, now)
 		if err != nil || len(rows) == limit {
 			return rows, err
+		}
+		end, ended, resumable, err := s.walkEnd(ctx, q, s.walkLen())
+		if err != nil {
+			return nil, err
+		}
+		if ended {
+			return rows, nil // the walk read every row left: what passed is the rest
+		}
+		first := walked{rows: rows}
+		if resumable {
+			first.end = end
 		}
 		// By name, a word gathered in a few names ("city": every "Hutan
 		// Kota …" park) that the walk did not reach: blocks from a sample.
 		if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, true, now); err != nil || done {
 			return rows, err
 		}
-		if rows, done, err := s.afterWalk(ctx, q, tier, limit, now); err != nil || done {
+		if rows, done, err := s.afterWalk(ctx, q, tier, limit, first, now); err != nil || done {
 			return rows, err
 		}
 		// The walk's first rows held less than a page: the query below
