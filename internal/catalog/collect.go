@@ -84,28 +84,28 @@ type walked struct {
 // order: fewer than limit·N/walkRows of the kind's N listings, so that the
 // walk's walkRows rows would expect less than a page of them. A tag nobody
 // has used to cost the whole walk (32 ms at a million listings per kind);
-// now one index-only probe past that many entries of the tag's. Common
-// tags are remembered as such when the probe was the collect's own
-// question (more than collectCap), so that afterWalk does not ask again.
+// now one index-only probe for that many entries of the tag's, at most
+// collectCap. Common tags are remembered as such when the probe asked for
+// collectCap of them, so that afterWalk does not collect them again.
 func (s store) rareTagPage(ctx context.Context, q listQuery, tier, limit int, now time.Time) ([]listed, bool, error) {
 	if len(q.Tags) == 0 || len(q.Tokens) > 0 || q.Near != nil || q.collected == nil || q.collected.set ||
 		(q.Sort == SortStartsAt && q.startFloor != nil && q.To != nil) {
 		return nil, false, nil
 	}
-	past := s.capCollect()
+	enough := s.capCollect()
 	if s.pg() && s.facetStats != nil {
 		st, err := s.facetStats.of(ctx, s.read(ctx), q.Kind)
 		if err != nil {
 			return nil, false, err
 		}
 		if st.rows > 0 {
-			past = min(past, int(math.Ceil(float64(limit)*st.rows/float64(s.walkLen()))))
+			enough = min(enough, int(math.Ceil(float64(limit)*st.rows/float64(s.walkLen()))))
 		}
 	}
 	for _, t := range q.Tags {
 		var b sqlBuf
 		b.w("SELECT EXISTS (SELECT 1 FROM listing_tags t WHERE t.tag = ? AND t.kind = '"+string(q.Kind)+"'"+
-			" ORDER BY t.listing_id LIMIT 1 OFFSET "+strconv.Itoa(past)+")", t)
+			" ORDER BY t.listing_id LIMIT 1 OFFSET "+strconv.Itoa(enough-1)+")", t)
 		var common bool
 		if err := s.read(ctx).Raw(b.b.String(), b.args...).Row().Scan(&common); err != nil {
 			return nil, false, fmt.Errorf("tag count: %w", err)
@@ -119,8 +119,8 @@ func (s store) rareTagPage(ctx context.Context, q listQuery, tier, limit int, no
 			return out, err == nil, err
 		}
 	}
-	if past == s.capCollect() {
-		*q.collected = collectMemo{set: true} // every tag passes the collect's cap
+	if enough == s.capCollect() {
+		*q.collected = collectMemo{set: true} // every tag holds at least the collect's cap
 	}
 	return nil, false, nil
 }
