@@ -331,11 +331,12 @@ func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now t
 // rows-th of the kind, or of the category, in the sort's order after the
 // cursor), read from the sort's index alone; ended is true when the order
 // ends before it, so that the walk read every row left. A longer walk
-// resumes from there instead of reading the same rows again. PostgreSQL
-// only (elsewhere ok is false), where the walks run as served.
-func (s store) walkEnd(ctx context.Context, q listQuery, rows int) (end *position, ended, ok bool, err error) {
+// resumes from there instead of reading the same rows again. end is nil
+// where that is not known: off PostgreSQL (where the walks run as served),
+// or for a key of another type than the sort's.
+func (s store) walkEnd(ctx context.Context, q listQuery, rows int) (end *position, ended bool, err error) {
 	if !s.pg() || q.Status != statusFilter(Published) {
-		return nil, false, false, nil
+		return nil, false, nil
 	}
 	key, order, _, keyset := s.sortSQL(q)
 	var b sqlBuf
@@ -358,31 +359,33 @@ func (s store) walkEnd(ctx context.Context, q listQuery, rows int) (end *positio
 	)
 	switch err := s.read(ctx).Raw(b.b.String(), b.args...).Row().Scan(&id, &k); {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, true, true, nil
+		return nil, true, nil
 	case err != nil:
-		return nil, false, false, fmt.Errorf("walk end: %w", err)
+		return nil, false, fmt.Errorf("walk end: %w", err)
 	}
 	p := position{Tier: tierAny}
 	if p.ID, err = uuid.Parse(id); err != nil {
-		return nil, false, false, fmt.Errorf("walk end: %w", err)
+		return nil, false, fmt.Errorf("walk end: %w", err)
 	}
+	unknown := false
 	switch q.Sort {
 	case SortRelevance, SortRating:
 		v, isNum := k.(float64)
-		ok = isNum
-		p.Num = &v
+		p.Num, unknown = &v, !isNum
 	case SortName:
 		v, isStr := k.(string)
-		ok = isStr
-		p.Str = &v
+		p.Str, unknown = &v, !isStr
 	case SortStartsAt:
 		v, isTime := k.(time.Time)
-		ok = isTime
-		p.Time = &v
-	case SortNewest:
-		ok = true
+		p.Time, unknown = &v, !isTime
+	case SortNewest: // the id is the key
+	default:
+		unknown = true
 	}
-	return &p, false, ok, nil
+	if unknown {
+		return nil, false, nil
+	}
+	return &p, false, nil
 }
 
 // categoryWalk reports whether a walk reads the category's own index: with

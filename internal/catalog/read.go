@@ -258,17 +258,14 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		if err != nil || len(rows) == limit {
 			return rows, err
 		}
-		end, ended, resumable, err := s.walkEnd(ctx, q, s.walkLen())
+		end, ended, err := s.walkEnd(ctx, q, s.walkLen())
 		if err != nil {
 			return nil, err
 		}
 		if ended {
 			return rows, nil // the walk read every row left: what passed is the rest
 		}
-		first := walked{rows: rows}
-		if resumable {
-			first.end = end
-		}
+		first := walked{rows: rows, end: end}
 		// By name, a word gathered in a few names ("city": every "Hutan
 		// Kota …" park) that the walk did not reach: blocks from a sample.
 		if rows, done, err := s.nameBlockPage(ctx, q, tier, limit, true, now); err != nil || done {
