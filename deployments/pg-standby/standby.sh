@@ -17,6 +17,8 @@
 #   PRIMARY_HOST (127.0.0.1)  PRIMARY_PORT (5432)  PRIMARY_USER (postgres)
 #   STANDBY_PORT (5433)       STANDBY_DIR (/var/tmp/solo-pg-standby)
 #   START_WAIT (600): seconds a start may spend replaying WAL before it fails
+#   STANDBY_BIN: the directory of pg_ctl and postgres (default: the primary's
+#     version under /usr/lib/postgresql, else the pg_ctl on PATH)
 set -euo pipefail
 
 PRIMARY_HOST=${PRIMARY_HOST:-127.0.0.1}
@@ -31,6 +33,10 @@ APP_NAME=solo_standby
 
 bindir() {
   local v
+  if [ -n "${STANDBY_BIN:-}" ]; then
+    echo "$STANDBY_BIN"
+    return
+  fi
   v=$(psql -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U "$PRIMARY_USER" -d postgres -XAtc "SHOW server_version_num")
   v=$((v / 10000))
   if [ -x "/usr/lib/postgresql/$v/bin/pg_ctl" ]; then
@@ -102,26 +108,26 @@ EOF
 # standby restarted with much WAL to replay (it was stopped while lagging
 # behind a busy primary) accepts none until it has replayed up to where it
 # stopped, which can take minutes on a loaded machine; so it may take
-# START_WAIT seconds rather than pg_ctl's fixed minute.
+# START_WAIT seconds rather than pg_ctl's default minute. pg_ctl itself does
+# the waiting: it knows the process it started, so a postmaster that has not
+# yet written its pid file (a busy machine) is told apart from one that
+# exited; a loop of our own reading the pid file cannot tell the two apart.
 pg_start() {
-  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -W \
-    -o "-c config_file=$DATA/postgresql.conf -c hba_file=$DATA/pg_hba.conf" start >/dev/null
-  local waited=0
-  until pg_isready -q -h 127.0.0.1 -p "$STANDBY_PORT"; do
-    if ! running; then
-      echo "the standby stopped while starting" >&2
-      return 1
-    fi
-    if [ "$waited" -ge "$START_WAIT" ]; then
-      echo "the standby did not accept connections within ${START_WAIT}s" >&2
-      return 1
-    fi
+  as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t "$START_WAIT" \
+    -o "-c config_file=$DATA/postgresql.conf -c hba_file=$DATA/pg_hba.conf" start >/dev/null &
+  local ctl=$! waited=0
+  while kill -0 "$ctl" 2>/dev/null; do
     if [ "$waited" -gt 0 ] && [ $((waited % 15)) -eq 0 ]; then
       echo "still starting after ${waited}s (replaying WAL): $(grep -E 'redo starts|consistent' "$LOG" | tail -1)"
     fi
     sleep 1
     waited=$((waited + 1))
   done
+  if ! wait "$ctl"; then
+    echo "the standby did not start within ${START_WAIT}s or stopped while starting" >&2
+    return 1
+  fi
+  pg_isready -q -h 127.0.0.1 -p "$STANDBY_PORT"
 }
 
 replayed() { standby_sql "SELECT coalesce(pg_last_wal_replay_lsn()::text, '')" 2>/dev/null || true; }
