@@ -111,7 +111,9 @@ func (s store) rareTagPage(ctx context.Context, q listQuery, tier, limit int, no
 			return nil, false, fmt.Errorf("tag count: %w", err)
 		}
 		if !common {
-			ids, rare, err := s.collectOnce(ctx, q)
+			// Collected from this tag: collectIDs would otherwise first
+			// read up to collectCap entries of each common tag before it.
+			ids, rare, err := s.collectOnce(ctx, rareFirst(q, t))
 			if err != nil || !rare {
 				return nil, false, err
 			}
@@ -123,6 +125,21 @@ func (s store) rareTagPage(ctx context.Context, q listQuery, tier, limit int, no
 		*q.collected = collectMemo{set: true} // every tag holds at least the collect's cap
 	}
 	return nil, false, nil
+}
+
+// rareFirst is q with tag t first among its tags, the one collectIDs
+// tries first. Any tag's listings hold the page: the page query checks
+// every tag of the request.
+func rareFirst(q listQuery, t string) listQuery {
+	tags := make([]string, 0, len(q.Tags))
+	tags = append(tags, t)
+	for _, other := range q.Tags {
+		if other != t {
+			tags = append(tags, other)
+		}
+	}
+	q.Tags = tags
+	return q
 }
 
 // collectOrWalkLonger follows a walk that held no page of words or tags:

@@ -127,4 +127,15 @@ func TestWordAndTagPlansDoNotGrowWithTheTable(t *testing.T) {
 			requireSmallPlans(t, sqlDB, "/api/v1/attractions?"+v.Encode(), run, 300)
 		}
 	}
+	// A common tag named before the rare one is not read at all: the
+	// collect takes the rare tag's listings.
+	for _, sort := range []string{"name", "rating", "newest"} {
+		v := q("tag", "heritage", "tag", "rare", "sort", sort, "limit", "20")
+		var found int
+		run := st.during(func() { found = len(list(t, api, "/api/v1/attractions", v).Data) })
+		if found == 0 {
+			t.Errorf("/api/v1/attractions?%s: no items", v.Encode())
+		}
+		requireSmallPlans(t, sqlDB, "/api/v1/attractions?"+v.Encode(), run, 300)
+	}
 }
