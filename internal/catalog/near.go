@@ -335,21 +335,31 @@ func (s store) walkPage(ctx context.Context, q listQuery, tier, limit int, now t
 // where that is not known: off PostgreSQL (where the walks run as served),
 // or for a key of another type than the sort's.
 func (s store) walkEnd(ctx context.Context, q listQuery, rows int) (end *position, ended bool, err error) {
+	var scope sqlBuf
+	scope.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published'")
+	if s.categoryWalk(q) {
+		scope.w(" AND l.category = ?", q.Category)
+	}
+	if q.After != nil {
+		_, _, _, keyset := s.sortSQL(q)
+		scope.w(" AND ")
+		scope.add(keyset)
+	}
+	return s.endOf(ctx, q, scope, rows)
+}
+
+// endOf is the position of the rows-th listing in scope in q's sort order,
+// as walkEnd describes.
+func (s store) endOf(ctx context.Context, q listQuery, scope sqlBuf, rows int) (end *position, ended bool, err error) {
 	if !s.pg() || q.Status != statusFilter(Published) {
 		return nil, false, nil
 	}
-	key, order, _, keyset := s.sortSQL(q)
+	key, order, _, _ := s.sortSQL(q)
 	var b sqlBuf
 	b.w("SELECT l.id, ")
 	b.add(key)
-	b.w(" FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published'")
-	if s.categoryWalk(q) {
-		b.w(" AND l.category = ?", q.Category)
-	}
-	if q.After != nil {
-		b.w(" AND ")
-		b.add(keyset)
-	}
+	b.w(" FROM listings l WHERE ")
+	b.add(scope)
 	b.w(" ORDER BY ")
 	b.add(order)
 	b.w(" LIMIT 1 OFFSET " + strconv.Itoa(rows-1))
@@ -474,7 +484,7 @@ func (s store) walkCategory(ctx context.Context, q listQuery, tier, limit, rows 
 // done is false when the walk gave up before a page: the rows that pass
 // are rarer than it can afford.
 func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, bool, error) {
-	key, order, outer, keyset := s.sortSQL(q)
+	key, order, outer, _ := s.sortSQL(q)
 	// Search words need every walked row. In a radius holding most of the
 	// kind, nearly every entry of the sort's index is in it: the walk then
 	// reads whole rows through that index, one heap visit per entry, where
@@ -521,32 +531,8 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 	if windowWalk {
 		in.w(", COALESCE(l.ends_at >= ? AND l.starts_at <= ?, false) AS ok", *q.From, *q.To)
 	}
-	in.w(" FROM listings l WHERE l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND ")
-	in.add(s.withinSQL(*q.Near, q.RadiusM, nc.strategy == nearCollect))
-	// Both indexes carry the columns of the plain filters: rows that fail
-	// them are never read.
-	if q.Category != "" {
-		in.w(" AND l.category = ?", q.Category)
-	}
-	if q.MinRating != nil {
-		in.w(" AND l.rating_avg >= ?", *q.MinRating)
-	}
-	if hoursInScan {
-		in.w(" AND ")
-		in.add(openWeekSQL(q.Kind, now))
-	}
-	if !windowWalk {
-		if q.From != nil {
-			in.w(" AND l.ends_at >= ?", *q.From)
-		}
-		if q.To != nil {
-			in.w(" AND l.starts_at <= ?", *q.To)
-		}
-		if q.startFloor != nil && q.Sort == SortStartsAt {
-			// Where the walk by start begins (see startFloor).
-			in.w(" AND l.starts_at >= ?", *q.startFloor)
-		}
-	}
+	in.w(" FROM listings l WHERE ")
+	in.add(s.nearScopeSQL(q, nc, hoursInScan, windowWalk, now))
 	innerLimit := limit // the first entries that pass are the page
 	switch {
 	case rowFiltered && nc.strategy == nearCollect:
@@ -557,10 +543,6 @@ func (s store) nearPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		// Longer than a words walk: its entries are index-only, and the
 		// range it saves holds the window and the longest span before it.
 		innerLimit = longWalkFactor * s.walkLen()
-	}
-	if q.After != nil {
-		in.w(" AND ")
-		in.add(keyset)
 	}
 	in.w(" ORDER BY ")
 	in.add(order)
@@ -630,15 +612,79 @@ func (s store) windowRangePage(ctx context.Context, q listQuery, tier, limit int
 	return s.scanPage(ctx, q, tier, limit, b, now)
 }
 
+// nearScopeSQL is what a radius walk or collect reads of the sort's or
+// the spatial index: the kind's published entries in the radius that pass
+// the filters those indexes carry, after q's cursor. Both indexes carry
+// the columns of the plain filters: rows that fail them are never read.
+func (s store) nearScopeSQL(q listQuery, nc nearChoice, hoursInScan, windowWalk bool, now time.Time) sqlBuf {
+	var b sqlBuf
+	b.w("l.kind = '" + string(q.Kind) + "' AND l.status = 'published' AND ")
+	b.add(s.withinSQL(*q.Near, q.RadiusM, nc.strategy == nearCollect))
+	if q.Category != "" {
+		b.w(" AND l.category = ?", q.Category)
+	}
+	if q.MinRating != nil {
+		b.w(" AND l.rating_avg >= ?", *q.MinRating)
+	}
+	if hoursInScan {
+		b.w(" AND ")
+		b.add(openWeekSQL(q.Kind, now))
+	}
+	if !windowWalk {
+		if q.From != nil {
+			b.w(" AND l.ends_at >= ?", *q.From)
+		}
+		if q.To != nil {
+			b.w(" AND l.starts_at <= ?", *q.To)
+		}
+		if q.startFloor != nil && q.Sort == SortStartsAt {
+			// Where the walk by start begins (see startFloor).
+			b.w(" AND l.starts_at >= ?", *q.startFloor)
+		}
+	}
+	if q.After != nil {
+		_, _, _, keyset := s.sortSQL(q)
+		b.w(" AND ")
+		b.add(keyset)
+	}
+	return b
+}
+
 // nearAfterWalk is afterWalk for a radius walked in the sort's order
-// (nearPage) that held no page: the words or tags are rarer in the radius
-// than the walk can afford. The collected matches have the radius applied
-// to them like any filter. done is false when the planner's query must.
-func (s store) nearAfterWalk(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, now time.Time) ([]listed, bool, error) {
+// (nearPage) that held no page, first being what it held: the words or
+// tags are rarer in the radius than the walk can afford. The collected
+// matches have the radius applied to them like any filter; the longer
+// walk reads on from where the first stopped, as afterWalk's does. done
+// is false when the planner's query must.
+func (s store) nearAfterWalk(ctx context.Context, q listQuery, tier, limit int, nc nearChoice, first []listed, now time.Time) ([]listed, bool, error) {
 	if nc.strategy != nearWalk || (len(q.Tokens) == 0 && len(q.Tags) == 0) {
 		return nil, false, nil
 	}
 	return s.collectOrWalkLonger(ctx, q, tier, limit, now, func(long store) ([]listed, bool, error) {
-		return long.nearPage(ctx, q, tier, limit, nc, now)
+		end, ended, err := s.nearWalkEnd(ctx, q, nc, s.walkLen(), now)
+		switch {
+		case err != nil:
+			return nil, false, err
+		case ended:
+			return first, true, nil // the first walk read every entry left
+		case end == nil:
+			out, done, err := long.nearPage(ctx, q, tier, limit, nc, now)
+			return out, done && len(out) == limit, err
+		}
+		rest := q
+		rest.After = end
+		long.walkRows -= s.walkLen()
+		more, _, err := long.nearPage(ctx, rest, tier, limit-len(first), nc, now)
+		out := append(first[:len(first):len(first)], more...)
+		return out, err == nil && len(out) == limit, err
 	})
+}
+
+// nearWalkEnd is walkEnd for a radius walk: the position of the rows-th
+// entry nearPage's walk reads after q's cursor, from the sort's index
+// alone (it carries the radius's and the plain filters' columns).
+func (s store) nearWalkEnd(ctx context.Context, q listQuery, nc nearChoice, rows int, now time.Time) (*position, bool, error) {
+	var scope sqlBuf
+	scope.add(s.nearScopeSQL(q, nc, false, false, now))
+	return s.endOf(ctx, q, scope, rows)
 }

@@ -242,7 +242,7 @@ func (s store) listPage(ctx context.Context, q listQuery, tier, limit int, nc ne
 		if err != nil || done {
 			return rows, err
 		}
-		if rows, done, err := s.nearAfterWalk(ctx, q, tier, limit, nc, now); err != nil || done {
+		if rows, done, err := s.nearAfterWalk(ctx, q, tier, limit, nc, rows, now); err != nil || done {
 			return rows, err
 		}
 		// The walks held less than a page: the query below finds the rest.
