@@ -668,8 +668,7 @@ func (s store) nearAfterWalk(ctx context.Context, q listQuery, tier, limit int, 
 		case ended:
 			return first, true, nil // the first walk read every entry left
 		case end == nil:
-			out, done, err := long.nearPage(ctx, q, tier, limit, nc, now)
-			return out, done && len(out) == limit, err
+			return long.nearPage(ctx, q, tier, limit, nc, now)
 		}
 		rest := q
 		rest.After = end
@@ -684,7 +683,5 @@ func (s store) nearAfterWalk(ctx context.Context, q listQuery, tier, limit int, 
 // entry nearPage's walk reads after q's cursor, from the sort's index
 // alone (it carries the radius's and the plain filters' columns).
 func (s store) nearWalkEnd(ctx context.Context, q listQuery, nc nearChoice, rows int, now time.Time) (*position, bool, error) {
-	var scope sqlBuf
-	scope.add(s.nearScopeSQL(q, nc, false, false, now))
-	return s.endOf(ctx, q, scope, rows)
+	return s.endOf(ctx, q, s.nearScopeSQL(q, nc, false, false, now), rows)
 }
